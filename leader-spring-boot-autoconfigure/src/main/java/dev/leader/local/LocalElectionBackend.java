@@ -1,0 +1,111 @@
+package dev.leader.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import dev.leader.election.BackendStatus;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionNames;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Elects among the processes of one host through OS file locks in one directory: one file
+ * {@code <election>.lock} per election holding the last fencing token and the holder's id.
+ */
+public final class LocalElectionBackend implements ElectionBackend {
+
+    static final String SUFFIX = ".lock";
+
+    private final Path directory;
+
+    private final Set<LocalElection> elections = ConcurrentHashMap.newKeySet();
+
+    private final ScheduledExecutorService scheduler;
+
+    private final @Nullable LockDirectoryWatch watch;
+
+    private volatile boolean closed;
+
+    /**
+     * @param directory where the lock files live; created if missing
+     * @throws IllegalArgumentException if the directory cannot be created or written
+     */
+    public LocalElectionBackend(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.directory);
+        }
+        catch (IOException ex) {
+            throw new IllegalArgumentException("cannot create the lock directory " + this.directory + ": " + ex, ex);
+        }
+        if (!Files.isWritable(this.directory)) {
+            throw new IllegalArgumentException("the lock directory " + this.directory + " is not writable");
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "leader-local");
+            t.setDaemon(true);
+            return t;
+        });
+        this.watch = startWatch(this.directory);
+    }
+
+    private static @Nullable LockDirectoryWatch startWatch(Path directory) {
+        try {
+            return new LockDirectoryWatch(directory);
+        }
+        catch (IOException | UnsupportedOperationException ex) {
+            // Leadership still works; only followers' view of who leads is not kept current.
+            return null;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public String type() {
+        return "local";
+    }
+
+    @Override
+    public Election election(String name, String candidateId) {
+        if (closed) {
+            throw new IllegalStateException("backend closed");
+        }
+        ElectionNames.requireValid(name);
+        LocalElection election = new LocalElection(name, candidateId, LockFile.of(directory.resolve(name + SUFFIX)), scheduler);
+        elections.add(election);
+        return election;
+    }
+
+    @Override
+    public BackendStatus status() {
+        String lastError = null;
+        for (LocalElection election : elections) {
+            String error = LockFile.of(directory.resolve(election.name() + SUFFIX)).lastError();
+            if (error != null) {
+                lastError = error;
+            }
+        }
+        return BackendStatus.up(null, lastError);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (LocalElection election : elections) {
+            election.close();
+        }
+        elections.clear();
+        if (watch != null) {
+            watch.close();
+        }
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,315 @@
+package dev.leader.election;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of DESIGN.md that every backend keeps, checked on a real server. A subclass says
+ * how to make a backend (one per simulated process) and how long its lease is. Each test uses
+ * a fresh election name, so tests never see each other's state.
+ */
+public abstract class ElectionContractTest {
+
+    protected final List<ElectionBackend> backends = new ArrayList<>();
+
+    protected final List<Election> elections = new ArrayList<>();
+
+    protected final EventLog events = new EventLog();
+
+    protected String electionName;
+
+    private BelieverMonitor believers;
+
+    /** A new backend, as a separate process would have. */
+    protected abstract ElectionBackend newBackend();
+
+    /** The lease the backend was built with. */
+    protected abstract Duration lease();
+
+    /** How long a grant may take after the previous leader released, on this backend. */
+    protected Duration handoffBound() {
+        return Duration.ofSeconds(5);
+    }
+
+    @BeforeEach
+    void startMonitor() {
+        electionName = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        believers = new BelieverMonitor(elections);
+        believers.start();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        believers.stop();
+        for (Election election : elections) {
+            election.close();
+        }
+        for (ElectionBackend backend : backends) {
+            backend.close();
+        }
+        assertThat(believers.violations()).as("moments when two candidates both believed they lead").isEmpty();
+    }
+
+    /** A started candidate on a backend of its own. */
+    protected Election candidate(String id) {
+        ElectionBackend backend = newBackend();
+        backends.add(backend);
+        return candidateOn(backend, id);
+    }
+
+    protected Election candidateOn(ElectionBackend backend, String id) {
+        Election election = backend.election(electionName, id);
+        election.addListener(events.listenerFor(id));
+        synchronized (elections) {
+            elections.add(election);
+        }
+        election.start();
+        return election;
+    }
+
+    protected Election awaitSingleLeader(List<Election> candidates) {
+        await().atMost(handoffBound().plus(lease())).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
+        return candidates.stream().filter(Election::isLeader).findFirst().orElseThrow();
+    }
+
+    @Test
+    void oneLeaderAmongThreeCandidates() {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"), candidate("c"));
+        Election leader = awaitSingleLeader(candidates);
+        assertThat(leader.state()).isEqualTo(ElectionState.LEADER);
+        assertThat(leader.leadership()).get().satisfies(l -> {
+            assertThat(l.candidateId()).isEqualTo(leader.candidateId());
+            assertThat(l.election()).isEqualTo(electionName);
+        });
+        for (Election other : candidates) {
+            if (other != leader) {
+                assertThat(other.isLeader()).isFalse();
+                assertThat(other.leadership()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void followersSeeTheLeaderId() {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"), candidate("c"));
+        Election leader = awaitSingleLeader(candidates);
+        await().atMost(handoffBound()).untilAsserted(() -> {
+            for (Election election : candidates) {
+                assertThat(election.leaderId()).contains(leader.candidateId());
+            }
+        });
+    }
+
+    @Test
+    void closeHandsLeadershipOver() {
+        List<Election> candidates = new ArrayList<>(List.of(candidate("a"), candidate("b"), candidate("c")));
+        Election first = awaitSingleLeader(candidates);
+        long firstToken = first.leadership().orElseThrow().fencingToken();
+        first.close();
+        assertThat(first.isLeader()).isFalse();
+        assertThat(first.state()).isEqualTo(ElectionState.CLOSED);
+        candidates.remove(first);
+        // Within the hand-off bound, well before any lease could have run out.
+        await().atMost(handoffBound()).until(() -> candidates.stream().anyMatch(Election::isLeader));
+        Election second = awaitSingleLeader(candidates);
+        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(firstToken);
+    }
+
+    @Test
+    void yieldMovesLeadershipToAnotherCandidate() {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        Election first = awaitSingleLeader(candidates);
+        long firstToken = first.leadership().orElseThrow().fencingToken();
+        first.yieldLeadership();
+        assertThat(first.isLeader()).isFalse();
+        Election other = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
+        await().atMost(handoffBound()).until(other::isLeader);
+        assertThat(other.leadership().orElseThrow().fencingToken()).isGreaterThan(firstToken);
+        // The yielder campaigns again: once the other closes, it leads.
+        other.close();
+        await().atMost(handoffBound()).until(first::isLeader);
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossTerms() {
+        List<Election> candidates = new ArrayList<>(List.of(candidate("a"), candidate("b"), candidate("c")));
+        List<Long> tokens = new ArrayList<>();
+        for (int term = 0; term < 6; term++) {
+            Election leader = awaitSingleLeader(candidates);
+            tokens.add(leader.leadership().orElseThrow().fencingToken());
+            leader.yieldLeadership();
+            await().atMost(handoffBound()).until(() -> !leader.isLeader());
+        }
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyGrantIsFollowedByExactlyOneRevokeBeforeTheNext() throws Exception {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        for (int i = 0; i < 4; i++) {
+            awaitSingleLeader(candidates).yieldLeadership();
+        }
+        awaitSingleLeader(candidates);
+        for (Election election : candidates) {
+            election.close();
+        }
+        for (Election election : candidates) {
+            if (election instanceof AbstractElection abstractElection) {
+                assertThat(abstractElection.awaitEventsDelivered(Duration.ofSeconds(5))).isTrue();
+            }
+        }
+        for (String id : List.of("a", "b")) {
+            List<EventLog.Kind> kinds = events.entries().stream()
+                    .filter(e -> e.candidateId().equals(id) && e.kind() != EventLog.Kind.LEADER_CHANGED)
+                    .map(EventLog.Entry::kind).toList();
+            for (int i = 0; i < kinds.size(); i++) {
+                assertThat(kinds.get(i)).as("event %d of %s: %s", i, id, kinds)
+                        .isEqualTo(i % 2 == 0 ? EventLog.Kind.GRANTED : EventLog.Kind.REVOKED);
+            }
+            assertThat(kinds.size() % 2).as("every grant of %s revoked by close", id).isZero();
+        }
+    }
+
+    @Test
+    void aBlockingOrThrowingListenerDoesNotStallTheElection() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger throwingCalls = new AtomicInteger();
+        Election a = backendless("a");
+        a.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                throwingCalls.incrementAndGet();
+                throw new IllegalStateException("listener failure, on purpose");
+            }
+        });
+        a.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                try {
+                    release.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        a.start();
+        Election b = candidate("b");
+        List<Election> both = List.of(a, b);
+        Election first = awaitSingleLeader(both);
+        first.yieldLeadership();
+        Election second = first == a ? b : a;
+        await().atMost(handoffBound()).until(second::isLeader);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> throwingCalls.get() >= 1);
+    }
+
+    private Election backendless(String id) {
+        ElectionBackend backend = newBackend();
+        backends.add(backend);
+        Election election = backend.election(electionName, id);
+        election.addListener(events.listenerFor(id));
+        synchronized (elections) {
+            elections.add(election);
+        }
+        return election;
+    }
+
+    @Test
+    void closedCandidateNeverLeadsAgain() {
+        Election a = candidate("a");
+        await().atMost(handoffBound().plus(lease())).until(a::isLeader);
+        a.close();
+        a.start();
+        a.yieldLeadership();
+        assertThat(a.isLeader()).isFalse();
+        assertThat(a.state()).isEqualTo(ElectionState.CLOSED);
+        Election b = candidate("b");
+        await().atMost(handoffBound()).until(b::isLeader);
+        assertThat(a.isLeader()).isFalse();
+    }
+
+    @Test
+    void leadershipsOfTwoElectionsAreIndependent() {
+        Election a = candidate("a");
+        ElectionBackend other = newBackend();
+        backends.add(other);
+        Election second = other.election(electionName + "-x", "b");
+        elections.add(second);
+        second.start();
+        await().atMost(handoffBound().plus(lease())).until(() -> a.isLeader() && second.isLeader());
+    }
+
+    /**
+     * Samples every candidate's {@link Election#isLeader()} continuously and records any moment
+     * when two of them answered true: the "at most one believer" rule, checked throughout
+     * every test.
+     */
+    static final class BelieverMonitor {
+
+        private final List<Election> elections;
+
+        private final AtomicBoolean running = new AtomicBoolean(true);
+
+        private final List<String> violations = new ArrayList<>();
+
+        private Thread thread;
+
+        BelieverMonitor(List<Election> elections) {
+            this.elections = elections;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    List<Election> snapshot;
+                    synchronized (elections) {
+                        snapshot = List.copyOf(elections);
+                    }
+                    Map<String, List<String>> byName = new HashMap<>();
+                    for (Election election : snapshot) {
+                        if (election.isLeader()) {
+                            byName.computeIfAbsent(election.name(), n -> new ArrayList<>()).add(election.candidateId());
+                        }
+                    }
+                    byName.forEach((name, leaders) -> {
+                        if (leaders.size() > 1) {
+                            violations.add(name + ": " + leaders);
+                        }
+                    });
+                    Thread.onSpinWait();
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
+            }, "believer-monitor");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+
+        List<String> violations() {
+            return violations;
+        }
+
+        Optional<String> first() {
+            return violations.stream().findFirst();
+        }
+    }
+}
