@@ -1,0 +1,54 @@
+package dev.leader.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * Which backend this application uses: {@code leader.backend} when set; otherwise the one
+ * whose {@code leader.<backend>.*} address is set; otherwise the local file lock.
+ *
+ * @param type the backend, or null when the configuration names none unambiguously
+ * @param explanation why, for the conditions report and the start-up log
+ * @param error what is wrong, when {@code type} is null
+ */
+record BackendSelection(@Nullable BackendType type, String explanation, @Nullable LeaderConfigurationException error) {
+
+    static BackendSelection of(Environment environment) {
+        Binder binder = Binder.get(environment);
+        String explicit = binder.bind("leader.backend", String.class).orElse(null);
+        if (explicit != null && !explicit.isBlank()) {
+            return BackendType.fromId(explicit)
+                    .map(t -> new BackendSelection(t, "leader.backend=" + explicit, null))
+                    .orElseGet(() -> new BackendSelection(null, "leader.backend=" + explicit + " is unknown",
+                            LeaderConfigurationException.invalidValue("leader.backend", explicit,
+                                    "one of " + BackendType.allowedValues())));
+        }
+        List<BackendType> configured = new ArrayList<>();
+        for (BackendType type : BackendType.values()) {
+            if (type != BackendType.LOCAL && type.markerProperties().stream().anyMatch(p -> binder.bind(p, Object.class).isBound())) {
+                configured.add(type);
+            }
+        }
+        if (configured.size() == 1) {
+            BackendType type = configured.get(0);
+            return new BackendSelection(type, "inferred from " + type.markerProperties().get(0)
+                    .replaceAll("\\.[^.]+$", ".*") + " being set", null);
+        }
+        if (configured.size() > 1) {
+            List<String> ids = configured.stream().map(BackendType::id).toList();
+            return new BackendSelection(null, "several backends configured: " + ids,
+                    new LeaderConfigurationException("leader.backend", null,
+                            "Properties of several backends are set (" + String.join(", ", ids)
+                                    + ") and leader.backend is not, so the backend to use is ambiguous.",
+                            "Set leader.backend to one of " + String.join(", ", ids) + "."));
+        }
+        return new BackendSelection(BackendType.LOCAL, "no leader.backend and no backend address set: local file lock", null);
+    }
+
+    boolean inferredLocal() {
+        return type == BackendType.LOCAL && explanation.startsWith("no leader.backend");
+    }
+}

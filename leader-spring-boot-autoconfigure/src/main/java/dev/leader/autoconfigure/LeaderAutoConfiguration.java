@@ -1,0 +1,80 @@
+package dev.leader.autoconfigure;
+
+import dev.leader.election.CandidateIds;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionNames;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Leader election for the application: the backend {@code leader.backend} selects, the
+ * registry of elections, the {@link LeaderOnly} guard and the event bridge. Every bean backs
+ * off when the application defines its own.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LeaderProperties.class)
+@Import({ LeaderOnlyProxying.class, LocalBackendConfiguration.class, MissingBackendConfiguration.class })
+public final class LeaderAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ElectionRegistry electionRegistry(ElectionBackend backend, LeaderProperties properties, Environment environment,
+            ObjectProvider<ElectionCustomizer> customizers, LeaderOnlyMethods leaderOnlyMethods) {
+        String candidateId = properties.getCandidateId() != null ? properties.getCandidateId() : CandidateIds.generate();
+        return new ElectionRegistry(backend, candidateId, defaultElection(properties, environment),
+                customizers.orderedStream().toList(), leaderOnlyMethods.names());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ElectionLifecycle electionLifecycle(ElectionRegistry registry, LeaderProperties properties) {
+        return new ElectionLifecycle(registry, properties.getShutdownTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ApplicationEventBridge leaderApplicationEventBridge(ApplicationEventPublisher publisher) {
+        return new ApplicationEventBridge(publisher);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    static LeaderOnlyMethods leaderOnlyMethods() {
+        return new LeaderOnlyMethods();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<ElectionRegistry> registry, ObjectProvider<LeaderOnlySkips> skips) {
+        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable));
+    }
+
+    /** leader.election, else spring.application.name made a valid name, else "default". */
+    static String defaultElection(LeaderProperties properties, Environment environment) {
+        if (properties.getElection() != null) {
+            return properties.getElection();
+        }
+        @Nullable String application = environment.getProperty("spring.application.name");
+        if (application == null || application.isBlank()) {
+            return "default";
+        }
+        String name = application.trim().replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[._-]+", "");
+        if (name.length() > 128) {
+            name = name.substring(0, 128);
+        }
+        return ElectionNames.isValid(name) ? name : "default";
+    }
+
+}

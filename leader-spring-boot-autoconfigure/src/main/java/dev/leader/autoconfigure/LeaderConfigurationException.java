@@ -1,0 +1,55 @@
+package dev.leader.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A configuration the application cannot start with. Carries the property at fault, the value
+ * given and what is allowed, which {@link LeaderFailureAnalyzer} turns into Boot's start-up
+ * report.
+ */
+public class LeaderConfigurationException extends RuntimeException {
+
+    private final String property;
+
+    private final @Nullable Object value;
+
+    private final String action;
+
+    public LeaderConfigurationException(String property, @Nullable Object value, String description, String action) {
+        super(description + " " + action);
+        this.property = property;
+        this.value = value;
+        this.action = action;
+    }
+
+    static LeaderConfigurationException invalidValue(String property, @Nullable Object value, String allowed) {
+        return new LeaderConfigurationException(property, value,
+                "Invalid value '" + value + "' for property '" + property + "'.",
+                "Set " + property + " to " + allowed + ".");
+    }
+
+    static LeaderConfigurationException missingLibrary(BackendType type) {
+        String dependency = type.dependency().orElse("?");
+        return new LeaderConfigurationException("leader.backend", type.id(),
+                "The '" + type.id() + "' leader backend was selected but its client library is not on the class path.",
+                "Add the dependency " + dependency + " to your build, or choose another backend with leader.backend ("
+                        + BackendType.allowedValues() + ").");
+    }
+
+    public String property() {
+        return property;
+    }
+
+    public @Nullable Object value() {
+        return value;
+    }
+
+    public String description() {
+        String message = getMessage();
+        return message.substring(0, message.length() - action.length() - 1);
+    }
+
+    public String action() {
+        return action;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.leader.autoconfigure;
+
+import dev.leader.election.ElectionBackend;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Reached only when no backend configuration produced a backend: explains why at start-up
+ * (unknown or ambiguous backend, or its client library missing) instead of a bare
+ * "no bean of type ElectionBackend".
+ */
+@Configuration(proxyBeanMethods = false)
+class MissingBackendConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ElectionBackend leaderElectionBackend(LeaderProperties properties, Environment environment) {
+        BackendSelection selection = BackendSelection.of(environment);
+        if (selection.error() != null) {
+            throw selection.error();
+        }
+        BackendType type = selection.type();
+        if (type != null && type.clientClass().isPresent()
+                && !ClassUtils.isPresent(type.clientClass().get(), MissingBackendConfiguration.class.getClassLoader())) {
+            throw LeaderConfigurationException.missingLibrary(type);
+        }
+        throw new LeaderConfigurationException("leader.backend", type == null ? null : type.id(),
+                "The '" + (type == null ? "?" : type.id()) + "' leader backend is not available in this version of leader.",
+                "Set leader.backend to a backend this version provides.");
+    }
+}

@@ -1,0 +1,24 @@
+package dev.leader.autoconfigure;
+
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/** The one condition behind backend choice, like Boot's cache-type condition. */
+final class OnBackendCondition extends SpringBootCondition {
+
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnBackend.class.getName());
+        BackendType wanted = (BackendType) attributes.get("value");
+        BackendSelection selection = BackendSelection.of(context.getEnvironment());
+        ConditionMessage.Builder message = ConditionMessage.forCondition(ConditionalOnBackend.class, wanted.id());
+        if (selection.type() == wanted) {
+            return ConditionOutcome.match(message.because(selection.explanation()));
+        }
+        return ConditionOutcome.noMatch(message.because(selection.explanation()));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.leader.autoconfigure;
+
+import dev.leader.election.Election;
+import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
+
+/** This application's term in an election ended. */
+public final class OnRevokedEvent extends LeaderEvent {
+
+    private final Leadership leadership;
+
+    private final RevokeReason reason;
+
+    public OnRevokedEvent(Election source, Leadership leadership, RevokeReason reason) {
+        super(source);
+        this.leadership = leadership;
+        this.reason = reason;
+    }
+
+    /** The term that ended. */
+    public Leadership getLeadership() {
+        return leadership;
+    }
+
+    public RevokeReason getReason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "OnRevokedEvent[" + leadership + ", " + reason + "]";
+    }
+}

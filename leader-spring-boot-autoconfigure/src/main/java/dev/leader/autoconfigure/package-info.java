@@ -1,0 +1,9 @@
+/**
+ * Spring Boot glue: {@code leader.*} properties, backend selection, the election registry,
+ * application events, the {@link dev.leader.autoconfigure.LeaderOnly @LeaderOnly} guard and
+ * start-up failure analysis.
+ */
+@NullMarked
+package dev.leader.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
