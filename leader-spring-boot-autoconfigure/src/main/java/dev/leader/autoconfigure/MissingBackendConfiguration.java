@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -17,14 +18,14 @@ class MissingBackendConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LeaderProperties properties, Environment environment) {
+    ElectionBackend leaderElectionBackend(LeaderProperties properties, Environment environment, ResourceLoader resources) {
         BackendSelection selection = BackendSelection.of(environment);
         if (selection.error() != null) {
             throw selection.error();
         }
         BackendType type = selection.type();
         if (type != null && type.clientClass().isPresent()
-                && !ClassUtils.isPresent(type.clientClass().get(), MissingBackendConfiguration.class.getClassLoader())) {
+                && !ClassUtils.isPresent(type.clientClass().get(), resources.getClassLoader())) {
             throw LeaderConfigurationException.missingLibrary(type);
         }
         throw new LeaderConfigurationException("leader.backend", type == null ? null : type.id(),

@@ -1,0 +1,27 @@
+package dev.leader.sample;
+
+import dev.leader.autoconfigure.OnGrantedEvent;
+import dev.leader.autoconfigure.OnRevokedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Logs every transition, stamped on the monotonic clock. */
+@Component
+class LeadershipLog {
+
+    private static final Logger log = LoggerFactory.getLogger(LeadershipLog.class);
+
+    @EventListener
+    void granted(OnGrantedEvent event) {
+        log.info("leadership granted election={} candidate={} token={} at={}", event.getElection(),
+                event.getCandidateId(), event.getLeadership().fencingToken(), System.nanoTime());
+    }
+
+    @EventListener
+    void revoked(OnRevokedEvent event) {
+        log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.getElection(),
+                event.getCandidateId(), event.getLeadership().fencingToken(), event.getReason(), System.nanoTime());
+    }
+}
