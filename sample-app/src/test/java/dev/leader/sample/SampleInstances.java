@@ -1,0 +1,140 @@
+package dev.leader.sample;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.json.JsonParserFactory;
+
+/**
+ * Separate JVMs of the sample jar, each with its own port and log file; what they log and
+ * report over HTTP, for tests that check real hand-off between processes.
+ */
+final class SampleInstances implements AutoCloseable {
+
+    private static final Pattern GRANTED = Pattern.compile("leadership granted election=\\S+ candidate=(\\S+) token=(\\d+) at=(\\d+)");
+
+    private static final Pattern JOB = Pattern.compile("job ran candidate=(\\S+) token=(\\d+) start=(\\d+) end=(\\d+)");
+
+    record Instance(Process process, int port, Path log) {
+    }
+
+    record Grant(String candidateId, long token, long atNanos) {
+    }
+
+    record JobRun(String candidateId, long token, long startNanos, long endNanos) {
+    }
+
+    private final Path jar = Path.of(System.getProperty("sample.jar", "target/sample-app.jar"));
+
+    private final Path workDirectory;
+
+    private final List<Instance> instances = new ArrayList<>();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    SampleInstances(Path workDirectory) {
+        this.workDirectory = workDirectory;
+    }
+
+    Instance start(String... arguments) throws IOException {
+        int port = freePort();
+        Path log = workDirectory.resolve("instance-" + instances.size() + ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                "--server.port=" + port, "--server.address=127.0.0.1"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Instance instance = new Instance(process, port, log);
+        instances.add(instance);
+        return instance;
+    }
+
+    List<Instance> all() {
+        return instances;
+    }
+
+    /** The election state an instance reports on /actuator/leader, empty while it is not up. */
+    Optional<String> state(Instance instance, String election) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + "/actuator/leader"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> elections = (Map<String, Object>) body.get("elections");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> one = (Map<String, Object>) elections.get(election);
+            return one == null ? Optional.empty() : Optional.of((String) one.get("state"));
+        }
+        catch (IOException ex) {
+            return Optional.empty();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    List<Instance> leaders(String election) {
+        return instances.stream().filter(i -> i.process().isAlive())
+                .filter(i -> state(i, election).filter("LEADER"::equals).isPresent()).toList();
+    }
+
+    boolean allUp(String election) {
+        return instances.stream().filter(i -> i.process().isAlive()).allMatch(i -> state(i, election).isPresent());
+    }
+
+    List<Grant> grants() throws IOException {
+        List<Grant> grants = new ArrayList<>();
+        for (Instance instance : instances) {
+            Matcher m = GRANTED.matcher(Files.readString(instance.log()));
+            while (m.find()) {
+                grants.add(new Grant(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+            }
+        }
+        grants.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+        return grants;
+    }
+
+    List<JobRun> jobRuns() throws IOException {
+        List<JobRun> runs = new ArrayList<>();
+        for (Instance instance : instances) {
+            Matcher m = JOB.matcher(Files.readString(instance.log()));
+            while (m.find()) {
+                runs.add(new JobRun(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+            }
+        }
+        runs.sort((a, b) -> Long.compare(a.startNanos(), b.startNanos()));
+        return runs;
+    }
+
+    @Override
+    public void close() {
+        for (Instance instance : instances) {
+            instance.process().destroyForcibly();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
