@@ -23,8 +23,9 @@ public class LeaderConfigurationException extends RuntimeException {
     }
 
     static LeaderConfigurationException invalidValue(String property, @Nullable Object value, String allowed) {
-        return new LeaderConfigurationException(property, value,
-                "Invalid value '" + value + "' for property '" + property + "'.",
+        Object shown = value instanceof java.time.Duration duration ? duration.toMillis() + "ms" : value;
+        return new LeaderConfigurationException(property, shown,
+                "Invalid value '" + shown + "' for property '" + property + "'.",
                 "Set " + property + " to " + allowed + ".");
     }
 
