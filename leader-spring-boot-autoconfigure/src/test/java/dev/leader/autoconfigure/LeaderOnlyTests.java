@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.Election;
@@ -90,14 +92,16 @@ class LeaderOnlyTests {
     @Test
     void shutdownStopsAdmittingWaitsForRunningCallsThenReleases() throws Exception {
         // A runner closes its context after run(); these are built by hand to control the close.
+        // Own threads: on two cores the common pool has one worker, which the slow call occupies.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (ConfigurableApplicationContext leader = start(); ConfigurableApplicationContext follower = start()) {
             Election leading = leader.getBean(ElectionRegistry.class).defaultElection();
             Election following = follower.getBean(ElectionRegistry.class).defaultElection();
             await().atMost(Duration.ofSeconds(5)).until(leading::isLeader);
             Jobs jobs = leader.getBean(Jobs.class);
-            CompletableFuture<Optional<Leadership>> running = CompletableFuture.supplyAsync(jobs::slow);
+            CompletableFuture<Optional<Leadership>> running = CompletableFuture.supplyAsync(jobs::slow, threads);
             assertThat(jobs.awaitEntered()).isTrue();
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(leader::close);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(leader::close, threads);
             // New calls are refused while the running one still holds leadership...
             await().atMost(Duration.ofSeconds(5)).until(() -> jobs.report().isEmpty());
             assertThat(leading.isLeader()).isTrue();
@@ -109,6 +113,9 @@ class LeaderOnlyTests {
             await().atMost(Duration.ofSeconds(5)).until(following::isLeader);
             assertThat(following.leadership().orElseThrow().fencingToken())
                     .isGreaterThan(running.get().orElseThrow().fencingToken());
+        }
+        finally {
+            threads.shutdownNow();
         }
     }
 
