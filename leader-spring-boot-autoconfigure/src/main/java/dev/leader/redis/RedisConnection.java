@@ -3,7 +3,6 @@ package dev.leader.redis;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +26,9 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ final class RedisConnection implements AutoCloseable {
     private final boolean cluster;
 
     private final AbstractRedisClient client;
+
+    private final ClientResources resources;
 
     private final RedisElectionBackend.Events events;
 
@@ -76,6 +80,14 @@ final class RedisConnection implements AutoCloseable {
         SocketOptions socket = SocketOptions.builder()
                 .connectTimeout(timeout.compareTo(Duration.ofMillis(500)) > 0 ? timeout : Duration.ofMillis(500))
                 .build();
+        // Lettuce's default reconnect delay grows to 30 s; a leaderless election should not wait
+        // that long once Redis is back, so the delay is capped at the lease (at most 5 s).
+        Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), cap, 2, TimeUnit.MILLISECONDS))
+                .build();
         if (cluster) {
             ClusterClientOptions.Builder options = ClusterClientOptions.builder();
             options.autoReconnect(true);
@@ -83,12 +95,12 @@ final class RedisConnection implements AutoCloseable {
             options.replayFilter(command -> true);
             options.timeoutOptions(TimeoutOptions.enabled(timeout));
             options.socketOptions(socket);
-            RedisClusterClient clusterClient = RedisClusterClient.create(this.uris);
+            RedisClusterClient clusterClient = RedisClusterClient.create(resources, this.uris);
             clusterClient.setOptions(options.build());
             this.client = clusterClient;
         }
         else {
-            RedisClient redisClient = RedisClient.create();
+            RedisClient redisClient = RedisClient.create(resources);
             redisClient.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -227,6 +239,7 @@ final class RedisConnection implements AutoCloseable {
         connector.shutdownNow();
         closeConnections();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private final class StateListener implements RedisConnectionStateListener {
