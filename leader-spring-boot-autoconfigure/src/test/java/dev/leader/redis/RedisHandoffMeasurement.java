@@ -1,0 +1,108 @@
+package dev.leader.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Measures, with three candidate JVMs on a real redis-server: the handoff after SIGTERM of the
+ * leader (graceful close → release → pub/sub → successor's acquire), and the failover after
+ * kill -9 of the leader, with and without keyspace expiry notifications. Not a test: run it by
+ * hand and read the figures.
+ *
+ * <pre>
+ * mvn -q -o test-compile -pl leader-spring-boot-autoconfigure
+ * java -cp "$(cat cp.txt):leader-spring-boot-autoconfigure/target/classes:leader-spring-boot-autoconfigure/target/test-classes" \
+ *     dev.leader.redis.RedisHandoffMeasurement [handoffRounds] [failoverRounds] [leaseMillis]
+ * </pre>
+ */
+public final class RedisHandoffMeasurement {
+
+    private static final AtomicInteger ids = new AtomicInteger();
+
+    private RedisHandoffMeasurement() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int handoffRounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int failoverRounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        long lease = args.length > 2 ? Long.parseLong(args[2]) : 2_000;
+        RedisServerProcess.quietClientLogs();
+        Path directory = Files.createTempDirectory("redis-measure");
+        try (RedisServerProcess server = RedisServerProcess.start(directory, false)) {
+            report("handoff after SIGTERM (ms)", rounds(server, "TERM", handoffRounds, lease));
+            report("failover after kill -9, lease " + lease + " ms, followers wait on PTTL (ms)",
+                    rounds(server, "KILL", failoverRounds, lease));
+        }
+        Path notifying = Files.createTempDirectory("redis-measure");
+        try (RedisServerProcess server = RedisServerProcess.start(notifying, false, "--notify-keyspace-events", "Kx")) {
+            report("failover after kill -9, lease " + lease + " ms, keyspace expiry notifications (ms)",
+                    rounds(server, "KILL", failoverRounds, lease));
+        }
+        System.exit(0);
+    }
+
+    private static List<Long> rounds(RedisServerProcess server, String signal, int rounds, long lease) throws Exception {
+        String election = "measure-" + signal.toLowerCase() + "-" + System.nanoTime();
+        List<CandidateProcess> candidates = new ArrayList<>();
+        List<Long> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                candidates.add(CandidateProcess.start(server.url(), election, "c" + ids.incrementAndGet(), lease));
+            }
+            for (int round = 0; round < rounds; round++) {
+                CandidateProcess leader = awaitLeader(candidates);
+                // Every follower has read the lease: all are waiting, none still starting.
+                await().atMost(Duration.ofSeconds(30)).until(() -> candidates.stream()
+                        .allMatch(c -> c == leader || c.lines().stream().anyMatch(l -> l.startsWith("LEADER " + leader.id()))));
+                long sent = System.currentTimeMillis();
+                leader.signal(signal);
+                await().atMost(Duration.ofMillis(lease * 3)).until(() -> grantAfter(candidates, leader, sent).isPresent());
+                long took = grantAfter(candidates, leader, sent).orElseThrow() - sent;
+                results.add(took);
+                System.out.println(signal + " round " + (round + 1) + ": " + took + " ms");
+                await().atMost(Duration.ofSeconds(15)).until(() -> !leader.isAlive());
+                candidates.remove(leader);
+                leader.close();
+                candidates.add(CandidateProcess.start(server.url(), election, "c" + ids.incrementAndGet(), lease));
+            }
+        }
+        finally {
+            for (CandidateProcess candidate : candidates) {
+                candidate.close();
+            }
+        }
+        return results;
+    }
+
+    private static CandidateProcess awaitLeader(List<CandidateProcess> candidates) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> candidates.stream().anyMatch(RedisHandoffMeasurement::leads));
+        return candidates.stream().filter(RedisHandoffMeasurement::leads).findFirst().orElseThrow();
+    }
+
+    private static boolean leads(CandidateProcess candidate) {
+        return candidate.count("GRANTED") > candidate.count("REVOKED");
+    }
+
+    private static Optional<Long> grantAfter(List<CandidateProcess> candidates, CandidateProcess old, long sent) {
+        return candidates.stream().filter(c -> c != old).flatMap(c -> c.lines().stream())
+                .filter(l -> l.startsWith("GRANTED ")).map(CandidateProcess::time).filter(t -> t >= sent).min(Long::compare);
+    }
+
+    private static void report(String what, List<Long> millis) {
+        List<Long> sorted = millis.stream().sorted().toList();
+        System.out.printf("%s: n=%d p50=%d p99=%d max=%d all=%s%n", what, sorted.size(), percentile(sorted, 50),
+                percentile(sorted, 99), sorted.get(sorted.size() - 1), millis);
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}
