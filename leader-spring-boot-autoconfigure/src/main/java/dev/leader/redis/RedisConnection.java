@@ -74,7 +74,9 @@ final class RedisConnection implements AutoCloseable {
 
     RedisConnection(List<RedisURI> uris, boolean cluster, RedisBackendSettings settings, RedisElectionBackend.Events events) {
         Duration timeout = settings.commandTimeout();
-        this.uris = uris.stream().map(uri -> RedisURI.builder(uri).withTimeout(timeout).build()).toList();
+        // The caller's URIs stay as they are (a Sentinel URI does not survive a builder copy):
+        // TimeoutOptions below bound every command regardless of the URI's own timeout.
+        this.uris = List.copyOf(uris);
         this.cluster = cluster;
         this.events = events;
         SocketOptions socket = SocketOptions.builder()

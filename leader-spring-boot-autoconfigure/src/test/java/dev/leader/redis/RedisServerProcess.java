@@ -35,6 +35,8 @@ final class RedisServerProcess implements AutoCloseable {
 
     private final List<String> extraArgs;
 
+    private Path configFile;
+
     private final int port;
 
     private Process process;
@@ -53,12 +55,25 @@ final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** A Sentinel (quorum 1) watching {@code master} under the name {@code mymaster}. */
+    static RedisServerProcess startSentinel(Path directory, RedisServerProcess master) throws IOException {
+        RedisServerProcess sentinel = new RedisServerProcess(directory, false, List.of("--sentinel"));
+        sentinel.configFile = directory.resolve("sentinel-" + sentinel.port + ".conf");
+        Files.writeString(sentinel.configFile, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n");
+        sentinel.start();
+        return sentinel;
+    }
+
     void start() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError(BINARY + " is missing: install it with 'apt-get install -y redis-server'"
                     + " (the project's test script does)");
         }
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+        List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of("--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
                 "--appendfsync", "always", "--dir", directory.toString(), "--daemonize", "no"));
         command.addAll(extraArgs);
