@@ -14,9 +14,14 @@ import org.jspecify.annotations.Nullable;
  *        lease/3 so that a renewal that failed is retried before the lease runs out
  * @param followerRecheck how long a follower waits, with keyspace expiry notifications on,
  *        before it re-reads the lease anyway (a safety net for a lost notification)
+ * @param enableExpiryNotifications whether the backend may turn on the server's keyspace expiry
+ *        notifications ({@code CONFIG SET notify-keyspace-events}, adding {@code Kx} to what is
+ *        set) so that followers need no reads at rest; off by default because it changes a
+ *        server setting that other applications share. Without them followers wake when the
+ *        lease they last read would expire (about once per lease while a leader renews).
  */
 public record RedisBackendSettings(String keyPrefix, Duration lease, Duration commandTimeout,
-        Duration followerRecheck) {
+        Duration followerRecheck, boolean enableExpiryNotifications) {
 
     public static final String DEFAULT_KEY_PREFIX = "leader:";
 
@@ -55,7 +60,7 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
     /** Default prefix and timeouts derived from {@code lease}. */
     public static RedisBackendSettings of(Duration lease) {
         return new RedisBackendSettings(DEFAULT_KEY_PREFIX, lease, defaultCommandTimeout(lease),
-                lease.compareTo(DEFAULT_FOLLOWER_RECHECK) > 0 ? lease : DEFAULT_FOLLOWER_RECHECK);
+                lease.compareTo(DEFAULT_FOLLOWER_RECHECK) > 0 ? lease : DEFAULT_FOLLOWER_RECHECK, false);
     }
 
     /**
@@ -66,7 +71,7 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
         RedisBackendSettings base = of(lease == null ? DEFAULT_LEASE : lease);
         return new RedisBackendSettings(keyPrefix == null ? base.keyPrefix : keyPrefix, base.lease,
                 commandTimeout == null ? base.commandTimeout : commandTimeout,
-                followerRecheck == null ? base.followerRecheck : followerRecheck);
+                followerRecheck == null ? base.followerRecheck : followerRecheck, false);
     }
 
     /** A quarter of the lease, at most 2 s: safely below the renew interval of lease/3. */
@@ -76,11 +81,15 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
     }
 
     public RedisBackendSettings withKeyPrefix(String prefix) {
-        return new RedisBackendSettings(prefix, lease, commandTimeout, followerRecheck);
+        return new RedisBackendSettings(prefix, lease, commandTimeout, followerRecheck, enableExpiryNotifications);
     }
 
     public RedisBackendSettings withFollowerRecheck(Duration recheck) {
-        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, recheck);
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, recheck, enableExpiryNotifications);
+    }
+
+    public RedisBackendSettings withEnableExpiryNotifications(boolean enable) {
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, followerRecheck, enable);
     }
 
     /** A leader renews this often. */

@@ -58,6 +58,8 @@ final class RedisConnection implements AutoCloseable {
 
     private final ScheduledExecutorService connector;
 
+    private final boolean enableExpiryNotifications;
+
     private final Backoff backoff = Backoff.forReconnect();
 
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
@@ -79,6 +81,7 @@ final class RedisConnection implements AutoCloseable {
         this.uris = List.copyOf(uris);
         this.cluster = cluster;
         this.events = events;
+        this.enableExpiryNotifications = settings.enableExpiryNotifications();
         SocketOptions socket = SocketOptions.builder()
                 .connectTimeout(timeout.compareTo(Duration.ofMillis(500)) > 0 ? timeout : Duration.ofMillis(500))
                 .build();
@@ -209,11 +212,28 @@ final class RedisConnection implements AutoCloseable {
             }
             String flags = config.values().stream().findFirst().orElse("");
             boolean on = flags.contains("K") && (flags.contains("x") || flags.contains("A"));
+            if (!on && enableExpiryNotifications) {
+                enableExpiryNotifications(c, flags);
+                return;
+            }
             if (on != expiryNotifications) {
                 log.info("Redis keyspace expiry notifications are {}: followers wait {}", on ? "on" : "off",
                         on ? "for them" : "for the lease's PTTL");
             }
             expiryNotifications = on;
+        });
+    }
+
+    private void enableExpiryNotifications(RedisClusterAsyncCommands<String, String> c, String flags) {
+        String wanted = flags + (flags.contains("K") ? "" : "K") + (flags.contains("x") || flags.contains("A") ? "" : "x");
+        c.configSet("notify-keyspace-events", wanted).toCompletableFuture().whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("cannot turn on Redis keyspace expiry notifications ({}); followers wait for the lease's PTTL",
+                        RedisScripts.unwrap(error).toString());
+                return;
+            }
+            log.info("turned on Redis keyspace expiry notifications (notify-keyspace-events={})", wanted);
+            expiryNotifications = true;
         });
     }
 

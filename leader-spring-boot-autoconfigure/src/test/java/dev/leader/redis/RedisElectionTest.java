@@ -52,7 +52,11 @@ class RedisElectionTest {
     }
 
     private Election candidate(String id, Duration lease) {
-        RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()), RedisBackendSettings.of(lease));
+        return candidate(id, RedisBackendSettings.of(lease));
+    }
+
+    private Election candidate(String id, RedisBackendSettings settings) {
+        RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()), settings);
         backends.add(backend);
         Election election = backend.election(name, id);
         election.addListener(events.listenerFor(id));
@@ -179,19 +183,22 @@ class RedisElectionTest {
 
     @Test
     void followersAtRestSendNothing() throws Exception {
-        server = RedisServerProcess.start(directory, false, "--notify-keyspace-events", "Kx");
+        // A server with notifications off: the backend turns them on, as its settings allow.
+        server = RedisServerProcess.start(directory, false);
         Duration lease = Duration.ofSeconds(3);
-        Election leader = candidate("leader", lease);
+        RedisBackendSettings settings = RedisBackendSettings.of(lease).withEnableExpiryNotifications(true);
+        Election leader = candidate("leader", settings);
         await().atMost(Duration.ofSeconds(5)).until(leader::isLeader);
         List<Election> followers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            followers.add(candidate("f" + i, lease));
+            followers.add(candidate("f" + i, settings));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> followers.stream()
                 .allMatch(f -> f.leaderId().filter("leader"::equals).isPresent()));
         // Followers learned the notifications are on and their first PTTL wait has passed.
         await().pollDelay(lease).atMost(lease.multipliedBy(2)).until(() -> true);
         RedisCommands<String, String> admin = admin();
+        assertThat(admin.configGet("notify-keyspace-events").values()).singleElement().asString().contains("K").contains("x");
         admin.configResetstat();
 
         await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(leader::isLeader);
@@ -211,6 +218,21 @@ class RedisElectionTest {
         // And the notification wakes them: close the leader, one follower takes over at once.
         leader.close();
         await().atMost(Duration.ofMillis(500)).until(() -> followers.stream().filter(Election::isLeader).count() == 1);
+    }
+
+    @Test
+    void aBackendMadeWhileRedisIsDownCampaignsOnceRedisIsUp() throws Exception {
+        server = RedisServerProcess.start(directory, false);
+        server.kill();
+        Election a = candidate("a", LEASE);
+        assertThat(a.isLeader()).isFalse();
+        assertThat(backends.get(0).status().reachable()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> backends.get(0).status().lastError() != null);
+
+        server.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
+        assertThat(backends.get(0).status().reachable()).isTrue();
     }
 
     @Test
