@@ -178,10 +178,12 @@ final class RedisConnection implements AutoCloseable {
                 ps = redisClient.connectPubSub(StringCodec.UTF8, uris.get(0));
             }
             ps.addListener(events);
+            // Published before the bulk subscribe: a channel added meanwhile is then either in
+            // the set read below or subscribed by subscribe() itself.
+            pubsub = ps;
             if (!channels.isEmpty()) {
                 ps.async().subscribe(channels.toArray(String[]::new)).get(5, TimeUnit.SECONDS);
             }
-            pubsub = ps;
             backoff.reset();
             detectExpiryNotifications();
             events.connected();

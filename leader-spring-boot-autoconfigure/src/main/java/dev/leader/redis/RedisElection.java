@@ -72,6 +72,10 @@ final class RedisElection extends AbstractElection {
         return keys;
     }
 
+    String prefix() {
+        return logPrefix;
+    }
+
     // ---- hooks ----
 
     @Override

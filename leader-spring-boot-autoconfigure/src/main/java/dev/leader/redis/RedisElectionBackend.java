@@ -136,7 +136,12 @@ public final class RedisElectionBackend implements ElectionBackend {
         listeners.computeIfAbsent(keys.keyspaceChannel(), c -> ConcurrentHashMap.newKeySet()).add(election);
         return connection.subscribe(keys.channel(), keys.keyspaceChannel())
                 .orTimeout(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                .exceptionally(ex -> null);
+                .exceptionally(ex -> {
+                    // The first read still happens; the wake-up on the lease's PTTL covers a missed release.
+                    log.warn("{} subscribing to {} failed: {}", election.prefix(), keys.channel(), RedisScripts.unwrap(ex).toString());
+                    failed(ex);
+                    return null;
+                });
     }
 
     void unsubscribe(RedisElection election) {
