@@ -98,6 +98,7 @@ final class RedisElection extends AbstractElection {
         RedisScripts.release(commands, keys, candidateId(), term.fencingToken())
                 .whenCompleteAsync((result, error) -> {
                     if (error != null) {
+                        backend.failed(error);
                         log.warn("{} release on yield failed; the lease will expire on its own: {}", logPrefix, error.toString());
                     }
                     attempt();

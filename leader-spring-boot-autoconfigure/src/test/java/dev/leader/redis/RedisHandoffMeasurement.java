@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hand and read the figures.
  *
  * <pre>
+ * cd /work/wt-redis
  * mvn -q -o test-compile -pl leader-spring-boot-autoconfigure
- * java -cp "$(cat cp.txt):leader-spring-boot-autoconfigure/target/classes:leader-spring-boot-autoconfigure/target/test-classes" \
- *     dev.leader.redis.RedisHandoffMeasurement [handoffRounds] [failoverRounds] [leaseMillis]
+ * mvn -q -o dependency:build-classpath -pl leader-spring-boot-autoconfigure -Dmdep.outputFile=/tmp/redis-cp.txt -Dmdep.includeScope=test
+ * java -cp "$(cat /tmp/redis-cp.txt):leader-spring-boot-autoconfigure/target/classes:leader-spring-boot-autoconfigure/target/test-classes" \
+ *     dev.leader.redis.RedisHandoffMeasurement [handoffRounds=20] [failoverRounds=5] [leaseMillis=2000]
  * </pre>
  */
 public final class RedisHandoffMeasurement {
