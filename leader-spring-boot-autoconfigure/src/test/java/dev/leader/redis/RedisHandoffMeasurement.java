@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionListener;
+import dev.leader.election.Leadership;
+import io.lettuce.core.RedisURI;
 
 /**
  * Measures, with three candidate JVMs on a real redis-server: the handoff after SIGTERM of the
@@ -38,6 +43,7 @@ public final class RedisHandoffMeasurement {
         RedisServerProcess.quietClientLogs();
         Path directory = Files.createTempDirectory("redis-measure");
         try (RedisServerProcess server = RedisServerProcess.start(directory, false)) {
+            report("handoff after close(), candidates in one JVM (ms)", inProcess(server, handoffRounds, lease));
             report("handoff after SIGTERM (ms)", rounds(server, "TERM", handoffRounds, lease));
             report("failover after kill -9, lease " + lease + " ms, followers wait on PTTL (ms)",
                     rounds(server, "KILL", failoverRounds, lease));
@@ -83,6 +89,48 @@ public final class RedisHandoffMeasurement {
         return results;
     }
 
+    /** close() of the leader → the successor's granted event, on the monotonic clock. */
+    private static List<Double> inProcess(RedisServerProcess server, int rounds, long lease) {
+        String election = "measure-close-" + System.nanoTime();
+        List<RedisElectionBackend> backends = new ArrayList<>();
+        List<Election> candidates = new ArrayList<>();
+        AtomicLong grantedNanos = new AtomicLong();
+        List<Double> results = new ArrayList<>();
+        try {
+            for (int round = -3; round < rounds; round++) {
+                while (candidates.size() < 3) {
+                    RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()),
+                            RedisBackendSettings.of(Duration.ofMillis(lease)));
+                    backends.add(backend);
+                    Election candidate = backend.election(election, "p" + ids.incrementAndGet());
+                    candidate.addListener(new ElectionListener() {
+                        @Override
+                        public void granted(Leadership leadership) {
+                            grantedNanos.set(System.nanoTime());
+                        }
+                    });
+                    candidate.start();
+                    candidates.add(candidate);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> candidates.stream().filter(Election::isLeader).count() == 1
+                        && candidates.stream().allMatch(c -> c.leaderId().isPresent()));
+                Election leader = candidates.stream().filter(Election::isLeader).findFirst().orElseThrow();
+                long before = grantedNanos.get();
+                long start = System.nanoTime();
+                leader.close();
+                candidates.remove(leader);
+                await().atMost(Duration.ofMillis(lease * 3)).until(() -> grantedNanos.get() != before);
+                if (round >= 0) { // the first rounds warm the JIT up
+                    results.add((grantedNanos.get() - start) / 1e6);
+                }
+            }
+        }
+        finally {
+            backends.forEach(RedisElectionBackend::close);
+        }
+        return results;
+    }
+
     private static CandidateProcess awaitLeader(List<CandidateProcess> candidates) {
         await().atMost(Duration.ofSeconds(30)).until(() -> candidates.stream().anyMatch(RedisHandoffMeasurement::leads));
         return candidates.stream().filter(RedisHandoffMeasurement::leads).findFirst().orElseThrow();
@@ -97,13 +145,13 @@ public final class RedisHandoffMeasurement {
                 .filter(l -> l.startsWith("GRANTED ")).map(CandidateProcess::time).filter(t -> t >= sent).min(Long::compare);
     }
 
-    private static void report(String what, List<Long> millis) {
-        List<Long> sorted = millis.stream().sorted().toList();
-        System.out.printf("%s: n=%d p50=%d p99=%d max=%d all=%s%n", what, sorted.size(), percentile(sorted, 50),
+    private static <T extends Number & Comparable<T>> void report(String what, List<T> millis) {
+        List<T> sorted = millis.stream().sorted().toList();
+        System.out.printf("%s: n=%d p50=%s p99=%s max=%s all=%s%n", what, sorted.size(), percentile(sorted, 50),
                 percentile(sorted, 99), sorted.get(sorted.size() - 1), millis);
     }
 
-    private static long percentile(List<Long> sorted, int p) {
+    private static <T> T percentile(List<T> sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
