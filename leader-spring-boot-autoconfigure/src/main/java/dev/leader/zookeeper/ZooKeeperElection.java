@@ -3,11 +3,14 @@ package dev.leader.zookeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.Backoff;
@@ -267,6 +270,10 @@ final class ZooKeeperElection extends AbstractElection {
             requeue(zk);
             return;
         }
+        // A server cut off from its quorum still answers reads for a while (up to syncLimit
+        // ticks); a sync must pass through the ensemble's leader, so it proves that the
+        // answers above were not stale.
+        syncWithQuorum(zk, own);
         // Verify before believing: first, and the node still belongs to this very session.
         Stat stat = zk.exists(own, ownWatcher);
         if (stat == null) {
@@ -278,6 +285,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
             return;
         }
+        backend.recordLatency(System.nanoTime() - sendNanos);
         long confirmed = sendNanos - backend.shortfallNanos(zk);
         if (currentTerm() != null) {
             renewed(confirmed);
@@ -287,6 +295,22 @@ final class ZooKeeperElection extends AbstractElection {
         retry.reset();
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
+        }
+    }
+
+    private void syncWithQuorum(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        int rc;
+        try {
+            rc = done.get(backend.settings().sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        KeeperException.Code code = KeeperException.Code.get(rc);
+        if (code != KeeperException.Code.OK) {
+            throw KeeperException.create(code, path);
         }
     }
 
@@ -385,15 +409,29 @@ final class ZooKeeperElection extends AbstractElection {
         long session = zk.getSessionId();
         long sendNanos = System.nanoTime();
         // Asynchronous: while disconnected the reply never comes and the deadline simply passes.
-        zk.exists(own, false, (rc, path, ctx, stat) -> {
-            KeeperException.Code code = KeeperException.Code.get(rc);
-            if (code == KeeperException.Code.OK && stat != null && stat.getEphemeralOwner() == session) {
-                renewed(sendNanos - backend.shortfallNanos(zk));
-            }
-            else if (code == KeeperException.Code.NONODE) {
-                submit(this::check);
-            }
-        }, null);
+        // The sync goes through the quorum's leader (see lead()), then the exists proves the node
+        // is still ours; requests of one session are answered in order.
+        try {
+            zk.sync(own, (syncRc, p, c) -> {
+                if (KeeperException.Code.get(syncRc) != KeeperException.Code.OK) {
+                    return;
+                }
+                zk.exists(own, false, (rc, path, ctx, stat) -> {
+                    KeeperException.Code code = KeeperException.Code.get(rc);
+                    if (code == KeeperException.Code.OK && stat != null && stat.getEphemeralOwner() == session) {
+                        backend.recordLatency(System.nanoTime() - sendNanos);
+                        renewed(sendNanos - backend.shortfallNanos(zk));
+                    }
+                    else if (code == KeeperException.Code.NONODE) {
+                        submit(this::check);
+                    }
+                }, null);
+            }, null);
+        }
+        catch (RuntimeException ex) {
+            // A periodic task that throws is silently cancelled; a missed renewal only shortens belief.
+            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
+        }
     }
 
     // ---- the candidate's thread ----

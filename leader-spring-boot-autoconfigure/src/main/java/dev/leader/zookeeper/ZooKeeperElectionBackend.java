@@ -59,6 +59,8 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     private volatile @Nullable String lastError;
 
+    private volatile @Nullable Duration latency;
+
     private volatile boolean closed;
 
     /**
@@ -126,7 +128,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     @Override
     public BackendStatus status() {
         Instant since = unreachableSince;
-        return connected || since == null ? BackendStatus.up(null, lastError) : BackendStatus.down(since, lastError);
+        return connected || since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);
     }
 
     @Override
@@ -166,6 +168,10 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     void forget(ZooKeeperElection election) {
         elections.remove(election);
+    }
+
+    void recordLatency(long nanos) {
+        latency = Duration.ofNanos(nanos);
     }
 
     void recordError(String error) {
