@@ -70,12 +70,27 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
      */
     public ZooKeeperElectionBackend(ZooKeeperBackendSettings settings) {
         this.settings = settings;
+        if (settings.tls() != null) {
+            requireNettyClasses();
+        }
         try {
             open();
         }
         catch (IOException ex) {
             throw new IllegalArgumentException("cannot create a ZooKeeper client for leader.zookeeper.connect-string '"
                     + settings.connectString() + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void requireNettyClasses() {
+        for (String type : new String[] { "io.netty.handler.ssl.SslContext", "io.netty.channel.epoll.Epoll" }) {
+            try {
+                Class.forName(type, false, ZooKeeperElectionBackend.class.getClassLoader());
+            }
+            catch (ClassNotFoundException ex) {
+                throw new IllegalArgumentException("leader.zookeeper.tls needs ZooKeeper's Netty client socket: add "
+                        + "io.netty:netty-handler and io.netty:netty-transport-classes-epoll to the class path (" + type + " is missing)", ex);
+            }
         }
     }
 

@@ -13,8 +13,13 @@ final class JavaProcesses {
     }
 
     static ProcessBuilder java(Class<?> main, List<String> args) {
+        return java(List.of(), main, args);
+    }
+
+    static ProcessBuilder java(List<String> jvmArgs, Class<?> main, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
