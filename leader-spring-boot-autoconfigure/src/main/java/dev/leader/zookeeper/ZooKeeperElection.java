@@ -3,17 +3,9 @@ package dev.leader.zookeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.AbstractElection;
-import dev.leader.election.Backoff;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
@@ -40,9 +32,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     private final byte[] data;
 
-    private final ScheduledExecutorService executor;
-
-    private final Backoff retry = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+    private final CandidateThread thread;
 
     private final Duration renewInterval;
 
@@ -94,11 +84,7 @@ final class ZooKeeperElection extends AbstractElection {
         this.electionPath = backend.settings().electionPath(name);
         this.data = candidateId.getBytes(StandardCharsets.UTF_8);
         this.renewInterval = backend.settings().sessionTimeout().dividedBy(6);
-        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "leader-zookeeper-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new CandidateThread(name, backend, log, logPrefix, this::isClosed, this::campaign);
     }
 
     // ---- hooks ----
@@ -125,8 +111,8 @@ final class ZooKeeperElection extends AbstractElection {
         if (own != null) {
             backend.release(backend.client(), own);
         }
-        executor.execute(this::stopRenewal);
-        executor.shutdown();
+        submit(zk -> stopRenewal());
+        thread.shutdown();
         backend.forget(this);
     }
 
@@ -181,7 +167,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     /** Finds this candidate's node (a create whose reply was lost) or creates it. */
     private boolean join(ZooKeeper zk) throws KeeperException, InterruptedException {
-        ensureParents(zk);
+        backend.ensureElectionNode(zk, electionPath);
         String found = null;
         for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
             String path = electionPath + "/" + node.name();
@@ -210,25 +196,6 @@ final class ZooKeeperElection extends AbstractElection {
             return false;
         }
         return true;
-    }
-
-    private void ensureParents(ZooKeeper zk) throws KeeperException, InterruptedException {
-        if (zk.exists(electionPath, false) != null) {
-            return;
-        }
-        StringBuilder path = new StringBuilder();
-        String[] segments = electionPath.substring(1).split("/");
-        for (int i = 0; i < segments.length; i++) {
-            path.append('/').append(segments[i]);
-            boolean last = i == segments.length - 1;
-            try {
-                // The election node is a container: the server removes it once its last candidate is gone.
-                zk.create(path.toString(), new byte[0], backend.acl(), last ? CreateMode.CONTAINER : CreateMode.PERSISTENT);
-            }
-            catch (KeeperException.NodeExistsException ex) {
-                // created by another candidate
-            }
-        }
     }
 
     private void check(ZooKeeper zk) throws KeeperException, InterruptedException {
@@ -270,10 +237,8 @@ final class ZooKeeperElection extends AbstractElection {
             requeue(zk);
             return;
         }
-        // A server cut off from its quorum still answers reads for a while (up to syncLimit
-        // ticks); a sync must pass through the ensemble's leader, so it proves that the
-        // answers above were not stale.
-        syncWithQuorum(zk, own);
+        // The reads above may come from a server cut off from its quorum: see QuorumContact.
+        QuorumContact.sync(zk, own, backend.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
         Stat stat = zk.exists(own, ownWatcher);
         if (stat == null) {
@@ -292,25 +257,9 @@ final class ZooKeeperElection extends AbstractElection {
             return;
         }
         grantedPath = own;
-        retry.reset();
+        thread.succeeded();
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
-        }
-    }
-
-    private void syncWithQuorum(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
-        int rc;
-        try {
-            rc = done.get(backend.settings().sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (ExecutionException | TimeoutException ex) {
-            throw new KeeperException.ConnectionLossException();
-        }
-        KeeperException.Code code = KeeperException.Code.get(rc);
-        if (code != KeeperException.Code.OK) {
-            throw KeeperException.create(code, path);
         }
     }
 
@@ -329,7 +278,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (zk.exists(predecessor, predecessorWatcher) == null) {
             return false;
         }
-        retry.reset();
+        thread.succeeded();
         watchLeader(zk, electionPath + "/" + nodes.get(0).name());
         return true;
     }
@@ -387,8 +336,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     private void startRenewal() {
         stopRenewal();
-        long period = renewInterval.toNanos();
-        renewal = executor.scheduleAtFixedRate(this::renewOnce, period, period, TimeUnit.NANOSECONDS);
+        renewal = thread.every(renewInterval, this::renewOnce);
     }
 
     private void stopRenewal() {
@@ -406,27 +354,11 @@ final class ZooKeeperElection extends AbstractElection {
             return;
         }
         ZooKeeper zk = backend.client();
-        long session = zk.getSessionId();
-        long sendNanos = System.nanoTime();
-        // Asynchronous: while disconnected the reply never comes and the deadline simply passes.
-        // The sync goes through the quorum's leader (see lead()), then the exists proves the node
-        // is still ours; requests of one session are answered in order.
         try {
-            zk.sync(own, (syncRc, p, c) -> {
-                if (KeeperException.Code.get(syncRc) != KeeperException.Code.OK) {
-                    return;
-                }
-                zk.exists(own, false, (rc, path, ctx, stat) -> {
-                    KeeperException.Code code = KeeperException.Code.get(rc);
-                    if (code == KeeperException.Code.OK && stat != null && stat.getEphemeralOwner() == session) {
-                        backend.recordLatency(System.nanoTime() - sendNanos);
-                        renewed(sendNanos - backend.shortfallNanos(zk));
-                    }
-                    else if (code == KeeperException.Code.NONODE) {
-                        submit(this::check);
-                    }
-                }, null);
-            }, null);
+            QuorumContact.confirmAsync(zk, own, sendNanos -> {
+                backend.recordLatency(System.nanoTime() - sendNanos);
+                renewed(sendNanos - backend.shortfallNanos(zk));
+            }, () -> submit(this::check));
         }
         catch (RuntimeException ex) {
             // A periodic task that throws is silently cancelled; a missed renewal only shortens belief.
@@ -434,55 +366,7 @@ final class ZooKeeperElection extends AbstractElection {
         }
     }
 
-    // ---- the candidate's thread ----
-
-    @FunctionalInterface
-    private interface Step {
-        void run(ZooKeeper zk) throws KeeperException, InterruptedException;
-    }
-
-    private void submit(Step step) {
-        try {
-            executor.execute(() -> run(step));
-        }
-        catch (RejectedExecutionException ex) {
-            // closed
-        }
-    }
-
-    private void run(Step step) {
-        if (isClosed()) {
-            return;
-        }
-        try {
-            step.run(backend.client());
-        }
-        catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
-                | KeeperException.SessionMovedException ex) {
-            // The backend's reconnect or new-session event campaigns again.
-            log.debug("{} {}; waiting for the session", logPrefix, ex.getMessage());
-        }
-        catch (KeeperException ex) {
-            backend.recordError(ex.getMessage());
-            retryLater(ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        catch (RuntimeException ex) {
-            backend.recordError(String.valueOf(ex));
-            retryLater(ex);
-        }
-    }
-
-    private void retryLater(Exception ex) {
-        Duration wait = retry.next();
-        log.warn("{} ZooKeeper call failed, retrying in {} ms: {}", logPrefix, wait.toMillis(), ex.toString());
-        try {
-            executor.schedule(() -> run(this::campaign), wait.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (RejectedExecutionException closed) {
-            // closed meanwhile
-        }
+    private void submit(CandidateThread.Step step) {
+        thread.submit(step);
     }
 }

@@ -15,6 +15,7 @@ import dev.leader.election.Backoff;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionNames;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -205,6 +206,26 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     boolean isReleasing(String path) {
         return pendingReleases.contains(path);
+    }
+
+    /** Creates {@code electionPath} and its parents, unless it exists. */
+    void ensureElectionNode(ZooKeeper zk, String electionPath) throws KeeperException, InterruptedException {
+        if (zk.exists(electionPath, false) != null) {
+            return;
+        }
+        StringBuilder path = new StringBuilder();
+        String[] segments = electionPath.substring(1).split("/");
+        for (int i = 0; i < segments.length; i++) {
+            path.append('/').append(segments[i]);
+            boolean last = i == segments.length - 1;
+            try {
+                // The election node is a container: the server removes it once its last candidate is gone.
+                zk.create(path.toString(), new byte[0], acl(), last ? CreateMode.CONTAINER : CreateMode.PERSISTENT);
+            }
+            catch (KeeperException.NodeExistsException ex) {
+                // created by another candidate
+            }
+        }
     }
 
     /** Deletes {@code path} now; if the reply is lost, again after every reconnect until done. */
