@@ -47,7 +47,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
 
-    private @Nullable ScheduledFuture<?> renewal;
+    private volatile @Nullable ScheduledFuture<?> renewal;
 
     /** Test hook: runs between reading the children and watching the predecessor. */
     volatile @Nullable Runnable beforePredecessorWatch;
@@ -111,7 +111,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (own != null) {
             backend.release(backend.client(), own);
         }
-        submit(zk -> stopRenewal());
+        stopRenewal();
         thread.shutdown();
         backend.forget(this);
     }
@@ -277,6 +277,13 @@ final class ZooKeeperElection extends AbstractElection {
         }
         if (zk.exists(predecessor, predecessorWatcher) == null) {
             return false;
+        }
+        // A follower's node may be deleted by someone else (an operator, a stale release):
+        // without this watch it would wait behind a node it no longer has.
+        String own = electionPath + "/" + nodes.get(index).name();
+        if (zk.exists(own, ownWatcher) == null) {
+            lostNode(zk, "own node " + own + " vanished");
+            return true;
         }
         thread.succeeded();
         watchLeader(zk, electionPath + "/" + nodes.get(0).name());

@@ -71,7 +71,7 @@ class ZooKeeperTlsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
         Election leader = candidates.stream().filter(Election::isLeader).findFirst().orElseThrow();
         Election follower = candidates.get(0) == leader ? candidates.get(1) : candidates.get(0);
-        assertThat(follower.leaderId()).contains(leader.candidateId());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(follower.leaderId()).contains(leader.candidateId()));
         leader.close();
         await().atMost(Duration.ofSeconds(2)).until(follower::isLeader);
     }
