@@ -42,6 +42,12 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
      */
     public record Tls(@Nullable Path keyStore, @Nullable String keyStorePassword, @Nullable Path trustStore,
             @Nullable String trustStorePassword) {
+
+        /** Without the passwords: settings end up in logs and failure reports. */
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+        }
     }
 
     public ZooKeeperBackendSettings {
@@ -88,6 +94,14 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
                         + host + "': use host:port[,host:port...][/chroot]");
             }
         }
+    }
+
+    /** Without the digest password: settings end up in logs and failure reports. */
+    @Override
+    public String toString() {
+        String user = digestAuth == null ? null : digestAuth.substring(0, digestAuth.indexOf(':'));
+        return "ZooKeeperBackendSettings[connectString=" + connectString + ", root=" + root + ", sessionTimeout="
+                + sessionTimeout + ", digestUser=" + user + ", tls=" + tls + "]";
     }
 
     public static Builder builder(String connectString) {

@@ -53,4 +53,11 @@ class ZooKeeperBackendSettingsTest {
                 .tls(new ZooKeeperBackendSettings.Tls(java.nio.file.Path.of("k.p12"), null, null, null)).build())
                 .withMessageContaining("key-store-password");
     }
+
+    @Test
+    void toStringHidesSecrets() {
+        ZooKeeperBackendSettings settings = ZooKeeperBackendSettings.builder("h:1").digestAuth("alice:s3cret")
+                .tls(new ZooKeeperBackendSettings.Tls(java.nio.file.Path.of("k.p12"), "kpass", null, "tpass")).build();
+        assertThat(settings.toString()).contains("alice").doesNotContain("s3cret", "kpass", "tpass");
+    }
 }
