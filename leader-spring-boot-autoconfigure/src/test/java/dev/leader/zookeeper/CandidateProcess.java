@@ -7,8 +7,9 @@ import dev.leader.election.Leadership;
 
 /**
  * A candidate in a JVM of its own, for kill -9 tests: {@code <connect-string> <election>
- * <candidate-id> <session-ms>}. Prints {@code GRANTED <token>} when it leads and runs until
- * killed or its stdin closes.
+ * <candidate-id> <session-ms> [beliefs]}. Prints {@code GRANTED <token>} when it leads and runs
+ * until killed or its stdin closes; with {@code beliefs}, also {@code BELIEF <nanoTime> <isLeader>}
+ * every 10 ms (the clock read before the question, so a freeze between them errs towards "late").
  */
 public final class CandidateProcess {
 
@@ -27,6 +28,18 @@ public final class CandidateProcess {
             }
         });
         election.start();
+        if (args.length > 4 && args[4].equals("beliefs")) {
+            Thread reporter = new Thread(() -> {
+                while (true) {
+                    long now = System.nanoTime();
+                    boolean leader = election.isLeader();
+                    System.out.println("BELIEF " + now + " " + leader);
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+            }, "belief-reporter");
+            reporter.setDaemon(true);
+            reporter.start();
+        }
         while (System.in.read() >= 0) {
             // parent still there
         }

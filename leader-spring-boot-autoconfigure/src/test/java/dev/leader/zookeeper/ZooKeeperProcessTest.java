@@ -47,6 +47,53 @@ class ZooKeeperProcessTest {
         Process child = JavaProcesses.java(CandidateProcess.class,
                 List.of(server.connectString(), name, "child", Long.toString(SESSION.toMillis()))).redirectErrorStream(true).start();
         closeables.add(() -> child.destroyForcibly().waitFor());
+        List<String> output = collect(child);
+        await().atMost(Duration.ofSeconds(20)).until(() -> output.stream().anyMatch(l -> l.startsWith("GRANTED")));
+        Election follower = candidate(server.connectString(), "follower");
+        await().atMost(Duration.ofSeconds(5)).until(() -> follower.leaderId().filter("child"::equals).isPresent());
+
+        long killed = System.nanoTime();
+        child.destroyForcibly(); // SIGKILL: no close, no delete; only the session timeout ends the term
+        await().atMost(SESSION.plusSeconds(1)).until(follower::isLeader);
+        System.out.printf("kill -9 failover: %d ms (session timeout %d ms)%n",
+                (System.nanoTime() - killed) / 1_000_000, SESSION.toMillis());
+    }
+
+    @Test
+    void aFrozenLeaderNoLongerBelievesOnceAnotherIsGranted() throws Exception {
+        ZooKeeperTestServer server = new ZooKeeperTestServer();
+        closeables.add(server);
+        Process child = JavaProcesses.java(CandidateProcess.class,
+                List.of(server.connectString(), name, "child", Long.toString(SESSION.toMillis()), "beliefs"))
+                .redirectErrorStream(true).start();
+        closeables.add(() -> {
+            JavaProcesses.signal(child, "CONT");
+            child.destroyForcibly().waitFor();
+        });
+        List<String> output = collect(child);
+        await().atMost(Duration.ofSeconds(20)).until(() -> output.stream().anyMatch(l -> l.startsWith("GRANTED")));
+        Election follower = candidate(server.connectString(), "follower");
+        await().atMost(Duration.ofSeconds(5)).until(() -> follower.leaderId().filter("child"::equals).isPresent());
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> output.stream().anyMatch(l -> isBelief(l) && l.endsWith(" true")));
+        JavaProcesses.signal(child, "STOP");
+        await().atMost(SESSION.multipliedBy(3)).until(follower::isLeader);
+        long grantedBy = System.nanoTime(); // both JVMs read the host's CLOCK_MONOTONIC
+        JavaProcesses.signal(child, "CONT");
+        await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(l -> isBelief(l) && time(l) > grantedBy));
+        assertThat(output.stream().filter(l -> isBelief(l) && time(l) > grantedBy && l.endsWith(" true")))
+                .as("beliefs of the frozen leader after another was granted").isEmpty();
+    }
+
+    private static boolean isBelief(String line) {
+        return line.startsWith("BELIEF ");
+    }
+
+    private static long time(String line) {
+        return Long.parseLong(line.split(" ")[1]);
+    }
+
+    private static List<String> collect(Process child) {
         List<String> output = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -58,15 +105,7 @@ class ZooKeeperProcessTest {
         });
         reader.setDaemon(true);
         reader.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> output.stream().anyMatch(l -> l.startsWith("GRANTED")));
-        Election follower = candidate(server.connectString(), "follower");
-        await().atMost(Duration.ofSeconds(5)).until(() -> follower.leaderId().filter("child"::equals).isPresent());
-
-        long killed = System.nanoTime();
-        child.destroyForcibly(); // SIGKILL: no close, no delete; only the session timeout ends the term
-        await().atMost(SESSION.plusSeconds(1)).until(follower::isLeader);
-        System.out.printf("kill -9 failover: %d ms (session timeout %d ms)%n",
-                (System.nanoTime() - killed) / 1_000_000, SESSION.toMillis());
+        return output;
     }
 
     @Test
