@@ -39,6 +39,9 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     private final ZooKeeperBackendSettings settings;
 
+    /** {@code [backend=zookeeper, connect=…]}: backend lines concern every election at once. */
+    private final String logPrefix;
+
     private final Set<ZooKeeperElection> elections = ConcurrentHashMap.newKeySet();
 
     /** Nodes whose delete was not confirmed; retried on every reconnect so none outlives its owner's intent. */
@@ -71,6 +74,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
      */
     public ZooKeeperElectionBackend(ZooKeeperBackendSettings settings) {
         this.settings = settings;
+        this.logPrefix = "[backend=zookeeper, connect=" + settings.connectString() + "]";
         if (settings.tls() != null) {
             requireNettyClasses();
         }
@@ -238,7 +242,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
                 pendingReleases.remove(p);
             }
             else {
-                log.debug("delete of {} not confirmed ({}); retried on reconnect", p, code);
+                log.debug("{} delete of {} not confirmed ({}); retried on reconnect", logPrefix, p, code);
             }
         }, null);
     }
@@ -250,8 +254,8 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         unreachableSince = null;
         reopenBackoff.reset();
         if (zk.getSessionTimeout() < settings.sessionTimeout().toMillis()) {
-            log.warn("ZooKeeper negotiated a session timeout of {} ms, shorter than the {} ms asked; leases are shortened to match",
-                    zk.getSessionTimeout(), settings.sessionTimeout().toMillis());
+            log.warn("{} ZooKeeper negotiated a session timeout of {} ms, shorter than the {} ms asked; leases are shortened to match",
+                    logPrefix, zk.getSessionTimeout(), settings.sessionTimeout().toMillis());
         }
         for (String path : pendingReleases) {
             release(zk, path);
@@ -272,7 +276,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
             unreachableSince = Instant.now();
         }
         lastError = "ZooKeeper session 0x" + Long.toHexString(expired.getSessionId()) + " expired";
-        log.warn("{}; revoking and opening a new session", lastError);
+        log.warn("{} {}; revoking and opening a new session", logPrefix, lastError);
         // The server deleted our ephemeral nodes with the session; nothing is left to release.
         pendingReleases.clear();
         elections.forEach(ZooKeeperElection::sessionExpired);
@@ -292,11 +296,18 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         }
         try {
             open();
+            if (closed) {
+                // close() ran while we opened; it closed the client before this one.
+                client.close(100);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
         catch (IOException | RuntimeException ex) {
             lastError = "cannot open a new ZooKeeper session: " + ex;
             Duration wait = reopenBackoff.next();
-            log.warn("{}; retrying in {} ms", lastError, wait.toMillis());
+            log.warn("{} {}; retrying in {} ms", logPrefix, lastError, wait.toMillis());
             reopener.schedule(() -> reopen(expired), wait.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
@@ -318,9 +329,9 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
                 case Expired -> onExpired(zk);
                 case AuthFailed -> {
                     lastError = "ZooKeeper authentication failed";
-                    log.error("{}: check leader.zookeeper.auth", lastError);
+                    log.error("{} {}: check leader.zookeeper.auth", logPrefix, lastError);
                 }
-                default -> log.debug("ZooKeeper connection state {}", event.getState());
+                default -> log.debug("{} ZooKeeper connection state {}", logPrefix, event.getState());
             }
         }
     }
