@@ -229,6 +229,15 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
             catch (KeeperException.NodeExistsException ex) {
                 // created by another candidate
             }
+            catch (KeeperException.NoNodeException ex) {
+                int slash = settings.connectString().indexOf('/');
+                if (i == 0 && slash >= 0) {
+                    // ZooKeeper creates no chroot; without it every path below fails alike.
+                    throw new IllegalStateException("the chroot " + settings.connectString().substring(slash)
+                            + " of leader.zookeeper.connect-string does not exist: create it", ex);
+                }
+                throw ex;
+            }
         }
     }
 

@@ -77,6 +77,18 @@ class ZooKeeperConnectionTest {
     }
 
     @Test
+    void aMissingChrootIsReportedInTheStatus() {
+        ZooKeeperElectionBackend backend = new ZooKeeperElectionBackend(ZooKeeperBackendSettings
+                .builder(server.connectString() + "/missing").sessionTimeout(SESSION).build());
+        closeables.add(backend);
+        Election a = backend.election(name, "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(backend.status().lastError())
+                .contains("chroot /missing").contains("leader.zookeeper.connect-string"));
+        assertThat(a.isLeader()).isFalse();
+    }
+
+    @Test
     void digestAuthProtectsTheNodesFromOtherIdentities() throws Exception {
         ZooKeeperBackendSettings settings = ZooKeeperBackendSettings.builder(server.connectString())
                 .sessionTimeout(SESSION).digestAuth("alice:secret").build();
