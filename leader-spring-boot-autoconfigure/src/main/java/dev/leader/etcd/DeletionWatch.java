@@ -88,6 +88,10 @@ final class DeletionWatch implements AutoCloseable {
         return deleted.isEmpty() ? null : new Batch(List.copyOf(deleted), false);
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -145,6 +145,11 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         return myKey;
     }
 
+    long leaseId() {
+        EtcdKv.Lease current = lease;
+        return current == null ? 0 : current.id();
+    }
+
     // ---- the campaign thread ----
 
     private void campaign() {
@@ -261,7 +266,16 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
                 return;
             }
             while (true) {
-                DeletionWatch.Batch batch = opened.next();
+                DeletionWatch.Batch batch;
+                try {
+                    batch = opened.next();
+                }
+                catch (IOException ex) {
+                    if (opened.isClosed()) {
+                        return; // we cancelled it to act on a yield, a lost lease or close
+                    }
+                    throw ex;
+                }
                 if (batch.compacted()) {
                     log.info("{} watched revision {} was compacted; reading again", logPrefix, fromRevision);
                     return;

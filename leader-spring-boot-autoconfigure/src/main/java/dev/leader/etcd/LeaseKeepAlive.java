@@ -43,8 +43,8 @@ final class LeaseKeepAlive {
 
     private volatile @Nullable ScheduledFuture<?> next;
 
-    /** For tests: while set, no keep-alive is sent, as if this process were cut off. */
-    volatile boolean paused;
+    /** For tests: no keep-alive is sent for this lease id, as if this process were cut off from etcd. */
+    volatile long pausedLease;
 
     LeaseKeepAlive(EtcdKv kv, ScheduledExecutorService scheduler, EtcdBackendSettings settings, Listener listener,
             String logPrefix) {
@@ -95,7 +95,7 @@ final class LeaseKeepAlive {
             return;
         }
         long send = System.nanoTime();
-        if (!paused) {
+        if (pausedLease != id) {
             try {
                 long ttl = kv.keepAlive(id, interval);
                 if (leaseId != id) {
