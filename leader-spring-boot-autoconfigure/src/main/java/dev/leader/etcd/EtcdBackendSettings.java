@@ -89,7 +89,8 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
                     .map(URI::create).toList();
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoints + "' is not a comma-separated list of URLs: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoints + "' is not a comma-separated list of etcd client URLs (http://host:port or https://host:port): "
+                    + ex.getMessage(), ex);
         }
     }
 
