@@ -87,7 +87,20 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     @Override
     protected void onClose(@Nullable Leadership held) {
         closing = true;
+        String key = myKey;
         abortWait();
+        if (held != null && key != null) {
+            // Delete before winding the campaign thread down: the successor's watch fires now.
+            try {
+                kv.delete(key);
+            }
+            catch (IOException ex) {
+                log.warn("{} could not delete {} on close: {}", logPrefix, key, ex.toString());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (campaign.isAlive()) {
             campaign.interrupt();
             try {
