@@ -166,7 +166,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     // ---- the campaign thread ----
 
     private void campaign() {
-        Backoff backoff = Backoff.forReconnect();
+        // Capped at the lease: after an outage, candidates should be back within about one lease.
+        Duration cap = settings.leaseDuration().compareTo(Duration.ofSeconds(10)) < 0 ? settings.leaseDuration() : Duration.ofSeconds(10);
+        Backoff backoff = new Backoff(Duration.ofMillis(100), cap);
         while (!closing) {
             try {
                 step();
@@ -224,7 +226,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
      *
      * @return true to wait on the key while leading, false to step again
      */
-    private boolean claim(EtcdKv.Kv mine) {
+    private boolean claim(EtcdKv.Kv mine) throws IOException, InterruptedException {
         if (currentTerm() != null) {
             return true;
         }
@@ -233,9 +235,10 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             releaseRequested.set(true);
             return false;
         }
-        if (!keepAlive.isValid()) {
-            log.warn("{} first in line but lease {} is unconfirmed for too long; campaigning on a new lease",
-                    logPrefix, Long.toHexString(lease == null ? 0 : lease.id()));
+        if (!keepAlive.isValid() && !keepAlive.renewNow()) {
+            // The key was there when read, but our own account cannot vouch for the lease now.
+            log.warn("{} first in line but lease {} cannot be confirmed; campaigning on a new lease",
+                    logPrefix, Long.toHexString(leaseId()));
             leaseLost = true;
             return false;
         }

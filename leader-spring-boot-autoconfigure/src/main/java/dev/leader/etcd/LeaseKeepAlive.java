@@ -76,6 +76,26 @@ final class LeaseKeepAlive {
         return lastAckSendNanos;
     }
 
+    /**
+     * One keep-alive now, on the caller's thread, for a candidate about to lead whose last
+     * acknowledgement is too old to vouch for the lease.
+     *
+     * @return true if etcd still has the lease; our account then runs from this send
+     * @throws IOException when etcd cannot say, which is not the same as a lost lease
+     */
+    boolean renewNow() throws IOException, InterruptedException {
+        long id = leaseId;
+        if (id == 0 || pausedLease == id) {
+            return false;
+        }
+        long send = System.nanoTime();
+        if (kv.keepAlive(id, interval) > 0 && leaseId == id) {
+            lastAckSendNanos = Math.max(lastAckSendNanos, send);
+            return true;
+        }
+        return false;
+    }
+
     /** Whether, by our own clock, the lease is surely still alive on the server. */
     boolean isValid() {
         return leaseId != 0 && lastAckSendNanos + validNanos - System.nanoTime() > 0;
