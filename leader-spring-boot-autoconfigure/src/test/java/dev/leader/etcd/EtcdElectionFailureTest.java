@@ -96,6 +96,36 @@ class EtcdElectionFailureTest {
     }
 
     @Test
+    void aLeaderCutOffFromEtcdStopsBelievingBeforeTheNextIsGranted() throws Exception {
+        etcd = EtcdServerProcess.startCluster(1);
+        EtcdElection a = candidate("a", true);
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        EtcdElection b = candidate("b", true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        java.util.concurrent.atomic.AtomicLong aRevoked = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong bGranted = new java.util.concurrent.atomic.AtomicLong();
+        a.addListener(new ElectionListener() {
+            @Override
+            public void revoked(Leadership leadership, dev.leader.election.RevokeReason reason) {
+                aRevoked.compareAndSet(0, System.nanoTime());
+            }
+        });
+        b.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                bGranted.compareAndSet(0, System.nanoTime());
+            }
+        });
+
+        // a's keep-alives stop reaching etcd, as in a partition; etcd expires its lease and b takes over.
+        a.keepAlive().pausedLease = a.leaseId();
+        await().atMost(LEASE.multipliedBy(3)).until(b::isLeader);
+        assertThat(a.isLeader()).isFalse();
+        await().atMost(Duration.ofSeconds(1)).until(() -> aRevoked.get() != 0 && bGranted.get() != 0);
+        assertThat(aRevoked.get()).as("a's revoke precedes b's grant").isLessThan(bGranted.get());
+    }
+
+    @Test
     void compactionPastTheWatchedRevisionIsSurvivedByReadingAgain() throws Exception {
         etcd = EtcdServerProcess.startCluster(1);
         EtcdElection a = candidate("a", true);
