@@ -60,6 +60,7 @@ public final class EtcdHandoffMeasure {
             live.remove(leader);
             live.add(join(etcd, name, "r" + round, backends, grantedAt));
         }
+        System.out.println("handoff rounds, ms: " + millis.stream().map(m -> String.format("%.1f", m)).toList());
         Collections.sort(millis);
         System.out.printf("handoff (close -> successor granted), %d rounds: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 millis.size(), percentile(millis, 50), percentile(millis, 99), millis.get(millis.size() - 1));
