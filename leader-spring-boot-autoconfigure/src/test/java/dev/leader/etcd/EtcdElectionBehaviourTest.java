@@ -3,15 +3,23 @@ package dev.leader.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import dev.leader.election.Election;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the etcd backend promises beyond the shared contract: keys, leader tracking, auth. */
 class EtcdElectionBehaviourTest {
@@ -102,6 +110,41 @@ class EtcdElectionBehaviourTest {
             assertThat(wrong.isLeader()).isFalse();
             assertThat(backends.get(0).status().lastError()).contains("authentication failed");
         }
+    }
+
+    @Test
+    void httpsEndpointsAreReachedWithTheGivenSslContext(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).as("openssl finished").isTrue();
+        assertThat(openssl.exitValue()).as("openssl exit status (install openssl)").isZero();
+        SSLContext trust = trusting(cert);
+        try (EtcdServerProcess secured = EtcdServerProcess.startTls(cert, key, trust)) {
+            assertThat(secured.endpoints().get(0).getScheme()).isEqualTo("https");
+            EtcdBackendSettings base = EtcdBackendSettings.of(secured.endpoints()).withLeaseDuration(LEASE);
+            EtcdElection untrusting = candidate("untrusting", base);
+            EtcdElection trusting = candidate("trusting", base.withSslContext(trust));
+            await().atMost(Duration.ofSeconds(5)).until(trusting::isLeader);
+            await().atMost(Duration.ofSeconds(5)).until(() -> backends.get(0).status().lastError() != null);
+            assertThat(untrusting.isLeader()).isFalse();
+        }
+    }
+
+    private static SSLContext trusting(Path cert) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            store.setCertificateEntry("etcd", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     @Test

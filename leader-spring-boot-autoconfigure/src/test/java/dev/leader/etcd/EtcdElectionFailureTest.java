@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
+import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.Leadership;
-import dev.leader.election.ElectionListener;
+import dev.leader.election.RevokeReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +30,7 @@ class EtcdElectionFailureTest {
 
     private final List<EtcdElectionBackend> backends = new ArrayList<>();
 
-    private final List<Leadership> grants = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Leadership> grants = new CopyOnWriteArrayList<>();
 
     private EtcdServerProcess etcd;
 
@@ -102,11 +105,11 @@ class EtcdElectionFailureTest {
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         EtcdElection b = candidate("b", true);
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
-        java.util.concurrent.atomic.AtomicLong aRevoked = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong bGranted = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong aRevoked = new AtomicLong();
+        AtomicLong bGranted = new AtomicLong();
         a.addListener(new ElectionListener() {
             @Override
-            public void revoked(Leadership leadership, dev.leader.election.RevokeReason reason) {
+            public void revoked(Leadership leadership, RevokeReason reason) {
                 aRevoked.compareAndSet(0, System.nanoTime());
             }
         });

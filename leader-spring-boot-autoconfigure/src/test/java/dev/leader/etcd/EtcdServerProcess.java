@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Real etcd members as child processes on free loopback ports: one, or a cluster of three.
@@ -38,6 +40,12 @@ final class EtcdServerProcess implements AutoCloseable {
     private final Process[] processes;
 
     private final String initialCluster;
+
+    private final List<String> tlsArgs = new ArrayList<>();
+
+    private String scheme = "http";
+
+    private @Nullable SSLContext sslContext;
 
     private EtcdServerProcess(int members) throws IOException {
         if (!new File(BINARY).canExecute()) {
@@ -65,16 +73,27 @@ final class EtcdServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** One member serving clients over TLS with {@code cert}/{@code key}; {@code trust} trusts it. */
+    static EtcdServerProcess startTls(Path cert, Path key, SSLContext trust) throws IOException {
+        EtcdServerProcess server = new EtcdServerProcess(1);
+        server.scheme = "https";
+        server.sslContext = trust;
+        server.tlsArgs.addAll(List.of("--cert-file", cert.toString(), "--key-file", key.toString()));
+        server.launch(0);
+        server.awaitHealthy();
+        return server;
+    }
+
     List<URI> endpoints() {
         List<URI> uris = new ArrayList<>();
         for (int port : clientPorts) {
-            uris.add(URI.create("http://127.0.0.1:" + port));
+            uris.add(URI.create(scheme + "://127.0.0.1:" + port));
         }
         return uris;
     }
 
     URI endpoint(int member) {
-        return URI.create("http://127.0.0.1:" + clientPorts[member]);
+        return URI.create(scheme + "://127.0.0.1:" + clientPorts[member]);
     }
 
     /** Restarts a stopped member on its old ports and data, and waits until the cluster serves writes. */
@@ -95,8 +114,12 @@ final class EtcdServerProcess implements AutoCloseable {
 
     /** Waits until a write through some member succeeds (a write needs a quorum and a leader). */
     void awaitHealthy() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(500)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(500));
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        HttpClient client = builder.build();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
             for (int i = 0; i < clientPorts.length; i++) {
                 if (processes[i] == null) {
@@ -124,16 +147,17 @@ final class EtcdServerProcess implements AutoCloseable {
     }
 
     private void launch(int member) throws IOException {
-        String client = "http://127.0.0.1:" + clientPorts[member];
+        String client = scheme + "://127.0.0.1:" + clientPorts[member];
         String peer = "http://127.0.0.1:" + peerPorts[member];
         Path log = dataRoot.resolve("n" + member + ".log");
-        processes[member] = new ProcessBuilder(BINARY, "--name", "n" + member,
+        List<String> command = new ArrayList<>(List.of(BINARY, "--name", "n" + member,
                 "--data-dir", dataRoot.resolve("n" + member).toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", dataRoot.getFileName().toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                "--initial-cluster-token", dataRoot.getFileName().toString()));
+        command.addAll(tlsArgs);
+        processes[member] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private static int freePort() throws IOException {
