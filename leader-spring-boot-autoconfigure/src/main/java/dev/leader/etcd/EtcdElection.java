@@ -89,13 +89,17 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         closing = true;
         String key = myKey;
         abortWait();
+        boolean reachable = true;
         if (held != null && key != null) {
             // Delete before winding the campaign thread down: the successor's watch fires now.
             try {
                 kv.delete(key);
             }
             catch (IOException ex) {
-                log.warn("{} could not delete {} on close: {}", logPrefix, key, ex.toString());
+                // Do not spend more timeouts on an unreachable etcd: the lease expires on its own.
+                reachable = false;
+                log.warn("{} could not delete {} on close; it expires within {}: {}", logPrefix, key,
+                        settings.leaseDuration(), ex.toString());
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -111,8 +115,14 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             }
         }
         keepAlive.stop();
+        EtcdKv.Lease last = lease;
+        if (!reachable || last == null) {
+            return;
+        }
         try {
-            release();
+            // Revoking deletes every key bound to the lease, ours included.
+            kv.revoke(last.id());
+            lease = null;
             revokeStaleLeases();
         }
         catch (IOException ex) {
