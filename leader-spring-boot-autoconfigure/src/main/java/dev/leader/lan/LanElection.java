@@ -71,6 +71,13 @@ final class LanElection extends AbstractElection {
 
     private long lastTickNanos;
 
+    /**
+     * The term this node granted itself and has not yet handled the end of. Differs from
+     * {@link #currentTerm()} between a revoke by another thread (yield, lease watchdog) and
+     * its hook; no claim may happen in that gap.
+     */
+    private @Nullable Leadership held;
+
     LanElection(String name, String candidateId, LanBackendSettings settings, Outbox outbox, Runnable closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
         this.settings = settings;
@@ -106,6 +113,7 @@ final class LanElection extends AbstractElection {
 
     @Override
     protected synchronized void onYield(Leadership term) {
+        held = null;
         // Stand aside until another peer leads (or a lease passes with nobody else eligible).
         ineligibleUntilNanos = System.nanoTime() + leaseNanos;
         outbox.send(this, LanMessage.Type.RESIGN, 0, term.fencingToken(), null);
@@ -120,12 +128,14 @@ final class LanElection extends AbstractElection {
                         held == null ? maxTerm : held.fencingToken(), null);
             }
             peers.clear();
+            held = null;
         }
         closed.run();
     }
 
     @Override
     protected synchronized void onLeaseExpired(Leadership term) {
+        held = null;
         // Our heartbeats stalled (a pause, or no quorum in sight): listen again before claiming,
         // so the buffered heartbeats of whoever took over are heard first.
         campaignFromNanos = System.nanoTime() + heartbeatNanos;
@@ -195,10 +205,14 @@ final class LanElection extends AbstractElection {
                 log.info("{} {} leads term {} over our term {}: stepping down", logPrefix, leader.id(), leader.term(),
                         mine.fencingToken());
                 if (revoke(mine, RevokeReason.PREEMPTED, ElectionState.FOLLOWER)) {
+                    held = null;
                     follow(leader.id());
                     heartbeat(now);
                 }
             }
+            return;
+        }
+        if (held != null) {
             return;
         }
         if (leader != null) {
@@ -238,7 +252,9 @@ final class LanElection extends AbstractElection {
         long confirmed = confirmedAt(sent);
         if (confirmed >= 0) {
             log.debug("{} claiming term {} among {}", logPrefix, term, peers.keySet());
-            grant(term, confirmed);
+            if (grant(term, confirmed)) {
+                held = currentTerm();
+            }
         }
     }
 
