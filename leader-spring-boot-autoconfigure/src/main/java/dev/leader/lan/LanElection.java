@@ -226,8 +226,12 @@ final class LanElection extends AbstractElection {
             }
             return;
         }
-        follow(null);
-        if (isClosed() || now - campaignFromNanos < 0 || now - ineligibleUntilNanos < 0) {
+        if (leaderId().isPresent()) {
+            follow(null);
+            // The others wait for our word before claiming (below): give it now.
+            heartbeat(now);
+        }
+        if (isClosed() || now - campaignFromNanos < 0 || now - ineligibleUntilNanos < 0 || leaderSeenByOthers()) {
             return;
         }
         if (settings.majority() > 0 && peers.size() + 1 < settings.majority()) {
@@ -288,6 +292,25 @@ final class LanElection extends AbstractElection {
         }
         long[] seen = peers.values().stream().mapToLong(Peer::lastSeenNanos).sorted().toArray();
         return Math.min(sentNanos, seen[seen.length - needed]);
+    }
+
+    /**
+     * Whether a peer follows a leader we have not heard ourselves: one beyond our reach (a
+     * partition healing, or one-way loss), or one that peer has not yet found dead. Claiming
+     * now would unseat a live leader, so we wait for that peer to hear of it or drop it.
+     */
+    private boolean leaderSeenByOthers() {
+        for (Peer peer : peers.values()) {
+            String reported = peer.leaderId();
+            if (reported == null || reported.equals(peer.id()) || reported.equals(candidateId())) {
+                continue;
+            }
+            Peer leader = peers.get(reported);
+            if (leader == null || leader.claimsLeadership()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private @Nullable Peer strongestClaim() {
