@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
@@ -51,7 +52,7 @@ final class LanElection extends AbstractElection {
 
     private final Outbox outbox;
 
-    private final Runnable closed;
+    private final Consumer<LanElection> closed;
 
     private final long leaseNanos;
 
@@ -78,7 +79,8 @@ final class LanElection extends AbstractElection {
      */
     private @Nullable Leadership held;
 
-    LanElection(String name, String candidateId, LanBackendSettings settings, Outbox outbox, Runnable closed) {
+    LanElection(String name, String candidateId, LanBackendSettings settings, Outbox outbox,
+            Consumer<LanElection> closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
         this.settings = settings;
         this.outbox = outbox;
@@ -130,7 +132,7 @@ final class LanElection extends AbstractElection {
             peers.clear();
             held = null;
         }
-        closed.run();
+        closed.accept(this);
     }
 
     @Override

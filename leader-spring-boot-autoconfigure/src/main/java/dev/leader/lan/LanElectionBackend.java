@@ -6,6 +6,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,17 +114,15 @@ public final class LanElectionBackend implements ElectionBackend {
         if (candidateId.isEmpty() || candidateId.length() > 255) {
             throw new IllegalArgumentException("candidate id must have 1-255 characters: '" + candidateId + "'");
         }
-        LanElection[] holder = new LanElection[1];
-        LanElection election = new LanElection(name, candidateId, settings, this::send, () -> elections.remove(holder[0]));
-        holder[0] = election;
+        LanElection election = new LanElection(name, candidateId, settings, this::send, elections::remove);
         elections.add(election);
         return election;
     }
 
     /** Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed. */
     public Map<String, Long> rejectedMessages() {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        rejected.forEach((reason, count) -> counts.put(reason.name().toLowerCase(java.util.Locale.ROOT), count.get()));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        rejected.forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count.get()));
         return counts;
     }
 
