@@ -80,8 +80,8 @@ public final class LanPeerMain {
                 default -> print("UNKNOWN " + line);
             }
         }
-        // Parent gone: keep running until killed, as a service would.
-        Thread.currentThread().join();
+        // Our parent (the test) is gone: do not linger as an orphan in a namespace.
+        System.exit(0);
     }
 
     private static synchronized void print(String line) {
