@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Each member keeps its ports and data directory across {@link #kill9(int)} and {@link #start(int)},
  * so a restarted member is the same member.
  */
-final class EtcdServerProcess implements AutoCloseable {
+public final class EtcdServerProcess implements AutoCloseable {
 
     private static final String BINARY = "/usr/bin/etcd";
 
@@ -64,7 +64,7 @@ final class EtcdServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code members} members and waits until the cluster serves writes. */
-    static EtcdServerProcess startCluster(int members) throws IOException {
+    public static EtcdServerProcess startCluster(int members) throws IOException {
         EtcdServerProcess server = new EtcdServerProcess(members);
         for (int i = 0; i < members; i++) {
             server.launch(i);
@@ -84,7 +84,7 @@ final class EtcdServerProcess implements AutoCloseable {
         return server;
     }
 
-    List<URI> endpoints() {
+    public List<URI> endpoints() {
         List<URI> uris = new ArrayList<>();
         for (int port : clientPorts) {
             uris.add(URI.create(scheme + "://127.0.0.1:" + port));
@@ -97,13 +97,13 @@ final class EtcdServerProcess implements AutoCloseable {
     }
 
     /** Restarts a stopped member on its old ports and data, and waits until the cluster serves writes. */
-    void restart(int member) throws IOException {
+    public void restart(int member) throws IOException {
         launch(member);
         awaitHealthy();
     }
 
     /** The member dies at once, as on a crash: no goodbye to clients or peers. */
-    void kill9(int member) {
+    public void kill9(int member) {
         Process process = processes[member];
         if (process != null) {
             process.destroyForcibly();

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * A real {@code redis-server} child process on a free loopback port, with its data directory
  * in a test's temp directory. Restarting keeps port and directory, so that AOF data survives.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/redis-server");
 
@@ -49,7 +49,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts a server; {@code extraArgs} are further {@code --name value} options. */
-    static RedisServerProcess start(Path directory, boolean appendOnly, String... extraArgs) throws IOException {
+    public static RedisServerProcess start(Path directory, boolean appendOnly, String... extraArgs) throws IOException {
         RedisServerProcess server = new RedisServerProcess(directory, appendOnly, List.of(extraArgs));
         server.start();
         return server;
@@ -64,7 +64,7 @@ final class RedisServerProcess implements AutoCloseable {
         return sentinel;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError(BINARY + " is missing: install it with 'apt-get install -y redis-server'"
                     + " (the project's test script does)");
@@ -83,11 +83,11 @@ final class RedisServerProcess implements AutoCloseable {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(this::answersPing);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -96,7 +96,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** {@code kill -9}: no AOF rewrite, no goodbye to clients. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }

@@ -13,7 +13,7 @@ import org.apache.zookeeper.server.ZooKeeperServer;
  * A real standalone ZooKeeper server, in this JVM, on a free loopback port. A short tick lets
  * tests use sessions of about a second (the server accepts 2 to 20 ticks unless told otherwise).
  */
-final class ZooKeeperTestServer implements AutoCloseable {
+public final class ZooKeeperTestServer implements AutoCloseable {
 
     static final int TICK_MILLIS = 50;
 
@@ -25,7 +25,7 @@ final class ZooKeeperTestServer implements AutoCloseable {
 
     private ServerCnxnFactory factory;
 
-    ZooKeeperTestServer() throws IOException, InterruptedException {
+    public ZooKeeperTestServer() throws IOException, InterruptedException {
         this(freePort());
     }
 
@@ -41,7 +41,7 @@ final class ZooKeeperTestServer implements AutoCloseable {
         }
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         File dir = directory.toFile();
         server = new ZooKeeperServer(dir, dir, TICK_MILLIS);
         server.setMinSessionTimeout(2 * TICK_MILLIS);
@@ -50,16 +50,16 @@ final class ZooKeeperTestServer implements AutoCloseable {
         factory.startup(server);
     }
 
-    void stop() {
+    public void stop() {
         factory.shutdown();
         server.shutdown();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
