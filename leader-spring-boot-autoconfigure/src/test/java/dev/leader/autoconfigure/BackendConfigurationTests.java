@@ -11,6 +11,7 @@ import dev.leader.autoconfigure.actuate.LeaderHealthIndicator;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.EtcdServerProcess;
+import dev.leader.lan.LoopbackMulticast;
 import dev.leader.redis.RedisServerProcess;
 import dev.leader.zookeeper.ZooKeeperTestServer;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,8 @@ class BackendConfigurationTests {
     }
 
     @Test
-    void runWhenLanChosenOnLoopbackShouldElect() {
+    void runWhenLanChosenOnLoopbackShouldElect() throws Exception {
+        LoopbackMulticast.enable();
         runner.withPropertyValues("leader.backend=lan", "leader.lan.interface=lo", "leader.lan.secret=s3cret",
                 "leader.lan.port=" + (20_000 + (int) (ProcessHandle.current().pid() % 20_000)), "leader.lan.group=cfg-test")
                 .run(context -> awaitLeader(context, "lan"));

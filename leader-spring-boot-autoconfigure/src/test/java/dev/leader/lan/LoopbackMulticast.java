@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * Tests send multicast only on {@code lo}, TTL 1. The loopback interface does not carry
  * multicast by default; this turns it on (we are root in the test environment).
  */
-final class LoopbackMulticast {
+public final class LoopbackMulticast {
 
     static final String INTERFACE = "lo";
 
     private LoopbackMulticast() {
     }
 
-    static void enable() throws IOException, InterruptedException {
+    public static void enable() throws IOException, InterruptedException {
         NetworkInterface lo = NetworkInterface.getByName(INTERFACE);
         if (lo != null && lo.supportsMulticast()) {
             return;
