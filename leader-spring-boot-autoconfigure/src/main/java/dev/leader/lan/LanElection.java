@@ -60,6 +60,12 @@ final class LanElection extends AbstractElection {
 
     private final Map<String, Peer> peers = new HashMap<>();
 
+    /** Leaders that resigned, with the term they gave up, kept for a lease. */
+    private final Map<String, Resigned> resigned = new HashMap<>();
+
+    private record Resigned(long term, long atNanos) {
+    }
+
     private boolean campaigning;
 
     private long maxTerm;
@@ -151,6 +157,7 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = Math.max(maxTerm, message.term());
         if (message.type() == LanMessage.Type.RESIGN) {
+            resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
             log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
                     message.leaving() ? " and left" : "");
             if (message.leaving()) {
@@ -183,6 +190,7 @@ final class LanElection extends AbstractElection {
             campaignFromNanos = now + heartbeatNanos;
         }
         lastTickNanos = now;
+        resigned.values().removeIf(r -> now - r.atNanos() > leaseNanos);
         peers.values().removeIf(p -> {
             boolean gone = now - p.lastSeenNanos() > leaseNanos;
             if (gone) {
@@ -305,6 +313,12 @@ final class LanElection extends AbstractElection {
         for (Peer peer : peers.values()) {
             String reported = peer.leaderId();
             if (reported == null || reported.equals(peer.id()) || reported.equals(candidateId())) {
+                continue;
+            }
+            Resigned gaveUp = resigned.get(reported);
+            if (gaveUp != null && peer.term() <= gaveUp.term()) {
+                // That peer's report predates the leader's RESIGN, which we heard: not a live
+                // leader beyond our reach, so no reason to wait for the peer's next heartbeat.
                 continue;
             }
             Peer leader = peers.get(reported);
