@@ -1,0 +1,181 @@
+package dev.leader.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** RESULTS.md: one table per measurement, with the machine and settings it ran on. */
+final class Report {
+
+    /** One JMH score: {@code benchmark} is guarded or plain, {@code role} leader or follower. */
+    record GuardScore(String benchmark, String role, double nanosPerOp, double error) {
+    }
+
+    private record HandoffRow(String backend, String server, Duration lease, Stats graceful, Stats crash) {
+    }
+
+    /** Backends of the issue that this run could not measure, with the reason. */
+    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan");
+
+    private final Benchmarks.Settings settings;
+
+    private final Machine machine;
+
+    private final Instant started;
+
+    private final String loadAtStart = Machine.loadAverage();
+
+    private String loadAtEnd = "";
+
+    private final List<GuardScore> guard = new ArrayList<>();
+
+    private final List<HandoffRow> handoffs = new ArrayList<>();
+
+    private StartupCost.@org.jspecify.annotations.Nullable Result startup;
+
+    Report(Benchmarks.Settings settings, Machine machine, Instant started) {
+        this.settings = settings;
+        this.machine = machine;
+        this.started = started;
+    }
+
+    void guard(List<GuardScore> scores) {
+        guard.addAll(scores);
+    }
+
+    void handoff(BenchBackend backend, String server, Handoff.Result result) {
+        handoffs.add(new HandoffRow(backend.type(), server, backend.lease(settings.lease()), Stats.of(result.gracefulNanos()),
+                Stats.of(result.crashNanos())));
+    }
+
+    void startup(StartupCost.Result result) {
+        this.startup = result;
+    }
+
+    void finish(String load) {
+        this.loadAtEnd = load;
+    }
+
+    List<GuardScore> guardScores() {
+        return List.copyOf(guard);
+    }
+
+    int handoffRows() {
+        return handoffs.size();
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results\n\n");
+        md.append("Written by `benchmarks/run.sh` (`dev.leader.bench.Benchmarks`) on ").append(started).append(".\n\n");
+        md.append("| Machine | |\n|---|---|\n");
+        md.append("| CPU | ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores visible |\n");
+        md.append("| Memory | ").append(machine.memory()).append(" |\n");
+        md.append("| Kernel | Linux ").append(machine.kernel()).append(" |\n");
+        md.append("| JVM | ").append(machine.jvm()).append(" |\n");
+        md.append("| Spring Boot | ").append(machine.springBoot()).append(" |\n");
+        md.append("| JMH | ").append(machine.jmh()).append(" |\n");
+        md.append("| Load average (1/5/15 min) | at start ").append(loadAtStart).append("; at end ").append(loadAtEnd).append(" |\n");
+        md.append("| Settings | ").append(settings.rounds()).append(" rounds per measurement, ").append(settings.candidates())
+                .append(" candidate JVMs (-Xmx128m -XX:+UseSerialGC), requested lease ").append(settings.lease().toMillis())
+                .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds |\n\n");
+        guardSection(md);
+        handoffSections(md);
+        md.append("## 3. Anchors (Curator LeaderLatch, Spring Integration leader initiators)\n\n")
+                .append("Not measured yet: they need the ZooKeeper and Redis servers of the backends above; the adapters follow once those backends are merged.\n\n");
+        md.append("## 5. Load at rest (1 leader + 10 idle followers, 60 s)\n\n")
+                .append("Not measured yet. The local backend has no server: followers block in the kernel's `fcntl(F_SETLKW)` and make no requests at rest.\n\n");
+        md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: needs the ZooKeeper backend.\n\n");
+        startupSection(md);
+        return md.toString();
+    }
+
+    private void guardSection(StringBuilder md) {
+        md.append("## 4. `@LeaderOnly` overhead (JMH, ns/op, lower is better)\n\n");
+        md.append("A Boot context with the starter and the local backend; `plain` is the same one-line method on a bean without the guard. ")
+                .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
+                        : "2 forks x 5 warm-up + 5 measured iterations of 1 s, average time mode.\n\n");
+        md.append("| Role | plain (ns/op) | guarded (ns/op) | overhead (ns) | target <= 20 ns |\n|---|---|---|---|---|\n");
+        Set<String> roles = new TreeSet<>();
+        guard.forEach(s -> roles.add(s.role()));
+        for (String role : roles) {
+            double plain = score("plain", role);
+            double guarded = score("guarded", role);
+            double overhead = guarded - plain;
+            md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(fmt(guarded)).append(" | ")
+                    .append(fmt(overhead)).append(" | ").append(overhead <= 20 ? "met" : "missed by " + fmt(overhead - 20) + " ns")
+                    .append(" |\n");
+        }
+        md.append("| ShedLock `@SchedulerLock` (Redis provider) | | | | not measured yet |\n\n");
+    }
+
+    private double score(String benchmark, String role) {
+        return guard.stream().filter(s -> s.benchmark().equals(benchmark) && s.role().equals(role)).mapToDouble(GuardScore::nanosPerOp)
+                .findFirst().orElse(Double.NaN);
+    }
+
+    private void handoffSections(StringBuilder md) {
+        md.append("## 1. Graceful hand-off (leader's release call -> successor's `granted`, ms)\n\n");
+        md.append("Both stamps are `System.nanoTime()` (CLOCK_MONOTONIC) in the two candidate JVMs.\n\n");
+        md.append("| Backend | Server | Rounds | p50 | p99 | min | max | target p50 <= 5 ms |\n|---|---|---|---|---|---|---|---|\n");
+        for (HandoffRow row : handoffs) {
+            md.append("| ").append(row.backend()).append(" | ").append(row.server()).append(" | ").append(row.graceful().count())
+                    .append(" | ").append(Stats.ms(row.graceful().p50())).append(" | ").append(Stats.ms(row.graceful().p99()))
+                    .append(" | ").append(Stats.ms(row.graceful().min())).append(" | ").append(Stats.ms(row.graceful().max()))
+                    .append(" | ").append(row.graceful().p50() <= 5_000_000 ? "met" : "missed").append(" |\n");
+        }
+        notMeasured(md, 8);
+        md.append("\n## 2. Crash failover (`kill -9` of the leader's JVM -> successor's `granted`, ms)\n\n");
+        md.append("| Backend | Lease | Rounds | p50 | p99 | p50 as lease + x | target <= lease + 100 ms |\n|---|---|---|---|---|---|---|\n");
+        for (HandoffRow row : handoffs) {
+            double overLease = row.crash().p50() - row.lease().toNanos();
+            md.append("| ").append(row.backend()).append(" | ").append(row.lease().toMillis()).append(" ms | ")
+                    .append(row.crash().count()).append(" | ").append(Stats.ms(row.crash().p50())).append(" | ")
+                    .append(Stats.ms(row.crash().p99())).append(" | lease + ").append(Stats.ms(overLease)).append(" ms | ")
+                    .append(overLease <= 100_000_000 ? "met" : "missed").append(" |\n");
+        }
+        notMeasured(md, 7);
+        md.append('\n');
+    }
+
+    private void notMeasured(StringBuilder md, int columns) {
+        for (String backend : EXPECTED) {
+            if (handoffs.stream().noneMatch(h -> h.backend().equals(backend))) {
+                md.append("| ").append(backend).append(" | not measured yet: backend not on this branch").append(" |".repeat(columns - 1)).append('\n');
+            }
+        }
+    }
+
+    private void startupSection(StringBuilder md) {
+        md.append("## 7. Start-up cost (minimal Boot app, no web server)\n\n");
+        if (startup == null) {
+            md.append("Not measured.\n");
+            return;
+        }
+        md.append("Time from JVM start to `SpringApplication.run` returning, and live heap after two `System.gc()`; JVM ")
+                .append(String.join(" ", StartupCost.JVM_OPTIONS)).append(", median of ").append(startup.with().size())
+                .append(" alternating runs. \"Without\" drops these jars from the same classpath: ")
+                .append(String.join(", ", startup.removedJars())).append(".\n\n");
+        Stats withTime = Stats.of(startup.with().stream().map(StartupCost.Sample::millis).toList());
+        Stats withoutTime = Stats.of(startup.without().stream().map(StartupCost.Sample::millis).toList());
+        Stats withHeap = Stats.of(startup.with().stream().map(StartupCost.Sample::heapBytes).toList());
+        Stats withoutHeap = Stats.of(startup.without().stream().map(StartupCost.Sample::heapBytes).toList());
+        Stats withClasses = Stats.of(startup.with().stream().map(StartupCost.Sample::classes).toList());
+        Stats withoutClasses = Stats.of(startup.without().stream().map(StartupCost.Sample::classes).toList());
+        md.append("| | start-up (ms) | live heap (MiB) | classes loaded |\n|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| without the starter | %.0f | %.1f | %.0f |%n", withoutTime.p50(), withoutHeap.p50() / 1048576,
+                withoutClasses.p50()));
+        md.append(String.format(Locale.ROOT, "| with the starter (local backend) | %.0f | %.1f | %.0f |%n", withTime.p50(),
+                withHeap.p50() / 1048576, withClasses.p50()));
+        md.append(String.format(Locale.ROOT, "| **added by the starter** | **%+.0f** | **%+.1f** | **%+.0f** |%n", withTime.p50() - withoutTime.p50(),
+                (withHeap.p50() - withoutHeap.p50()) / 1048576, withClasses.p50() - withoutClasses.p50()));
+    }
+
+    private static String fmt(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+    }
+}
