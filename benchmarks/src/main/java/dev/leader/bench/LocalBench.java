@@ -27,8 +27,7 @@ final class LocalBench implements BenchBackend {
 
             @Override
             public String description() {
-                return "no server; POSIX record locks (fcntl) on " + directory.getFileSystem().provider().getScheme()
-                        + " files in " + directory;
+                return "no server; POSIX record locks (fcntl) on files in " + directory;
             }
 
             @Override

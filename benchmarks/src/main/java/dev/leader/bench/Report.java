@@ -21,6 +21,9 @@ final class Report {
     /** Backends of the issue that this run could not measure, with the reason. */
     private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan");
 
+    /** The issue's hand-off target (p50 <= 5 ms on loopback) names these backends. */
+    private static final Set<String> TARGETED = Set.of("zookeeper", "redis", "etcd");
+
     private final Benchmarks.Settings settings;
 
     private final Machine machine;
@@ -83,10 +86,10 @@ final class Report {
         md.append("| Settings | ").append(settings.rounds()).append(" rounds per measurement, ").append(settings.candidates())
                 .append(" candidate JVMs (-Xmx128m -XX:+UseSerialGC), requested lease ").append(settings.lease().toMillis())
                 .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds |\n\n");
-        guardSection(md);
         handoffSections(md);
         md.append("## 3. Anchors (Curator LeaderLatch, Spring Integration leader initiators)\n\n")
                 .append("Not measured yet: they need the ZooKeeper and Redis servers of the backends above; the adapters follow once those backends are merged.\n\n");
+        guardSection(md);
         md.append("## 5. Load at rest (1 leader + 10 idle followers, 60 s)\n\n")
                 .append("Not measured yet. The local backend has no server: followers block in the kernel's `fcntl(F_SETLKW)` and make no requests at rest.\n\n");
         md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: needs the ZooKeeper backend.\n\n");
@@ -126,7 +129,7 @@ final class Report {
             md.append("| ").append(row.backend()).append(" | ").append(row.server()).append(" | ").append(row.graceful().count())
                     .append(" | ").append(Stats.ms(row.graceful().p50())).append(" | ").append(Stats.ms(row.graceful().p99()))
                     .append(" | ").append(Stats.ms(row.graceful().min())).append(" | ").append(Stats.ms(row.graceful().max()))
-                    .append(" | ").append(row.graceful().p50() <= 5_000_000 ? "met" : "missed").append(" |\n");
+                    .append(" | ").append(handoffTarget(row)).append(" |\n");
         }
         notMeasured(md, 8);
         md.append("\n## 2. Crash failover (`kill -9` of the leader's JVM -> successor's `granted`, ms)\n\n");
@@ -140,6 +143,14 @@ final class Report {
         }
         notMeasured(md, 7);
         md.append('\n');
+    }
+
+    private static String handoffTarget(HandoffRow row) {
+        if (!TARGETED.contains(row.backend())) {
+            return "no target for " + row.backend();
+        }
+        double over = row.graceful().p50() - 5_000_000;
+        return over <= 0 ? "met" : "missed by " + Stats.ms(over) + " ms";
     }
 
     private void notMeasured(StringBuilder md, int columns) {

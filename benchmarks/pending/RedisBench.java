@@ -1,0 +1,59 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.lettuce.core.RedisURI;
+
+import dev.leader.election.ElectionBackend;
+import dev.leader.redis.RedisBackendSettings;
+import dev.leader.redis.RedisElectionBackend;
+
+/** Redis: a redis-server child process without persistence, the backend with its defaults but the lease. */
+final class RedisBench implements BenchBackend {
+
+    static final String BINARY = "/usr/bin/redis-server";
+
+    @Override
+    public String type() {
+        return "redis";
+    }
+
+    @Override
+    public BenchServer start(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        int port = ExternalServer.freePort();
+        ExternalServer server = ExternalServer.start(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", workDir.toString()), port, workDir.resolve("redis.log"));
+        String version = ExternalServer.version(BINARY, "--version");
+        return new BenchServer() {
+            @Override
+            public String address() {
+                return "redis://127.0.0.1:" + port;
+            }
+
+            @Override
+            public String description() {
+                return version + ", loopback, no persistence";
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    @Override
+    public ElectionBackend connect(String address, Duration lease) {
+        return new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease));
+    }
+
+    @Override
+    public Duration lease(Duration requested) {
+        return requested;
+    }
+}
