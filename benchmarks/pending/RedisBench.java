@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import io.lettuce.core.RedisURI;
 
@@ -15,8 +14,6 @@ import dev.leader.redis.RedisElectionBackend;
 /** Redis: a redis-server child process without persistence, the backend with its defaults but the lease. */
 final class RedisBench implements BenchBackend {
 
-    static final String BINARY = "/usr/bin/redis-server";
-
     @Override
     public String type() {
         return "redis";
@@ -24,20 +21,16 @@ final class RedisBench implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        int port = ExternalServer.freePort();
-        ExternalServer server = ExternalServer.start(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", workDir.toString()), port, workDir.resolve("redis.log"));
-        String version = ExternalServer.version(BINARY, "--version");
+        RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
         return new BenchServer() {
             @Override
             public String address() {
-                return "redis://127.0.0.1:" + port;
+                return "redis://127.0.0.1:" + server.port();
             }
 
             @Override
             public String description() {
-                return version + ", loopback, no persistence";
+                return server.version() + ", loopback, no persistence";
             }
 
             @Override

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -19,6 +21,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import dev.leader.bench.guard.LeaderOnlyBenchmark;
+import dev.leader.bench.shedlock.ShedLockBenchmark;
 
 /**
  * Runs every measurement and writes the results as Markdown. {@code run.sh} calls it with the
@@ -91,8 +94,9 @@ public final class Benchmarks {
     }
 
     static List<Report.GuardScore> guardOverhead(Settings settings) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder().include(LeaderOnlyBenchmark.class.getName() + ".*")
-                .shouldFailOnError(true);
+        ChainedOptionsBuilder options = new OptionsBuilder().include(LeaderOnlyBenchmark.class.getName())
+                .include(ShedLockBenchmark.class.getName())
+                .shouldFailOnError(true).addProfiler(GCProfiler.class);
         if (settings.quickJmh()) {
             options.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
         }
@@ -104,9 +108,10 @@ public final class Benchmarks {
         List<Report.GuardScore> scores = new ArrayList<>();
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
+            Result<?> allocation = result.getSecondaryResults().get("gc.alloc.rate.norm");
             scores.add(new Report.GuardScore(benchmark.substring(benchmark.lastIndexOf('.') + 1),
                     result.getParams().getParam("role"), result.getPrimaryResult().getScore(),
-                    result.getPrimaryResult().getScoreError()));
+                    result.getPrimaryResult().getScoreError(), allocation == null ? Double.NaN : allocation.getScore()));
         }
         return scores;
     }

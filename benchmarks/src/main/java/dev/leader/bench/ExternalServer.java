@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A server binary (redis-server, etcd, a ZooKeeper JVM) run as a child process on a loopback
  * port for one benchmark run. A missing binary fails with a message naming the package.
  */
-final class ExternalServer implements AutoCloseable {
+public final class ExternalServer implements AutoCloseable {
 
     private final Process process;
 
@@ -85,7 +85,7 @@ final class ExternalServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 final class Report {
 
     /** One JMH score: {@code benchmark} is guarded or plain, {@code role} leader or follower. */
-    record GuardScore(String benchmark, String role, double nanosPerOp, double error) {
+    record GuardScore(String benchmark, String role, double nanosPerOp, double error, double bytesPerOp) {
     }
 
     private record HandoffRow(String backend, String server, Duration lease, Stats graceful, Stats crash) {
@@ -99,21 +99,38 @@ final class Report {
 
     private void guardSection(StringBuilder md) {
         md.append("## 4. `@LeaderOnly` overhead (JMH, ns/op, lower is better)\n\n");
-        md.append("A Boot context with the starter and the local backend; `plain` is the same one-line method on a bean without the guard. ")
+        md.append("The same one-line method (`runs++`) three ways: `plain` on a bean without any guard; `@LeaderOnly` in a Boot context with ")
+                .append("the starter and the local backend (follower: another candidate holds the lock); ShedLock ")
+                .append("`@SchedulerLock` (PROXY_METHOD, `RedisLockProvider` over Lettuce, a local redis-server; follower: another node holds the lock). ")
                 .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
-                        : "2 forks x 5 warm-up + 5 measured iterations of 1 s, average time mode.\n\n");
-        md.append("| Role | plain (ns/op) | guarded (ns/op) | overhead (ns) | target <= 20 ns |\n|---|---|---|---|---|\n");
+                        : "2 forks x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");
+        md.append("| Role | plain (ns/op) | `@LeaderOnly` (ns/op) | overhead (ns) | allocation (B/op) | target <= 20 ns "
+                + "| ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n|---|---|---|---|---|---|---|---|---|\n");
         Set<String> roles = new TreeSet<>();
         guard.forEach(s -> roles.add(s.role()));
         for (String role : roles) {
             double plain = score("plain", role);
             double guarded = score("guarded", role);
+            double locked = score("locked", role);
             double overhead = guarded - plain;
-            md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(fmt(guarded)).append(" | ")
-                    .append(fmt(overhead)).append(" | ").append(overhead <= 20 ? "met" : "missed by " + fmt(overhead - 20) + " ns")
+            md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(withError("guarded", role)).append(" | ")
+                    .append(fmt(overhead)).append(" | ").append(fmt(bytes("guarded", role))).append(" | ")
+                    .append(overhead <= 20 ? "met" : "missed by " + fmt(overhead - 20) + " ns").append(" | ")
+                    .append(withError("locked", role)).append(" | ").append(fmt(bytes("locked", role))).append(" | ")
+                    .append(Double.isNaN(locked) ? "n/a" : String.format(Locale.ROOT, "%.4f (%.0fx faster)", guarded / locked, locked / guarded))
                     .append(" |\n");
         }
-        md.append("| ShedLock `@SchedulerLock` (Redis provider) | | | | not measured yet |\n\n");
+        md.append('\n');
+    }
+
+    private String withError(String benchmark, String role) {
+        return guard.stream().filter(s -> s.benchmark().equals(benchmark) && s.role().equals(role)).findFirst()
+                .map(s -> fmt(s.nanosPerOp()) + " ± " + fmt(s.error())).orElse("n/a");
+    }
+
+    private double bytes(String benchmark, String role) {
+        return guard.stream().filter(s -> s.benchmark().equals(benchmark) && s.role().equals(role)).mapToDouble(GuardScore::bytesPerOp)
+                .findFirst().orElse(Double.NaN);
     }
 
     private double score(String benchmark, String role) {

@@ -21,7 +21,9 @@ class BenchmarksSmokeTest {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("guarded", "leader"),
                         org.assertj.core.groups.Tuple.tuple("plain", "leader"),
                         org.assertj.core.groups.Tuple.tuple("guarded", "follower"),
-                        org.assertj.core.groups.Tuple.tuple("plain", "follower"));
+                        org.assertj.core.groups.Tuple.tuple("plain", "follower"),
+                        org.assertj.core.groups.Tuple.tuple("locked", "leader"),
+                        org.assertj.core.groups.Tuple.tuple("locked", "follower"));
         assertThat(report.guardScores()).allSatisfy(score -> assertThat(score.nanosPerOp()).isPositive());
         assertThat(report.handoffRows()).isEqualTo(BenchBackends.all().size());
         String markdown = Files.readString(out);

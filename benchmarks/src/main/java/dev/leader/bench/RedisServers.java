@@ -1,0 +1,34 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A redis-server child process without persistence on a free loopback port. */
+public final class RedisServers {
+
+    public static final String BINARY = "/usr/bin/redis-server";
+
+    private RedisServers() {
+    }
+
+    /** A running redis-server. */
+    public record Server(ExternalServer process, String version) implements AutoCloseable {
+
+        public int port() {
+            return process.port();
+        }
+
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    public static Server start(Path directory) throws IOException {
+        int port = ExternalServer.freePort();
+        ExternalServer process = ExternalServer.start(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", directory.toString()), port, directory.resolve("redis.log"));
+        return new Server(process, ExternalServer.version(BINARY, "--version"));
+    }
+}
