@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.EtcdBackendSettings;
 import dev.leader.etcd.EtcdElectionBackend;
 
@@ -51,8 +50,8 @@ final class EtcdBench implements BenchBackend {
     }
 
     @Override
-    public ElectionBackend connect(String address, Duration lease) {
-        return new EtcdElectionBackend(EtcdBackendSettings.of(address).withLeaseDuration(lease));
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new EtcdElectionBackend(EtcdBackendSettings.of(address).withLeaseDuration(lease)));
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.time.Duration;
 
 import io.lettuce.core.RedisURI;
 
-import dev.leader.election.ElectionBackend;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
 
@@ -41,8 +40,8 @@ final class RedisBench implements BenchBackend {
     }
 
     @Override
-    public ElectionBackend connect(String address, Duration lease) {
-        return new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease));
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease)));
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.apache.zookeeper.Version;
 
-import dev.leader.election.ElectionBackend;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
 import dev.leader.zookeeper.ZooKeeperElectionBackend;
 
@@ -52,8 +51,8 @@ final class ZooKeeperBench implements BenchBackend {
     }
 
     @Override
-    public ElectionBackend connect(String address, Duration lease) {
-        return new ZooKeeperElectionBackend(ZooKeeperBackendSettings.builder(address).leaseDuration(lease).build());
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new ZooKeeperElectionBackend(ZooKeeperBackendSettings.builder(address).leaseDuration(lease).build()));
     }
 
     @Override

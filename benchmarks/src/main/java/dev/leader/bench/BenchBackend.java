@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.leader.election.ElectionBackend;
-
 /**
- * How the harness measures one backend: start its server for a run, and build an
- * {@link ElectionBackend} for a server address inside a candidate JVM. Adding a backend to the
+ * How the harness measures one backend (or anchor library): start its server for a run, and
+ * campaign against a server address inside a candidate JVM. Adding a backend to the
  * benchmarks is one implementation of this, listed in {@link BenchBackends}.
  */
 public interface BenchBackend {
@@ -19,8 +17,8 @@ public interface BenchBackend {
     /** Starts what the backend needs for one run (a server on a free loopback port, a directory). */
     BenchServer start(Path workDir) throws IOException;
 
-    /** Called in a candidate JVM: a backend connected to {@code address} with this lease. */
-    ElectionBackend connect(String address, Duration lease);
+    /** Called in a candidate JVM: campaigns against {@code address} with this lease. */
+    Contenders connect(String address, Duration lease);
 
     /** The lease failover waits for after a crash; zero when the OS releases at once (local). */
     Duration lease(Duration requested);

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Duration;
 
-import dev.leader.election.ElectionBackend;
 import dev.leader.local.LocalElectionBackend;
 
 /** The local file-lock backend: no server, a lock directory per run. */
@@ -37,8 +36,8 @@ final class LocalBench implements BenchBackend {
     }
 
     @Override
-    public ElectionBackend connect(String address, Duration lease) {
-        return new LocalElectionBackend(Path.of(address));
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new LocalElectionBackend(Path.of(address)));
     }
 
     @Override

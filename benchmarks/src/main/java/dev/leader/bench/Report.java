@@ -3,7 +3,9 @@ package dev.leader.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,6 +25,15 @@ final class Report {
 
     /** The hand-off target (p50 <= 5 ms on loopback) names these backends. */
     private static final Set<String> TARGETED = Set.of("zookeeper", "redis", "etcd");
+
+    /** Anchor library -> our backend it is compared with. */
+    private static final Map<String, String> ANCHORS = new LinkedHashMap<>();
+
+    static {
+        ANCHORS.put(CuratorAnchor.TYPE, "zookeeper");
+        ANCHORS.put("spring-integration-redis", "redis");
+        ANCHORS.put("spring-integration-zookeeper", "zookeeper");
+    }
 
     private final Benchmarks.Settings settings;
 
@@ -87,8 +98,7 @@ final class Report {
                 .append(" candidate JVMs (-Xmx128m -XX:+UseSerialGC), requested lease ").append(settings.lease().toMillis())
                 .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds |\n\n");
         handoffSections(md);
-        md.append("## 3. Anchors (Curator LeaderLatch, Spring Integration leader initiators)\n\n")
-                .append("Not measured yet: they need the ZooKeeper and Redis servers of the backends above; the adapters follow once those backends are merged.\n\n");
+        anchorSection(md);
         guardSection(md);
         md.append("## 5. Load at rest (1 leader + 10 idle followers, 60 s)\n\n")
                 .append("Not measured yet. The local backend has no server: followers block in the kernel's `fcntl(F_SETLKW)` and make no requests at rest.\n\n");
@@ -97,15 +107,44 @@ final class Report {
         return md.toString();
     }
 
+    private void anchorSection(StringBuilder md) {
+        md.append("## 3. Anchors: ours / theirs, same run, same kind of server (lower is better for us)\n\n");
+        md.append("The anchors' rows are in tables 1 and 2; here the p50 ratios.\n\n");
+        md.append("| Ours | Anchor | hand-off p50 ours / theirs | failover p50 ours / theirs |\n|---|---|---|---|\n");
+        for (Map.Entry<String, String> pair : ANCHORS.entrySet()) {
+            HandoffRow anchor = row(pair.getKey());
+            HandoffRow ours = row(pair.getValue());
+            md.append("| ").append(pair.getValue()).append(" | ").append(pair.getKey()).append(" | ");
+            if (anchor == null || ours == null) {
+                md.append(anchor == null ? "not measured yet: anchor not written" : "not measured yet: our " + pair.getValue()
+                        + " backend is not on this branch").append(" | |\n");
+                continue;
+            }
+            md.append(ratio(ours.graceful().p50(), anchor.graceful().p50())).append(" | ")
+                    .append(ratio(ours.crash().p50(), anchor.crash().p50())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private @org.jspecify.annotations.Nullable HandoffRow row(String backend) {
+        return handoffs.stream().filter(h -> h.backend().equals(backend)).findFirst().orElse(null);
+    }
+
+    private static String ratio(double ours, double theirs) {
+        return String.format(Locale.ROOT, "%.3f (%s ms / %s ms)", ours / theirs, Stats.ms(ours), Stats.ms(theirs));
+    }
+
     private void guardSection(StringBuilder md) {
         md.append("## 4. `@LeaderOnly` overhead (JMH, ns/op, lower is better)\n\n");
-        md.append("The same one-line method (`runs++`) three ways: `plain` on a bean without any guard; `@LeaderOnly` in a Boot context with ")
+        md.append("The same one-line method (`runs++`) four ways: `plain` on a bean without any guard; `proxied` behind a Spring AOP ")
+                .append("proxy whose only interceptor proceeds (the floor of any proxy-based guard); `@LeaderOnly` in a Boot context with ")
                 .append("the starter and the local backend (follower: another candidate holds the lock); ShedLock ")
                 .append("`@SchedulerLock` (PROXY_METHOD, `RedisLockProvider` over Lettuce, a local redis-server; follower: another node holds the lock). ")
                 .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
                         : "2 forks x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");
-        md.append("| Role | plain (ns/op) | `@LeaderOnly` (ns/op) | overhead (ns) | allocation (B/op) | target <= 20 ns "
-                + "| ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| Role | plain (ns/op) | proxied (ns/op) | `@LeaderOnly` (ns/op) | overhead vs plain (ns) | of which the guard itself (ns) "
+                + "| allocation (B/op) | target <= 20 ns | ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         Set<String> roles = new TreeSet<>();
         guard.forEach(s -> roles.add(s.role()));
         for (String role : roles) {
@@ -113,8 +152,9 @@ final class Report {
             double guarded = score("guarded", role);
             double locked = score("locked", role);
             double overhead = guarded - plain;
-            md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(withError("guarded", role)).append(" | ")
-                    .append(fmt(overhead)).append(" | ").append(fmt(bytes("guarded", role))).append(" | ")
+            md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(withError("proxied", role)).append(" | ")
+                    .append(withError("guarded", role)).append(" | ").append(fmt(overhead)).append(" | ")
+                    .append(fmt(guarded - score("proxied", role))).append(" | ").append(fmt(bytes("guarded", role))).append(" | ")
                     .append(overhead <= 20 ? "met" : "missed by " + fmt(overhead - 20) + " ns").append(" | ")
                     .append(withError("locked", role)).append(" | ").append(fmt(bytes("locked", role))).append(" | ")
                     .append(Double.isNaN(locked) ? "n/a" : String.format(Locale.ROOT, "%.4f (%.0fx faster)", guarded / locked, locked / guarded))
@@ -156,13 +196,17 @@ final class Report {
             md.append("| ").append(row.backend()).append(" | ").append(row.lease().toMillis()).append(" ms | ")
                     .append(row.crash().count()).append(" | ").append(Stats.ms(row.crash().p50())).append(" | ")
                     .append(Stats.ms(row.crash().p99())).append(" | lease + ").append(Stats.ms(overLease)).append(" ms | ")
-                    .append(overLease <= 100_000_000 ? "met" : "missed").append(" |\n");
+                    .append(ANCHORS.containsKey(row.backend()) ? "anchor" : overLease <= 100_000_000 ? "met"
+                            : "missed by " + Stats.ms(overLease - 100_000_000) + " ms").append(" |\n");
         }
         notMeasured(md, 7);
         md.append('\n');
     }
 
     private static String handoffTarget(HandoffRow row) {
+        if (ANCHORS.containsKey(row.backend())) {
+            return "anchor";
+        }
         if (!TARGETED.contains(row.backend())) {
             return "no target for " + row.backend();
         }

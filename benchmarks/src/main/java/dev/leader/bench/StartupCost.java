@@ -22,7 +22,7 @@ final class StartupCost {
     /** Jars the starter adds to a plain {@code spring-boot-starter} app. */
     static final Predicate<String> STARTER_JARS = entry -> {
         String name = Path.of(entry).getFileName().toString();
-        return entry.contains("leader-spring-boot") || name.startsWith("spring-boot-actuator")
+        return name.startsWith("leader-spring-boot") || name.startsWith("spring-boot-actuator")
                 || name.startsWith("spring-boot-starter-actuator") || name.startsWith("spring-boot-health")
                 || name.startsWith("spring-boot-micrometer") || name.startsWith("micrometer")
                 || name.startsWith("HdrHistogram") || name.startsWith("LatencyUtils") || name.startsWith("aspectjweaver")

@@ -23,7 +23,9 @@ class BenchmarksSmokeTest {
                         org.assertj.core.groups.Tuple.tuple("guarded", "follower"),
                         org.assertj.core.groups.Tuple.tuple("plain", "follower"),
                         org.assertj.core.groups.Tuple.tuple("locked", "leader"),
-                        org.assertj.core.groups.Tuple.tuple("locked", "follower"));
+                        org.assertj.core.groups.Tuple.tuple("locked", "follower"),
+                        org.assertj.core.groups.Tuple.tuple("proxied", "leader"),
+                        org.assertj.core.groups.Tuple.tuple("proxied", "follower"));
         assertThat(report.guardScores()).allSatisfy(score -> assertThat(score.nanosPerOp()).isPositive());
         assertThat(report.handoffRows()).isEqualTo(BenchBackends.all().size());
         String markdown = Files.readString(out);

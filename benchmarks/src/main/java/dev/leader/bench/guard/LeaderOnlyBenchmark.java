@@ -46,6 +46,8 @@ public class LeaderOnlyBenchmark {
 
     private PlainJob plain = new PlainJob();
 
+    private ProxiedJob proxied = new ProxiedJob();
+
     @Setup(Level.Trial)
     public void start() throws Exception {
         Path directory = Files.createTempDirectory("leader-bench-guard");
@@ -64,6 +66,7 @@ public class LeaderOnlyBenchmark {
         awaitState(election, role.equals("leader") ? ElectionState.LEADER : ElectionState.FOLLOWER);
         guarded = context.getBean(GuardedJob.class);
         plain = context.getBean(PlainJob.class);
+        proxied = context.getBean(ProxiedJob.class);
         if (role.equals("leader") != election.isLeader()) {
             throw new IllegalStateException("wanted role " + role + " but isLeader() is " + election.isLeader());
         }
@@ -93,6 +96,11 @@ public class LeaderOnlyBenchmark {
     @Benchmark
     public void guarded() {
         guarded.run();
+    }
+
+    @Benchmark
+    public void proxied() {
+        proxied.run();
     }
 
     @Benchmark
