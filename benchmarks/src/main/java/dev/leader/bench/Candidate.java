@@ -5,10 +5,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One candidate JVM of the hand-off harness. Talks to {@link CandidateProcess} in lines: it
  * prints {@code @@ READY}, {@code @@ GRANTED <nanoTime>}, {@code @@ RELEASED <nanoTime>}; it reads
- * {@code RELEASE} (close the campaign, then campaign again under a fresh id) and {@code EXIT}.
+ * {@code RELEASE} (close the campaign), {@code JOIN} (campaign again under a fresh id) and
+ * {@code EXIT}.
  * Times are {@link System#nanoTime()}, which is CLOCK_MONOTONIC and so comparable across
  * processes of one Linux host.
  *
@@ -30,12 +33,15 @@ public final class Candidate {
         String candidateId = args[3];
         try (Contenders contenders = bench.connect(args[1], Duration.ofMillis(Long.parseLong(args[4])))) {
             int generation = 0;
-            Contenders.Contender contender = campaign(contenders, election, candidateId + "." + generation);
+            Contenders.@Nullable Contender contender = campaign(contenders, election, candidateId + "." + generation);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.equals("RELEASE")) {
                     say("RELEASED " + System.nanoTime());
                     contender.close();
+                    contender = null;
+                }
+                else if (line.equals("JOIN") && contender == null) {
                     generation++;
                     contender = campaign(contenders, election, candidateId + "." + generation);
                 }
@@ -43,7 +49,9 @@ public final class Candidate {
                     break;
                 }
             }
-            contender.close();
+            if (contender != null) {
+                contender.close();
+            }
         }
         System.exit(0);
     }

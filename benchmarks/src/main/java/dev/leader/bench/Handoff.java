@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Graceful hand-off and crash failover among {@code candidates} JVMs of one backend.
  *
  * <p>Graceful: the leader's release call ({@code RELEASED} stamp, taken just before
- * {@code close()}) to the successor's {@code granted} stamp; the old leader then campaigns again
- * under a fresh id, so every round has the same number of candidates. Crash: the harness's stamp
+ * {@code close()}) to the successor's {@code granted} stamp; once the successor leads, the old
+ * leader campaigns again under a fresh id, so every round has the same number of candidates. Crash: the harness's stamp
  * just before {@code kill -9} of the leader's JVM to the successor's {@code granted}; a fresh JVM
  * replaces the dead one before the next round.
  */
@@ -71,6 +71,8 @@ final class Handoff {
                 long released = await(leader, "RELEASED", Duration.ofSeconds(10)).nanos();
                 CandidateProcess.Signal granted = awaitGranted(leader, Duration.ofSeconds(10));
                 graceful.add(granted.nanos() - released);
+                // Only now, so that the old leader cannot win its own release back.
+                leader.send("JOIN");
                 await(leader, "READY", Duration.ofSeconds(30));
                 leader = granted.from();
             }

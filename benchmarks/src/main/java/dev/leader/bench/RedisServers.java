@@ -29,6 +29,9 @@ public final class RedisServers {
         int port = ExternalServer.freePort();
         ExternalServer process = ExternalServer.start(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", directory.toString()), port, directory.resolve("redis.log"));
-        return new Server(process, ExternalServer.version(BINARY, "--version"));
+        String version = ExternalServer.version(BINARY, "--version");
+        // "Redis server v=7.0.15 sha=... malloc=..." -> "Redis 7.0.15"
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("v=(\\S+)").matcher(version);
+        return new Server(process, number.find() ? "Redis " + number.group(1) : version);
     }
 }

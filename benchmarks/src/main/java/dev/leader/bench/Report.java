@@ -195,7 +195,7 @@ final class Report {
             double overLease = row.crash().p50() - row.lease().toNanos();
             md.append("| ").append(row.backend()).append(" | ").append(row.lease().toMillis()).append(" ms | ")
                     .append(row.crash().count()).append(" | ").append(Stats.ms(row.crash().p50())).append(" | ")
-                    .append(Stats.ms(row.crash().p99())).append(" | lease + ").append(Stats.ms(overLease)).append(" ms | ")
+                    .append(Stats.ms(row.crash().p99())).append(" | lease ").append(overLease < 0 ? "- " + Stats.ms(-overLease) : "+ " + Stats.ms(overLease)).append(" ms | ")
                     .append(ANCHORS.containsKey(row.backend()) ? "anchor" : overLease <= 100_000_000 ? "met"
                             : "missed by " + Stats.ms(overLease - 100_000_000) + " ms").append(" |\n");
         }

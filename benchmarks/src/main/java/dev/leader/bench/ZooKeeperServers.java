@@ -38,7 +38,7 @@ public final class ZooKeeperServers {
                 "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=mntr,srvr"),
                 "org.apache.zookeeper.server.ZooKeeperServerMain",
                 List.of(Integer.toString(port), data.toString(), Integer.toString(TICK_MILLIS))), port, directory.resolve("zookeeper.log"));
-        return new Server(process, "ZooKeeper " + Version.getFullVersion().split("[ ,]")[0] + " standalone (own JVM, -Xmx256m), tickTime "
+        return new Server(process, "ZooKeeper " + Version.getFullVersion().split("[- ,]")[0] + " standalone (own JVM, -Xmx256m), tickTime "
                 + TICK_MILLIS + " ms, loopback");
     }
 }
