@@ -32,6 +32,14 @@ public interface BenchBackend {
         /** Server version and settings, for RESULTS.md. */
         String description();
 
+        /**
+         * Requests the server has handled so far, by its own statistics (Redis command stats,
+         * ZooKeeper {@code mntr}); -1 when there is no server to ask.
+         */
+        default long requestsServed() {
+            return -1;
+        }
+
         @Override
         void close();
     }

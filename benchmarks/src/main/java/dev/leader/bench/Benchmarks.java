@@ -27,17 +27,18 @@ import dev.leader.bench.shedlock.ShedLockBenchmark;
  * Runs every measurement and writes the results as Markdown. {@code run.sh} calls it with the
  * full settings; the smoke test with {@link Settings#smoke()}.
  *
- * <p>Arguments (all optional): {@code --out PATH --rounds N --candidates N --lease-ms N
- * --startup-runs N --backends a,b --quick}.
+ * <p>Arguments (all optional): {@code --out PATH --rounds N --crash-rounds N --candidates N
+ * --lease-ms N --startup-runs N --rest-seconds N --rest-followers N --backends a,b
+ * --jmh-forks N --quick}.
  */
 public final class Benchmarks {
 
     /** What one run measures, and how much. */
-    record Settings(Path out, int rounds, int candidates, Duration lease, int startupRuns, List<String> backends,
-            boolean quickJmh) {
+    record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, int restSeconds,
+            int restFollowers, List<String> backends, boolean quickJmh, int jmhForks) {
 
         static Settings smoke(Path out) {
-            return new Settings(out, 1, 2, Duration.ofSeconds(2), 1, List.copyOf(BenchBackends.all().keySet()), true);
+            return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, 1, 2, List.copyOf(BenchBackends.all().keySet()), true, 0);
         }
 
         static Settings parse(String[] args) {
@@ -56,10 +57,14 @@ public final class Benchmarks {
             String backends = options.getOrDefault("backends", String.join(",", BenchBackends.all().keySet()));
             return new Settings(Path.of(options.getOrDefault("out", "RESULTS.md")),
                     Integer.parseInt(options.getOrDefault("rounds", "50")),
+                    Integer.parseInt(options.getOrDefault("crash-rounds", "20")),
                     Integer.parseInt(options.getOrDefault("candidates", "3")),
                     Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000"))),
                     Integer.parseInt(options.getOrDefault("startup-runs", "5")),
-                    List.of(backends.split(",")), options.containsKey("quick"));
+                    Integer.parseInt(options.getOrDefault("rest-seconds", "60")),
+                    Integer.parseInt(options.getOrDefault("rest-followers", "10")),
+                    List.of(backends.split(",")), options.containsKey("quick"),
+                    Integer.parseInt(options.getOrDefault("jmh-forks", "2")));
         }
     }
 
@@ -83,8 +88,12 @@ public final class Benchmarks {
             Path logs = Files.createDirectories(work.resolve("logs-" + type));
             try (BenchBackend.BenchServer server = backend.start(work.resolve(type))) {
                 Handoff.Result result = new Handoff(backend, server.address(), classpath, settings.lease(), logs)
-                        .run(settings.candidates(), settings.rounds(), settings.rounds());
+                        .run(settings.candidates(), settings.rounds(), settings.crashRounds());
                 report.handoff(backend, server.description(), result);
+                if (server.requestsServed() >= 0 && settings.restSeconds() > 0) {
+                    report.rest(backend.type(), new Handoff(backend, server.address(), classpath, settings.lease(), logs)
+                            .atRest(server, settings.restFollowers(), Duration.ofSeconds(settings.restSeconds())));
+                }
             }
         }
         report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
@@ -101,7 +110,7 @@ public final class Benchmarks {
             options.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
         }
         else {
-            options.forks(2).warmupIterations(5).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
+            options.forks(settings.jmhForks()).warmupIterations(5).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
                     .measurementTime(TimeValue.seconds(1)).jvmArgs("-Xmx256m");
         }
         Collection<RunResult> results = new Runner(options.build()).run();

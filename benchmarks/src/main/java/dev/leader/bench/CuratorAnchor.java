@@ -38,6 +38,11 @@ final class CuratorAnchor implements BenchBackend {
             }
 
             @Override
+            public long requestsServed() {
+                return server.packetsReceived();
+            }
+
+            @Override
             public void close() {
                 server.close();
             }

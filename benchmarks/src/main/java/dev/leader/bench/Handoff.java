@@ -98,6 +98,45 @@ final class Handoff {
         }
     }
 
+    /** Server requests per second at rest: a leader alone, then with {@code followers} idle followers. */
+    record Rest(double leaderAlonePerSecond, double withFollowersPerSecond, int followers, Duration window) {
+
+        double perFollowerPerSecond() {
+            return (withFollowersPerSecond - leaderAlonePerSecond) / followers;
+        }
+    }
+
+    Rest atRest(BenchBackend.BenchServer server, int followers, Duration window) throws InterruptedException {
+        String election = "rest-" + backend.type() + "-" + ProcessHandle.current().pid();
+        try {
+            startCandidate(election);
+            awaitReady(1);
+            awaitGranted(null, Duration.ofSeconds(30));
+            double alone = rate(server, window);
+            for (int i = 0; i < followers; i++) {
+                startCandidate(election);
+            }
+            awaitReady(followers);
+            double all = rate(server, window);
+            return new Rest(alone, all, followers, window);
+        }
+        finally {
+            for (CandidateProcess candidate : all) {
+                candidate.close();
+            }
+        }
+    }
+
+    private static double rate(BenchBackend.BenchServer server, Duration window) throws InterruptedException {
+        // Let connection set-up and first reads settle before counting.
+        Thread.sleep(2000);
+        long before = server.requestsServed();
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        long after = server.requestsServed();
+        return (after - before) * 1e9 / (System.nanoTime() - start);
+    }
+
     private void startCandidate(String election) {
         String id = "c" + (++started);
         CandidateProcess candidate = CandidateProcess.start(classpath, backend.type(), address, election, id, lease,

@@ -19,6 +19,17 @@ public final class RedisServers {
             return process.port();
         }
 
+        /** Sum of {@code calls=} over {@code INFO commandstats}, less this INFO call itself. */
+        public long commandsServed() {
+            String stats = ServerStats.ask(port(), "*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n", "\r\n\r\n");
+            long calls = 0;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("calls=(\\d+)").matcher(stats);
+            while (m.find()) {
+                calls += Long.parseLong(m.group(1));
+            }
+            return calls - 1;
+        }
+
         @Override
         public void close() {
             process.close();

@@ -51,6 +51,8 @@ final class Report {
 
     private StartupCost.@org.jspecify.annotations.Nullable Result startup;
 
+    private final Map<String, Handoff.Rest> rests = new LinkedHashMap<>();
+
     Report(Benchmarks.Settings settings, Machine machine, Instant started) {
         this.settings = settings;
         this.machine = machine;
@@ -64,6 +66,10 @@ final class Report {
     void handoff(BenchBackend backend, String server, Handoff.Result result) {
         handoffs.add(new HandoffRow(backend.type(), server, backend.lease(settings.lease()), Stats.of(result.gracefulNanos()),
                 Stats.of(result.crashNanos())));
+    }
+
+    void rest(String backend, Handoff.Rest rest) {
+        rests.put(backend, rest);
     }
 
     void startup(StartupCost.Result result) {
@@ -94,17 +100,41 @@ final class Report {
         md.append("| Spring Boot | ").append(machine.springBoot()).append(" |\n");
         md.append("| JMH | ").append(machine.jmh()).append(" |\n");
         md.append("| Load average (1/5/15 min) | at start ").append(loadAtStart).append("; at end ").append(loadAtEnd).append(" |\n");
-        md.append("| Settings | ").append(settings.rounds()).append(" rounds per measurement, ").append(settings.candidates())
+        md.append("| Settings | ").append(settings.rounds()).append(" hand-off rounds and ").append(settings.crashRounds())
+                .append(" crash rounds per backend, ").append(settings.candidates())
                 .append(" candidate JVMs (-Xmx128m -XX:+UseSerialGC), requested lease ").append(settings.lease().toMillis())
                 .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds |\n\n");
         handoffSections(md);
         anchorSection(md);
         guardSection(md);
-        md.append("## 5. Load at rest (1 leader + 10 idle followers, 60 s)\n\n")
-                .append("Not measured yet. The local backend has no server: followers block in the kernel's `fcntl(F_SETLKW)` and make no requests at rest.\n\n");
+        restSection(md);
         md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: needs the ZooKeeper backend.\n\n");
         startupSection(md);
         return md.toString();
+    }
+
+    private void restSection(StringBuilder md) {
+        md.append("## 5. Load at rest (server requests per second; 1 leader, then 1 leader + ").append(settings.restFollowers())
+                .append(" idle followers)\n\n");
+        md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`), ")
+                .append("over ").append(settings.restSeconds()).append(" s per phase after 2 s to settle. ")
+                .append("The local backend has no server: its followers block in `fcntl(F_SETLKW)` and send nothing.\n\n");
+        md.append("| Backend | leader alone (req/s) | leader + followers (req/s) | per follower (req/s) | target: zero periodic follower requests (Redis, etcd) |\n")
+                .append("|---|---|---|---|---|\n");
+        for (Map.Entry<String, Handoff.Rest> entry : rests.entrySet()) {
+            Handoff.Rest rest = entry.getValue();
+            boolean targeted = entry.getKey().equals("redis") || entry.getKey().equals("etcd");
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f | %s |%n", entry.getKey(), rest.leaderAlonePerSecond(),
+                    rest.withFollowersPerSecond(), rest.perFollowerPerSecond(),
+                    ANCHORS.containsKey(entry.getKey()) ? "anchor" : !targeted ? "no target"
+                            : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
+        }
+        for (String backend : List.of("zookeeper", "redis", "etcd")) {
+            if (!rests.containsKey(backend)) {
+                md.append("| ").append(backend).append(" | not measured yet: backend not on this branch | | | |\n");
+            }
+        }
+        md.append('\n');
     }
 
     private void anchorSection(StringBuilder md) {
@@ -141,7 +171,7 @@ final class Report {
                 .append("the starter and the local backend (follower: another candidate holds the lock); ShedLock ")
                 .append("`@SchedulerLock` (PROXY_METHOD, `RedisLockProvider` over Lettuce, a local redis-server; follower: another node holds the lock). ")
                 .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
-                        : "2 forks x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");
+                        : settings.jmhForks() + " fork(s) x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");
         md.append("| Role | plain (ns/op) | proxied (ns/op) | `@LeaderOnly` (ns/op) | overhead vs plain (ns) | of which the guard itself (ns) "
                 + "| allocation (B/op) | target <= 20 ns | ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -45,6 +45,11 @@ final class SpringIntegrationRedisAnchor implements BenchBackend {
             }
 
             @Override
+            public long requestsServed() {
+                return server.commandsServed();
+            }
+
+            @Override
             public void close() {
                 server.close();
             }

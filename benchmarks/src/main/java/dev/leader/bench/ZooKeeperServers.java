@@ -21,6 +21,16 @@ public final class ZooKeeperServers {
     /** A running ZooKeeper server. */
     public record Server(ExternalServer process, String description) implements AutoCloseable {
 
+        /** {@code zk_packets_received} from the {@code mntr} four-letter word. */
+        public long packetsReceived() {
+            String mntr = ServerStats.ask(process.port(), "mntr", null);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("zk_packets_received\\s+(\\d+)").matcher(mntr);
+            if (!m.find()) {
+                throw new IllegalStateException("no zk_packets_received in mntr: " + mntr);
+            }
+            return Long.parseLong(m.group(1));
+        }
+
         public String connectString() {
             return "127.0.0.1:" + process.port();
         }
