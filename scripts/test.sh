@@ -22,4 +22,15 @@ for service in redis-server etcd; do
   fi
 done
 
-exec ./mvnw -B -ntp verify "$@"
+# The LAN backend's tests send multicast on the loopback interface only (TTL 1), which must allow it.
+if [ "$(id -u)" -eq 0 ]; then ip link set lo multicast on 2>/dev/null || true; fi
+
+./mvnw -B -ntp verify "$@"
+
+# The library is built for Java 17 and must also run on the newest LTS: run its tests on JDK 25
+# too when one is installed (LEADER_SKIP_JDK25=1 skips this).
+jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
+if [ -z "${LEADER_SKIP_JDK25:-}" ] && [ -x "$jdk25/bin/java" ]; then
+  echo "Running the library's tests again on $("$jdk25/bin/java" -version 2>&1 | head -1)"
+  JAVA_HOME="$jdk25" ./mvnw -B -ntp verify -pl leader-spring-boot-autoconfigure,leader-spring-boot-test "$@"
+fi

@@ -24,7 +24,9 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderProperties.class)
-@Import({ LeaderOnlyProxying.class, LocalBackendConfiguration.class, MissingBackendConfiguration.class })
+@Import({ LeaderOnlyProxying.class, LocalBackendConfiguration.class, ZooKeeperBackendConfiguration.class,
+        RedisBackendConfiguration.class, EtcdBackendConfiguration.class, LanBackendConfiguration.class,
+        MissingBackendConfiguration.class })
 public final class LeaderAutoConfiguration {
 
     @Bean

@@ -190,8 +190,14 @@ public class LeaderProperties implements InitializingBean {
         /** Session timeout; defaults to leader.lease-duration. */
         private @Nullable Duration sessionTimeout;
 
-        /** Digest authentication as user:password. */
+        /** Digest authentication as user:password; nodes then get the creator-only ACL. */
         private @Nullable String auth;
+
+        private final ZookeeperTls tls = new ZookeeperTls();
+
+        public ZookeeperTls getTls() {
+            return tls;
+        }
 
         void validate() {
             if (connectString != null) {
@@ -250,22 +256,114 @@ public class LeaderProperties implements InitializingBean {
         }
     }
 
+    /** TLS to the ZooKeeper servers (Netty client socket); on when a store is set. */
+    public static class ZookeeperTls {
+
+        /** Client key store (PKCS12 or JKS by extension), when the servers ask for client certificates. */
+        private @Nullable Path keyStore;
+
+        /** Password of the client key store. */
+        private @Nullable String keyStorePassword;
+
+        /** Trust store with the servers' CA; the JVM default trust when unset. */
+        private @Nullable Path trustStore;
+
+        /** Password of the trust store. */
+        private @Nullable String trustStorePassword;
+
+        boolean isEnabled() {
+            return keyStore != null || trustStore != null;
+        }
+
+        public @Nullable Path getKeyStore() {
+            return keyStore;
+        }
+
+        public void setKeyStore(@Nullable Path keyStore) {
+            this.keyStore = keyStore;
+        }
+
+        public @Nullable String getKeyStorePassword() {
+            return keyStorePassword;
+        }
+
+        public void setKeyStorePassword(@Nullable String keyStorePassword) {
+            this.keyStorePassword = keyStorePassword;
+        }
+
+        public @Nullable Path getTrustStore() {
+            return trustStore;
+        }
+
+        public void setTrustStore(@Nullable Path trustStore) {
+            this.trustStore = trustStore;
+        }
+
+        public @Nullable String getTrustStorePassword() {
+            return trustStorePassword;
+        }
+
+        public void setTrustStorePassword(@Nullable String trustStorePassword) {
+            this.trustStorePassword = trustStorePassword;
+        }
+    }
+
     /** The Redis backend. */
     public static class Redis {
 
         /**
          * Redis URI: redis://[user:password@]host:port[/database], rediss:// for TLS,
-         * redis-sentinel://host:port[,host:port]/database#master. Defaults to the application's
-         * Spring Data Redis connection when it has one.
+         * redis-sentinel://host:port[,host:port]/database#master, redis-cluster://host:port,host:port.
+         * Defaults to the application's Spring Data Redis connection when it has one.
          */
         private @Nullable String url;
 
-        /** Prefix of the lease and epoch keys. */
+        /** Prefix of the lease and epoch keys and of the release channel. */
         private String keyPrefix = "leader:";
+
+        /** How long one command may take; defaults to a quarter of the lease, at most 2s. Must be below lease/3. */
+        private @Nullable Duration commandTimeout;
+
+        /**
+         * With keyspace expiry notifications on: how long a follower waits before re-reading
+         * the lease anyway, a safety net for a lost notification. Defaults to 60s or the lease.
+         */
+        private @Nullable Duration followerRecheck;
+
+        /**
+         * Whether the backend may add 'Kx' to the server's notify-keyspace-events, so that
+         * followers wake on lease expiry without reading at rest. Off by default: it changes
+         * a server-wide setting.
+         */
+        private boolean enableExpiryNotifications;
+
+        public @Nullable Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(@Nullable Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public @Nullable Duration getFollowerRecheck() {
+            return followerRecheck;
+        }
+
+        public void setFollowerRecheck(@Nullable Duration followerRecheck) {
+            this.followerRecheck = followerRecheck;
+        }
+
+        public boolean isEnableExpiryNotifications() {
+            return enableExpiryNotifications;
+        }
+
+        public void setEnableExpiryNotifications(boolean enableExpiryNotifications) {
+            this.enableExpiryNotifications = enableExpiryNotifications;
+        }
 
         void validate() {
             if (url != null) {
-                List<String> schemes = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
+                List<String> schemes = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket", "redis-cluster");
                 URI uri = parse(url);
                 if (uri == null || uri.getScheme() == null || !schemes.contains(uri.getScheme())
                         || (!uri.getScheme().equals("redis-socket") && (uri.getAuthority() == null || uri.getAuthority().isBlank()))) {
@@ -309,6 +407,17 @@ public class LeaderProperties implements InitializingBean {
 
         /** Password, when etcd authentication is on. */
         private @Nullable String password;
+
+        /** Name of the SSL bundle (spring.ssl.bundle.*) trusted for https endpoints; the JVM default trust when unset. */
+        private @Nullable String sslBundle;
+
+        public @Nullable String getSslBundle() {
+            return sslBundle;
+        }
+
+        public void setSslBundle(@Nullable String sslBundle) {
+            this.sslBundle = sslBundle;
+        }
 
         void validate() {
             for (String endpoint : endpoints) {
@@ -364,11 +473,66 @@ public class LeaderProperties implements InitializingBean {
     /** The zero-configuration LAN backend. */
     public static class Lan {
 
-        /** Name of the group of peers; defaults to the election name. */
+        /** Logical group scoping the elections; peers meet by election name alone when unset. */
         private @Nullable String group;
 
+        /** IPv4 multicast group the peers meet on; organisation-local, never routed off site. */
+        private String address = "239.255.76.67";
+
         /** UDP port of the peers' multicast group. */
-        private int port = 47_913;
+        private int port = 7667;
+
+        /** Tie-break among candidates: a higher priority wins before the lower candidate id. */
+        private int priority;
+
+        /** Expected cluster size; above 0 a node leads only while it sees a majority of it. */
+        private int quorum;
+
+        /** Multicast TTL; 1 keeps every packet on the local segment. */
+        private int ttl = 1;
+
+        /** How far a message's timestamp may be from this host's clock; defaults to 30s or the lease. */
+        private @Nullable Duration replayWindow;
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public int getPriority() {
+            return priority;
+        }
+
+        public void setPriority(int priority) {
+            this.priority = priority;
+        }
+
+        public int getQuorum() {
+            return quorum;
+        }
+
+        public void setQuorum(int quorum) {
+            this.quorum = quorum;
+        }
+
+        public int getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(int ttl) {
+            this.ttl = ttl;
+        }
+
+        public @Nullable Duration getReplayWindow() {
+            return replayWindow;
+        }
+
+        public void setReplayWindow(@Nullable Duration replayWindow) {
+            this.replayWindow = replayWindow;
+        }
 
         /** Shared secret for the HMAC-SHA256 signature of every message. */
         private @Nullable String secret;

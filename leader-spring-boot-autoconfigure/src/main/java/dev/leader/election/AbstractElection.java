@@ -156,6 +156,14 @@ public abstract class AbstractElection implements Election {
         return events.awaitDrained(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Waits until every event queued so far has been delivered to the listeners, without
+     * closing; for a backend that drives transitions on request (the test backend).
+     */
+    protected final boolean awaitQueuedEventsDelivered(Duration timeout) throws InterruptedException {
+        return events.awaitDelivered(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     // ---- transitions, for backends ----
 
     /**

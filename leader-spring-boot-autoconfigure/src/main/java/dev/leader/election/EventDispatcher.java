@@ -3,12 +3,14 @@ package dev.leader.election;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +29,14 @@ final class EventDispatcher {
 
     private final ExecutorService thread;
 
+    private volatile @Nullable Thread eventThread;
+
     EventDispatcher(String election, String candidateId) {
         this.logPrefix = "[election=" + election + ", id=" + candidateId + "]";
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread t = new Thread(task, "leader-events-" + election);
             t.setDaemon(true);
+            eventThread = t;
             return t;
         });
     }
@@ -64,6 +69,25 @@ final class EventDispatcher {
     /** Waits for queued events to be delivered; for orderly shutdown and tests. */
     boolean awaitDrained(long timeout, TimeUnit unit) throws InterruptedException {
         return thread.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Waits until every event queued before this call has been delivered. Called from a
+     * listener (the event thread itself) it returns at once: waiting there would wait forever.
+     */
+    boolean awaitDelivered(long timeout, TimeUnit unit) throws InterruptedException {
+        if (Thread.currentThread() == eventThread) {
+            return true;
+        }
+        CountDownLatch marker = new CountDownLatch(1);
+        try {
+            // One thread, FIFO queue: when the marker runs, everything queued before it ran.
+            thread.execute(marker::countDown);
+        }
+        catch (RejectedExecutionException ex) {
+            return thread.awaitTermination(timeout, unit);
+        }
+        return marker.await(timeout, unit);
     }
 
     private void dispatch(String event, Consumer<ElectionListener> call) {

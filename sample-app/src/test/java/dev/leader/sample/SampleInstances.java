@@ -93,6 +93,11 @@ final class SampleInstances implements AutoCloseable {
                 .filter(i -> state(i, election).filter("LEADER"::equals).isPresent()).toList();
     }
 
+    long followers(String election) {
+        return instances.stream().filter(i -> i.process().isAlive())
+                .filter(i -> state(i, election).filter("FOLLOWER"::equals).isPresent()).count();
+    }
+
     boolean allUp(String election) {
         return instances.stream().filter(i -> i.process().isAlive()).allMatch(i -> state(i, election).isPresent());
     }

@@ -1,0 +1,134 @@
+package dev.leader.etcd;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the etcd backend needs, validated once. Maps onto {@code leader.etcd.*} and
+ * {@code leader.lease-duration}.
+ *
+ * @param endpoints client URLs of the cluster's members, {@code http://host:port} or
+ *        {@code https://host:port}; tried in turn when one fails
+ * @param prefix key prefix under which each election keeps its candidates; starts and ends with '/'
+ * @param user etcd user for authentication, or null when auth is off
+ * @param password the user's password; required with a user
+ * @param sslContext trust (and client certificate) for {@code https} endpoints, or null for
+ *        the JVM's default trust
+ * @param leaseDuration the lease TTL; etcd counts in whole seconds (at least its own minimum,
+ *        2 s by default), so the TTL asked for is this rounded up, and a leader stops believing
+ *        {@link #margin()} before this duration after its last acknowledged keep-alive was sent
+ * @param margin how much earlier than the lease a leader stops believing
+ * @param requestTimeout bound on every unary request; a keep-alive waits at most a third of the lease
+ */
+public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable String user, @Nullable String password,
+        @Nullable SSLContext sslContext, Duration leaseDuration, Duration margin, Duration requestTimeout) {
+
+    public static final String DEFAULT_PREFIX = "/leader/";
+
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+    public EtcdBackendSettings {
+        Objects.requireNonNull(endpoints, "endpoints");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("leader.etcd.endpoints must name at least one etcd client URL, e.g. http://127.0.0.1:2379");
+        }
+        endpoints = List.copyOf(endpoints);
+        for (URI endpoint : endpoints) {
+            String scheme = endpoint.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme) || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoint
+                        + "' is not an etcd client URL; use http://host:port or https://host:port");
+            }
+        }
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("leader.etcd.prefix: '" + prefix + "' must start and end with '/', e.g. /leader/");
+        }
+        if (user != null && user.isBlank()) {
+            user = null;
+        }
+        if (user != null && (password == null || password.isEmpty())) {
+            throw new IllegalArgumentException("leader.etcd.password is required when leader.etcd.user is set");
+        }
+        if (user == null && password != null && !password.isEmpty()) {
+            throw new IllegalArgumentException("leader.etcd.password is set but leader.etcd.user is not");
+        }
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("leader.lease-duration: " + leaseDuration + " is too short for etcd; use at least 1s (etcd's leases count whole seconds)");
+        }
+        Objects.requireNonNull(margin, "margin");
+        if (margin.isNegative() || margin.compareTo(leaseDuration) >= 0) {
+            throw new IllegalArgumentException("etcd lease margin " + margin + " must be in [0, leader.lease-duration)");
+        }
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("etcd request timeout must be positive: " + requestTimeout);
+        }
+    }
+
+    /** Settings for these endpoints with every default: prefix {@code /leader/}, 10 s lease, no auth. */
+    public static EtcdBackendSettings of(List<URI> endpoints) {
+        return new EtcdBackendSettings(endpoints, DEFAULT_PREFIX, null, null, null, DEFAULT_LEASE,
+                margin(DEFAULT_LEASE), requestTimeout(DEFAULT_LEASE));
+    }
+
+    /** As {@link #of(List)}, parsing comma-separated URLs. */
+    public static EtcdBackendSettings of(String endpoints) {
+        return of(parseEndpoints(endpoints));
+    }
+
+    /** Parses {@code leader.etcd.endpoints}: URLs separated by commas. */
+    public static List<URI> parseEndpoints(String endpoints) {
+        try {
+            return java.util.Arrays.stream(endpoints.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .map(URI::create).toList();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoints + "' is not a comma-separated list of etcd client URLs (http://host:port or https://host:port): "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    public EtcdBackendSettings withPrefix(String prefix) {
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+    }
+
+    public EtcdBackendSettings withCredentials(@Nullable String user, @Nullable String password) {
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+    }
+
+    public EtcdBackendSettings withSslContext(@Nullable SSLContext sslContext) {
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+    }
+
+    /** Sets the lease and derives the margin and request timeout from it. */
+    public EtcdBackendSettings withLeaseDuration(Duration leaseDuration) {
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration,
+                margin(leaseDuration), requestTimeout(leaseDuration));
+    }
+
+    /** The TTL asked of etcd, in whole seconds, never below the lease. */
+    long ttlSeconds() {
+        long seconds = leaseDuration.getSeconds();
+        return leaseDuration.getNano() > 0 ? seconds + 1 : seconds;
+    }
+
+    Duration keepAliveInterval() {
+        return leaseDuration.dividedBy(3);
+    }
+
+    private static Duration margin(Duration lease) {
+        return dev.leader.election.LeaseDeadline.defaultMargin(lease);
+    }
+
+    private static Duration requestTimeout(Duration lease) {
+        Duration third = lease.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : third;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.leader.etcd;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The few etcd v3 calls an election makes, typed. */
+final class EtcdKv {
+
+    /** One key as etcd holds it. */
+    record Kv(String key, String value, long createRevision) {
+    }
+
+    /** The keys under a prefix, oldest first, and the store revision they were read at. */
+    record Range(long revision, List<Kv> kvs) {
+    }
+
+    /** A granted lease; {@code sendNanos} is when the grant request left. */
+    record Lease(long id, long ttlSeconds, long sendNanos) {
+    }
+
+    private final EtcdHttp http;
+
+    private final Duration timeout;
+
+    EtcdKv(EtcdHttp http, Duration timeout) {
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    EtcdHttp http() {
+        return http;
+    }
+
+    Lease grant(long ttlSeconds) throws IOException, InterruptedException {
+        long send = System.nanoTime();
+        Map<String, Object> reply = http.post("/v3/lease/grant", "{\"TTL\":\"" + ttlSeconds + "\"}", timeout);
+        long id = Json.longOf(reply.get("ID"));
+        if (id == 0) {
+            throw new EtcdException(0, "etcd granted no lease: " + reply.get("error"));
+        }
+        return new Lease(id, Json.longOf(reply.get("TTL")), send);
+    }
+
+    /**
+     * One keep-alive.
+     *
+     * @return the TTL etcd restarted the lease with; 0 or less when the lease no longer exists
+     */
+    long keepAlive(long leaseId, Duration keepAliveTimeout) throws IOException, InterruptedException {
+        Map<String, Object> reply = http.post("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout);
+        return Json.longOf(Json.object(reply, "result").get("TTL"));
+    }
+
+    void revoke(long leaseId) throws IOException, InterruptedException {
+        try {
+            http.post("/v3/lease/revoke", "{\"ID\":\"" + leaseId + "\"}", timeout);
+        }
+        catch (EtcdException ex) {
+            // NOT_FOUND: already expired or revoked, which is what we wanted.
+            if (ex.code() != 5) {
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * Creates {@code key} bound to the lease unless it exists; either way returns its create
+     * revision, so a key whose create reply was lost is found and reused.
+     */
+    long createIfAbsent(String key, String value, long leaseId) throws IOException, InterruptedException {
+        String k = Json.base64(key);
+        String body = "{\"compare\":[{\"key\":\"" + k + "\",\"target\":\"CREATE\",\"create_revision\":\"0\"}],"
+                + "\"success\":[{\"request_put\":{\"key\":\"" + k + "\",\"value\":\"" + Json.base64(value)
+                + "\",\"lease\":\"" + leaseId + "\"}}],"
+                + "\"failure\":[{\"request_range\":{\"key\":\"" + k + "\"}}]}";
+        Map<String, Object> reply = http.post("/v3/kv/txn", body, timeout);
+        if (Json.bool(reply, "succeeded")) {
+            return Json.longOf(Json.object(reply, "header").get("revision"));
+        }
+        for (Map<String, Object> response : Json.objects(reply, "responses")) {
+            for (Map<String, Object> kv : Json.objects(Json.object(response, "response_range"), "kvs")) {
+                return Json.longOf(kv.get("create_revision"));
+            }
+        }
+        throw new EtcdException(0, "key " + key + " neither created nor found");
+    }
+
+    Range range(String prefix) throws IOException, InterruptedException {
+        String body = "{\"key\":\"" + Json.base64(prefix) + "\",\"range_end\":\"" + Json.base64(rangeEnd(prefix)) + "\"}";
+        Map<String, Object> reply = http.post("/v3/kv/range", body, timeout);
+        List<Kv> kvs = new ArrayList<>();
+        for (Map<String, Object> kv : Json.objects(reply, "kvs")) {
+            kvs.add(new Kv(Json.decode(kv.get("key")), Json.decode(kv.get("value")), Json.longOf(kv.get("create_revision"))));
+        }
+        kvs.sort(Comparator.comparingLong(Kv::createRevision));
+        return new Range(Json.longOf(Json.object(reply, "header").get("revision")), List.copyOf(kvs));
+    }
+
+    void delete(String key) throws IOException, InterruptedException {
+        http.post("/v3/kv/deleterange", "{\"key\":\"" + Json.base64(key) + "\"}", timeout);
+    }
+
+    /** The key just past every key starting with {@code prefix}. */
+    static String rangeEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.leader.etcd;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one lease alive with a keep-alive every third of the lease, and keeps our own account
+ * of it: the send time of the last acknowledged keep-alive. A reply without a TTL means etcd no
+ * longer has the lease; that is a lost lease at once, not a silence to wait out.
+ */
+final class LeaseKeepAlive {
+
+    interface Listener {
+
+        void acknowledged(long leaseId, long sendNanos);
+
+        void lost(long leaseId);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeepAlive.class);
+
+    private final EtcdKv kv;
+
+    private final ScheduledExecutorService scheduler;
+
+    private final Duration interval;
+
+    private final long validNanos;
+
+    private final Listener listener;
+
+    private final String logPrefix;
+
+    private volatile long leaseId;
+
+    private volatile long lastAckSendNanos;
+
+    private volatile @Nullable ScheduledFuture<?> next;
+
+    /** For tests: no keep-alive is sent for this lease id, as if this process were cut off from etcd. */
+    volatile long pausedLease;
+
+    LeaseKeepAlive(EtcdKv kv, ScheduledExecutorService scheduler, EtcdBackendSettings settings, Listener listener,
+            String logPrefix) {
+        this.kv = kv;
+        this.scheduler = scheduler;
+        this.interval = settings.keepAliveInterval();
+        this.validNanos = settings.leaseDuration().minus(settings.margin()).toNanos();
+        this.listener = listener;
+        this.logPrefix = logPrefix;
+    }
+
+    synchronized void start(EtcdKv.Lease lease) {
+        stop();
+        leaseId = lease.id();
+        lastAckSendNanos = lease.sendNanos();
+        schedule(lease.id(), interval.toNanos());
+    }
+
+    synchronized void stop() {
+        leaseId = 0;
+        ScheduledFuture<?> pending = next;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        next = null;
+    }
+
+    long lastAckSendNanos() {
+        return lastAckSendNanos;
+    }
+
+    /**
+     * One keep-alive now, on the caller's thread, for a candidate about to lead whose last
+     * acknowledgement is too old to vouch for the lease.
+     *
+     * @return true if etcd still has the lease; our account then runs from this send
+     * @throws IOException when etcd cannot say, which is not the same as a lost lease
+     */
+    boolean renewNow() throws IOException, InterruptedException {
+        long id = leaseId;
+        if (id == 0 || pausedLease == id) {
+            return false;
+        }
+        long send = System.nanoTime();
+        if (kv.keepAlive(id, interval) > 0 && leaseId == id) {
+            lastAckSendNanos = Math.max(lastAckSendNanos, send);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether, by our own clock, the lease is surely still alive on the server. */
+    boolean isValid() {
+        return leaseId != 0 && lastAckSendNanos + validNanos - System.nanoTime() > 0;
+    }
+
+    private void schedule(long id, long delayNanos) {
+        synchronized (this) {
+            if (leaseId != id || scheduler.isShutdown()) {
+                return;
+            }
+            next = scheduler.schedule(() -> beat(id), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void beat(long id) {
+        if (leaseId != id) {
+            return;
+        }
+        long send = System.nanoTime();
+        if (pausedLease != id) {
+            try {
+                long ttl = kv.keepAlive(id, interval);
+                if (leaseId != id) {
+                    return;
+                }
+                if (ttl <= 0) {
+                    log.warn("{} etcd no longer has lease {}", logPrefix, Long.toHexString(id));
+                    stop();
+                    listener.lost(id);
+                    return;
+                }
+                lastAckSendNanos = Math.max(lastAckSendNanos, send);
+                listener.acknowledged(id, send);
+            }
+            catch (IOException ex) {
+                // Our deadline, not this error, decides when leadership ends: etcd may simply be slow.
+                log.warn("{} keep-alive of lease {} failed: {}", logPrefix, Long.toHexString(id), ex.toString());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (RuntimeException ex) {
+                log.warn("{} keep-alive of lease {} failed", logPrefix, Long.toHexString(id), ex);
+            }
+        }
+        schedule(id, send + interval.toNanos() - System.nanoTime());
+    }
+}

@@ -1,0 +1,202 @@
+package dev.leader.lan;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.leader.election.BackendStatus;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionNames;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Elects among the peers of one network segment with no server: one multicast socket per
+ * backend, shared by its elections, every datagram signed and checked against replays.
+ *
+ * <p>Why raw multicast rather than DNS-SD over mDNS: peers need each other's heartbeats, not
+ * each other's addresses. Heartbeats on a multicast group discover the peers as a side effect,
+ * with nothing but the JDK; mDNS would add a dependency, its own caching and announcement
+ * timers (seconds), and the heartbeats would still need a channel of their own.
+ */
+public final class LanElectionBackend implements ElectionBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(LanElectionBackend.class);
+
+    private final LanBackendSettings settings;
+
+    private final MessageSigner signer;
+
+    private final ReplayWindow replays;
+
+    private final LanTransport transport;
+
+    private final long incarnation = new SecureRandom().nextLong();
+
+    private final Set<LanElection> elections = ConcurrentHashMap.newKeySet();
+
+    private final Map<MessageSigner.Rejection, AtomicLong> rejected = new EnumMap<>(MessageSigner.Rejection.class);
+
+    private final ScheduledExecutorService ticker;
+
+    private long sequence;
+
+    private volatile @Nullable String lastError;
+
+    private volatile @Nullable Instant failingSince;
+
+    private volatile boolean closed;
+
+    /**
+     * Joins the multicast group.
+     *
+     * @throws IllegalArgumentException if the interface is missing or cannot do multicast
+     * @throws UncheckedIOException if the socket cannot be opened or joined
+     */
+    public LanElectionBackend(LanBackendSettings settings) {
+        this.settings = settings;
+        this.signer = new MessageSigner(settings.secret());
+        this.replays = new ReplayWindow(settings.replayWindow());
+        for (MessageSigner.Rejection reason : MessageSigner.Rejection.values()) {
+            rejected.put(reason, new AtomicLong());
+        }
+        if (!signer.signs()) {
+            log.warn("leader.lan.secret is not set: LAN election messages are unsigned, so any host on the segment"
+                    + " can take part in or disturb the election; set a shared secret");
+        }
+        try {
+            this.transport = new LanTransport(settings, frame -> dispatch(frame));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot join " + settings.multicastAddress().getHostAddress() + ":"
+                    + settings.port() + " on " + settings.networkInterface() + ": " + ex.getMessage(), ex);
+        }
+        long tickNanos = Math.max(Duration.ofMillis(10).toNanos(), settings.lease().toNanos() / 20);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "leader-lan-tick");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        log.info("LAN election backend on {}:{} via {}, ttl {}, lease {}{}", settings.multicastAddress().getHostAddress(),
+                settings.port(), transport.networkInterface().getName(), settings.ttl(), settings.lease(),
+                settings.quorum() > 0 ? ", quorum " + settings.quorum() : "");
+    }
+
+    public LanBackendSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String type() {
+        return "lan";
+    }
+
+    @Override
+    public Election election(String name, String candidateId) {
+        if (closed) {
+            throw new IllegalStateException("backend closed");
+        }
+        ElectionNames.requireValid(name);
+        if (candidateId.isEmpty() || candidateId.length() > 255) {
+            throw new IllegalArgumentException("candidate id must have 1-255 characters: '" + candidateId + "'");
+        }
+        LanElection election = new LanElection(name, candidateId, settings, this::send, elections::remove);
+        elections.add(election);
+        return election;
+    }
+
+    /** Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed. */
+    public Map<String, Long> rejectedMessages() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        rejected.forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count.get()));
+        return counts;
+    }
+
+    @Override
+    public BackendStatus status() {
+        Instant since = failingSince;
+        return since == null ? BackendStatus.up(null, lastError) : BackendStatus.down(since, lastError);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (LanElection election : elections) {
+            election.close();
+        }
+        elections.clear();
+        ticker.shutdownNow();
+        transport.close();
+    }
+
+    // Sequence, framing and sending under one lock: datagrams leave in sequence order, so a
+    // receiver's replay check never drops a genuine message sent by another thread.
+    private synchronized long send(LanElection from, LanMessage.Type type, int flags, long term,
+            @Nullable String leaderId) {
+        LanMessage message = new LanMessage(type, flags, from.group(), from.name(), from.candidateId(), incarnation,
+                ++sequence, System.currentTimeMillis(), term, leaderId, from.priority());
+        byte[] frame = signer.frame(message);
+        long sent = System.nanoTime();
+        try {
+            transport.send(frame);
+            failingSince = null;
+            return sent;
+        }
+        catch (IOException ex) {
+            if (failingSince == null) {
+                failingSince = Instant.now();
+                log.warn("[election={}, id={}] sending to the group failed: {}", from.name(), from.candidateId(), ex.toString());
+            }
+            lastError = "send failed: " + ex;
+            return -1;
+        }
+    }
+
+    private void dispatch(LanTransport.ReceivedFrame frame) {
+        LanMessage message;
+        try {
+            message = signer.open(frame.data(), frame.length());
+            MessageSigner.Rejection replay = replays.check(message, System.currentTimeMillis());
+            if (replay != null) {
+                throw new MessageSigner.RejectedException(replay, "sequence " + message.sequence() + " of "
+                        + message.sender() + " seen before or too old");
+            }
+        }
+        catch (MessageSigner.RejectedException ex) {
+            rejected.get(ex.reason()).incrementAndGet();
+            lastError = "rejected message: " + ex.getMessage();
+            log.debug("ignored a datagram: {} ({})", ex.reason(), ex.getMessage());
+            return;
+        }
+        for (LanElection election : elections) {
+            if (election.name().equals(message.election()) && election.group().equals(message.group())) {
+                election.receive(message, frame.receivedNanos());
+            }
+        }
+    }
+
+    private void tick() {
+        for (LanElection election : elections) {
+            try {
+                election.tick();
+            }
+            catch (RuntimeException ex) {
+                log.warn("[election={}, id={}] tick failed", election.name(), election.candidateId(), ex);
+            }
+        }
+    }
+}

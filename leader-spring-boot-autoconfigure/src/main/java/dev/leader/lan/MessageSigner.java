@@ -1,0 +1,111 @@
+package dev.leader.lan;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Frames a message as {@code body | signed flag | HMAC-SHA256(body)} and checks frames. Peers
+ * without a secret send the flag 0 and no MAC; a peer with a secret accepts only frames
+ * signed with its own secret, so a peer with none or another secret cannot take part.
+ */
+final class MessageSigner {
+
+    static final String ALGORITHM = "HmacSHA256";
+
+    static final int MAC_LENGTH = 32;
+
+    /** Why a frame was refused; each is counted. */
+    enum Rejection {
+        MALFORMED, UNSIGNED, BAD_SIGNATURE, STALE, REPLAYED
+    }
+
+    static final class RejectedException extends Exception {
+
+        private final Rejection reason;
+
+        RejectedException(Rejection reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+
+        Rejection reason() {
+            return reason;
+        }
+    }
+
+    private final @Nullable SecretKeySpec key;
+
+    MessageSigner(@Nullable String secret) {
+        this.key = secret == null ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    }
+
+    boolean signs() {
+        return key != null;
+    }
+
+    byte[] frame(LanMessage message) {
+        byte[] body = message.body();
+        if (key == null) {
+            byte[] frame = Arrays.copyOf(body, body.length + 1);
+            frame[body.length] = 0;
+            return frame;
+        }
+        byte[] mac = mac(body, body.length);
+        byte[] frame = Arrays.copyOf(body, body.length + 1 + MAC_LENGTH);
+        frame[body.length] = 1;
+        System.arraycopy(mac, 0, frame, body.length + 1, MAC_LENGTH);
+        return frame;
+    }
+
+    /** The message in a frame, if its signature is what this peer requires. */
+    LanMessage open(byte[] frame, int length) throws RejectedException {
+        if (length < 2) {
+            throw new RejectedException(Rejection.MALFORMED, "frame too short");
+        }
+        boolean signed = length > MAC_LENGTH + 1 && frame[length - MAC_LENGTH - 1] == 1;
+        int bodyLength = signed ? length - MAC_LENGTH - 1 : length - 1;
+        if (!signed && frame[length - 1] != 0) {
+            throw new RejectedException(Rejection.MALFORMED, "bad frame trailer");
+        }
+        if (key != null) {
+            if (!signed) {
+                throw new RejectedException(Rejection.UNSIGNED, "unsigned message while a secret is set");
+            }
+            byte[] expected = mac(frame, bodyLength);
+            byte[] actual = Arrays.copyOfRange(frame, bodyLength + 1, length);
+            if (!MessageDigest.isEqual(expected, actual)) {
+                throw new RejectedException(Rejection.BAD_SIGNATURE, "wrong signature");
+            }
+        }
+        else if (signed) {
+            // We cannot check it, and taking part unsigned next to signed peers would let any
+            // host on the segment join them through us.
+            throw new RejectedException(Rejection.BAD_SIGNATURE, "signed message while no secret is set");
+        }
+        try {
+            return LanMessage.parse(frame, bodyLength);
+        }
+        catch (IOException | RuntimeException ex) {
+            throw new RejectedException(Rejection.MALFORMED, ex.getMessage() == null ? ex.toString() : ex.getMessage());
+        }
+    }
+
+    private byte[] mac(byte[] data, int length) {
+        try {
+            // A Mac is not thread-safe and creating one costs microseconds: one per call.
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            mac.update(data, 0, length);
+            return mac.doFinal();
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ALGORITHM + " is part of every JDK", ex);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/**
+ * The zero-configuration LAN backend: peers on one network segment find each other on an IP
+ * multicast group and elect a leader among themselves with signed UDP heartbeats, with no
+ * server.
+ *
+ * <h2>Protocol</h2>
+ * Every peer multicasts a heartbeat each lease/3 carrying (term, leader it follows, its own
+ * id, priority, eligibility); a peer silent for the lease is gone. A live leader is followed;
+ * with none, the eligible peer of the highest priority, then the lowest candidate id, claims
+ * the next term after a listening period of one heartbeat interval (peers answer a newcomer at
+ * once, so peers started together settle in one round). Two leaders (a healed partition)
+ * resolve by higher term, then priority, then lower id; the loser is revoked with
+ * {@code PREEMPTED}. {@code close()} and {@code yieldLeadership()} multicast a RESIGN, so the
+ * next peer claims within milliseconds instead of a lease.
+ *
+ * <h2>Security</h2>
+ * With {@code leader.lan.secret} every datagram carries an HMAC-SHA256 over its content; a
+ * random incarnation per process, a strictly increasing sequence and a timestamp (checked
+ * against {@code leader.lan.replay-window}) refuse replays. Unsigned, wrongly signed, replayed,
+ * stale and malformed datagrams are ignored and counted
+ * ({@link dev.leader.lan.LanElectionBackend#rejectedMessages()}). Without a secret the backend
+ * warns at start-up: any host on the segment could take part. The secret authenticates; it does
+ * not encrypt (election names and candidate ids travel in clear).
+ *
+ * <h2>Safety, honestly</h2>
+ * Without a server the LAN backend is available, not consistent: during a partition each side
+ * elects its own leader, and both believe until the partition heals and the lower term steps
+ * down. The fencing token is the term: it increases across the terms any peer has heard of,
+ * but two sides of a partition can issue the same term, so it is best effort. With
+ * {@code leader.lan.quorum} (the expected cluster size) a peer claims and keeps a term only
+ * while it hears a majority: the minority side then has no leader once its lease runs out
+ * (within one lease of the partition). A leader believes until the send time of its last
+ * heartbeat (with a quorum: the oldest of the majority's latest heartbeats) + lease - margin,
+ * while the others wait a full lease of silence before claiming, so a paused or killed leader
+ * stops believing before a successor is granted; clocks are only compared within a host.
+ */
+@NullMarked
+package dev.leader.lan;
+
+import org.jspecify.annotations.NullMarked;

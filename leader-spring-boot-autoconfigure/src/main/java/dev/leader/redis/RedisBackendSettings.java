@@ -1,0 +1,104 @@
+package dev.leader.redis;
+
+import java.time.Duration;
+import dev.leader.election.LeaseDeadline;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis backend's settings, checked once here so that a bad value fails at start-up with
+ * a message naming the setting.
+ *
+ * @param keyPrefix prefix of every key and channel ({@code leader.redis.key-prefix})
+ * @param lease the lease ({@code PX}) of a term ({@code leader.lease-duration})
+ * @param commandTimeout how long a command may take before it counts as failed; below
+ *        lease/3 so that a renewal that failed is retried before the lease runs out
+ * @param followerRecheck how long a follower waits, with keyspace expiry notifications on,
+ *        before it re-reads the lease anyway (a safety net for a lost notification)
+ * @param enableExpiryNotifications whether the backend may turn on the server's keyspace expiry
+ *        notifications ({@code CONFIG SET notify-keyspace-events}, adding {@code Kx} to what is
+ *        set) so that followers need no reads at rest; off by default because it changes a
+ *        server setting that other applications share. Without them followers wake when the
+ *        lease they last read would expire (about once per lease while a leader renews).
+ */
+public record RedisBackendSettings(String keyPrefix, Duration lease, Duration commandTimeout,
+        Duration followerRecheck, boolean enableExpiryNotifications) {
+
+    public static final String DEFAULT_KEY_PREFIX = "leader:";
+
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+    public static final Duration DEFAULT_FOLLOWER_RECHECK = Duration.ofSeconds(60);
+
+    public static final Duration MIN_LEASE = Duration.ofMillis(30);
+
+    public RedisBackendSettings {
+        if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0
+                || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("leader.redis.key-prefix must not contain '{', '}' or white space (it is '"
+                    + keyPrefix + "'); the election name is put in a hash tag after it");
+        }
+        if (lease == null || lease.compareTo(MIN_LEASE) < 0) {
+            throw new IllegalArgumentException("leader.lease-duration must be at least " + MIN_LEASE.toMillis()
+                    + "ms for the Redis backend (it is " + lease + ")");
+        }
+        if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()
+                || commandTimeout.compareTo(lease.dividedBy(3)) >= 0) {
+            throw new IllegalArgumentException("leader.redis.command-timeout must be positive and below a third of the lease ("
+                    + lease.dividedBy(3).toMillis() + "ms; it is " + commandTimeout + "), so that a failed renewal is retried in time");
+        }
+        if (followerRecheck == null || followerRecheck.compareTo(lease) < 0) {
+            throw new IllegalArgumentException("leader.redis.follower-recheck must be at least the lease (" + lease
+                    + "; it is " + followerRecheck + ")");
+        }
+    }
+
+    /** Defaults: prefix {@code leader:}, 10 s lease. */
+    public static RedisBackendSettings defaults() {
+        return of(DEFAULT_LEASE);
+    }
+
+    /** Default prefix and timeouts derived from {@code lease}. */
+    public static RedisBackendSettings of(Duration lease) {
+        return new RedisBackendSettings(DEFAULT_KEY_PREFIX, lease, defaultCommandTimeout(lease),
+                lease.compareTo(DEFAULT_FOLLOWER_RECHECK) > 0 ? lease : DEFAULT_FOLLOWER_RECHECK, false);
+    }
+
+    /**
+     * Default prefix and timeouts; any argument may be null for its default.
+     */
+    public static RedisBackendSettings of(@Nullable String keyPrefix, @Nullable Duration lease,
+            @Nullable Duration commandTimeout, @Nullable Duration followerRecheck) {
+        RedisBackendSettings base = of(lease == null ? DEFAULT_LEASE : lease);
+        return new RedisBackendSettings(keyPrefix == null ? base.keyPrefix : keyPrefix, base.lease,
+                commandTimeout == null ? base.commandTimeout : commandTimeout,
+                followerRecheck == null ? base.followerRecheck : followerRecheck, false);
+    }
+
+    /** A quarter of the lease, at most 2 s: safely below the renew interval of lease/3. */
+    public static Duration defaultCommandTimeout(Duration lease) {
+        Duration quarter = lease.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : quarter;
+    }
+
+    public RedisBackendSettings withKeyPrefix(String prefix) {
+        return new RedisBackendSettings(prefix, lease, commandTimeout, followerRecheck, enableExpiryNotifications);
+    }
+
+    public RedisBackendSettings withFollowerRecheck(Duration recheck) {
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, recheck, enableExpiryNotifications);
+    }
+
+    public RedisBackendSettings withEnableExpiryNotifications(boolean enable) {
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, followerRecheck, enable);
+    }
+
+    /** A leader renews this often. */
+    public Duration renewInterval() {
+        return lease.dividedBy(3);
+    }
+
+    /** The safety margin by which a leader stops believing before the server's expiry. */
+    public Duration margin() {
+        return LeaseDeadline.defaultMargin(lease);
+    }
+}

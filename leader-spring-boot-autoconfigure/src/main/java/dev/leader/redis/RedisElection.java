@@ -1,0 +1,327 @@
+package dev.leader.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import dev.leader.election.AbstractElection;
+import dev.leader.election.Backoff;
+import dev.leader.election.ElectionState;
+import dev.leader.election.LeaseDeadline;
+import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A candidate of the Redis backend. All of its logic runs on the backend's one scheduler
+ * thread, so the fields below need no locks; replies from Lettuce's event loop hop onto it.
+ *
+ * <p>A leader renews every lease/3 and believes until send time of the last confirmed renewal +
+ * lease − margin. A follower never polls: it waits for a release on the election's channel, for
+ * the lease key's keyspace {@code expired} notification when the server sends those, and
+ * otherwise for the moment the lease it last read would expire (its {@code PTTL}).
+ */
+final class RedisElection extends AbstractElection {
+
+    /** After yielding, wait this long before competing again, so that a woken follower wins. */
+    static final Duration YIELD_PAUSE = Duration.ofMillis(100);
+
+    private final RedisElectionBackend backend;
+
+    private final RedisBackendSettings settings;
+
+    private final ElectionKeys keys;
+
+    private final ScheduledExecutorService scheduler;
+
+    private final Backoff backoff;
+
+    private final long leaseMillis;
+
+    // ---- scheduler thread only ----
+
+    private @Nullable ScheduledFuture<?> wake;
+
+    private @Nullable ScheduledFuture<?> renewal;
+
+    private boolean acquiring;
+
+    private boolean attemptAgain;
+
+    /** After a reconnect a keyspace notification may have been missed: wait on the PTTL once. */
+    private boolean waitOnPttl = true;
+
+    private long notBeforeNanos = System.nanoTime();
+
+    RedisElection(String name, String candidateId, RedisElectionBackend backend, RedisBackendSettings settings,
+            ElectionKeys keys, ScheduledExecutorService scheduler) {
+        super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
+        this.backend = backend;
+        this.settings = settings;
+        this.keys = keys;
+        this.scheduler = scheduler;
+        this.leaseMillis = settings.lease().toMillis();
+        Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
+        this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
+    }
+
+    ElectionKeys keys() {
+        return keys;
+    }
+
+    String prefix() {
+        return logPrefix;
+    }
+
+    // ---- hooks ----
+
+    @Override
+    protected void onStart() {
+        // Subscribe before the first read, so that a release right after it is not missed.
+        backend.subscribe(this).whenComplete((ok, error) -> execute(this::attempt));
+    }
+
+    @Override
+    protected void onYield(Leadership term) {
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        execute(() -> {
+            cancel(renewal);
+            notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos();
+        });
+        if (commands == null) {
+            execute(this::attempt);
+            return;
+        }
+        RedisScripts.release(commands, keys, candidateId(), term.fencingToken())
+                .whenCompleteAsync((result, error) -> {
+                    if (error != null) {
+                        backend.failed(error);
+                        log.warn("{} release on yield failed; the lease will expire on its own: {}", logPrefix, error.toString());
+                    }
+                    attempt();
+                }, scheduler);
+    }
+
+    @Override
+    protected void onClose(@Nullable Leadership held) {
+        execute(() -> {
+            cancel(wake);
+            cancel(renewal);
+        });
+        try {
+            if (held != null) {
+                releaseNow(held.fencingToken());
+            }
+        }
+        finally {
+            backend.unsubscribe(this);
+        }
+    }
+
+    @Override
+    protected void onLeaseExpired(Leadership term) {
+        log.warn("{} lease deadline passed without a confirmed renewal; campaigning again", logPrefix);
+        execute(this::attempt);
+    }
+
+    // ---- from the backend ----
+
+    void released() {
+        execute(() -> {
+            if (currentTerm() == null) {
+                follow(null);
+                attempt();
+            }
+        });
+    }
+
+    void expired() {
+        execute(this::attempt);
+    }
+
+    void connectionLost() {
+        disconnected();
+    }
+
+    void connectionRestored() {
+        execute(() -> {
+            waitOnPttl = true;
+            attempt();
+        });
+    }
+
+    // ---- campaign ----
+
+    private void attempt() {
+        if (isClosed() || currentTerm() != null) {
+            return;
+        }
+        if (acquiring) {
+            attemptAgain = true;
+            return;
+        }
+        long early = notBeforeNanos - System.nanoTime();
+        if (early > 0) {
+            scheduleWake(early);
+            return;
+        }
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        if (commands == null) {
+            disconnected();
+            scheduleWake(backoff.next().toNanos());
+            return;
+        }
+        cancel(wake);
+        acquiring = true;
+        long sendNanos = System.nanoTime();
+        RedisScripts.acquire(commands, keys, candidateId(), leaseMillis)
+                .whenCompleteAsync((result, error) -> acquired(result, error, sendNanos), scheduler);
+    }
+
+    private void acquired(@Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
+        acquiring = false;
+        if (error != null || result == null || result.isEmpty()) {
+            backend.failed(error);
+            log.debug("{} acquire failed: {}", logPrefix, String.valueOf(error));
+            disconnected();
+            scheduleWake(backoff.next().toNanos());
+            return;
+        }
+        backend.succeeded(System.nanoTime() - sendNanos);
+        backoff.reset();
+        if (RedisScripts.asLong(result.get(0)) == 1) {
+            long token = RedisScripts.asLong(result.get(1));
+            // A close() that raced the reply: the lease is ours but nobody wants it.
+            if (isClosed() || !grant(token, sendNanos)) {
+                releaseNow(token);
+                return;
+            }
+            Leadership term = currentTerm();
+            if (term != null) {
+                scheduleRenewal(term, sendNanos);
+            }
+        }
+        else {
+            long pttl = RedisScripts.asLong(result.get(1));
+            follow(String.valueOf(result.get(2)));
+            scheduleWake(followerWaitNanos(pttl));
+        }
+        if (attemptAgain) {
+            attemptAgain = false;
+            attempt();
+        }
+    }
+
+    private long followerWaitNanos(long pttlMillis) {
+        if (backend.expiryNotifications() && !waitOnPttl) {
+            return settings.followerRecheck().toNanos();
+        }
+        waitOnPttl = false;
+        // PTTL is -1 for a key without expiry (never set so by us) and -2 for none: look again soon.
+        long millis = pttlMillis <= 0 ? 1 : Math.min(pttlMillis, leaseMillis);
+        return TimeUnit.MILLISECONDS.toNanos(millis + 1);
+    }
+
+    // ---- renewal ----
+
+    private void scheduleRenewal(Leadership term, long lastSendNanos) {
+        long delay = settings.renewInterval().toNanos() - (System.nanoTime() - lastSendNanos);
+        renewal = scheduler.schedule(() -> renew(term), Math.max(0, delay), TimeUnit.NANOSECONDS);
+    }
+
+    private void renew(Leadership term) {
+        if (currentTerm() != term) {
+            return;
+        }
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        if (commands == null) {
+            retryRenewal(term);
+            return;
+        }
+        long sendNanos = System.nanoTime();
+        RedisScripts.renew(commands, keys, candidateId(), term.fencingToken(), leaseMillis)
+                .whenCompleteAsync((result, error) -> renewReply(term, result, error, sendNanos), scheduler);
+    }
+
+    private void renewReply(Leadership term, @Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
+        if (currentTerm() != term) {
+            return;
+        }
+        if (error != null || result == null || result.isEmpty()) {
+            backend.failed(error);
+            log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, String.valueOf(error));
+            retryRenewal(term);
+            return;
+        }
+        backend.succeeded(System.nanoTime() - sendNanos);
+        if (RedisScripts.asLong(result.get(0)) == 1) {
+            renewed(sendNanos);
+            scheduleRenewal(term, sendNanos);
+            return;
+        }
+        String holder = result.size() > 1 ? String.valueOf(result.get(1)) : "";
+        RevokeReason reason = holder.isEmpty() ? RevokeReason.LEASE_EXPIRED : RevokeReason.PREEMPTED;
+        log.warn("{} the server no longer holds our lease (holder: {})", logPrefix, holder.isEmpty() ? "none" : holder);
+        if (revoke(term, reason, ElectionState.FOLLOWER)) {
+            attempt();
+        }
+    }
+
+    private void retryRenewal(Leadership term) {
+        long retry = Math.max(TimeUnit.MILLISECONDS.toNanos(5), settings.lease().toNanos() / 10);
+        renewal = scheduler.schedule(() -> renew(term), retry, TimeUnit.NANOSECONDS);
+    }
+
+    private void releaseNow(long token) {
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        if (commands == null) {
+            log.warn("{} not connected: the lease is left to expire", logPrefix);
+            return;
+        }
+        try {
+            RedisScripts.release(commands, keys, candidateId(), token)
+                    .get(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            log.warn("{} interrupted while releasing; the lease will expire on its own", logPrefix);
+        }
+        catch (Exception ex) {
+            log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, RedisScripts.unwrap(ex).toString());
+        }
+    }
+
+    // ---- plumbing ----
+
+    private void scheduleWake(long delayNanos) {
+        cancel(wake);
+        if (!isClosed()) {
+            wake = scheduler.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            scheduler.execute(() -> {
+                try {
+                    task.run();
+                }
+                catch (RuntimeException ex) {
+                    log.warn("{} election task failed", logPrefix, ex);
+                }
+            });
+        }
+        catch (RejectedExecutionException ex) {
+            log.debug("{} backend closed; task dropped", logPrefix);
+        }
+    }
+
+    private static void cancel(@Nullable ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+}

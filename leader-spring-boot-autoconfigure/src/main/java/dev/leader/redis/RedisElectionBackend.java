@@ -1,0 +1,213 @@
+package dev.leader.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import dev.leader.election.BackendStatus;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionNames;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Elects through one Redis (standalone, Sentinel or Cluster): one command connection and one
+ * pub/sub connection per backend, shared by all its elections. If Redis is down at start the
+ * backend still starts and keeps connecting in the background; elections campaign once it is up.
+ */
+public final class RedisElectionBackend implements ElectionBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisElectionBackend.class);
+
+    private final RedisBackendSettings settings;
+
+    private final RedisConnection connection;
+
+    private final ScheduledExecutorService scheduler;
+
+    private final Set<RedisElection> elections = ConcurrentHashMap.newKeySet();
+
+    /** Channel → the elections of this backend listening on it. */
+    private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
+
+    private volatile @Nullable Instant unreachableSince = Instant.now();
+
+    private volatile @Nullable String lastError;
+
+    private volatile @Nullable Duration latency;
+
+    private volatile boolean closed;
+
+    /** A backend on one standalone or Sentinel ({@code redis-sentinel://}) URI. */
+    public RedisElectionBackend(RedisURI uri, RedisBackendSettings settings) {
+        this(List.of(uri), false, settings);
+    }
+
+    /**
+     * A backend on {@code uris}; {@code cluster} selects Redis Cluster (the URIs are seed nodes),
+     * otherwise exactly one URI is allowed.
+     */
+    public RedisElectionBackend(List<RedisURI> uris, boolean cluster, RedisBackendSettings settings) {
+        if (uris.isEmpty() || (!cluster && uris.size() != 1)) {
+            throw new IllegalArgumentException("leader.redis.url must name one Redis (or Sentinel) URI, or seed nodes of a"
+                    + " Redis Cluster; got " + uris.size());
+        }
+        this.settings = settings;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "leader-redis");
+            t.setDaemon(true);
+            return t;
+        });
+        this.connection = new RedisConnection(uris, cluster, settings, new Events());
+        this.connection.start();
+    }
+
+    /**
+     * A backend on {@code url}: {@code redis://}, {@code rediss://}, {@code redis-sentinel://},
+     * with password and database as Lettuce parses them; several comma-separated URLs, or the
+     * prefix {@code redis-cluster://} ({@code redis-cluster://host:port,host:port}) for a Cluster.
+     */
+    public static RedisElectionBackend fromUrl(String url, RedisBackendSettings settings) {
+        return new RedisElectionBackend(RedisUrls.parse(url), RedisUrls.isCluster(url), settings);
+    }
+
+    public RedisBackendSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String type() {
+        return "redis";
+    }
+
+    @Override
+    public Election election(String name, String candidateId) {
+        if (closed) {
+            throw new IllegalStateException("backend closed");
+        }
+        ElectionNames.requireValid(name);
+        RedisElection election = new RedisElection(name, candidateId, this, settings,
+                ElectionKeys.of(settings.keyPrefix(), name, connection.database()), scheduler);
+        elections.add(election);
+        return election;
+    }
+
+    @Override
+    public BackendStatus status() {
+        Instant since = unreachableSince;
+        return since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (RedisElection election : elections) {
+            election.close();
+        }
+        elections.clear();
+        scheduler.shutdownNow();
+        connection.close();
+    }
+
+    // ---- for elections ----
+
+    @Nullable RedisClusterAsyncCommands<String, String> commands() {
+        return connection.commands();
+    }
+
+    boolean expiryNotifications() {
+        return connection.expiryNotifications();
+    }
+
+    CompletableFuture<Void> subscribe(RedisElection election) {
+        ElectionKeys keys = election.keys();
+        listeners.computeIfAbsent(keys.channel(), c -> ConcurrentHashMap.newKeySet()).add(election);
+        listeners.computeIfAbsent(keys.keyspaceChannel(), c -> ConcurrentHashMap.newKeySet()).add(election);
+        return connection.subscribe(keys.channel(), keys.keyspaceChannel())
+                .orTimeout(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(ex -> {
+                    // The first read still happens; the wake-up on the lease's PTTL covers a missed release.
+                    log.warn("{} subscribing to {} failed: {}", election.prefix(), keys.channel(), RedisScripts.unwrap(ex).toString());
+                    failed(ex);
+                    return null;
+                });
+    }
+
+    void unsubscribe(RedisElection election) {
+        elections.remove(election);
+        ElectionKeys keys = election.keys();
+        for (String channel : List.of(keys.channel(), keys.keyspaceChannel())) {
+            Set<RedisElection> set = listeners.get(channel);
+            if (set != null && set.remove(election) && set.isEmpty()) {
+                listeners.remove(channel, set);
+                if (!closed) {
+                    connection.unsubscribe(channel);
+                }
+            }
+        }
+    }
+
+    void succeeded(long roundTripNanos) {
+        latency = Duration.ofNanos(roundTripNanos);
+    }
+
+    void failed(@Nullable Throwable error) {
+        if (error != null) {
+            lastError = RedisScripts.unwrap(error).toString();
+        }
+    }
+
+    /** Connection and pub/sub events, from Lettuce's threads. */
+    final class Events extends RedisPubSubAdapter<String, String> {
+
+        @Override
+        public void message(String channel, String message) {
+            Set<RedisElection> set = listeners.get(channel);
+            if (set == null) {
+                return;
+            }
+            boolean keyspace = channel.startsWith("__keyspace@");
+            if (keyspace ? !"expired".equals(message) : !"released".equals(message)) {
+                return;
+            }
+            for (RedisElection election : set) {
+                if (keyspace) {
+                    election.expired();
+                }
+                else {
+                    election.released();
+                }
+            }
+        }
+
+        void connected() {
+            if (unreachableSince != null) {
+                log.info("connected to Redis");
+            }
+            unreachableSince = null;
+            elections.forEach(RedisElection::connectionRestored);
+        }
+
+        void disconnected(@Nullable Throwable cause) {
+            if (unreachableSince == null) {
+                unreachableSince = Instant.now();
+                log.warn("lost the connection to Redis{}", cause == null ? "" : ": " + cause);
+            }
+            if (cause != null) {
+                lastError = cause.toString();
+            }
+            elections.forEach(RedisElection::connectionLost);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.leader.zookeeper;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Proof that our session and node were alive at some moment after a known send time, which is
+ * what a lease deadline is measured from. A server cut off from its quorum still answers reads
+ * for up to syncLimit ticks; a {@code sync} must pass through the ensemble's leader, so a read
+ * that follows it on the same session is not stale.
+ */
+final class QuorumContact {
+
+    private QuorumContact() {
+    }
+
+    /** Blocks until a sync on {@code path} passed through the quorum's leader. */
+    static void sync(ZooKeeper zk, String path, Duration timeout) throws KeeperException, InterruptedException {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        int rc;
+        try {
+            rc = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        KeeperException.Code code = KeeperException.Code.get(rc);
+        if (code != KeeperException.Code.OK) {
+            throw KeeperException.create(code, path);
+        }
+    }
+
+    /**
+     * Asynchronously: sync, then check that {@code path} is still owned by this session. While
+     * disconnected no reply comes and the deadline simply passes; requests of one session are
+     * answered in order, so the exists sees the world after the sync.
+     *
+     * @param confirmed called with the send time once both succeeded
+     * @param gone called when the node no longer exists
+     */
+    static void confirmAsync(ZooKeeper zk, String path, LongConsumer confirmed, Runnable gone) {
+        long session = zk.getSessionId();
+        long sendNanos = System.nanoTime();
+        zk.sync(path, (syncRc, p, c) -> {
+            if (KeeperException.Code.get(syncRc) != KeeperException.Code.OK) {
+                return;
+            }
+            zk.exists(path, false, (rc, p2, ctx, stat) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                if (code == KeeperException.Code.OK && stat != null && stat.getEphemeralOwner() == session) {
+                    confirmed.accept(sendNanos);
+                }
+                else if (code == KeeperException.Code.NONODE) {
+                    gone.run();
+                }
+            }, null);
+        }, null);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.leader.zookeeper;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the ZooKeeper backend needs, validated once. Build with {@link #builder(String)};
+ * every setting is named after the {@code leader.zookeeper.*} property it comes from.
+ *
+ * @param connectString {@code host:port[,host:port...][/chroot]}; the chroot node must exist
+ * @param root the parent of all election nodes, e.g. {@code /leader}
+ * @param sessionTimeout the requested session timeout; the lease leaders believe in is derived
+ * from it (2/3 of it after the last confirmed contact)
+ * @param digestAuth {@code user:password} for ZooKeeper's digest scheme, or null; when set,
+ * nodes get the creator-only ACL
+ * @param tls TLS to the servers, or null for plain TCP
+ */
+public record ZooKeeperBackendSettings(String connectString, String root, Duration sessionTimeout,
+        @Nullable String digestAuth, @Nullable Tls tls) {
+
+    public static final String DEFAULT_ROOT = "/leader";
+
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+    static final Duration MIN_SESSION_TIMEOUT = Duration.ofMillis(100);
+
+    static final Duration MAX_SESSION_TIMEOUT = Duration.ofHours(1);
+
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}");
+
+    private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
+
+    /**
+     * TLS to the servers, through the Netty client socket.
+     *
+     * @param keyStore client key store (PKCS12/JKS by extension), or null when the servers
+     * do not ask for client certificates
+     * @param trustStore trust store with the servers' CA, or null for the JVM default
+     */
+    public record Tls(@Nullable Path keyStore, @Nullable String keyStorePassword, @Nullable Path trustStore,
+            @Nullable String trustStorePassword) {
+
+        /** Without the passwords: settings end up in logs and failure reports. */
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+        }
+    }
+
+    public ZooKeeperBackendSettings {
+        Objects.requireNonNull(connectString, "leader.zookeeper.connect-string");
+        Objects.requireNonNull(root, "leader.zookeeper.root");
+        Objects.requireNonNull(sessionTimeout, "leader.zookeeper.session-timeout");
+        validateConnectString(connectString);
+        if (!PATH.matcher(root).matches()) {
+            throw new IllegalArgumentException("leader.zookeeper.root '" + root
+                    + "' is invalid: use an absolute path like /leader (segments of letters, digits, '.', '_', '-'; no trailing '/')");
+        }
+        if (sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0 || sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("leader.zookeeper.session-timeout (or leader.lease-duration) " + sessionTimeout
+                    + " is invalid: use " + MIN_SESSION_TIMEOUT.toMillis() + " ms to 1 h (the server may clamp it to [2, 20] ticks)");
+        }
+        if (digestAuth != null) {
+            int colon = digestAuth.indexOf(':');
+            if (colon <= 0 || colon == digestAuth.length() - 1) {
+                throw new IllegalArgumentException("leader.zookeeper.auth is invalid: use user:password for the digest scheme");
+            }
+        }
+        if (tls != null && tls.keyStore() != null && tls.keyStorePassword() == null) {
+            throw new IllegalArgumentException("leader.zookeeper.tls.key-store-password is required with leader.zookeeper.tls.key-store");
+        }
+    }
+
+    private static void validateConnectString(String connectString) {
+        String hosts = connectString;
+        int slash = connectString.indexOf('/');
+        if (slash >= 0) {
+            hosts = connectString.substring(0, slash);
+            String chroot = connectString.substring(slash);
+            if (!PATH.matcher(chroot).matches()) {
+                throw new IllegalArgumentException("leader.zookeeper.connect-string '" + connectString
+                        + "' has an invalid chroot '" + chroot + "': use an absolute path without trailing '/'");
+            }
+        }
+        if (hosts.isBlank()) {
+            throw new IllegalArgumentException("leader.zookeeper.connect-string is empty: use host:port[,host:port...][/chroot]");
+        }
+        for (String host : hosts.split(",", -1)) {
+            if (!HOST_PORT.matcher(host.trim()).matches()) {
+                throw new IllegalArgumentException("leader.zookeeper.connect-string '" + connectString + "' has an invalid server '"
+                        + host + "': use host:port[,host:port...][/chroot]");
+            }
+        }
+    }
+
+    /** Without the digest password: settings end up in logs and failure reports. */
+    @Override
+    public String toString() {
+        String user = digestAuth == null ? null : digestAuth.substring(0, digestAuth.indexOf(':'));
+        return "ZooKeeperBackendSettings[connectString=" + connectString + ", root=" + root + ", sessionTimeout="
+                + sessionTimeout + ", digestUser=" + user + ", tls=" + tls + "]";
+    }
+
+    public static Builder builder(String connectString) {
+        return new Builder(connectString);
+    }
+
+    /** Path of the parent node of one election's candidates. */
+    String electionPath(String election) {
+        return root + "/" + election;
+    }
+
+    /** Builder; {@code sessionTimeout} wins over {@code leaseDuration} when both are set. */
+    public static final class Builder {
+
+        private final String connectString;
+
+        private String root = DEFAULT_ROOT;
+
+        private @Nullable Duration leaseDuration;
+
+        private @Nullable Duration sessionTimeout;
+
+        private @Nullable String digestAuth;
+
+        private @Nullable Tls tls;
+
+        private Builder(String connectString) {
+            this.connectString = connectString;
+        }
+
+        public Builder root(String root) {
+            this.root = root;
+            return this;
+        }
+
+        /** {@code leader.lease-duration}: the session timeout unless one is set explicitly. */
+        public Builder leaseDuration(@Nullable Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        /** {@code leader.zookeeper.session-timeout}: overrides the lease duration. */
+        public Builder sessionTimeout(@Nullable Duration sessionTimeout) {
+            this.sessionTimeout = sessionTimeout;
+            return this;
+        }
+
+        /** {@code leader.zookeeper.auth}: {@code user:password}. */
+        public Builder digestAuth(@Nullable String userColonPassword) {
+            this.digestAuth = userColonPassword;
+            return this;
+        }
+
+        public Builder tls(@Nullable Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public ZooKeeperBackendSettings build() {
+            Duration timeout = sessionTimeout != null ? sessionTimeout
+                    : leaseDuration != null ? leaseDuration : DEFAULT_SESSION_TIMEOUT;
+            return new ZooKeeperBackendSettings(connectString, root, timeout, digestAuth, tls);
+        }
+    }
+}

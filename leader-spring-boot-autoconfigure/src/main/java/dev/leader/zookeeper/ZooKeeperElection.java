@@ -1,0 +1,379 @@
+package dev.leader.zookeeper;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.leader.election.AbstractElection;
+import dev.leader.election.ElectionState;
+import dev.leader.election.LeaseDeadline;
+import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One candidate of the ephemeral-sequential recipe. All ZooKeeper calls of a candidate run
+ * on its own thread, in order; watchers only queue a re-check there. A watcher compares the
+ * event's path with the path it is currently about, so a stale watch does nothing.
+ */
+final class ZooKeeperElection extends AbstractElection {
+
+    private final ZooKeeperElectionBackend backend;
+
+    private final String electionPath;
+
+    private final String guid = CandidateNode.newGuid();
+
+    private final byte[] data;
+
+    private final CandidateThread thread;
+
+    private final Duration renewInterval;
+
+    private final AtomicInteger predecessorNotifications = new AtomicInteger();
+
+    private volatile @Nullable String ownPath;
+
+    private volatile @Nullable String predecessorPath;
+
+    private volatile @Nullable String leaderPath;
+
+    /** The node that already served a term; a new term needs a new node (a larger czxid). */
+    private @Nullable String grantedPath;
+
+    private volatile @Nullable ScheduledFuture<?> renewal;
+
+    /** Test hook: runs between reading the children and watching the predecessor. */
+    volatile @Nullable Runnable beforePredecessorWatch;
+
+    private final Watcher predecessorWatcher = event -> {
+        if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
+                && event.getPath().equals(predecessorPath)) {
+            predecessorNotifications.incrementAndGet();
+            submit(this::check);
+        }
+    };
+
+    private final Watcher leaderWatcher = event -> {
+        if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
+                && event.getPath().equals(leaderPath)) {
+            submit(this::refreshLeader);
+        }
+    };
+
+    private final Watcher ownWatcher = event -> {
+        if (event.getType() == Watcher.Event.EventType.NodeDeleted && event.getPath() != null
+                && event.getPath().equals(ownPath)) {
+            submit(this::check);
+        }
+    };
+
+    ZooKeeperElection(String name, String candidateId, ZooKeeperElectionBackend backend) {
+        // Believe for at most 2/3 of the session timeout after the send time of the last
+        // confirmed call: the client itself declares the connection lost at 2/3, and the
+        // server cannot expire the session (and hand our term on) before the full timeout.
+        super(name, candidateId, LeaseDeadline.of(backend.settings().sessionTimeout(),
+                backend.settings().sessionTimeout().dividedBy(3)));
+        this.backend = backend;
+        this.electionPath = backend.settings().electionPath(name);
+        this.data = candidateId.getBytes(StandardCharsets.UTF_8);
+        this.renewInterval = backend.settings().sessionTimeout().dividedBy(6);
+        this.thread = new CandidateThread(name, backend, log, logPrefix, this::isClosed, this::campaign);
+    }
+
+    // ---- hooks ----
+
+    @Override
+    protected void onStart() {
+        submit(this::campaign);
+    }
+
+    @Override
+    protected void onYield(Leadership term) {
+        submit(zk -> {
+            stopRenewal();
+            requeue(zk);
+        });
+    }
+
+    @Override
+    protected void onClose(@Nullable Leadership held) {
+        String own = ownPath;
+        ownPath = null;
+        predecessorPath = null;
+        leaderPath = null;
+        if (own != null) {
+            backend.release(backend.client(), own);
+        }
+        stopRenewal();
+        thread.shutdown();
+        backend.forget(this);
+    }
+
+    @Override
+    protected void onLeaseExpired(Leadership term) {
+        log.warn("{} lease ran out without a confirmed contact with ZooKeeper", logPrefix);
+        submit(this::campaign);
+    }
+
+    // ---- session events, from the backend ----
+
+    void sessionConnected() {
+        submit(this::campaign);
+    }
+
+    void sessionSuspended() {
+        log.info("{} disconnected from ZooKeeper; a held term lasts until its lease deadline", logPrefix);
+        disconnected();
+    }
+
+    void sessionExpired() {
+        revokeCurrent(RevokeReason.CONNECTION_LOST, ElectionState.DISCONNECTED);
+        disconnected();
+        submit(zk -> {
+            stopRenewal();
+            ownPath = null;
+            grantedPath = null;
+            predecessorPath = null;
+            leaderPath = null;
+        });
+    }
+
+    int predecessorNotifications() {
+        return predecessorNotifications.get();
+    }
+
+    @Nullable String ownPath() {
+        return ownPath;
+    }
+
+    // ---- the recipe, on the candidate's thread ----
+
+    private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
+        if (state() == ElectionState.LATENT || !backend.isConnected()) {
+            return; // the backend's connect event campaigns
+        }
+        if (ownPath == null && !join(zk)) {
+            return;
+        }
+        check(zk);
+    }
+
+    /** Finds this candidate's node (a create whose reply was lost) or creates it. */
+    private boolean join(ZooKeeper zk) throws KeeperException, InterruptedException {
+        backend.ensureElectionNode(zk, electionPath);
+        String found = null;
+        for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
+            String path = electionPath + "/" + node.name();
+            if (!node.guid().equals(guid) || backend.isReleasing(path)) {
+                continue;
+            }
+            Stat stat = zk.exists(path, false);
+            if (found == null && stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
+                log.info("{} found own node {} from a create whose reply was lost", logPrefix, path);
+                found = path;
+            }
+            else if (stat != null) {
+                backend.release(zk, path);
+            }
+        }
+        if (found == null) {
+            found = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, backend.acl(),
+                    CreateMode.EPHEMERAL_SEQUENTIAL);
+            log.debug("{} created {}", logPrefix, found);
+        }
+        ownPath = found;
+        if (isClosed()) {
+            // close() ran while we created; it may not have seen the path.
+            ownPath = null;
+            backend.release(zk, found);
+            return false;
+        }
+        return true;
+    }
+
+    private void check(ZooKeeper zk) throws KeeperException, InterruptedException {
+        while (!checkOnce(zk)) {
+            log.debug("{} predecessor vanished before its watch was set; checking again", logPrefix);
+        }
+    }
+
+    /** @return false when the predecessor vanished before the watch was set: look again */
+    private boolean checkOnce(ZooKeeper zk) throws KeeperException, InterruptedException {
+        String own = ownPath;
+        if (own == null || state() == ElectionState.LATENT || !backend.isConnected()) {
+            return true;
+        }
+        long sendNanos = System.nanoTime();
+        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false));
+        int index = -1;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (own.equals(electionPath + "/" + nodes.get(i).name())) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            lostNode(zk, "own node " + own + " is gone");
+        }
+        else if (index == 0) {
+            lead(zk, own, sendNanos);
+        }
+        else {
+            return watchPredecessor(zk, nodes, index);
+        }
+        return true;
+    }
+
+    private void lead(ZooKeeper zk, String own, long sendNanos) throws KeeperException, InterruptedException {
+        predecessorPath = null;
+        leaderPath = null;
+        if (own.equals(grantedPath) && currentTerm() == null) {
+            requeue(zk);
+            return;
+        }
+        // The reads above may come from a server cut off from its quorum: see QuorumContact.
+        QuorumContact.sync(zk, own, backend.settings().sessionTimeout());
+        // Verify before believing: first, and the node still belongs to this very session.
+        Stat stat = zk.exists(own, ownWatcher);
+        if (stat == null) {
+            lostNode(zk, "own node " + own + " vanished");
+            return;
+        }
+        if (stat.getEphemeralOwner() != zk.getSessionId()) {
+            backend.release(zk, own);
+            lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
+            return;
+        }
+        backend.recordLatency(System.nanoTime() - sendNanos);
+        long confirmed = sendNanos - backend.shortfallNanos(zk);
+        if (currentTerm() != null) {
+            renewed(confirmed);
+            return;
+        }
+        grantedPath = own;
+        thread.succeeded();
+        if (grant(stat.getCzxid(), confirmed)) {
+            startRenewal();
+        }
+    }
+
+    private boolean watchPredecessor(ZooKeeper zk, List<CandidateNode> nodes, int index)
+            throws KeeperException, InterruptedException {
+        if (currentTerm() != null) {
+            revokeCurrent(RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
+            stopRenewal();
+        }
+        String predecessor = electionPath + "/" + nodes.get(index - 1).name();
+        predecessorPath = predecessor;
+        Runnable hook = beforePredecessorWatch;
+        if (hook != null) {
+            hook.run();
+        }
+        if (zk.exists(predecessor, predecessorWatcher) == null) {
+            return false;
+        }
+        // A follower's node may be deleted by someone else (an operator, a stale release):
+        // without this watch it would wait behind a node it no longer has.
+        String own = electionPath + "/" + nodes.get(index).name();
+        if (zk.exists(own, ownWatcher) == null) {
+            lostNode(zk, "own node " + own + " vanished");
+            return true;
+        }
+        thread.succeeded();
+        watchLeader(zk, electionPath + "/" + nodes.get(0).name());
+        return true;
+    }
+
+    /** Followers learn who leads from the first node's data, and watch it to stay current. */
+    private void watchLeader(ZooKeeper zk, String first) throws KeeperException, InterruptedException {
+        leaderPath = first;
+        try {
+            follow(new String(zk.getData(first, leaderWatcher, null), StandardCharsets.UTF_8));
+        }
+        catch (KeeperException.NoNodeException ex) {
+            refreshLeader(zk);
+        }
+    }
+
+    private void refreshLeader(ZooKeeper zk) throws KeeperException, InterruptedException {
+        if (currentTerm() != null || ownPath == null || !backend.isConnected()) {
+            leaderPath = null;
+            return;
+        }
+        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false));
+        if (nodes.isEmpty()) {
+            follow(null);
+            return;
+        }
+        String first = electionPath + "/" + nodes.get(0).name();
+        if (first.equals(ownPath)) {
+            leaderPath = null; // our predecessor watch brings us to lead()
+            return;
+        }
+        watchLeader(zk, first);
+    }
+
+    private void lostNode(ZooKeeper zk, String why) throws KeeperException, InterruptedException {
+        log.info("{} {}; joining again", logPrefix, why);
+        ownPath = null;
+        if (revokeCurrent(RevokeReason.PREEMPTED, ElectionState.FOLLOWER)) {
+            stopRenewal();
+        }
+        campaign(zk);
+    }
+
+    /** Deletes the node (waking only our successor) and joins again at the back. */
+    private void requeue(ZooKeeper zk) throws KeeperException, InterruptedException {
+        String own = ownPath;
+        ownPath = null;
+        grantedPath = null;
+        if (own != null) {
+            backend.release(zk, own);
+        }
+        campaign(zk);
+    }
+
+    // ---- renewal: what confirms contact while leading ----
+
+    private void startRenewal() {
+        stopRenewal();
+        renewal = thread.every(renewInterval, this::renewOnce);
+    }
+
+    private void stopRenewal() {
+        ScheduledFuture<?> current = renewal;
+        renewal = null;
+        if (current != null) {
+            current.cancel(false);
+        }
+    }
+
+    private void renewOnce() {
+        String own = ownPath;
+        if (currentTerm() == null || own == null) {
+            stopRenewal();
+            return;
+        }
+        ZooKeeper zk = backend.client();
+        try {
+            QuorumContact.confirmAsync(zk, own, sendNanos -> {
+                backend.recordLatency(System.nanoTime() - sendNanos);
+                renewed(sendNanos - backend.shortfallNanos(zk));
+            }, () -> submit(this::check));
+        }
+        catch (RuntimeException ex) {
+            // A periodic task that throws is silently cancelled; a missed renewal only shortens belief.
+            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
+        }
+    }
+
+    private void submit(CandidateThread.Step step) {
+        thread.submit(step);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.leader.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
+import dev.leader.autoconfigure.actuate.LeaderHealthIndicator;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionBackend;
+import dev.leader.etcd.EtcdServerProcess;
+import dev.leader.lan.LoopbackMulticast;
+import dev.leader.redis.RedisServerProcess;
+import dev.leader.zookeeper.ZooKeeperTestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Each networked backend chosen and wired from {@code leader.*}, electing on a real server. */
+class BackendConfigurationTests {
+
+    @TempDir
+    Path work;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, LeaderHealthContributorAutoConfiguration.class,
+                    HealthContributorAutoConfiguration.class))
+            .withPropertyValues("leader.lease-duration=2s");
+
+    private static void awaitLeader(org.springframework.context.ApplicationContext context, String type) {
+        assertThat(context.getBean(ElectionBackend.class).type()).isEqualTo(type);
+        Election election = context.getBean(ElectionRegistry.class).defaultElection();
+        await().atMost(Duration.ofSeconds(15)).until(election::isLeader);
+        assertThat(election.leadership().orElseThrow().fencingToken()).isPositive();
+    }
+
+    @Test
+    void runWhenZookeeperConnectStringSetShouldElectThroughZooKeeper() throws Exception {
+        try (ZooKeeperTestServer server = new ZooKeeperTestServer()) {
+            runner.withPropertyValues("leader.zookeeper.connect-string=" + server.connectString())
+                    .run(context -> awaitLeader(context, "zookeeper"));
+        }
+    }
+
+    @Test
+    void runWhenZooKeeperConnectionDetailsBeanDefinedShouldUseIt() throws Exception {
+        try (ZooKeeperTestServer server = new ZooKeeperTestServer()) {
+            runner.withPropertyValues("leader.backend=zookeeper", "leader.zookeeper.connect-string=127.0.0.1:1")
+                    .withBean(ZooKeeperConnectionDetails.class, () -> server::connectString)
+                    .run(context -> awaitLeader(context, "zookeeper"));
+        }
+    }
+
+    @Test
+    void runWhenZookeeperChosenWithoutAddressShouldFailNamingProperty() {
+        runner.withPropertyValues("leader.backend=zookeeper").run(context ->
+                assertThat(LeaderAutoConfigurationTests.failure(context)).contains("leader.zookeeper.connect-string"));
+    }
+
+    @Test
+    void runWhenRedisUrlSetShouldElectThroughRedis() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
+            runner.withPropertyValues("leader.redis.url=" + redis.url()).run(context -> awaitLeader(context, "redis"));
+        }
+    }
+
+    @Test
+    void runWhenRedisChosenShouldReuseSpringDataRedisConnection() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
+            DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+                @Override
+                public Standalone getStandalone() {
+                    return Standalone.of("127.0.0.1", redis.port());
+                }
+            };
+            runner.withPropertyValues("leader.backend=redis").withBean(DataRedisConnectionDetails.class, () -> details)
+                    .run(context -> awaitLeader(context, "redis"));
+        }
+    }
+
+    @Test
+    void runWhenRedisChosenWithoutAnyAddressShouldFailNamingProperty() {
+        runner.withPropertyValues("leader.backend=redis").run(context ->
+                assertThat(LeaderAutoConfigurationTests.failure(context)).contains("leader.redis.url").contains("spring.data.redis"));
+    }
+
+    @Test
+    void runWhenRedisCommandTimeoutTooLongShouldFailNamingProperty() {
+        runner.withPropertyValues("leader.redis.url=redis://127.0.0.1:1", "leader.redis.command-timeout=5s")
+                .run(context -> assertThat(LeaderAutoConfigurationTests.failure(context)).contains("leader.redis.command-timeout"));
+    }
+
+    @Test
+    void runWhenEtcdEndpointsSetShouldElectThroughEtcd() throws Exception {
+        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+            runner.withPropertyValues("leader.etcd.endpoints=" + etcd.endpoints().get(0)).run(context -> awaitLeader(context, "etcd"));
+        }
+    }
+
+    @Test
+    void runWhenEtcdConnectionDetailsBeanDefinedShouldUseIt() throws Exception {
+        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+            runner.withPropertyValues("leader.backend=etcd").withBean(EtcdConnectionDetails.class, () -> etcd::endpoints)
+                    .run(context -> awaitLeader(context, "etcd"));
+        }
+    }
+
+    @Test
+    void runWhenLanChosenOnLoopbackShouldElect() throws Exception {
+        LoopbackMulticast.enable();
+        runner.withPropertyValues("leader.backend=lan", "leader.lan.interface=lo", "leader.lan.secret=s3cret",
+                "leader.lan.port=" + (20_000 + (int) (ProcessHandle.current().pid() % 20_000)), "leader.lan.group=cfg-test")
+                .run(context -> awaitLeader(context, "lan"));
+    }
+
+    @Test
+    void runWhenLanAddressNotMulticastShouldFailNamingProperty() {
+        runner.withPropertyValues("leader.backend=lan", "leader.lan.interface=lo", "leader.lan.address=127.0.0.1")
+                .run(context -> assertThat(LeaderAutoConfigurationTests.failure(context)).contains("leader.lan.address"));
+    }
+
+    @Test
+    void healthTurnsDownWhenRedisIsGoneLongerThanTheLeaseAndUpWhenItReturns() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
+            runner.withPropertyValues("leader.redis.url=" + redis.url(), "leader.lease-duration=1s").run(context -> {
+                awaitLeader(context, "redis");
+                LeaderHealthIndicator health = context.getBean(LeaderHealthIndicator.class);
+                assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+                redis.kill();
+                await().atMost(Duration.ofSeconds(15)).until(() -> health.health(true).getStatus().equals(Status.DOWN));
+                assertThat(health.health(true).getDetails()).containsKey("lastError");
+                assertThat(context.getBean(ElectionRegistry.class).defaultElection().isLeader()).isFalse();
+                redis.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> health.health(true).getStatus().equals(Status.UP));
+                await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader());
+            });
+        }
+    }
+
+}

@@ -1,0 +1,39 @@
+package dev.leader.etcd;
+
+import java.time.Duration;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionContractTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class EtcdElectionContractTest extends ElectionContractTest {
+
+    static final Duration LEASE = Duration.ofSeconds(2);
+
+    private static EtcdServerProcess etcd;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        etcd = EtcdServerProcess.startCluster(1);
+    }
+
+    @AfterAll
+    static void stopEtcd() throws Exception {
+        etcd.close();
+    }
+
+    @Override
+    protected ElectionBackend newBackend() {
+        return new EtcdElectionBackend(EtcdBackendSettings.of(etcd.endpoints()).withLeaseDuration(LEASE));
+    }
+
+    @Override
+    protected Duration lease() {
+        return LEASE;
+    }
+
+    @Override
+    protected Duration handoffBound() {
+        return Duration.ofSeconds(3);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.leader.lan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Peers in network namespaces of their own, joined by a bridge: real links to cut and heal.
+ * Skipped, with the reason, where namespaces cannot be made; {@link LanLoopbackProcessTest}
+ * still runs there.
+ */
+class LanNamespaceTest extends LanProcessScenarios {
+
+    private static NetnsLab lab;
+
+    @BeforeAll
+    static void createNamespaces() throws Exception {
+        String reason = NetnsLab.unavailableReason();
+        Assumptions.assumeTrue(reason == null, () -> "network namespace tests skipped: " + reason);
+        lab = new NetnsLab(5);
+    }
+
+    @AfterAll
+    static void deleteNamespaces() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Override
+    protected String namespace(int i) {
+        return lab.namespace(i);
+    }
+
+    @Override
+    protected String networkInterface() {
+        return NetnsLab.PEER_INTERFACE;
+    }
+
+    @Test
+    void threePeersFailOverAfterKillAndHandOverAfterTerm() throws Exception {
+        failOverAfterKillAndHandOverAfterTerm();
+    }
+
+    @Test
+    void fivePeersStartedTogetherElectOneLeaderWithoutFlapping() throws Exception {
+        List<LanPeerProcess> five = startReady(5, "wait=true");
+        for (LanPeerProcess peer : five) {
+            peer.command("start");
+        }
+        awaitSingleLeader(five, Duration.ofSeconds(10));
+        await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3))
+                .until(() -> five.stream().mapToLong(LanPeerProcess::grants).sum() == 1);
+    }
+
+    @Test
+    void partitionedLeaderIsPreemptedWhenThePartitionHeals() throws Exception {
+        List<LanPeerProcess> three = startReady(3);
+        LanPeerProcess first = awaitSingleLeader(three, Duration.ofSeconds(10));
+        int cut = three.indexOf(first);
+        lab.linkDown(cut);
+        // Available, not consistent: the majority side elects a leader of its own.
+        LanPeerProcess second = awaitSingleLeader(others(three, first), LEASE.plusSeconds(3));
+        assertThat(first.leads()).as("the cut-off leader still believes (LAN is AP)").isTrue();
+        lab.linkUp(cut);
+        await().atMost(LEASE.plusSeconds(2)).until(() -> !first.leads());
+        assertThat(first.lines("REVOKED")).last().satisfies(l -> assertThat(l.word(1)).isEqualTo("PREEMPTED"));
+        assertThat(awaitSingleLeader(three, LEASE)).isSameAs(second);
+    }
+
+    @Test
+    void withQuorumTheMinoritySideHasNoLeaderDuringAPartition() throws Exception {
+        List<LanPeerProcess> three = startReady(3, "quorum=3");
+        LanPeerProcess first = awaitSingleLeader(three, Duration.ofSeconds(10));
+        int cut = three.indexOf(first);
+        lab.linkDown(cut);
+        await().atMost(LEASE.plusMillis(500)).until(() -> !first.leads());
+        List<LanPeerProcess> majority = others(three, first);
+        awaitSingleLeader(majority, LEASE.plusSeconds(3));
+        await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3))
+                .until(() -> !first.leads() && first.grants() == 1
+                        && majority.stream().filter(LanPeerProcess::leads).count() == 1);
+        lab.linkUp(cut);
+        await().during(LEASE).atMost(LEASE.multipliedBy(3))
+                .until(() -> three.stream().filter(LanPeerProcess::leads).count() == 1 && !first.leads());
+    }
+
+    @Test
+    void aPeerWithTheWrongSecretCannotTakePart() throws Exception {
+        // "a" would win every tie-break, if it could take part.
+        LanPeerProcess intruder = startPeer(0, "a", "secret=wrong-secret");
+        LanPeerProcess b = startPeer(1, "b");
+        LanPeerProcess c = startPeer(2, "c");
+        List.of(intruder, b, c).forEach(LanPeerProcess::awaitReady);
+        awaitSingleLeader(List.of(b, c), Duration.ofSeconds(10));
+        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> b.leads() && !c.leads());
+        assertThat(b.lines("LEADER")).noneMatch(l -> l.word(1).equals("a"));
+        assertThat(c.lines("LEADER")).noneMatch(l -> l.word(1).equals("a"));
+        b.command("rejected");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !b.lines("REJECTED").isEmpty());
+        assertThat(b.lines("REJECTED").get(0).text()).containsPattern("bad_signature=[1-9]");
+    }
+}

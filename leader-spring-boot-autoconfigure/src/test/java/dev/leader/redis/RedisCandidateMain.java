@@ -1,0 +1,63 @@
+package dev.leader.redis;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionListener;
+import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
+
+/**
+ * One candidate in a JVM of its own, for tests that stop or kill the leader's process. Prints,
+ * with wall-clock milliseconds (the test runs on the same host): {@code @@ GRANTED token ms},
+ * {@code @@ REVOKED reason ms}, {@code @@ LEADER id ms}, and {@code @@ DEADLINE ms} whenever a
+ * renewal moved the lease deadline. SIGTERM closes the election (releasing the lease).
+ *
+ * <p>Arguments: url, election, candidate id, lease in ms.
+ */
+public final class RedisCandidateMain {
+
+    private RedisCandidateMain() {
+    }
+
+    public static void main(String[] args) {
+        RedisServerProcess.quietClientLogs();
+        RedisElectionBackend backend = RedisElectionBackend.fromUrl(args[0],
+                RedisBackendSettings.of(Duration.ofMillis(Long.parseLong(args[3]))));
+        Election election = backend.election(args[1], args[2]);
+        election.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                print("GRANTED " + leadership.fencingToken());
+            }
+
+            @Override
+            public void revoked(Leadership leadership, RevokeReason reason) {
+                print("REVOKED " + reason);
+            }
+
+            @Override
+            public void leaderChanged(Optional<String> leaderId) {
+                print("LEADER " + leaderId.orElse("-"));
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(backend::close));
+        election.start();
+        long printed = 0;
+        while (true) {
+            if (election.isLeader()) {
+                long deadline = System.currentTimeMillis() + election.leaseRemaining().orElse(Duration.ZERO).toMillis();
+                if (deadline > printed + 5) {
+                    printed = deadline;
+                    System.out.println("@@ DEADLINE " + deadline);
+                }
+            }
+            LockSupport.parkNanos(500_000);
+        }
+    }
+
+    private static void print(String line) {
+        System.out.println("@@ " + line + " " + System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.leader.redis;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionContractTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared contract on a three-node Redis Cluster: elections land on different nodes' slots. */
+class RedisClusterElectionContractTest extends ElectionContractTest {
+
+    @TempDir
+    static Path directory;
+
+    static RedisClusterProcess cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = RedisClusterProcess.start(directory);
+    }
+
+    @AfterAll
+    static void stopCluster() throws InterruptedException {
+        cluster.close();
+    }
+
+    @Override
+    protected ElectionBackend newBackend() {
+        return RedisElectionBackend.fromUrl(cluster.url(), RedisBackendSettings.of(lease()));
+    }
+
+    @Override
+    protected Duration lease() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    protected Duration handoffBound() {
+        return Duration.ofSeconds(2);
+    }
+}

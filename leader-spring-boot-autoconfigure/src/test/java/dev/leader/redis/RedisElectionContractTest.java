@@ -1,0 +1,44 @@
+package dev.leader.redis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.ElectionContractTest;
+import io.lettuce.core.RedisURI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedisElectionContractTest extends ElectionContractTest {
+
+    @TempDir
+    static Path directory;
+
+    static RedisServerProcess server;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = RedisServerProcess.start(directory, false);
+    }
+
+    @AfterAll
+    static void stopServer() throws InterruptedException {
+        server.close();
+    }
+
+    @Override
+    protected ElectionBackend newBackend() {
+        return new RedisElectionBackend(RedisURI.create(server.url()), RedisBackendSettings.of(lease()));
+    }
+
+    @Override
+    protected Duration lease() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    protected Duration handoffBound() {
+        return Duration.ofSeconds(2);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.leader.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} child process on a free loopback port, with its data directory
+ * in a test's temp directory. Restarting keeps port and directory, so that AOF data survives.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    static final Path BINARY = Path.of("/usr/bin/redis-server");
+
+    static {
+        quietClientLogs();
+    }
+
+    private final Path directory;
+
+    private final boolean appendOnly;
+
+    private final List<String> extraArgs;
+
+    private Path configFile;
+
+    private final int port;
+
+    private Process process;
+
+    private RedisServerProcess(Path directory, boolean appendOnly, List<String> extraArgs) throws IOException {
+        this.directory = directory;
+        this.appendOnly = appendOnly;
+        this.extraArgs = extraArgs;
+        this.port = freePort();
+    }
+
+    /** Starts a server; {@code extraArgs} are further {@code --name value} options. */
+    public static RedisServerProcess start(Path directory, boolean appendOnly, String... extraArgs) throws IOException {
+        RedisServerProcess server = new RedisServerProcess(directory, appendOnly, List.of(extraArgs));
+        server.start();
+        return server;
+    }
+
+    /** A Sentinel (quorum 1) watching {@code master} under the name {@code mymaster}. */
+    static RedisServerProcess startSentinel(Path directory, RedisServerProcess master) throws IOException {
+        RedisServerProcess sentinel = new RedisServerProcess(directory, false, List.of("--sentinel"));
+        sentinel.configFile = directory.resolve("sentinel-" + sentinel.port + ".conf");
+        Files.writeString(sentinel.configFile, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n");
+        sentinel.start();
+        return sentinel;
+    }
+
+    public void start() throws IOException {
+        if (!Files.isExecutable(BINARY)) {
+            throw new AssertionError(BINARY + " is missing: install it with 'apt-get install -y redis-server'"
+                    + " (the project's test script does)");
+        }
+        List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of("--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+                "--appendfsync", "always", "--dir", directory.toString(), "--daemonize", "no"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis-" + port + ".log").toFile()))
+                .start();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(this::answersPing);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** {@code kill -9}: no AOF rewrite, no goodbye to clients. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private boolean answersPing() {
+        if (!process.isAlive()) {
+            throw new AssertionError("redis-server exited with " + process.exitValue() + "; see " + directory);
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = in.readNBytes(7);
+            return new String(reply, StandardCharsets.US_ASCII).startsWith("+PONG");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Netty and Lettuce log every byte at DEBUG, which the test JVMs have no config to silence. */
+    static void quietClientLogs() {
+        for (String name : List.of("io.lettuce", "io.netty", "reactor")) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.INFO);
+            }
+        }
+    }
+}
