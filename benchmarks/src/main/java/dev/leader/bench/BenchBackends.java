@@ -12,7 +12,8 @@ final class BenchBackends {
 
     static Map<String, BenchBackend> all() {
         Map<String, BenchBackend> backends = new LinkedHashMap<>();
-        for (BenchBackend backend : List.<BenchBackend>of(new LocalBench(), new CuratorAnchor(), new SpringIntegrationRedisAnchor())) {
+        for (BenchBackend backend : List.<BenchBackend>of(new LocalBench(), new ZooKeeperBench(), new RedisBench(), new EtcdBench(),
+                new CuratorAnchor(), new SpringIntegrationRedisAnchor())) {
             backends.put(backend.type(), backend);
         }
         return backends;

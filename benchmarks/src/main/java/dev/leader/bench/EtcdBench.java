@@ -1,6 +1,11 @@
 package dev.leader.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,10 +48,38 @@ final class EtcdBench implements BenchBackend {
             }
 
             @Override
+            public long requestsServed() {
+                return grpcCallsStarted(client);
+            }
+
+            @Override
             public void close() {
                 server.close();
             }
         };
+    }
+
+    /** Sum of {@code grpc_server_started_total} from etcd's metrics (the JSON gateway calls gRPC inside). */
+    static long grpcCallsStarted(String client) {
+        try {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(client + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            for (String line : metrics.body().split("\n")) {
+                if (line.startsWith("grpc_server_started_total{")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) sum;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot read etcd metrics at " + client, ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading etcd metrics", ex);
+        }
     }
 
     @Override

@@ -33,6 +33,11 @@ final class RedisBench implements BenchBackend {
             }
 
             @Override
+            public long requestsServed() {
+                return server.commandsServed();
+            }
+
+            @Override
             public void close() {
                 server.close();
             }
