@@ -108,7 +108,7 @@ final class Report {
         anchorSection(md);
         guardSection(md);
         restSection(md);
-        md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: needs the ZooKeeper backend.\n\n");
+        md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: the harness has no herd mode yet.\n\n");
         startupSection(md);
         return md.toString();
     }
@@ -116,7 +116,7 @@ final class Report {
     private void restSection(StringBuilder md) {
         md.append("## 5. Load at rest (server requests per second; 1 leader, then 1 leader + ").append(settings.restFollowers())
                 .append(" idle followers)\n\n");
-        md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`), ")
+        md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`), etcd `/metrics` (`grpc_server_started_total`), ")
                 .append("over ").append(settings.restSeconds()).append(" s per phase after 2 s to settle. ")
                 .append("The local backend has no server: its followers block in `fcntl(F_SETLKW)` and send nothing.\n\n");
         md.append("| Backend | leader alone (req/s) | leader + followers (req/s) | per follower (req/s) | target: zero periodic follower requests (Redis, etcd) |\n")
@@ -131,7 +131,7 @@ final class Report {
         }
         for (String backend : List.of("zookeeper", "redis", "etcd")) {
             if (!rests.containsKey(backend)) {
-                md.append("| ").append(backend).append(" | not measured yet: backend not on this branch | | | |\n");
+                md.append("| ").append(backend).append(" | not measured yet: no adapter in the harness yet | | | |\n");
             }
         }
         md.append('\n');
@@ -247,7 +247,7 @@ final class Report {
     private void notMeasured(StringBuilder md, int columns) {
         for (String backend : EXPECTED) {
             if (handoffs.stream().noneMatch(h -> h.backend().equals(backend))) {
-                md.append("| ").append(backend).append(" | not measured yet: backend not on this branch").append(" |".repeat(columns - 1)).append('\n');
+                md.append("| ").append(backend).append(" | not measured yet: no adapter in the harness yet").append(" |".repeat(columns - 1)).append('\n');
             }
         }
     }
