@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes benchmarks/RESULTS.md. Takes about 5 minutes with the local backend, plus about a minute per further backend.
+# Usage: benchmarks/run.sh [--rounds 50] [--candidates 3] [--lease-ms 2000] [--startup-runs 5] [--backends local,...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# MVN overrides the Maven command, e.g. MVN="mvn -o" on a machine without network.
+mvn_cmd=${MVN:-$(command -v mvn >/dev/null 2>&1 && echo mvn || echo ./mvnw)}
+# -am builds the starter in the same reactor: nothing is installed into ~/.m2.
+$mvn_cmd -B -q package -DskipTests -pl benchmarks -am
+cd benchmarks
+classes="$PWD/target/classes"
+deps_file="$PWD/target/runtime-classpath.txt"
+exec java -Xmx512m -cp "$classes:$(cat "$deps_file")" \
+  -Dbench.classes="$classes" -Dbench.classpath.file="$deps_file" \
+  dev.leader.bench.Benchmarks --out "$PWD/RESULTS.md" "$@"

@@ -1,0 +1,46 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the harness measures one backend (or anchor library): start its server for a run, and
+ * campaign against a server address inside a candidate JVM. Adding a backend to the
+ * benchmarks is one implementation of this, listed in {@link BenchBackends}.
+ */
+public interface BenchBackend {
+
+    /** The backend's {@link ElectionBackend#type()}. */
+    String type();
+
+    /** Starts what the backend needs for one run (a server on a free loopback port, a directory). */
+    BenchServer start(Path workDir) throws IOException;
+
+    /** Called in a candidate JVM: campaigns against {@code address} with this lease. */
+    Contenders connect(String address, Duration lease);
+
+    /** The lease failover waits for after a crash; zero when the OS releases at once (local). */
+    Duration lease(Duration requested);
+
+    /** A running server (or none) for one run. */
+    interface BenchServer extends AutoCloseable {
+
+        /** What candidates pass to {@link BenchBackend#connect}. */
+        String address();
+
+        /** Server version and settings, for RESULTS.md. */
+        String description();
+
+        /**
+         * Requests the server has handled so far, by its own statistics (Redis command stats,
+         * ZooKeeper {@code mntr}); -1 when there is no server to ask.
+         */
+        default long requestsServed() {
+            return -1;
+        }
+
+        @Override
+        void close();
+    }
+}

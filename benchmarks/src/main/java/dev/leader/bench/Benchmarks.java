@@ -1,0 +1,127 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import dev.leader.bench.guard.LeaderOnlyBenchmark;
+import dev.leader.bench.shedlock.ShedLockBenchmark;
+
+/**
+ * Runs every measurement and writes the results as Markdown. {@code run.sh} calls it with the
+ * full settings; the smoke test with {@link Settings#smoke()}.
+ *
+ * <p>Arguments (all optional): {@code --out PATH --rounds N --crash-rounds N --candidates N
+ * --lease-ms N --startup-runs N --rest-seconds N --rest-followers N --backends a,b
+ * --jmh-forks N --quick}.
+ */
+public final class Benchmarks {
+
+    /** What one run measures, and how much. */
+    record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, int restSeconds,
+            int restFollowers, List<String> backends, boolean quickJmh, int jmhForks) {
+
+        static Settings smoke(Path out) {
+            return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, 1, 2, List.copyOf(BenchBackends.all().keySet()), true, 0);
+        }
+
+        static Settings parse(String[] args) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--quick")) {
+                    options.put("quick", "true");
+                }
+                else if (args[i].startsWith("--") && i + 1 < args.length) {
+                    options.put(args[i].substring(2), args[++i]);
+                }
+                else {
+                    throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            String backends = options.getOrDefault("backends", String.join(",", BenchBackends.all().keySet()));
+            return new Settings(Path.of(options.getOrDefault("out", "RESULTS.md")),
+                    Integer.parseInt(options.getOrDefault("rounds", "50")),
+                    Integer.parseInt(options.getOrDefault("crash-rounds", "20")),
+                    Integer.parseInt(options.getOrDefault("candidates", "3")),
+                    Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000"))),
+                    Integer.parseInt(options.getOrDefault("startup-runs", "5")),
+                    Integer.parseInt(options.getOrDefault("rest-seconds", "60")),
+                    Integer.parseInt(options.getOrDefault("rest-followers", "10")),
+                    List.of(backends.split(",")), options.containsKey("quick"),
+                    Integer.parseInt(options.getOrDefault("jmh-forks", "2")));
+        }
+    }
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.parse(args);
+        run(settings);
+        System.out.println("wrote " + settings.out().toAbsolutePath());
+        System.exit(0);
+    }
+
+    static Report run(Settings settings) throws IOException, InterruptedException, RunnerException {
+        Path work = Files.createTempDirectory("leader-bench");
+        JvmClasspath classpath = JvmClasspath.current();
+        Report report = new Report(settings, Machine.describe(), Instant.now());
+        report.guard(guardOverhead(settings));
+        for (String type : settings.backends()) {
+            BenchBackend backend = BenchBackends.byType(type);
+            Path logs = Files.createDirectories(work.resolve("logs-" + type));
+            try (BenchBackend.BenchServer server = backend.start(work.resolve(type))) {
+                Handoff.Result result = new Handoff(backend, server.address(), classpath, settings.lease(), logs)
+                        .run(settings.candidates(), settings.rounds(), settings.crashRounds());
+                report.handoff(backend, server.description(), result);
+                if (server.requestsServed() >= 0 && settings.restSeconds() > 0) {
+                    report.rest(backend.type(), new Handoff(backend, server.address(), classpath, settings.lease(), logs)
+                            .atRest(server, settings.restFollowers(), Duration.ofSeconds(settings.restSeconds())));
+                }
+            }
+        }
+        report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
+        report.finish(Machine.loadAverage());
+        Files.writeString(settings.out(), report.markdown());
+        return report;
+    }
+
+    static List<Report.GuardScore> guardOverhead(Settings settings) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder().include(LeaderOnlyBenchmark.class.getName())
+                .include(ShedLockBenchmark.class.getName())
+                .shouldFailOnError(true).addProfiler(GCProfiler.class);
+        if (settings.quickJmh()) {
+            options.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+        }
+        else {
+            options.forks(settings.jmhForks()).warmupIterations(5).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
+                    .measurementTime(TimeValue.seconds(1)).jvmArgs("-Xmx256m");
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        List<Report.GuardScore> scores = new ArrayList<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            Result<?> allocation = result.getSecondaryResults().get("gc.alloc.rate.norm");
+            scores.add(new Report.GuardScore(benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                    result.getParams().getParam("role"), result.getPrimaryResult().getScore(),
+                    result.getPrimaryResult().getScoreError(), allocation == null ? Double.NaN : allocation.getScore()));
+        }
+        return scores;
+    }
+}

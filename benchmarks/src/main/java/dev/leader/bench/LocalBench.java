@@ -1,0 +1,48 @@
+package dev.leader.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.time.Duration;
+
+import dev.leader.local.LocalElectionBackend;
+
+/** The local file-lock backend: no server, a lock directory per run. */
+final class LocalBench implements BenchBackend {
+
+    @Override
+    public String type() {
+        return "local";
+    }
+
+    @Override
+    public BenchServer start(Path workDir) throws IOException {
+        Path directory = Files.createDirectories(workDir.resolve("locks"));
+        return new BenchServer() {
+            @Override
+            public String address() {
+                return directory.toString();
+            }
+
+            @Override
+            public String description() {
+                return "no server; POSIX record locks (fcntl) on files in " + directory;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new LocalElectionBackend(Path.of(address)));
+    }
+
+    @Override
+    public Duration lease(Duration requested) {
+        // The kernel drops a dead process's locks at once: there is no lease to wait for.
+        return Duration.ZERO;
+    }
+}

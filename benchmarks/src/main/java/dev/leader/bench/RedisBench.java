@@ -1,0 +1,56 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.lettuce.core.RedisURI;
+
+import dev.leader.redis.RedisBackendSettings;
+import dev.leader.redis.RedisElectionBackend;
+
+/** Redis: a redis-server child process without persistence, the backend with its defaults but the lease. */
+final class RedisBench implements BenchBackend {
+
+    @Override
+    public String type() {
+        return "redis";
+    }
+
+    @Override
+    public BenchServer start(Path workDir) throws IOException {
+        RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
+        return new BenchServer() {
+            @Override
+            public String address() {
+                return "redis://127.0.0.1:" + server.port();
+            }
+
+            @Override
+            public String description() {
+                return server.version() + ", loopback, no persistence";
+            }
+
+            @Override
+            public long requestsServed() {
+                return server.commandsServed();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    @Override
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease)));
+    }
+
+    @Override
+    public Duration lease(Duration requested) {
+        return requested;
+    }
+}

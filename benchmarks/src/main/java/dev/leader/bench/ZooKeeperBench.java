@@ -1,0 +1,54 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.leader.zookeeper.ZooKeeperBackendSettings;
+import dev.leader.zookeeper.ZooKeeperElectionBackend;
+
+/** Our ZooKeeper backend on a standalone server JVM ({@link ZooKeeperServers}), session = lease. */
+final class ZooKeeperBench implements BenchBackend {
+
+    @Override
+    public String type() {
+        return "zookeeper";
+    }
+
+    @Override
+    public BenchServer start(Path workDir) throws IOException {
+        ZooKeeperServers.Server server = ZooKeeperServers.start(Files.createDirectories(workDir));
+        return new BenchServer() {
+            @Override
+            public String address() {
+                return server.connectString();
+            }
+
+            @Override
+            public String description() {
+                return server.description();
+            }
+
+            @Override
+            public long requestsServed() {
+                return server.packetsReceived();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    @Override
+    public Contenders connect(String address, Duration lease) {
+        return Contenders.of(new ZooKeeperElectionBackend(ZooKeeperBackendSettings.builder(address).leaseDuration(lease).build()));
+    }
+
+    @Override
+    public Duration lease(Duration requested) {
+        return requested;
+    }
+}

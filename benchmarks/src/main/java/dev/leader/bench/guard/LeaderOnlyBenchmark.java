@@ -1,0 +1,110 @@
+package dev.leader.bench.guard;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.election.Election;
+import dev.leader.election.ElectionState;
+import dev.leader.local.LocalElectionBackend;
+
+/**
+ * A {@code @LeaderOnly} call against the same plain call, in a Boot context with the local
+ * backend, once as leader and once as follower (another candidate holds the lock).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class LeaderOnlyBenchmark {
+
+    static final String ELECTION = "bench-guard";
+
+    @Param({ "leader", "follower" })
+    public String role = "leader";
+
+    private @Nullable LocalElectionBackend holderBackend;
+
+    private @Nullable ConfigurableApplicationContext context;
+
+    private GuardedJob guarded = new GuardedJob();
+
+    private PlainJob plain = new PlainJob();
+
+    private ProxiedJob proxied = new ProxiedJob();
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        Path directory = Files.createTempDirectory("leader-bench-guard");
+        if (role.equals("follower")) {
+            holderBackend = new LocalElectionBackend(directory);
+            Election holder = holderBackend.election(ELECTION, "holder");
+            holder.start();
+            awaitState(holder, ElectionState.LEADER);
+        }
+        context = new SpringApplicationBuilder(GuardApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("leader.backend=local", "leader.local.directory=" + directory, "leader.election=" + ELECTION,
+                        "spring.main.banner-mode=off", "logging.level.root=WARN")
+                .run();
+        Election election = context.getBean(ElectionRegistry.class).defaultElection();
+        awaitState(election, role.equals("leader") ? ElectionState.LEADER : ElectionState.FOLLOWER);
+        guarded = context.getBean(GuardedJob.class);
+        plain = context.getBean(PlainJob.class);
+        proxied = context.getBean(ProxiedJob.class);
+        if (role.equals("leader") != election.isLeader()) {
+            throw new IllegalStateException("wanted role " + role + " but isLeader() is " + election.isLeader());
+        }
+    }
+
+    private static void awaitState(Election election, ElectionState wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (election.state() != wanted) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("election " + election.name() + " of " + election.candidateId()
+                        + " is " + election.state() + ", wanted " + wanted);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        if (context != null) {
+            context.close();
+        }
+        if (holderBackend != null) {
+            holderBackend.close();
+        }
+    }
+
+    @Benchmark
+    public void guarded() {
+        guarded.run();
+    }
+
+    @Benchmark
+    public void proxied() {
+        proxied.run();
+    }
+
+    @Benchmark
+    public void plain() {
+        plain.run();
+    }
+}

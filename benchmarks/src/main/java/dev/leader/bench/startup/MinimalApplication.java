@@ -1,0 +1,34 @@
+package dev.leader.bench.startup;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts, prints {@code @@ STARTED <ms since JVM start> <heap bytes after GC> <classes loaded>}
+ * and exits. Run by {@code StartupCost} with and without the starter on the classpath.
+ */
+@SpringBootApplication
+public class MinimalApplication {
+
+    public static void main(String[] args) {
+        SpringApplication application = new SpringApplication(MinimalApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        ConfigurableApplicationContext context = application.run(args);
+        long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        // Two full collections so that the figure is live data, not garbage from start-up.
+        System.gc();
+        System.gc();
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+        System.out.println("@@ STARTED " + uptime + " " + heap + " " + classes);
+        System.out.flush();
+        context.close();
+        System.exit(0);
+    }
+}
