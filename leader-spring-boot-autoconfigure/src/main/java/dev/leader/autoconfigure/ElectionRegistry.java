@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionNames;
@@ -40,7 +41,10 @@ public class ElectionRegistry {
 
     private final Object gate = new Object();
 
-    private int runningCalls;
+    // Lock-free on the guarded call's path: enter() increments, then checks admitting; stop()
+    // clears admitting, then reads the count. Whichever order they run in, stop() either sees
+    // the call or the call sees the gate closed.
+    private final AtomicInteger runningCalls = new AtomicInteger();
 
     private volatile boolean admitting = true;
 
@@ -114,9 +118,7 @@ public class ElectionRegistry {
      * names; called once the application context is ready.
      */
     public void start() {
-        synchronized (gate) {
-            admitting = true;
-        }
+        admitting = true;
         election(defaultElection);
         guardedNames.forEach(this::election);
         running = true;
@@ -138,35 +140,31 @@ public class ElectionRegistry {
 
     /** Enters a guarded call; false once shutdown has begun. Pair with {@link #exit()}. */
     boolean enter() {
-        synchronized (gate) {
-            if (!admitting) {
-                return false;
-            }
-            runningCalls++;
-            return true;
+        runningCalls.incrementAndGet();
+        if (!admitting) {
+            exit();
+            return false;
         }
+        return true;
     }
 
     void exit() {
-        synchronized (gate) {
-            runningCalls--;
-            if (runningCalls == 0) {
+        if (runningCalls.decrementAndGet() == 0 && !admitting) {
+            synchronized (gate) {
                 gate.notifyAll();
             }
         }
     }
 
     private int runningCalls() {
-        synchronized (gate) {
-            return runningCalls;
-        }
+        return runningCalls.get();
     }
 
     private boolean awaitCallsDrained(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        admitting = false;
         synchronized (gate) {
-            admitting = false;
-            while (runningCalls > 0) {
+            while (runningCalls.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

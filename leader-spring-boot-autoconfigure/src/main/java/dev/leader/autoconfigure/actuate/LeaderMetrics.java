@@ -1,5 +1,7 @@
 package dev.leader.autoconfigure.actuate;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import dev.leader.autoconfigure.ElectionCustomizer;
 import dev.leader.autoconfigure.LeaderOnlySkips;
@@ -21,6 +23,9 @@ import io.micrometer.core.instrument.Timer;
 public class LeaderMetrics implements ElectionCustomizer, LeaderOnlySkips {
 
     private final MeterRegistry registry;
+
+    // A follower skips every scheduled call: look its counter up once, not per call.
+    private final ConcurrentMap<String, Counter> skipped = new ConcurrentHashMap<>();
 
     public LeaderMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,8 +57,9 @@ public class LeaderMetrics implements ElectionCustomizer, LeaderOnlySkips {
 
     @Override
     public void skipped(String election) {
-        Counter.builder("leader.only.skipped").description("@LeaderOnly calls not run because this application did not lead")
-                .tag("election", election).register(registry).increment();
+        skipped.computeIfAbsent(election, name -> Counter.builder("leader.only.skipped")
+                .description("@LeaderOnly calls not run because this application did not lead")
+                .tag("election", name).register(registry)).increment();
     }
 
     private Counter transitions(String election, String type, String reason) {
