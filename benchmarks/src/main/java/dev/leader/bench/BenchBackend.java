@@ -3,6 +3,7 @@ package dev.leader.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * How the harness measures one backend (or anchor library): start its server for a run, and
@@ -42,5 +43,30 @@ public interface BenchBackend {
 
         @Override
         void close();
+
+        /** A server described by its parts; {@code requestsServed} answers -1 when it has no statistics. */
+        static BenchServer of(String address, String description, LongSupplier requestsServed, Runnable close) {
+            return new BenchServer() {
+                @Override
+                public String address() {
+                    return address;
+                }
+
+                @Override
+                public String description() {
+                    return description;
+                }
+
+                @Override
+                public long requestsServed() {
+                    return requestsServed.getAsLong();
+                }
+
+                @Override
+                public void close() {
+                    close.run();
+                }
+            };
+        }
     }
 }

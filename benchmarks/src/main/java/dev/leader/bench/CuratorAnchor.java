@@ -26,27 +26,8 @@ final class CuratorAnchor implements BenchBackend {
     @Override
     public BenchServer start(Path workDir) throws IOException {
         ZooKeeperServers.Server server = ZooKeeperServers.start(Files.createDirectories(workDir));
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return server.connectString();
-            }
-
-            @Override
-            public String description() {
-                return server.description() + "; Curator " + curatorVersion();
-            }
-
-            @Override
-            public long requestsServed() {
-                return server.packetsReceived();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return BenchServer.of(server.connectString(), server.description() + "; Curator " + curatorVersion(),
+                server::packetsReceived, server::close);
     }
 
     private static String curatorVersion() {

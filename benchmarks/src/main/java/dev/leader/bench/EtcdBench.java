@@ -36,27 +36,7 @@ final class EtcdBench implements BenchBackend {
                 "--initial-advertise-peer-urls", peer, "--initial-cluster", "bench=" + peer, "--initial-cluster-state", "new"),
                 port, workDir.resolve("etcd.log"));
         String version = ExternalServer.version(BINARY, "--version");
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return client;
-            }
-
-            @Override
-            public String description() {
-                return version + ", one member, loopback";
-            }
-
-            @Override
-            public long requestsServed() {
-                return grpcCallsStarted(client);
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return BenchServer.of(client, version + ", one member, loopback", () -> grpcCallsStarted(client), server::close);
     }
 
     /** Sum of {@code grpc_server_started_total} from etcd's metrics (the JSON gateway calls gRPC inside). */

@@ -18,21 +18,8 @@ final class LocalBench implements BenchBackend {
     @Override
     public BenchServer start(Path workDir) throws IOException {
         Path directory = Files.createDirectories(workDir.resolve("locks"));
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return directory.toString();
-            }
-
-            @Override
-            public String description() {
-                return "no server; POSIX record locks (fcntl) on files in " + directory;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return BenchServer.of(directory.toString(), "no server; POSIX record locks (fcntl) on files in " + directory,
+                () -> -1, () -> { });
     }
 
     @Override

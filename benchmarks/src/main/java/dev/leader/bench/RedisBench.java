@@ -21,27 +21,8 @@ final class RedisBench implements BenchBackend {
     @Override
     public BenchServer start(Path workDir) throws IOException {
         RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return "redis://127.0.0.1:" + server.port();
-            }
-
-            @Override
-            public String description() {
-                return server.version() + ", loopback, no persistence";
-            }
-
-            @Override
-            public long requestsServed() {
-                return server.commandsServed();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return BenchServer.of("redis://127.0.0.1:" + server.port(), server.version() + ", loopback, no persistence",
+                server::commandsServed, server::close);
     }
 
     @Override

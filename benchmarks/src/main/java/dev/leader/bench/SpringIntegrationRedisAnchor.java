@@ -31,29 +31,10 @@ final class SpringIntegrationRedisAnchor implements BenchBackend {
     @Override
     public BenchServer start(Path workDir) throws IOException {
         RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return Integer.toString(server.port());
-            }
-
-            @Override
-            public String description() {
-                return server.version() + ", loopback, no persistence; Spring Integration "
-                        + LockRegistryLeaderInitiator.class.getPackage().getImplementationVersion()
-                        + " (default heart-beat 500 ms, busy-wait 50 ms, default lock type)";
-            }
-
-            @Override
-            public long requestsServed() {
-                return server.commandsServed();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return BenchServer.of(Integer.toString(server.port()), server.version()
+                + ", loopback, no persistence; Spring Integration "
+                + LockRegistryLeaderInitiator.class.getPackage().getImplementationVersion()
+                + " (default heart-beat 500 ms, busy-wait 50 ms, default lock type)", server::commandsServed, server::close);
     }
 
     @Override

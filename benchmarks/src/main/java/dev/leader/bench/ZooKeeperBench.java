@@ -19,27 +19,7 @@ final class ZooKeeperBench implements BenchBackend {
     @Override
     public BenchServer start(Path workDir) throws IOException {
         ZooKeeperServers.Server server = ZooKeeperServers.start(Files.createDirectories(workDir));
-        return new BenchServer() {
-            @Override
-            public String address() {
-                return server.connectString();
-            }
-
-            @Override
-            public String description() {
-                return server.description();
-            }
-
-            @Override
-            public long requestsServed() {
-                return server.packetsReceived();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return BenchServer.of(server.connectString(), server.description(), server::packetsReceived, server::close);
     }
 
     @Override
