@@ -1,13 +1,11 @@
 package dev.leader.etcd;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 
 /**
  * Elects through an etcd v3 cluster, spoken to through its JSON gateway with the JDK's HTTP
@@ -24,9 +22,7 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     private final ScheduledExecutorService scheduler;
 
-    private final Set<EtcdElection> elections = ConcurrentHashMap.newKeySet();
-
-    private volatile boolean closed;
+    private final OpenElections<EtcdElection> elections = new OpenElections<>();
 
     public EtcdElectionBackend(EtcdBackendSettings settings) {
         this.settings = settings;
@@ -50,13 +46,7 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("etcd election backend closed");
-        }
-        ElectionNames.requireValid(name);
-        EtcdElection election = new EtcdElection(name, candidateId, settings, kv, scheduler);
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new EtcdElection(name, candidateId, settings, kv, scheduler));
     }
 
     @Override
@@ -66,11 +56,7 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        for (EtcdElection election : elections) {
-            election.close();
-        }
-        elections.clear();
+        elections.closeAll();
         scheduler.shutdownNow();
         http.close();
     }

@@ -9,8 +9,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +44,7 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private final long incarnation = new SecureRandom().nextLong();
 
-    private final Set<LanElection> elections = ConcurrentHashMap.newKeySet();
+    private final OpenElections<LanElection> elections = new OpenElections<>();
 
     private final Map<MessageSigner.Rejection, AtomicLong> rejected = new EnumMap<>(MessageSigner.Rejection.class);
 
@@ -57,8 +55,6 @@ public final class LanElectionBackend implements ElectionBackend {
     private volatile @Nullable String lastError;
 
     private volatile @Nullable Instant failingSince;
-
-    private volatile boolean closed;
 
     /**
      * Joins the multicast group.
@@ -107,16 +103,10 @@ public final class LanElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("backend closed");
-        }
-        ElectionNames.requireValid(name);
         if (candidateId.isEmpty() || candidateId.length() > 255) {
             throw new IllegalArgumentException("candidate id must have 1-255 characters: '" + candidateId + "'");
         }
-        LanElection election = new LanElection(name, candidateId, settings, this::send, elections::remove);
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new LanElection(name, candidateId, settings, this::send, elections::remove));
     }
 
     /** Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed. */
@@ -134,11 +124,7 @@ public final class LanElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        for (LanElection election : elections) {
-            election.close();
-        }
-        elections.clear();
+        elections.closeAll();
         ticker.shutdownNow();
         transport.close();
     }

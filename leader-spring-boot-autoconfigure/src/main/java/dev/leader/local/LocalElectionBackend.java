@@ -3,14 +3,12 @@ package dev.leader.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,13 +21,11 @@ public final class LocalElectionBackend implements ElectionBackend {
 
     private final Path directory;
 
-    private final Set<LocalElection> elections = ConcurrentHashMap.newKeySet();
+    private final OpenElections<LocalElection> elections = new OpenElections<>();
 
     private final ScheduledExecutorService scheduler;
 
     private final @Nullable LockDirectoryWatch watch;
-
-    private volatile boolean closed;
 
     /**
      * @param directory where the lock files live; created if missing
@@ -75,13 +71,7 @@ public final class LocalElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("backend closed");
-        }
-        ElectionNames.requireValid(name);
-        LocalElection election = new LocalElection(name, candidateId, LockFile.of(directory.resolve(name + SUFFIX)), scheduler);
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new LocalElection(name, candidateId, LockFile.of(directory.resolve(name + SUFFIX)), scheduler));
     }
 
     @Override
@@ -98,11 +88,7 @@ public final class LocalElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        for (LocalElection election : elections) {
-            election.close();
-        }
-        elections.clear();
+        elections.closeAll();
         if (watch != null) {
             watch.close();
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -36,7 +36,7 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     private final ScheduledExecutorService scheduler;
 
-    private final Set<RedisElection> elections = ConcurrentHashMap.newKeySet();
+    private final OpenElections<RedisElection> elections = new OpenElections<>();
 
     /** Channel → the elections of this backend listening on it. */
     private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
@@ -46,8 +46,6 @@ public final class RedisElectionBackend implements ElectionBackend {
     private volatile @Nullable String lastError;
 
     private volatile @Nullable Duration latency;
-
-    private volatile boolean closed;
 
     /** A backend on one standalone or Sentinel ({@code redis-sentinel://}) URI. */
     public RedisElectionBackend(RedisURI uri, RedisBackendSettings settings) {
@@ -93,14 +91,8 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("backend closed");
-        }
-        ElectionNames.requireValid(name);
-        RedisElection election = new RedisElection(name, candidateId, this, settings,
-                ElectionKeys.of(settings.keyPrefix(), name, connection.database()), scheduler);
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new RedisElection(name, candidateId, this, settings,
+                ElectionKeys.of(settings.keyPrefix(), name, connection.database()), scheduler));
     }
 
     @Override
@@ -111,11 +103,7 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        for (RedisElection election : elections) {
-            election.close();
-        }
-        elections.clear();
+        elections.closeAll();
         scheduler.shutdownNow();
         connection.close();
     }
@@ -151,7 +139,7 @@ public final class RedisElectionBackend implements ElectionBackend {
             Set<RedisElection> set = listeners.get(channel);
             if (set != null && set.remove(election) && set.isEmpty()) {
                 listeners.remove(channel, set);
-                if (!closed) {
+                if (!elections.isClosed()) {
                     connection.unsubscribe(channel);
                 }
             }

@@ -14,7 +14,7 @@ import dev.leader.election.BackendStatus;
 import dev.leader.election.Backoff;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -42,7 +42,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     /** {@code [backend=zookeeper, connect=…]}: backend lines concern every election at once. */
     private final String logPrefix;
 
-    private final Set<ZooKeeperElection> elections = ConcurrentHashMap.newKeySet();
+    private final OpenElections<ZooKeeperElection> elections = new OpenElections<>();
 
     /** Nodes whose delete was not confirmed; retried on every reconnect so none outlives its owner's intent. */
     private final Set<String> pendingReleases = ConcurrentHashMap.newKeySet();
@@ -64,8 +64,6 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     private volatile @Nullable String lastError;
 
     private volatile @Nullable Duration latency;
-
-    private volatile boolean closed;
 
     /**
      * Opens the session in the background; a server that is down now is retried by the client.
@@ -136,13 +134,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("backend closed");
-        }
-        ElectionNames.requireValid(name);
-        ZooKeeperElection election = new ZooKeeperElection(name, candidateId, this);
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new ZooKeeperElection(name, candidateId, this));
     }
 
     @Override
@@ -153,11 +145,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        for (ZooKeeperElection election : elections) {
-            election.close();
-        }
-        elections.clear();
+        elections.closeAll();
         reopener.shutdownNow();
         try {
             // Closing the session deletes every ephemeral node of ours at once.
@@ -179,7 +167,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     }
 
     boolean isConnected() {
-        return connected && !closed;
+        return connected && !elections.isClosed();
     }
 
     List<ACL> acl() {
@@ -293,7 +281,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     }
 
     private void reopen(ZooKeeper expired) {
-        if (closed || client != expired) {
+        if (elections.isClosed() || client != expired) {
             return;
         }
         try {
@@ -305,7 +293,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         }
         try {
             open();
-            if (closed) {
+            if (elections.isClosed()) {
                 // close() ran while we opened; it closed the client before this one.
                 client.close(100);
             }
@@ -329,7 +317,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         @Override
         public synchronized void process(WatchedEvent event) {
             ZooKeeper zk = owner;
-            if (event.getType() != Event.EventType.None || zk == null || zk != client || closed) {
+            if (event.getType() != Event.EventType.None || zk == null || zk != client || elections.isClosed()) {
                 return;
             }
             switch (event.getState()) {

@@ -1,13 +1,12 @@
 package dev.leader.test;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
-import dev.leader.election.ElectionNames;
+import dev.leader.election.OpenElections;
 
 /**
  * A backend of type {@code test} whose "server" is the test itself: no network, no files.
@@ -20,9 +19,7 @@ public final class TestElectionBackend implements ElectionBackend {
 
     private final ConcurrentMap<String, AtomicLong> tokens = new ConcurrentHashMap<>();
 
-    private final Set<TestElection> elections = ConcurrentHashMap.newKeySet();
-
-    private volatile boolean closed;
+    private final OpenElections<TestElection> elections = new OpenElections<>();
 
     public TestElectionBackend(LeadershipMode mode) {
         this.mode = mode;
@@ -39,13 +36,7 @@ public final class TestElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        if (closed) {
-            throw new IllegalStateException("backend closed");
-        }
-        ElectionNames.requireValid(name);
-        TestElection election = new TestElection(name, candidateId, mode, tokens.computeIfAbsent(name, n -> new AtomicLong()));
-        elections.add(election);
-        return election;
+        return elections.open(name, () -> new TestElection(name, candidateId, mode, tokens.computeIfAbsent(name, n -> new AtomicLong())));
     }
 
     @Override
@@ -55,8 +46,6 @@ public final class TestElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
-        closed = true;
-        elections.forEach(TestElection::close);
-        elections.clear();
+        elections.closeAll();
     }
 }
