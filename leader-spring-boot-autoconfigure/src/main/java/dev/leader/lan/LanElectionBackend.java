@@ -156,7 +156,7 @@ public final class LanElectionBackend implements ElectionBackend {
         LanMessage message;
         try {
             message = signer.open(frame.data(), frame.length());
-            MessageSigner.Rejection replay = replays.check(message, System.currentTimeMillis());
+            MessageSigner.Rejection replay = replays.check(message, System.currentTimeMillis(), System.nanoTime());
             if (replay != null) {
                 throw new MessageSigner.RejectedException(replay, "sequence " + message.sequence() + " of "
                         + message.sender() + " seen before or too old");

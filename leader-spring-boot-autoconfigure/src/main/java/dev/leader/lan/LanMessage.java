@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * not wait for the lease.
  *
  * <p>Replay protection: {@code incarnation} is random per backend instance and {@code sequence}
- * strictly increases per incarnation; {@code timestampMillis} bounds how old a message may be.
+ * strictly increases per incarnation; {@code timestampMillis} bounds how old the first message
+ * of an incarnation a peer has not heard may be (see {@link ReplayWindow}).
  *
  * @param flags {@link #ELIGIBLE}: the sender campaigns; {@link #LEAVING}: the sender closed
  */

@@ -2,57 +2,57 @@ package dev.leader.lan;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Refuses a signed message seen before: its timestamp must lie within the window of this
- * host's clock, and its sequence must be above the last one accepted from the same sender
- * incarnation. Incarnations are remembered for the window, so a recording can be replayed
- * neither while it is fresh (sequence) nor later (timestamp). A peer that never heard an
- * incarnation accepts its fresh messages once: the residual risk of any window scheme,
- * bounded by the window.
+ * Refuses a signed message seen before. Within a sender incarnation we know, the sequence must
+ * grow: no clock is involved, so a wall-clock jump on either side (NTP step, a VM resumed, an
+ * operator) disturbs nothing. The first message of an incarnation we do not know must carry a
+ * timestamp within the window of this host's wall clock, so an old recording cannot be replayed
+ * to a peer that never heard it (or forgot it); that is the only use of the wall clock, and
+ * peers whose clocks differ by more than the window cannot meet. Incarnations are forgotten two
+ * windows after they fell silent, on the monotonic clock.
  */
 final class ReplayWindow {
 
-    private record Seen(long sequence, long atMillis) {
+    private record Seen(long sequence, long atNanos) {
     }
 
     private final long windowMillis;
 
+    private final long forgetNanos;
+
     private final Map<Long, Seen> incarnations = new HashMap<>();
 
-    private long lastPruneMillis;
+    private long lastPruneNanos;
 
     ReplayWindow(Duration window) {
         this.windowMillis = window.toMillis();
+        this.forgetNanos = window.multipliedBy(2).toNanos();
     }
 
     /** Null when accepted, else why not. */
-    synchronized MessageSigner.@Nullable Rejection check(LanMessage message, long nowMillis) {
-        if (Math.abs(nowMillis - message.timestampMillis()) > windowMillis) {
+    synchronized MessageSigner.@Nullable Rejection check(LanMessage message, long wallMillis, long nowNanos) {
+        prune(nowNanos);
+        Seen seen = incarnations.get(message.incarnation());
+        if (seen == null && Math.abs(wallMillis - message.timestampMillis()) > windowMillis) {
             return MessageSigner.Rejection.STALE;
         }
-        prune(nowMillis);
-        Seen seen = incarnations.get(message.incarnation());
         if (seen != null && message.sequence() <= seen.sequence()) {
             return MessageSigner.Rejection.REPLAYED;
         }
-        incarnations.put(message.incarnation(), new Seen(message.sequence(), nowMillis));
+        incarnations.put(message.incarnation(), new Seen(message.sequence(), nowNanos));
         return null;
     }
 
-    private void prune(long nowMillis) {
-        if (nowMillis - lastPruneMillis < windowMillis) {
+    private void prune(long nowNanos) {
+        if (nowNanos - lastPruneNanos < forgetNanos / 2) {
             return;
         }
-        lastPruneMillis = nowMillis;
-        for (Iterator<Seen> it = incarnations.values().iterator(); it.hasNext();) {
-            // Kept for two windows: a message older than one window is refused as stale anyway.
-            if (nowMillis - it.next().atMillis() > 2 * windowMillis) {
-                it.remove();
-            }
-        }
+        lastPruneNanos = nowNanos;
+        // A forgotten incarnation must pass the timestamp check again, which a recording older
+        // than the window fails.
+        incarnations.values().removeIf(seen -> nowNanos - seen.atNanos() > forgetNanos);
     }
 }

@@ -11,17 +11,29 @@ import org.springframework.stereotype.Component;
 @Component
 class LeadershipLog {
 
+    private final CheckerReport report;
+
+    LeadershipLog(CheckerReport report) {
+        this.report = report;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(LeadershipLog.class);
 
     @EventListener
     void granted(OnGrantedEvent event) {
+        long at = System.nanoTime();
+        report.line("granted candidate=" + event.getCandidateId() + " token=" + event.getLeadership().fencingToken()
+                + " at=" + at);
         log.info("leadership granted election={} candidate={} token={} at={}", event.getElection(),
-                event.getCandidateId(), event.getLeadership().fencingToken(), System.nanoTime());
+                event.getCandidateId(), event.getLeadership().fencingToken(), at);
     }
 
     @EventListener
     void revoked(OnRevokedEvent event) {
+        long at = System.nanoTime();
+        report.line("revoked candidate=" + event.getCandidateId() + " token=" + event.getLeadership().fencingToken()
+                + " reason=" + event.getReason() + " at=" + at);
         log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.getElection(),
-                event.getCandidateId(), event.getLeadership().fencingToken(), event.getReason(), System.nanoTime());
+                event.getCandidateId(), event.getLeadership().fencingToken(), event.getReason(), at);
     }
 }

@@ -1,7 +1,9 @@
 package dev.leader.sample;
 
+import dev.leader.autoconfigure.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderContext;
 import dev.leader.autoconfigure.LeaderOnly;
+import dev.leader.election.Election;
 import dev.leader.election.Leadership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * A job every instance schedules and only the leader runs. Each run logs one line with the
  * term's fencing token and its start and end on the monotonic clock, so that runs of several
- * instances can be checked for overlap.
+ * instances can be checked for overlap. A run whose term ended while it worked (a pause, a
+ * partition) is abandoned, not committed: the job asks before it commits, the way any leader-only
+ * work should, and downstream systems refuse stale fencing tokens for the rest.
  */
 @Component
 class ReportJob {
@@ -21,8 +25,14 @@ class ReportJob {
 
     private final long workMillis;
 
-    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work) {
+    private final ElectionRegistry registry;
+
+    private final CheckerReport report;
+
+    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work, ElectionRegistry registry, CheckerReport report) {
         this.workMillis = work.toMillis();
+        this.registry = registry;
+        this.report = report;
     }
 
     @LeaderOnly
@@ -32,7 +42,14 @@ class ReportJob {
         Leadership term = LeaderContext.current().orElseThrow();
         // Stands in for real work: a guarded call that takes a while, to show shutdown waits for it.
         Thread.sleep(workMillis);
-        log.info("job ran candidate={} token={} start={} end={}", term.candidateId(), term.fencingToken(), start,
-                System.nanoTime());
+        Election election = registry.election(term.election());
+        boolean stillLeading = election.leadership().filter(l -> l.fencingToken() == term.fencingToken()).isPresent()
+                && election.isLeader();
+        long end = System.nanoTime();
+        String outcome = stillLeading ? "ran" : "abandoned";
+        report.line(outcome + " candidate=" + term.candidateId() + " token=" + term.fencingToken() + " start=" + start
+                + " end=" + end);
+        log.info("job {} candidate={} token={} start={} end={}", outcome, term.candidateId(), term.fencingToken(), start,
+                end);
     }
 }

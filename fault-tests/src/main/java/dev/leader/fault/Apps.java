@@ -1,0 +1,157 @@
+package dev.leader.fault;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sample-app JVMs, one per slot (a slot is a network namespace in the lab). A killed app is
+ * replaced by a new one with a new candidate id in the same slot. Every app reports to one
+ * shared file, which the checker reads, and runs under libfaketime when it is installed, so that
+ * the plan can move its wall clock (its monotonic clock stays true: that is what deadlines use).
+ */
+final class Apps implements AutoCloseable {
+
+    private static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+
+    /** One JVM: its slot, candidate id and process. */
+    record App(int slot, String candidateId, Process process, Path log) {
+
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    private final Lab lab;
+
+    private final Path jar;
+
+    private final Path work;
+
+    private final List<String> arguments;
+
+    private final Path report;
+
+    private final App[] slots;
+
+    private final Map<String, App> byCandidate = new HashMap<>();
+
+    private int generation;
+
+    Apps(Lab lab, Path jar, Path work, int slots, List<String> arguments) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the sample first (./mvnw package -pl sample-app -am)");
+        }
+        this.lab = lab;
+        this.jar = jar;
+        this.work = work;
+        this.slots = new App[slots];
+        this.arguments = List.copyOf(arguments);
+        this.report = work.resolve("report.txt");
+    }
+
+    Path report() {
+        return report;
+    }
+
+    int size() {
+        return slots.length;
+    }
+
+    static boolean clockFaultsAvailable() {
+        return Files.isReadable(LIBFAKETIME);
+    }
+
+    App start(int slot) throws IOException {
+        String candidateId = "s" + slot + "g" + generation++;
+        Path log = work.resolve(candidateId + ".log");
+        List<String> command = new ArrayList<>(lab.inSlot(slot));
+        command.addAll(List.of(Binaries.java(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-jar", jar.toString(), "--spring.main.web-application-type=none",
+                "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--sample.report-file=" + report));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (clockFaultsAvailable()) {
+            Path clock = clockFile(slot);
+            Files.writeString(clock, "+0\n");
+            builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
+            builder.environment().put("FAKETIME_TIMESTAMP_FILE", clock.toString());
+            builder.environment().put("FAKETIME_CACHE_DURATION", "1");
+            // Only the wall clock moves; and libfaketime's monotonic "fix" breaks timed waits in the JVM.
+            builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        }
+        App app = new App(slot, candidateId, builder.start(), log);
+        slots[slot] = app;
+        byCandidate.put(candidateId, app);
+        return app;
+    }
+
+    App inSlot(int slot) {
+        return slots[slot];
+    }
+
+    Optional<App> byCandidate(String candidateId) {
+        return Optional.ofNullable(byCandidate.get(candidateId));
+    }
+
+    /** True when the app logged that it started (its election then campaigns). */
+    static boolean started(App app) {
+        try {
+            return Files.readString(app.log()).contains("Started SampleApplication");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    boolean allStarted() {
+        for (App app : slots) {
+            if (app == null || !app.process().isAlive() || !started(app)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves an app's wall clock by the given offset ("+7200", "-3600"); "+0" puts it back. */
+    void setClock(int slot, String offset) throws IOException {
+        Files.writeString(clockFile(slot), offset + "\n");
+    }
+
+    void signal(App app, String signal) throws IOException {
+        Shell.must(List.of("kill", "-" + signal, String.valueOf(app.pid())));
+    }
+
+    void awaitExit(App app, Duration timeout) {
+        if (!Pause.until(() -> !app.process().isAlive(), timeout)) {
+            app.process().destroyForcibly();
+            Pause.until(() -> !app.process().isAlive(), Duration.ofSeconds(10));
+        }
+    }
+
+    private Path clockFile(int slot) {
+        return work.resolve("clock-" + slot + ".txt");
+    }
+
+    @Override
+    public void close() {
+        for (App app : byCandidate.values()) {
+            if (app.process().isAlive()) {
+                try {
+                    signal(app, "CONT");
+                }
+                catch (IOException ex) {
+                    // Not stopped, or already gone: the kill below is what counts.
+                }
+                app.process().destroyForcibly();
+            }
+        }
+    }
+}

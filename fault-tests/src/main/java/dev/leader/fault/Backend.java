@@ -1,0 +1,77 @@
+package dev.leader.fault;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/** A real coordination backend the apps elect on, and the faults it can suffer. */
+interface Backend extends AutoCloseable {
+
+    String name();
+
+    /** Starts the servers (if any) and waits until they accept. */
+    void start() throws IOException;
+
+    /** The sample-app arguments that select this backend. */
+    List<String> appArguments();
+
+    /** The fault kinds that mean something here (the lab may still rule out network cuts). */
+    Set<FaultKind> faults();
+
+    /** Whether terms end by a lease (all but the local file lock, which the kernel holds for a paused process). */
+    default boolean leased() {
+        return true;
+    }
+
+    /** SIGKILL of every server. */
+    default void crash() throws IOException {
+        throw new UnsupportedOperationException(name() + " has no server");
+    }
+
+    /** Starts every server that is down again, on its old data, and waits until it accepts. */
+    default void recover() throws IOException {
+        throw new UnsupportedOperationException(name() + " has no server");
+    }
+
+    /** SIGKILL of a majority of the members; {@link #recover()} heals it. */
+    default void loseQuorum(Random random) throws IOException {
+        throw new UnsupportedOperationException(name() + " has no quorum");
+    }
+
+    @Override
+    default void close() {
+    }
+
+    static Backend create(String name, Lab lab, Path work, Duration lease) throws IOException {
+        return switch (name) {
+            case "local" -> new Simple(name, List.of("--leader.backend=local", "--leader.local.directory=" + work.resolve("locks")),
+                    EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP));
+            case "lan" -> new Simple(name, List.of("--leader.backend=lan", "--leader.lan.interface=" + lab.appInterface(),
+                    "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=2",
+                    "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),
+                    EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
+                            FaultKind.CLOCK_JUMP));
+            case "redis" -> new RedisBackend(lab, work);
+            case "zookeeper" -> new ZooKeeperEnsemble(lab, work);
+            case "etcd" -> new EtcdCluster(lab, work);
+            default -> throw new IllegalArgumentException("unknown backend " + name + ": local, lan, redis, zookeeper, etcd");
+        };
+    }
+
+    /** A backend without servers: the local file lock, or LAN peers. */
+    record Simple(String name, List<String> appArguments, Set<FaultKind> faults) implements Backend {
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public boolean leased() {
+            return !name.equals("local");
+        }
+    }
+}

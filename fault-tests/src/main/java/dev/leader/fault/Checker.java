@@ -1,0 +1,210 @@
+package dev.leader.fault;
+
+import dev.leader.fault.Journal.Belief;
+import dev.leader.fault.Journal.Granted;
+import dev.leader.fault.Journal.Run;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checks one run from the apps' reports alone:
+ * <ul>
+ * <li>no two committed job runs overlap;
+ * <li>fencing tokens never decrease in the order runs reached the shared file, grants carry
+ * strictly growing tokens, and each token belongs to exactly one candidate (a new token means a
+ * new term, and a new term a new token);
+ * <li>every sign that a term was believed (probe samples, committed runs) comes before the next
+ * term's first sign: no instance still believed when its successor was granted;
+ * <li>no planned tick was lost while a term lasted.
+ * </ul>
+ */
+final class Checker {
+
+    /** What one run came to; {@code violations} empty when every property held. */
+    record Verdict(int executions, int abandoned, int overlaps, int tokenRegressions, int doubleBeliefs, int lostTicks,
+            Duration longestLeaderless, List<String> violations) {
+    }
+
+    /** While a fault is on, a paused or cut-off leader cannot run its ticks: no tick is planned then. */
+    record Window(long from, long to) {
+
+        boolean overlaps(long start, long end) {
+            return from < end && start < to;
+        }
+    }
+
+    private final Duration jobRate;
+
+    private final List<Window> faultWindows;
+
+    Checker(Duration jobRate, List<Window> faultWindows) {
+        this.jobRate = jobRate;
+        this.faultWindows = List.copyOf(faultWindows);
+    }
+
+    Verdict check(Journal journal) {
+        List<String> violations = new ArrayList<>();
+        List<Run> runs = journal.runs();
+        List<Run> committed = runs.stream().filter(Run::committed).toList();
+        int overlaps = overlaps(committed, violations);
+        int regressions = tokenRegressions(committed, journal.grants(), violations);
+        regressions += tokensOwnedOnce(journal, violations);
+        Map<Long, long[]> spans = beliefSpans(journal, committed);
+        int doubleBeliefs = doubleBeliefs(spans, violations);
+        int lost = lostTicks(runs, violations);
+        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, doubleBeliefs, lost,
+                longestLeaderless(journal), violations);
+    }
+
+    private static int overlaps(List<Run> committed, List<String> violations) {
+        List<Run> byStart = committed.stream().sorted(Comparator.comparingLong(Run::start)).toList();
+        int overlaps = 0;
+        Run latest = null;
+        for (Run run : byStart) {
+            if (latest != null && run.start() <= latest.end()) {
+                overlaps++;
+                violations.add("overlap: " + run + " started before " + latest + " ended");
+            }
+            if (latest == null || run.end() > latest.end()) {
+                latest = run;
+            }
+        }
+        return overlaps;
+    }
+
+    private static int tokenRegressions(List<Run> committed, List<Granted> grants, List<String> violations) {
+        int regressions = 0;
+        long highest = Long.MIN_VALUE;
+        for (Run run : committed) {
+            if (run.token() < highest) {
+                regressions++;
+                violations.add("token regression: " + run + " reached the store after token " + highest);
+            }
+            highest = Math.max(highest, run.token());
+        }
+        List<Granted> byTime = grants.stream().sorted(Comparator.comparingLong(Granted::at)).toList();
+        for (int i = 1; i < byTime.size(); i++) {
+            if (byTime.get(i).token() <= byTime.get(i - 1).token()) {
+                regressions++;
+                violations.add("grant without a larger token: " + byTime.get(i) + " after " + byTime.get(i - 1));
+            }
+        }
+        return regressions;
+    }
+
+    /** Every run, belief and grant of a token comes from the one candidate granted that token. */
+    private static int tokensOwnedOnce(Journal journal, List<String> violations) {
+        Map<Long, String> owner = new HashMap<>();
+        int reused = 0;
+        for (Granted grant : journal.grants()) {
+            String previous = owner.putIfAbsent(grant.token(), grant.candidate());
+            if (previous != null) {
+                reused++;
+                violations.add("token " + grant.token() + " granted twice: to " + previous + " and " + grant);
+            }
+        }
+        for (Run run : journal.runs()) {
+            if (!run.candidate().equals(owner.get(run.token()))) {
+                reused++;
+                violations.add("run under a token not granted to its candidate: " + run);
+            }
+        }
+        return reused;
+    }
+
+    /** Per token: [first sign of belief, last sign of belief] on the shared monotonic clock. */
+    private static Map<Long, long[]> beliefSpans(Journal journal, List<Run> committed) {
+        Map<Long, long[]> spans = new TreeMap<>();
+        for (Granted grant : journal.grants()) {
+            widen(spans, grant.token(), grant.at(), false);
+        }
+        for (Belief belief : journal.beliefs()) {
+            widen(spans, belief.token(), belief.at(), true);
+        }
+        for (Run run : committed) {
+            widen(spans, run.token(), run.start(), true);
+            widen(spans, run.token(), run.end(), true);
+        }
+        return spans;
+    }
+
+    private static void widen(Map<Long, long[]> spans, long token, long at, boolean evidenceOfBelief) {
+        long[] span = spans.computeIfAbsent(token, t -> new long[] { at, evidenceOfBelief ? at : Long.MIN_VALUE });
+        span[0] = Math.min(span[0], at);
+        if (evidenceOfBelief) {
+            span[1] = Math.max(span[1], at);
+        }
+    }
+
+    /** In token order, each term's first sign comes after every earlier term's last sign. */
+    private static int doubleBeliefs(Map<Long, long[]> spans, List<String> violations) {
+        int doubles = 0;
+        long lastSign = Long.MIN_VALUE;
+        long lastToken = -1;
+        for (Map.Entry<Long, long[]> term : spans.entrySet()) {
+            long first = term.getValue()[0];
+            if (first <= lastSign) {
+                doubles++;
+                violations.add(String.format("term %d began %.1f ms before term %d (or an earlier one) stopped believing",
+                        term.getKey(), (lastSign - first) / 1e6, lastToken));
+            }
+            if (term.getValue()[1] > lastSign) {
+                lastSign = term.getValue()[1];
+                lastToken = term.getKey();
+            }
+        }
+        return doubles;
+    }
+
+    /**
+     * Within a term, the fixed-rate job starts once per tick (late starts catch up): between two
+     * fault windows, the runs from a term's first to its last start must number one per tick.
+     */
+    private int lostTicks(List<Run> runs, List<String> violations) {
+        Map<Long, List<Run>> byToken = new TreeMap<>();
+        runs.forEach(run -> byToken.computeIfAbsent(run.token(), t -> new ArrayList<>()).add(run));
+        int lost = 0;
+        for (Map.Entry<Long, List<Run>> term : byToken.entrySet()) {
+            List<Run> termRuns = term.getValue().stream().sorted(Comparator.comparingLong(Run::start)).toList();
+            int segmentStart = 0;
+            for (int i = 1; i <= termRuns.size(); i++) {
+                if (i == termRuns.size() || inFault(termRuns.get(i - 1).start(), termRuns.get(i).start())) {
+                    lost += lostIn(term.getKey(), termRuns.subList(segmentStart, i), violations);
+                    segmentStart = i;
+                }
+            }
+        }
+        return lost;
+    }
+
+    private boolean inFault(long from, long to) {
+        return faultWindows.stream().anyMatch(w -> w.overlaps(from, to));
+    }
+
+    private int lostIn(long token, List<Run> segment, List<String> violations) {
+        long first = segment.get(0).start();
+        long last = segment.get(segment.size() - 1).start();
+        long expected = Math.round((double) (last - first) / jobRate.toNanos()) + 1;
+        if (segment.size() >= expected) {
+            return 0;
+        }
+        violations.add(String.format("term %d ran %d times in %d ticks from %d", token, segment.size(), expected, first));
+        return (int) (expected - segment.size());
+    }
+
+    /** The longest time between two signs of any leader (grants and beliefs), over the whole run. */
+    private static Duration longestLeaderless(Journal journal) {
+        long[] signs = java.util.stream.Stream.concat(journal.grants().stream().map(Granted::at),
+                journal.beliefs().stream().map(Belief::at)).mapToLong(Long::longValue).sorted().toArray();
+        long longest = 0;
+        for (int i = 1; i < signs.length; i++) {
+            longest = Math.max(longest, signs[i] - signs[i - 1]);
+        }
+        return Duration.ofNanos(longest);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.leader.fault;
+
+import dev.leader.fault.Apps.App;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One backend for a while: N sample apps, then faults drawn from a seeded plan, one at a time,
+ * each held, healed, and followed by a wait for exactly one leader within the fault's bound.
+ * The checker then reads what the apps reported.
+ */
+final class FaultRun {
+
+    /** How long the leader's probe may stay silent before the harness counts it as not leading. */
+    private static final Duration BELIEF_FRESHNESS = Duration.ofMillis(500);
+
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
+
+    private static final Duration JOB_RATE = Duration.ofSeconds(1);
+
+    /** What a run came to, for the table. */
+    record Result(String backend, long seed, Duration ran, boolean namespaces, Map<FaultKind, Integer> faults,
+            Checker.Verdict verdict, List<String> healViolations) {
+
+        int totalFaults() {
+            return faults.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        boolean passed() {
+            return verdict.violations().isEmpty() && healViolations.isEmpty();
+        }
+    }
+
+    private final String backendName;
+
+    private final Path jar;
+
+    private final Path work;
+
+    private final Duration lease;
+
+    private final int slots;
+
+    private final Random random;
+
+    private final long seed;
+
+    private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
+
+    private final List<String> healViolations = new ArrayList<>();
+
+    private final List<Checker.Window> faultWindows = new ArrayList<>();
+
+    private Lab lab;
+
+    private Backend backend;
+
+    private Apps apps;
+
+    private Journal journal;
+
+    FaultRun(String backendName, Path jar, Path work, Duration lease, int slots, long seed) {
+        this.backendName = backendName;
+        this.jar = jar;
+        this.work = work;
+        this.lease = lease;
+        this.slots = slots;
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    Result run(Duration duration) throws IOException {
+        long began = System.nanoTime();
+        Files.createDirectories(work);
+        lab = Lab.create(slots, true);
+        try {
+            backend = Backend.create(backendName, lab, work, lease);
+            backend.start();
+            List<String> arguments = new ArrayList<>(backend.appArguments());
+            arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
+                    "--sample.job.work=200ms"));
+            apps = new Apps(lab, jar, work, slots, arguments);
+            journal = new Journal(apps.report());
+            for (int i = 0; i < slots; i++) {
+                apps.start(i);
+            }
+            awaitAllStarted();
+            expectOneLeader("start-up", Duration.ofSeconds(30));
+            List<FaultKind> kinds = plannable();
+            log("plan: seed " + seed + ", " + kinds.size() + " kinds of fault: " + kinds + (lab.namespaces() ? ", apps in network namespaces" : ", loopback (no network namespaces)"));
+            long end = began + duration.toNanos();
+            List<FaultKind> bag = new ArrayList<>();
+            while (System.nanoTime() < end) {
+                if (bag.isEmpty()) {
+                    // Every kind once per round, in a random order: even a short run tries them all.
+                    bag.addAll(kinds);
+                    Collections.shuffle(bag, random);
+                }
+                FaultKind kind = bag.remove(bag.size() - 1);
+                inject(kind);
+                injected.merge(kind, 1, Integer::sum);
+                awaitAllStarted();
+                Pause.millis(500 + random.nextInt(1500));
+            }
+        }
+        finally {
+            close();
+        }
+        journal.refresh();
+        Checker.Verdict verdict = new Checker(JOB_RATE, faultWindows).check(journal);
+        return new Result(backendName, seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), injected, verdict,
+                healViolations);
+    }
+
+    private List<FaultKind> plannable() {
+        return backend.faults().stream().filter(k -> k != FaultKind.NETWORK_CUT || lab.namespaces())
+                .filter(k -> k != FaultKind.CLOCK_JUMP || Apps.clockFaultsAvailable()).toList();
+    }
+
+    private void inject(FaultKind kind) throws IOException {
+        App leader = leader();
+        long at = System.nanoTime();
+        switch (kind) {
+            case SIGTERM_LEADER -> {
+                apps.signal(leader, "TERM");
+                expectLeaderOtherThan(leader, kind, Duration.ofSeconds(5));
+                apps.awaitExit(leader, Duration.ofSeconds(15));
+                apps.start(leader.slot());
+            }
+            case KILL_LEADER -> {
+                leader.process().destroyForcibly();
+                apps.awaitExit(leader, Duration.ofSeconds(10));
+                expectLeaderOtherThan(leader, kind, lease.plusSeconds(3));
+                apps.start(leader.slot());
+            }
+            case PAUSE_LEADER -> {
+                if (!backend.leased()) {
+                    pauseWithoutLease(leader);
+                    break;
+                }
+                apps.signal(leader, "STOP");
+                expectLeaderOtherThan(leader, kind, lease.plusSeconds(3));
+                Pause.millis(random.nextInt(2000));
+                apps.signal(leader, "CONT");
+                expectOneLeader(kind.label() + " (after SIGCONT)", Duration.ofSeconds(3));
+            }
+            case BACKEND_RESTART -> {
+                backend.crash();
+                Pause.millis(1000 + random.nextInt(3000));
+                backend.recover();
+                expectOneLeader(kind.label(), lease.plusSeconds(15));
+            }
+            case QUORUM_LOSS -> {
+                backend.loseQuorum(random);
+                Pause.millis(2000 + random.nextInt(3000));
+                backend.recover();
+                expectOneLeader(kind.label(), lease.plusSeconds(15));
+            }
+            case NETWORK_CUT -> {
+                int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
+                lab.cut(slot);
+                if (slot == leader.slot()) {
+                    expectLeaderOtherThan(leader, kind, lease.plusSeconds(5));
+                }
+                Pause.millis(random.nextInt(3000));
+                lab.heal(slot);
+                expectOneLeader(kind.label() + " (after heal)", lease.plusSeconds(10));
+            }
+            case CLOCK_JUMP -> clockJump(leader);
+        }
+        faultWindows.add(new Checker.Window(at, System.nanoTime()));
+        log(String.format("%-16s leader %s, healed in %.0f ms", kind.label(), leader.candidateId(), (System.nanoTime() - at) / 1e6));
+    }
+
+    /**
+     * The local backend's lock has no lease: the kernel keeps a stopped process's lock, so
+     * nobody else may lead while it is paused, and it leads on after SIGCONT.
+     */
+    private void pauseWithoutLease(App leader) throws IOException {
+        apps.signal(leader, "STOP");
+        Pause.millis(lease.toMillis() + 500 + random.nextInt(2000));
+        List<String> during = believers();
+        if (!during.isEmpty()) {
+            healViolations.add("sigstop without a lease: " + during + " led while " + leader.candidateId() + " held the lock");
+        }
+        apps.signal(leader, "CONT");
+        expectOneLeader("sigstop (after SIGCONT)", Duration.ofSeconds(3));
+    }
+
+    /** The wall clock of one app (the leader, half the time) jumps hours away and back: nothing may change. */
+    private void clockJump(App leader) throws IOException {
+        int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
+        journal.refresh();
+        int grantsBefore = journal.grants().size();
+        int revocationsBefore = journal.revocations().size();
+        apps.setClock(slot, (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000)));
+        Pause.millis(3000 + random.nextInt(3000));
+        apps.setClock(slot, "+0");
+        // libfaketime re-reads the file once a second: give the way back time to land.
+        Pause.millis(1500);
+        journal.refresh();
+        if (journal.grants().size() != grantsBefore || journal.revocations().size() != revocationsBefore) {
+            healViolations.add("clock jump of slot " + slot + " changed leadership: "
+                    + journal.grants().subList(grantsBefore, journal.grants().size()) + " "
+                    + journal.revocations().subList(revocationsBefore, journal.revocations().size()));
+        }
+        expectOneLeader("clock jump", Duration.ofSeconds(3));
+    }
+
+    /** The current leader: the one app whose probe reports a belief, waiting for it if need be. */
+    private App leader() throws IOException {
+        expectOneLeader("before a fault", lease.plusSeconds(15));
+        List<String> believers = believers();
+        return believers.size() == 1 ? apps.byCandidate(believers.get(0)).orElseThrow() : apps.inSlot(0);
+    }
+
+    private void expectLeaderOtherThan(App old, FaultKind kind, Duration bound) {
+        boolean ok = Pause.until(() -> {
+            List<String> believers = believers();
+            return believers.size() == 1 && !believers.get(0).equals(old.candidateId());
+        }, bound);
+        if (!ok) {
+            healViolations.add(kind.label() + ": no single new leader within " + bound.toMillis() + " ms; believers " + believers());
+        }
+    }
+
+    private void expectOneLeader(String what, Duration bound) {
+        if (!Pause.until(() -> believers().size() == 1, bound)) {
+            healViolations.add(what + ": not exactly one leader within " + bound.toMillis() + " ms; believers " + believers());
+        }
+    }
+
+    private List<String> believers() {
+        try {
+            journal.refresh();
+        }
+        catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
+    }
+
+    private void awaitAllStarted() {
+        if (!Pause.until(apps::allStarted, BOOT_TIMEOUT)) {
+            for (int i = 0; i < slots; i++) {
+                App app = apps.inSlot(i);
+                if (!app.process().isAlive() || !Apps.started(app)) {
+                    throw new IllegalStateException("app " + app.candidateId() + " did not start within " + BOOT_TIMEOUT
+                            + "; see " + app.log());
+                }
+            }
+        }
+    }
+
+    private void log(String line) {
+        System.out.println("[" + backendName + "] " + line);
+    }
+
+    private void close() {
+        if (apps != null) {
+            apps.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        lab.close();
+    }
+}

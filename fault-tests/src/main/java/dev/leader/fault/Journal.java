@@ -1,0 +1,120 @@
+package dev.leader.fault;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the apps reported to the shared file, in the order the lines reached it, read as it grows.
+ * The only input of the {@link Checker}: it trusts nothing the harness believes about the apps.
+ */
+final class Journal {
+
+    /** A term began: the app's {@code granted} event, stamped with {@code System.nanoTime()}. */
+    record Granted(String candidate, long token, long at) {
+    }
+
+    record Revoked(String candidate, long token, String reason, long at) {
+    }
+
+    /** One run of the job; {@code committed} false when the term had ended by the time it finished. */
+    record Run(int index, String candidate, long token, long start, long end, boolean committed) {
+    }
+
+    /** The app's probe saw {@code isLeader()} true for this term at this time. */
+    record Belief(String candidate, long token, long at) {
+    }
+
+    private final Path file;
+
+    private long offset;
+
+    private final List<Granted> grants = new ArrayList<>();
+
+    private final List<Revoked> revocations = new ArrayList<>();
+
+    private final List<Run> runs = new ArrayList<>();
+
+    private final List<Belief> beliefs = new ArrayList<>();
+
+    private final Map<String, Long> lastBelief = new HashMap<>();
+
+    Journal(Path file) {
+        this.file = file;
+    }
+
+    /** Reads the lines appended since the last call. */
+    synchronized void refresh() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            if (length <= offset) {
+                return;
+            }
+            byte[] bytes = new byte[(int) (length - offset)];
+            in.seek(offset);
+            in.readFully(bytes);
+            int lineStart = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    parse(new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8));
+                    lineStart = i + 1;
+                }
+            }
+            // A line still being written stays for the next call.
+            offset += lineStart;
+        }
+    }
+
+    private void parse(String line) {
+        String[] words = line.split(" ");
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 1; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            fields.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+        }
+        String candidate = fields.get("candidate");
+        long token = Long.parseLong(fields.get("token"));
+        switch (words[0]) {
+            case "granted" -> grants.add(new Granted(candidate, token, Long.parseLong(fields.get("at"))));
+            case "revoked" -> revocations.add(new Revoked(candidate, token, fields.get("reason"), Long.parseLong(fields.get("at"))));
+            case "ran", "abandoned" -> runs.add(new Run(runs.size(), candidate, token, Long.parseLong(fields.get("start")),
+                    Long.parseLong(fields.get("end")), words[0].equals("ran")));
+            case "believes" -> {
+                long at = Long.parseLong(fields.get("at"));
+                beliefs.add(new Belief(candidate, token, at));
+                lastBelief.merge(candidate, at, Math::max);
+            }
+            default -> throw new IllegalStateException("unknown report line: " + line);
+        }
+    }
+
+    synchronized List<Granted> grants() {
+        return List.copyOf(grants);
+    }
+
+    synchronized List<Revoked> revocations() {
+        return List.copyOf(revocations);
+    }
+
+    synchronized List<Run> runs() {
+        return List.copyOf(runs);
+    }
+
+    synchronized List<Belief> beliefs() {
+        return List.copyOf(beliefs);
+    }
+
+    /** The candidates whose probe reported a belief after {@code since} (nanoTime). */
+    synchronized List<String> believersSince(long since) {
+        return lastBelief.entrySet().stream().filter(e -> e.getValue() > since).map(Map.Entry::getKey).sorted().toList();
+    }
+}

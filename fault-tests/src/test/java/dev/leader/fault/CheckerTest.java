@@ -1,0 +1,124 @@
+package dev.leader.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checker catches each kind of violation from report lines as the sample app writes them. */
+class CheckerTest {
+
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path work;
+
+    private final Checker checker = new Checker(Duration.ofSeconds(1), List.of());
+
+    @Test
+    void cleanHandOffHasNoViolation() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=1000000
+                believes candidate=a token=1 at=1000001
+                ran candidate=a token=1 start=1000002 end=1200000000
+                believes candidate=a token=1 at=1300000000
+                revoked candidate=a token=1 reason=CLOSED at=1300000001
+                granted candidate=b token=2 at=1300000005
+                believes candidate=b token=2 at=1300000006
+                ran candidate=b token=2 start=1400000000 end=1600000000
+                """);
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.executions()).isEqualTo(2);
+    }
+
+    @Test
+    void overlappingRunsAreFound() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=2 at=%d
+                ran candidate=a token=1 start=%d end=%d
+                ran candidate=b token=2 start=%d end=%d
+                """.formatted(150 * MS, 10 * MS, 200 * MS, 190 * MS, 400 * MS));
+        assertThat(verdict.overlaps()).isEqualTo(1);
+        assertThat(verdict.doubleBeliefs()).isEqualTo(1);
+    }
+
+    @Test
+    void staleTokenReachingTheStoreLateIsARegression() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=2 at=%d
+                ran candidate=b token=2 start=%d end=%d
+                ran candidate=a token=1 start=%d end=%d
+                """.formatted(300 * MS, 400 * MS, 500 * MS, 10 * MS, 200 * MS));
+        assertThat(verdict.tokenRegressions()).isEqualTo(1);
+        assertThat(verdict.overlaps()).isZero();
+    }
+
+    @Test
+    void aPausedLeaderThatStillBelievesAfterItsSuccessorWasGrantedIsFound() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=2 at=%d
+                believes candidate=b token=2 at=%d
+                believes candidate=a token=1 at=%d
+                """.formatted(3000 * MS, 3001 * MS, 5000 * MS));
+        assertThat(verdict.doubleBeliefs()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenGrantedTwiceOrUsedByAnotherCandidateIsFound() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=1 at=%d
+                ran candidate=c token=1 start=%d end=%d
+                """.formatted(3000 * MS, 4000 * MS, 4200 * MS));
+        assertThat(verdict.tokenRegressions()).isEqualTo(3);
+    }
+
+    @Test
+    void aTermThatSkippedTicksLostThem() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                ran candidate=a token=1 start=%d end=%d
+                ran candidate=a token=1 start=%d end=%d
+                """.formatted(1000 * MS, 1200 * MS, 4000 * MS, 4200 * MS));
+        assertThat(verdict.lostTicks()).isEqualTo(2);
+    }
+
+    @Test
+    void ticksPlannedDuringAFaultAreNotExpected() throws IOException {
+        String lines = """
+                granted candidate=a token=1 at=0
+                ran candidate=a token=1 start=%d end=%d
+                ran candidate=a token=1 start=%d end=%d
+                """.formatted(1000 * MS, 1200 * MS, 4000 * MS, 4200 * MS);
+        Path report = Files.writeString(work.resolve("report.txt"), lines);
+        Journal journal = new Journal(report);
+        journal.refresh();
+        Checker paused = new Checker(Duration.ofSeconds(1), List.of(new Checker.Window(1500 * MS, 3500 * MS)));
+        assertThat(paused.check(journal).lostTicks()).isZero();
+    }
+
+    @Test
+    void longestLeaderlessTimeSpansTheGapBetweenSignsOfAnyLeader() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                believes candidate=a token=1 at=%d
+                granted candidate=b token=2 at=%d
+                """.formatted(100 * MS, 2600 * MS));
+        assertThat(verdict.longestLeaderless()).isEqualTo(Duration.ofMillis(2500));
+    }
+
+    private Checker.Verdict check(String lines) throws IOException {
+        Path report = Files.writeString(work.resolve("report.txt"), lines);
+        Journal journal = new Journal(report);
+        journal.refresh();
+        return checker.check(journal);
+    }
+}

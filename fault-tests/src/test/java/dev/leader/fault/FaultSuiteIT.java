@@ -1,0 +1,40 @@
+package dev.leader.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fault suite's short mode, which the build runs: every backend, three sample apps, every
+ * kind of fault the backend supports at least once, and the checker must find nothing. The seed
+ * is printed; {@code -Dfault.seed=N} replays a plan, {@code -Dfault.seconds=N} lengthens it.
+ */
+class FaultSuiteIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(2);
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan" })
+    void shortRunFindsNoViolation(String backend) throws Exception {
+        long seed = Long.getLong("fault.seed", System.nanoTime());
+        Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 35));
+        System.out.println(backend + ": fault plan seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
+        Path jar = Path.of(System.getProperty("sample.jar"));
+
+        FaultRun.Result result = new FaultRun(backend, jar, work, LEASE, 3, seed).run(duration);
+
+        System.out.println(ResultTable.render(List.of(result)));
+        assertThat(result.verdict().violations()).as("checker, seed %d", seed).isEmpty();
+        assertThat(result.healViolations()).as("one leader after each fault, seed %d", seed).isEmpty();
+        assertThat(result.verdict().executions()).as("the job ran").isPositive();
+        assertThat(result.totalFaults()).as("faults injected").isGreaterThanOrEqualTo(4);
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The fault suite's soak: sample-app JVMs against real backends under a seeded plan of faults.
+# Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan] [--parallel 1] [--out file.md]
+# Needs root (network namespaces), redis-server, etcd, faketime: ./scripts/test.sh installs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn_cmd=${MVN:-./mvnw}
+$mvn_cmd -B -q -ntp package -DskipTests -pl fault-tests -am
+ip link set lo multicast on 2>/dev/null || true
+cp="fault-tests/target/classes:$(cat fault-tests/target/runtime-classpath.txt)"
+exec java -Xmx256m -cp "$cp" -Dsample.jar=sample-app/target/sample-app.jar dev.leader.fault.FaultSuite "$@"
