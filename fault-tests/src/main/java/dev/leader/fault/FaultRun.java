@@ -27,8 +27,8 @@ final class FaultRun {
     private static final Duration JOB_RATE = Duration.ofSeconds(1);
 
     /** What a run came to, for the table. */
-    record Result(String backend, long seed, Duration ran, boolean namespaces, Map<FaultKind, Integer> faults,
-            Checker.Verdict verdict, List<String> healViolations) {
+    record Result(String backend, long seed, Duration ran, boolean namespaces, List<FaultKind> planned,
+            Map<FaultKind, Integer> faults, Checker.Verdict verdict, List<String> healViolations) {
 
         int totalFaults() {
             return faults.values().stream().mapToInt(Integer::intValue).sum();
@@ -81,6 +81,7 @@ final class FaultRun {
         long began = System.nanoTime();
         Files.createDirectories(work);
         lab = Lab.create(slots, true);
+        List<FaultKind> kinds = List.of();
         try {
             backend = Backend.create(backendName, lab, work, lease);
             backend.start();
@@ -94,11 +95,12 @@ final class FaultRun {
             }
             awaitAllStarted();
             expectOneLeader("start-up", Duration.ofSeconds(30));
-            List<FaultKind> kinds = plannable();
+            kinds = plannable();
             log("plan: seed " + seed + ", " + kinds.size() + " kinds of fault: " + kinds + (lab.namespaces() ? ", apps in network namespaces" : ", loopback (no network namespaces)"));
             long end = began + duration.toNanos();
             List<FaultKind> bag = new ArrayList<>();
-            while (System.nanoTime() < end) {
+            // However short the run, every kind comes once.
+            while (System.nanoTime() < end || injected.size() < kinds.size()) {
                 if (bag.isEmpty()) {
                     // Every kind once per round, in a random order: even a short run tries them all.
                     bag.addAll(kinds);
@@ -116,7 +118,7 @@ final class FaultRun {
         }
         journal.refresh();
         Checker.Verdict verdict = new Checker(JOB_RATE, faultWindows).check(journal);
-        return new Result(backendName, seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), injected, verdict,
+        return new Result(backendName, seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), kinds, injected, verdict,
                 healViolations);
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fault suite's short mode, which the build runs: every backend, three sample apps, every
- * kind of fault the backend supports at least once, and the checker must find nothing. The seed
+ * kind of fault the backend supports at least once (30 s or more), and the checker must find nothing. The seed
  * is printed; {@code -Dfault.seed=N} replays a plan, {@code -Dfault.seconds=N} lengthens it.
  */
 class FaultSuiteIT {
@@ -25,7 +25,7 @@ class FaultSuiteIT {
     @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan" })
     void shortRunFindsNoViolation(String backend) throws Exception {
         long seed = Long.getLong("fault.seed", System.nanoTime());
-        Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 35));
+        Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 30));
         System.out.println(backend + ": fault plan seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
         Path jar = Path.of(System.getProperty("sample.jar"));
 
@@ -35,6 +35,6 @@ class FaultSuiteIT {
         assertThat(result.verdict().violations()).as("checker, seed %d", seed).isEmpty();
         assertThat(result.healViolations()).as("one leader after each fault, seed %d", seed).isEmpty();
         assertThat(result.verdict().executions()).as("the job ran").isPositive();
-        assertThat(result.totalFaults()).as("faults injected").isGreaterThanOrEqualTo(4);
+        assertThat(result.faults().keySet()).as("every kind of fault the backend supports").containsExactlyInAnyOrderElementsOf(result.planned());
     }
 }
