@@ -56,8 +56,8 @@ interface Backend extends AutoCloseable {
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
                             FaultKind.CLOCK_JUMP));
             case "redis" -> new RedisBackend(lab, work);
-            case "zookeeper" -> new ZooKeeperEnsemble(lab, work);
-            case "etcd" -> new EtcdCluster(lab, work);
+            case "zookeeper" -> ZooKeeperEnsemble.create(lab, work);
+            case "etcd" -> EtcdCluster.create(lab, work);
             default -> throw new IllegalArgumentException("unknown backend " + name + ": local, lan, redis, zookeeper, etcd");
         };
     }

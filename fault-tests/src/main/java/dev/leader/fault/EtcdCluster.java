@@ -1,49 +1,46 @@
 package dev.leader.fault;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Three etcd members, each with its own data directory: a restart after kill -9 rejoins the
  * cluster from its write-ahead log (the initial-cluster flags are then ignored, as etcd documents).
  */
-final class EtcdCluster implements Backend {
+final class EtcdCluster extends ReplicatedBackend {
 
     private static final int SIZE = 3;
 
-    private final Lab lab;
+    private final String endpoints;
 
-    private final List<Integer> clientPorts = new ArrayList<>();
+    private EtcdCluster(Members members, String endpoints) {
+        super(members);
+        this.endpoints = endpoints;
+    }
 
-    private final Members members;
-
-    EtcdCluster(Lab lab, Path work) {
-        this.lab = lab;
+    static EtcdCluster create(Lab lab, Path work) {
         String etcd = Binaries.require("/usr/bin/etcd", "etcd-server");
         String address = lab.serverAddress();
-        List<Integer> peerPorts = new ArrayList<>();
+        List<String> clients = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
         for (int i = 0; i < SIZE; i++) {
-            clientPorts.add(Ports.free());
-            peerPorts.add(Ports.free());
+            clients.add("http://" + address + ":" + Ports.free());
+            peers.add("http://" + address + ":" + Ports.free());
         }
-        String cluster = java.util.stream.IntStream.range(0, SIZE)
-                .mapToObj(i -> "m" + i + "=http://" + address + ":" + peerPorts.get(i)).collect(Collectors.joining(","));
+        String cluster = IntStream.range(0, SIZE).mapToObj(i -> "m" + i + "=" + peers.get(i)).collect(Collectors.joining(","));
         List<ServerProcess> processes = new ArrayList<>();
         for (int i = 0; i < SIZE; i++) {
-            String client = "http://" + address + ":" + clientPorts.get(i);
-            String peer = "http://" + address + ":" + peerPorts.get(i);
+            int clientPort = Integer.parseInt(clients.get(i).substring(clients.get(i).lastIndexOf(':') + 1));
             processes.add(new ServerProcess(lab, List.of(etcd, "--name", "m" + i, "--data-dir", work.resolve("etcd" + i).toString(),
-                    "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                    "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster, "--initial-cluster-state", "new",
-                    "--initial-cluster-token", "fault-suite"), work.resolve("etcd" + i + ".log"), clientPorts.get(i)));
+                    "--listen-client-urls", clients.get(i), "--advertise-client-urls", clients.get(i), "--listen-peer-urls",
+                    peers.get(i), "--initial-advertise-peer-urls", peers.get(i), "--initial-cluster", cluster,
+                    "--initial-cluster-state", "new", "--initial-cluster-token", "fault-suite"), work.resolve("etcd" + i + ".log"),
+                    clientPort));
         }
-        this.members = new Members(processes);
+        return new EtcdCluster(new Members(processes), String.join(",", clients));
     }
 
     @Override
@@ -52,38 +49,7 @@ final class EtcdCluster implements Backend {
     }
 
     @Override
-    public void start() throws IOException {
-        members.start();
-    }
-
-    @Override
     public List<String> appArguments() {
-        String endpoints = clientPorts.stream().map(p -> "http://" + lab.serverAddress() + ":" + p).collect(Collectors.joining(","));
         return List.of("--leader.backend=etcd", "--leader.etcd.endpoints=" + endpoints);
-    }
-
-    @Override
-    public Set<FaultKind> faults() {
-        return EnumSet.allOf(FaultKind.class);
-    }
-
-    @Override
-    public void crash() {
-        members.crash();
-    }
-
-    @Override
-    public void loseQuorum(Random random) {
-        members.loseQuorum(random);
-    }
-
-    @Override
-    public void recover() throws IOException {
-        members.recover();
-    }
-
-    @Override
-    public void close() {
-        members.close();
     }
 }

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -15,19 +12,20 @@ import java.util.stream.Collectors;
  * each with its own data directory, so that a kill -9 of all of them or of a majority is a real
  * crash and a restart recovers from their transaction logs.
  */
-final class ZooKeeperEnsemble implements Backend {
+final class ZooKeeperEnsemble extends ReplicatedBackend {
 
     private static final int SIZE = 3;
 
-    private final Lab lab;
+    private final String connectString;
 
-    private final List<Integer> clientPorts = new ArrayList<>();
+    private ZooKeeperEnsemble(Members members, String connectString) {
+        super(members);
+        this.connectString = connectString;
+    }
 
-    private final Members members;
-
-    ZooKeeperEnsemble(Lab lab, Path work) throws IOException {
-        this.lab = lab;
+    static ZooKeeperEnsemble create(Lab lab, Path work) throws IOException {
         String address = lab.serverAddress();
+        List<Integer> clientPorts = new ArrayList<>();
         List<String> servers = new ArrayList<>();
         for (int i = 1; i <= SIZE; i++) {
             clientPorts.add(Ports.free());
@@ -47,7 +45,8 @@ final class ZooKeeperEnsemble implements Backend {
                     "org.apache.zookeeper.server.quorum.QuorumPeerMain", config.toString()), work.resolve("zk" + i + ".log"),
                     clientPorts.get(i - 1)));
         }
-        this.members = new Members(processes);
+        String connect = clientPorts.stream().map(p -> address + ":" + p).collect(Collectors.joining(","));
+        return new ZooKeeperEnsemble(new Members(processes), connect);
     }
 
     @Override
@@ -56,38 +55,7 @@ final class ZooKeeperEnsemble implements Backend {
     }
 
     @Override
-    public void start() throws IOException {
-        members.start();
-    }
-
-    @Override
     public List<String> appArguments() {
-        String connect = clientPorts.stream().map(p -> lab.serverAddress() + ":" + p).collect(Collectors.joining(","));
-        return List.of("--leader.backend=zookeeper", "--leader.zookeeper.connect-string=" + connect);
-    }
-
-    @Override
-    public Set<FaultKind> faults() {
-        return EnumSet.allOf(FaultKind.class);
-    }
-
-    @Override
-    public void crash() {
-        members.crash();
-    }
-
-    @Override
-    public void loseQuorum(Random random) {
-        members.loseQuorum(random);
-    }
-
-    @Override
-    public void recover() throws IOException {
-        members.recover();
-    }
-
-    @Override
-    public void close() {
-        members.close();
+        return List.of("--leader.backend=zookeeper", "--leader.zookeeper.connect-string=" + connectString);
     }
 }
