@@ -25,7 +25,15 @@ import org.jspecify.annotations.Nullable;
  * the term after the highest it has seen. A new peer first listens for one heartbeat interval,
  * and answers newcomers at once, so peers started together know each other before anyone
  * claims: one round.</li>
+ * <li>After the RESIGN of the leader they followed, peers that are ready come before those
+ * still listening (a JVM that just started, which heard the leader, so need not listen on),
+ * each group by rank; the first claims at once, and each next one when all before it stayed
+ * silent for a {@linkplain LanBackendSettings#handoffGrace() grace} each. A stalled best peer
+ * thus delays a hand-off by one grace, not until it wakes up or expires.</li>
  * </ol>
+ * Claims are decided only on the receive thread once it has read every queued datagram
+ * ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first reads the
+ * claim that overtook it, and follows it.
  * A leader believes until its last heartbeat's send time + lease - margin; the others declare
  * it gone a full lease after they last heard it, so a paused leader stops believing first.
  * All state is guarded by this object's monitor; the backend's receive and tick threads and
@@ -40,8 +48,8 @@ final class LanElection extends AbstractElection {
         long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
     }
 
-    private record Peer(String id, int priority, boolean eligible, long term, @Nullable String leaderId,
-            long lastSeenNanos) {
+    private record Peer(String id, int priority, boolean eligible, boolean listening, long term,
+            @Nullable String leaderId, long lastSeenNanos) {
 
         boolean claimsLeadership() {
             return id.equals(leaderId);
@@ -57,6 +65,8 @@ final class LanElection extends AbstractElection {
     private final long leaseNanos;
 
     private final long heartbeatNanos;
+
+    private final long handoffGraceNanos;
 
     private final Map<String, Peer> peers = new HashMap<>();
 
@@ -78,6 +88,21 @@ final class LanElection extends AbstractElection {
 
     private long lastTickNanos;
 
+    /** Whether our last heartbeat said we were still listening: we rank ourselves as the others do. */
+    private boolean advertisedListening;
+
+    /** A leader resigned at {@link #handoffSinceNanos} and nobody has claimed since. */
+    private boolean handoff;
+
+    private long handoffSinceNanos;
+
+    /** A claim is due, or a hand-off deadline has moved: only {@link #caughtUp} may act on it. */
+    private boolean decisionPending;
+
+    private long wakeAtNanos;
+
+    private boolean wake;
+
     /**
      * The term this node granted itself and has not yet handled the end of. Differs from
      * {@link #currentTerm()} between a revoke by another thread (yield, lease watchdog) and
@@ -93,6 +118,7 @@ final class LanElection extends AbstractElection {
         this.closed = closed;
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.handoffGraceNanos = settings.handoffGrace().toNanos();
     }
 
     String group() {
@@ -157,6 +183,11 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = Math.max(maxTerm, message.term());
         if (message.type() == LanMessage.Type.RESIGN) {
+            Peer before = peers.get(message.sender());
+            if ((before != null && before.claimsLeadership()) || Optional.of(message.sender()).equals(leaderId())) {
+                handoff = true;
+                handoffSinceNanos = receivedNanos;
+            }
             resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
             log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
                     message.leaving() ? " and left" : "");
@@ -164,24 +195,40 @@ final class LanElection extends AbstractElection {
                 peers.remove(message.sender());
             }
             else {
-                peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, message.term(), null,
-                        receivedNanos));
+                peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, false, message.term(),
+                        null, receivedNanos));
             }
         }
         else {
             Peer previous = peers.put(message.sender(), new Peer(message.sender(), message.priority(),
-                    message.eligible(), message.term(), message.leaderId(), receivedNanos));
+                    message.eligible(), message.listening(), message.term(), message.leaderId(), receivedNanos));
             if (previous == null) {
                 // A newcomer learns of us now, not a heartbeat interval later.
                 heartbeat(System.nanoTime());
             }
         }
-        evaluate(System.nanoTime());
+        evaluate(System.nanoTime(), false);
     }
 
-    synchronized void tick() {
+    /**
+     * The receive thread has read every datagram queued so far: the one place claims are made.
+     *
+     * @return nanoseconds until a hand-off deadline, when this should be called again even if
+     *         nothing arrives; -1 if none
+     */
+    synchronized long caughtUp(long now) {
         if (!campaigning) {
-            return;
+            return -1;
+        }
+        wake = false;
+        evaluate(now, true);
+        return wake ? Math.max(0, wakeAtNanos - now) : -1;
+    }
+
+    /** @return whether {@link #caughtUp} should run soon: a claim is due, or a deadline moved */
+    synchronized boolean tick() {
+        if (!campaigning) {
+            return false;
         }
         long now = System.nanoTime();
         if (now - lastTickNanos > leaseNanos / 2) {
@@ -191,6 +238,9 @@ final class LanElection extends AbstractElection {
         }
         lastTickNanos = now;
         resigned.values().removeIf(r -> now - r.atNanos() > leaseNanos);
+        if (handoff && now - handoffSinceNanos > leaseNanos) {
+            handoff = false;
+        }
         peers.values().removeIf(p -> {
             boolean gone = now - p.lastSeenNanos() > leaseNanos;
             if (gone) {
@@ -198,15 +248,19 @@ final class LanElection extends AbstractElection {
             }
             return gone;
         });
-        evaluate(now);
-        if (now - lastHeartbeatNanos >= heartbeatNanos) {
+        decisionPending = false;
+        evaluate(now, false);
+        // Done listening: say so at once, or the others would pass us over in a hand-off.
+        if (now - lastHeartbeatNanos >= heartbeatNanos || (advertisedListening && now - campaignFromNanos >= 0)) {
             heartbeat(now);
         }
+        return decisionPending;
     }
 
     // ---- the rules ----
 
-    private void evaluate(long now) {
+    /** @param caughtUp whether every queued datagram has been read: only then may we claim */
+    private void evaluate(long now, boolean caughtUp) {
         Leadership mine = currentTerm();
         Peer leader = strongestClaim();
         if (mine != null) {
@@ -226,6 +280,7 @@ final class LanElection extends AbstractElection {
             return;
         }
         if (leader != null) {
+            handoff = false;
             boolean changed = !Optional.of(leader.id()).equals(leaderId());
             follow(leader.id());
             if (changed) {
@@ -241,18 +296,53 @@ final class LanElection extends AbstractElection {
             // The others wait for our word before claiming (below): give it now.
             heartbeat(now);
         }
-        if (isClosed() || now - campaignFromNanos < 0 || now - ineligibleUntilNanos < 0 || leaderSeenByOthers()) {
+        // Listening is how a newcomer learns the leader and the peers (who all answer it at
+        // once); one that heard the RESIGN of the leader it followed knows them, so it takes its
+        // place in the hand-off: after every peer that is ready, by rank.
+        boolean listening = !handoff && now - campaignFromNanos < 0;
+        if (isClosed() || listening || now - ineligibleUntilNanos < 0 || leaderSeenByOthers()) {
             return;
         }
         if (settings.majority() > 0 && peers.size() + 1 < settings.majority()) {
             return;
         }
-        for (Peer peer : peers.values()) {
-            if (peer.eligible() && ranksBefore(peer)) {
+        int ahead = ahead();
+        if (ahead > 0) {
+            if (!handoff) {
+                return;
+            }
+            long due = handoffSinceNanos + ahead * handoffGraceNanos;
+            if (now - due < 0) {
+                wake = true;
+                wakeAtNanos = due;
+                decisionPending = true;
                 return;
             }
         }
+        if (!caughtUp) {
+            decisionPending = true;
+            return;
+        }
+        if (ahead > 0) {
+            log.debug("{} {} peer(s) before us silent {} ms after the RESIGN: claiming", logPrefix, ahead,
+                    (now - handoffSinceNanos) / 1_000_000);
+        }
         claim(now);
+    }
+
+    /**
+     * How many eligible peers claim before this one: by rank; during a hand-off, peers ready to
+     * claim before those still listening, then by rank.
+     */
+    private int ahead() {
+        int ahead = 0;
+        for (Peer peer : peers.values()) {
+            if (peer.eligible() && (!handoff ? ranksBefore(peer)
+                    : peer.listening() != advertisedListening ? !peer.listening() : ranksBefore(peer))) {
+                ahead++;
+            }
+        }
+        return ahead;
     }
 
     private void claim(long now) {
@@ -263,6 +353,8 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = term;
         lastHeartbeatNanos = now;
+        advertisedListening = false;
+        handoff = false;
         long confirmed = confirmedAt(sent);
         if (confirmed >= 0) {
             log.debug("{} claiming term {} among {}", logPrefix, term, peers.keySet());
@@ -275,9 +367,14 @@ final class LanElection extends AbstractElection {
     private void heartbeat(long now) {
         Leadership mine = currentTerm();
         boolean eligible = now - ineligibleUntilNanos >= 0;
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, eligible ? LanMessage.ELIGIBLE : 0,
+        boolean listening = mine == null && now - campaignFromNanos < 0;
+        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT,
+                (eligible ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0),
                 mine != null ? mine.fencingToken() : maxTerm, mine != null ? candidateId() : leaderId().orElse(null));
         lastHeartbeatNanos = now;
+        if (sent >= 0) {
+            advertisedListening = listening;
+        }
         if (mine != null && sent >= 0) {
             long confirmed = confirmedAt(sent);
             if (confirmed >= 0) {
