@@ -1,9 +1,6 @@
 package dev.leader.lan;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -31,10 +28,11 @@ import org.jspecify.annotations.Nullable;
  * silent for a {@linkplain LanBackendSettings#handoffGrace() grace} each. A stalled best peer
  * thus delays a hand-off by one grace, not until it wakes up or expires.</li>
  * </ol>
- * Claims are decided only on the receive thread once it has read every queued datagram
+ * <p>Claims are decided only on the receive thread once it has read every queued datagram
  * ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first reads the
  * claim that overtook it, and follows it.
- * A leader believes until its last heartbeat's send time + lease - margin; the others declare
+ *
+ * <p>A leader believes until its last heartbeat's send time + lease - margin; the others declare
  * it gone a full lease after they last heard it, so a paused leader stops believing first.
  * All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.
@@ -46,14 +44,6 @@ final class LanElection extends AbstractElection {
 
         /** The send time on {@link System#nanoTime()}, or -1 if the datagram could not be sent. */
         long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
-    }
-
-    private record Peer(String id, int priority, boolean eligible, boolean listening, long term,
-            @Nullable String leaderId, long lastSeenNanos) {
-
-        boolean claimsLeadership() {
-            return id.equals(leaderId);
-        }
     }
 
     private final LanBackendSettings settings;
@@ -68,13 +58,7 @@ final class LanElection extends AbstractElection {
 
     private final long handoffGraceNanos;
 
-    private final Map<String, Peer> peers = new HashMap<>();
-
-    /** Leaders that resigned, with the term they gave up, kept for a lease. */
-    private final Map<String, Resigned> resigned = new HashMap<>();
-
-    private record Resigned(long term, long atNanos) {
-    }
+    private final LanPeers peers;
 
     private boolean campaigning;
 
@@ -99,6 +83,7 @@ final class LanElection extends AbstractElection {
     /** A claim is due, or a hand-off deadline has moved: only {@link #caughtUp} may act on it. */
     private boolean decisionPending;
 
+    /** The next hand-off deadline, for {@link #caughtUp} to report: {@code wake} says there is one. */
     private long wakeAtNanos;
 
     private boolean wake;
@@ -119,6 +104,7 @@ final class LanElection extends AbstractElection {
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.handoffGraceNanos = settings.handoffGrace().toNanos();
+        this.peers = new LanPeers(candidateId, settings.priority(), leaseNanos);
     }
 
     String group() {
@@ -131,7 +117,7 @@ final class LanElection extends AbstractElection {
 
     /** The peers heard within the lease, this one excluded. */
     synchronized List<String> livePeers() {
-        return new ArrayList<>(peers.keySet());
+        return peers.ids();
     }
 
     // ---- hooks ----
@@ -183,26 +169,15 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = Math.max(maxTerm, message.term());
         if (message.type() == LanMessage.Type.RESIGN) {
-            Peer before = peers.get(message.sender());
-            if ((before != null && before.claimsLeadership()) || Optional.of(message.sender()).equals(leaderId())) {
+            log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
+                    message.leaving() ? " and left" : "");
+            if (peers.resign(message, receivedNanos) || Optional.of(message.sender()).equals(leaderId())) {
                 handoff = true;
                 handoffSinceNanos = receivedNanos;
             }
-            resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
-            log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
-                    message.leaving() ? " and left" : "");
-            if (message.leaving()) {
-                peers.remove(message.sender());
-            }
-            else {
-                peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, false, message.term(),
-                        null, receivedNanos));
-            }
         }
         else {
-            Peer previous = peers.put(message.sender(), new Peer(message.sender(), message.priority(),
-                    message.eligible(), message.listening(), message.term(), message.leaderId(), receivedNanos));
-            if (previous == null) {
+            if (peers.heartbeat(message, receivedNanos) == null) {
                 // A newcomer learns of us now, not a heartbeat interval later.
                 heartbeat(System.nanoTime());
             }
@@ -237,17 +212,10 @@ final class LanElection extends AbstractElection {
             campaignFromNanos = now + heartbeatNanos;
         }
         lastTickNanos = now;
-        resigned.values().removeIf(r -> now - r.atNanos() > leaseNanos);
         if (handoff && now - handoffSinceNanos > leaseNanos) {
             handoff = false;
         }
-        peers.values().removeIf(p -> {
-            boolean gone = now - p.lastSeenNanos() > leaseNanos;
-            if (gone) {
-                log.info("{} peer {} silent for the lease: gone", logPrefix, p.id());
-            }
-            return gone;
-        });
+        peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
         decisionPending = false;
         evaluate(now, false);
         // Done listening: say so at once, or the others would pass us over in a hand-off.
@@ -262,7 +230,7 @@ final class LanElection extends AbstractElection {
     /** @param caughtUp whether every queued datagram has been read: only then may we claim */
     private void evaluate(long now, boolean caughtUp) {
         Leadership mine = currentTerm();
-        Peer leader = strongestClaim();
+        LanPeers.Peer leader = peers.strongestClaim();
         if (mine != null) {
             if (leader != null && beats(leader.term(), leader.priority(), leader.id(), mine.fencingToken(),
                     settings.priority(), candidateId())) {
@@ -300,13 +268,13 @@ final class LanElection extends AbstractElection {
         // once); one that heard the RESIGN of the leader it followed knows them, so it takes its
         // place in the hand-off: after every peer that is ready, by rank.
         boolean listening = !handoff && now - campaignFromNanos < 0;
-        if (isClosed() || listening || now - ineligibleUntilNanos < 0 || leaderSeenByOthers()) {
+        if (isClosed() || listening || now - ineligibleUntilNanos < 0 || peers.leaderSeenByOthers()) {
             return;
         }
         if (settings.majority() > 0 && peers.size() + 1 < settings.majority()) {
             return;
         }
-        int ahead = ahead();
+        int ahead = peers.ahead(handoff, advertisedListening);
         if (ahead > 0) {
             if (!handoff) {
                 return;
@@ -330,21 +298,6 @@ final class LanElection extends AbstractElection {
         claim(now);
     }
 
-    /**
-     * How many eligible peers claim before this one: by rank; during a hand-off, peers ready to
-     * claim before those still listening, then by rank.
-     */
-    private int ahead() {
-        int ahead = 0;
-        for (Peer peer : peers.values()) {
-            if (peer.eligible() && (!handoff ? ranksBefore(peer)
-                    : peer.listening() != advertisedListening ? !peer.listening() : ranksBefore(peer))) {
-                ahead++;
-            }
-        }
-        return ahead;
-    }
-
     private void claim(long now) {
         long term = maxTerm + 1;
         long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, term, candidateId());
@@ -357,7 +310,7 @@ final class LanElection extends AbstractElection {
         handoff = false;
         long confirmed = confirmedAt(sent);
         if (confirmed >= 0) {
-            log.debug("{} claiming term {} among {}", logPrefix, term, peers.keySet());
+            log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
             if (grant(term, confirmed)) {
                 held = currentTerm();
             }
@@ -390,56 +343,7 @@ final class LanElection extends AbstractElection {
      * lease after it last heard them: about when they declare it gone.
      */
     private long confirmedAt(long sentNanos) {
-        int needed = settings.majority() - 1;
-        if (needed <= 0) {
-            return sentNanos;
-        }
-        if (peers.size() < needed) {
-            return -1;
-        }
-        long[] seen = peers.values().stream().mapToLong(Peer::lastSeenNanos).sorted().toArray();
-        return Math.min(sentNanos, seen[seen.length - needed]);
-    }
-
-    /**
-     * Whether a peer follows a leader we have not heard ourselves: one beyond our reach (a
-     * partition healing, or one-way loss), or one that peer has not yet found dead. Claiming
-     * now would unseat a live leader, so we wait for that peer to hear of it or drop it.
-     */
-    private boolean leaderSeenByOthers() {
-        for (Peer peer : peers.values()) {
-            String reported = peer.leaderId();
-            if (reported == null || reported.equals(peer.id()) || reported.equals(candidateId())) {
-                continue;
-            }
-            Resigned gaveUp = resigned.get(reported);
-            if (gaveUp != null && peer.term() <= gaveUp.term()) {
-                // That peer's report predates the leader's RESIGN, which we heard: not a live
-                // leader beyond our reach, so no reason to wait for the peer's next heartbeat.
-                continue;
-            }
-            Peer leader = peers.get(reported);
-            if (leader == null || leader.claimsLeadership()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private @Nullable Peer strongestClaim() {
-        Peer best = null;
-        for (Peer peer : peers.values()) {
-            if (peer.claimsLeadership() && (best == null
-                    || beats(peer.term(), peer.priority(), peer.id(), best.term(), best.priority(), best.id()))) {
-                best = peer;
-            }
-        }
-        return best;
-    }
-
-    private boolean ranksBefore(Peer peer) {
-        return peer.priority() != settings.priority() ? peer.priority() > settings.priority()
-                : peer.id().compareTo(candidateId()) < 0;
+        return peers.confirmedAt(sentNanos, settings.majority() - 1);
     }
 
     /** Whether claim a beats claim b: higher term, then higher priority, then lower id. */
