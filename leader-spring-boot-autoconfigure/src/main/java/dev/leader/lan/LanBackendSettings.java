@@ -44,6 +44,8 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
 
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
 
+    private static final Duration MAX_HANDOFF_GRACE = Duration.ofMillis(25);
+
     public LanBackendSettings {
         if (group != null && !ElectionNames.isValid(group)) {
             throw new IllegalArgumentException("leader.lan.group '" + group + "' is invalid: use " + ElectionNames.ALLOWED);
@@ -87,6 +89,17 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
     /** A leader heartbeats three times per lease, so one lost packet never looks like death. */
     Duration heartbeatInterval() {
         return lease.dividedBy(3);
+    }
+
+    /**
+     * How long, after a leader's RESIGN, each better-ranked peer is given to claim before the
+     * next one does: a tenth of the heartbeat interval, at most 25 ms. Far above a healthy
+     * peer's reaction (under a millisecond on a LAN), so the fallback claims only for a peer
+     * that is stalled, busy or gone, and short enough that a hand-off never waits on it long.
+     */
+    Duration handoffGrace() {
+        Duration tenth = heartbeatInterval().dividedBy(10);
+        return tenth.compareTo(MAX_HANDOFF_GRACE) < 0 ? tenth : MAX_HANDOFF_GRACE;
     }
 
     public static final class Builder {

@@ -1,9 +1,6 @@
 package dev.leader.lan;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -25,8 +22,17 @@ import org.jspecify.annotations.Nullable;
  * the term after the highest it has seen. A new peer first listens for one heartbeat interval,
  * and answers newcomers at once, so peers started together know each other before anyone
  * claims: one round.</li>
+ * <li>After the RESIGN of the leader they followed, peers that are ready come before those
+ * still listening (a JVM that just started, which heard the leader, so need not listen on),
+ * each group by rank; the first claims at once, and each next one when all before it stayed
+ * silent for a {@linkplain LanBackendSettings#handoffGrace() grace} each. A stalled best peer
+ * thus delays a hand-off by one grace, not until it wakes up or expires.</li>
  * </ol>
- * A leader believes until its last heartbeat's send time + lease - margin; the others declare
+ * <p>Claims are decided only on the receive thread once it has read every queued datagram
+ * ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first reads the
+ * claim that overtook it, and follows it.
+ *
+ * <p>A leader believes until its last heartbeat's send time + lease - margin; the others declare
  * it gone a full lease after they last heard it, so a paused leader stops believing first.
  * All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.
@@ -40,14 +46,6 @@ final class LanElection extends AbstractElection {
         long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
     }
 
-    private record Peer(String id, int priority, boolean eligible, long term, @Nullable String leaderId,
-            long lastSeenNanos) {
-
-        boolean claimsLeadership() {
-            return id.equals(leaderId);
-        }
-    }
-
     private final LanBackendSettings settings;
 
     private final Outbox outbox;
@@ -58,13 +56,9 @@ final class LanElection extends AbstractElection {
 
     private final long heartbeatNanos;
 
-    private final Map<String, Peer> peers = new HashMap<>();
+    private final long handoffGraceNanos;
 
-    /** Leaders that resigned, with the term they gave up, kept for a lease. */
-    private final Map<String, Resigned> resigned = new HashMap<>();
-
-    private record Resigned(long term, long atNanos) {
-    }
+    private final LanPeers peers;
 
     private boolean campaigning;
 
@@ -77,6 +71,22 @@ final class LanElection extends AbstractElection {
     private long lastHeartbeatNanos;
 
     private long lastTickNanos;
+
+    /** Whether our last heartbeat said we were still listening: we rank ourselves as the others do. */
+    private boolean advertisedListening;
+
+    /** A leader resigned at {@link #handoffSinceNanos} and nobody has claimed since. */
+    private boolean handoff;
+
+    private long handoffSinceNanos;
+
+    /** A claim is due, or a hand-off deadline has moved: only {@link #caughtUp} may act on it. */
+    private boolean decisionPending;
+
+    /** The next hand-off deadline, for {@link #caughtUp} to report: {@code wake} says there is one. */
+    private long wakeAtNanos;
+
+    private boolean wake;
 
     /**
      * The term this node granted itself and has not yet handled the end of. Differs from
@@ -93,6 +103,8 @@ final class LanElection extends AbstractElection {
         this.closed = closed;
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.handoffGraceNanos = settings.handoffGrace().toNanos();
+        this.peers = new LanPeers(candidateId, settings.priority(), leaseNanos);
     }
 
     String group() {
@@ -105,7 +117,7 @@ final class LanElection extends AbstractElection {
 
     /** The peers heard within the lease, this one excluded. */
     synchronized List<String> livePeers() {
-        return new ArrayList<>(peers.keySet());
+        return peers.ids();
     }
 
     // ---- hooks ----
@@ -157,31 +169,41 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = Math.max(maxTerm, message.term());
         if (message.type() == LanMessage.Type.RESIGN) {
-            resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
             log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
                     message.leaving() ? " and left" : "");
-            if (message.leaving()) {
-                peers.remove(message.sender());
-            }
-            else {
-                peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, message.term(), null,
-                        receivedNanos));
+            if (peers.resign(message, receivedNanos) || Optional.of(message.sender()).equals(leaderId())) {
+                handoff = true;
+                handoffSinceNanos = receivedNanos;
             }
         }
         else {
-            Peer previous = peers.put(message.sender(), new Peer(message.sender(), message.priority(),
-                    message.eligible(), message.term(), message.leaderId(), receivedNanos));
-            if (previous == null) {
+            if (peers.heartbeat(message, receivedNanos) == null) {
                 // A newcomer learns of us now, not a heartbeat interval later.
                 heartbeat(System.nanoTime());
             }
         }
-        evaluate(System.nanoTime());
+        evaluate(System.nanoTime(), false);
     }
 
-    synchronized void tick() {
+    /**
+     * The receive thread has read every datagram queued so far: the one place claims are made.
+     *
+     * @return nanoseconds until a hand-off deadline, when this should be called again even if
+     *         nothing arrives; -1 if none
+     */
+    synchronized long caughtUp(long now) {
         if (!campaigning) {
-            return;
+            return -1;
+        }
+        wake = false;
+        evaluate(now, true);
+        return wake ? Math.max(0, wakeAtNanos - now) : -1;
+    }
+
+    /** @return whether {@link #caughtUp} should run soon: a claim is due, or a deadline moved */
+    synchronized boolean tick() {
+        if (!campaigning) {
+            return false;
         }
         long now = System.nanoTime();
         if (now - lastTickNanos > leaseNanos / 2) {
@@ -190,25 +212,25 @@ final class LanElection extends AbstractElection {
             campaignFromNanos = now + heartbeatNanos;
         }
         lastTickNanos = now;
-        resigned.values().removeIf(r -> now - r.atNanos() > leaseNanos);
-        peers.values().removeIf(p -> {
-            boolean gone = now - p.lastSeenNanos() > leaseNanos;
-            if (gone) {
-                log.info("{} peer {} silent for the lease: gone", logPrefix, p.id());
-            }
-            return gone;
-        });
-        evaluate(now);
-        if (now - lastHeartbeatNanos >= heartbeatNanos) {
+        if (handoff && now - handoffSinceNanos > leaseNanos) {
+            handoff = false;
+        }
+        peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
+        decisionPending = false;
+        evaluate(now, false);
+        // Done listening: say so at once, or the others would pass us over in a hand-off.
+        if (now - lastHeartbeatNanos >= heartbeatNanos || (advertisedListening && now - campaignFromNanos >= 0)) {
             heartbeat(now);
         }
+        return decisionPending;
     }
 
     // ---- the rules ----
 
-    private void evaluate(long now) {
+    /** @param caughtUp whether every queued datagram has been read: only then may we claim */
+    private void evaluate(long now, boolean caughtUp) {
         Leadership mine = currentTerm();
-        Peer leader = strongestClaim();
+        LanPeers.Peer leader = peers.strongestClaim();
         if (mine != null) {
             if (leader != null && beats(leader.term(), leader.priority(), leader.id(), mine.fencingToken(),
                     settings.priority(), candidateId())) {
@@ -226,6 +248,7 @@ final class LanElection extends AbstractElection {
             return;
         }
         if (leader != null) {
+            handoff = false;
             boolean changed = !Optional.of(leader.id()).equals(leaderId());
             follow(leader.id());
             if (changed) {
@@ -241,16 +264,36 @@ final class LanElection extends AbstractElection {
             // The others wait for our word before claiming (below): give it now.
             heartbeat(now);
         }
-        if (isClosed() || now - campaignFromNanos < 0 || now - ineligibleUntilNanos < 0 || leaderSeenByOthers()) {
+        // Listening is how a newcomer learns the leader and the peers (who all answer it at
+        // once); one that heard the RESIGN of the leader it followed knows them, so it takes its
+        // place in the hand-off: after every peer that is ready, by rank.
+        boolean listening = !handoff && now - campaignFromNanos < 0;
+        if (isClosed() || listening || now - ineligibleUntilNanos < 0 || peers.leaderSeenByOthers()) {
             return;
         }
         if (settings.majority() > 0 && peers.size() + 1 < settings.majority()) {
             return;
         }
-        for (Peer peer : peers.values()) {
-            if (peer.eligible() && ranksBefore(peer)) {
+        int ahead = peers.ahead(handoff, advertisedListening);
+        if (ahead > 0) {
+            if (!handoff) {
                 return;
             }
+            long due = handoffSinceNanos + ahead * handoffGraceNanos;
+            if (now - due < 0) {
+                wake = true;
+                wakeAtNanos = due;
+                decisionPending = true;
+                return;
+            }
+        }
+        if (!caughtUp) {
+            decisionPending = true;
+            return;
+        }
+        if (ahead > 0) {
+            log.debug("{} {} peer(s) before us silent {} ms after the RESIGN: claiming", logPrefix, ahead,
+                    (now - handoffSinceNanos) / 1_000_000);
         }
         claim(now);
     }
@@ -263,9 +306,11 @@ final class LanElection extends AbstractElection {
         }
         maxTerm = term;
         lastHeartbeatNanos = now;
+        advertisedListening = false;
+        handoff = false;
         long confirmed = confirmedAt(sent);
         if (confirmed >= 0) {
-            log.debug("{} claiming term {} among {}", logPrefix, term, peers.keySet());
+            log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
             if (grant(term, confirmed)) {
                 held = currentTerm();
             }
@@ -275,9 +320,14 @@ final class LanElection extends AbstractElection {
     private void heartbeat(long now) {
         Leadership mine = currentTerm();
         boolean eligible = now - ineligibleUntilNanos >= 0;
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, eligible ? LanMessage.ELIGIBLE : 0,
+        boolean listening = mine == null && now - campaignFromNanos < 0;
+        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT,
+                (eligible ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0),
                 mine != null ? mine.fencingToken() : maxTerm, mine != null ? candidateId() : leaderId().orElse(null));
         lastHeartbeatNanos = now;
+        if (sent >= 0) {
+            advertisedListening = listening;
+        }
         if (mine != null && sent >= 0) {
             long confirmed = confirmedAt(sent);
             if (confirmed >= 0) {
@@ -293,56 +343,7 @@ final class LanElection extends AbstractElection {
      * lease after it last heard them: about when they declare it gone.
      */
     private long confirmedAt(long sentNanos) {
-        int needed = settings.majority() - 1;
-        if (needed <= 0) {
-            return sentNanos;
-        }
-        if (peers.size() < needed) {
-            return -1;
-        }
-        long[] seen = peers.values().stream().mapToLong(Peer::lastSeenNanos).sorted().toArray();
-        return Math.min(sentNanos, seen[seen.length - needed]);
-    }
-
-    /**
-     * Whether a peer follows a leader we have not heard ourselves: one beyond our reach (a
-     * partition healing, or one-way loss), or one that peer has not yet found dead. Claiming
-     * now would unseat a live leader, so we wait for that peer to hear of it or drop it.
-     */
-    private boolean leaderSeenByOthers() {
-        for (Peer peer : peers.values()) {
-            String reported = peer.leaderId();
-            if (reported == null || reported.equals(peer.id()) || reported.equals(candidateId())) {
-                continue;
-            }
-            Resigned gaveUp = resigned.get(reported);
-            if (gaveUp != null && peer.term() <= gaveUp.term()) {
-                // That peer's report predates the leader's RESIGN, which we heard: not a live
-                // leader beyond our reach, so no reason to wait for the peer's next heartbeat.
-                continue;
-            }
-            Peer leader = peers.get(reported);
-            if (leader == null || leader.claimsLeadership()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private @Nullable Peer strongestClaim() {
-        Peer best = null;
-        for (Peer peer : peers.values()) {
-            if (peer.claimsLeadership() && (best == null
-                    || beats(peer.term(), peer.priority(), peer.id(), best.term(), best.priority(), best.id()))) {
-                best = peer;
-            }
-        }
-        return best;
-    }
-
-    private boolean ranksBefore(Peer peer) {
-        return peer.priority() != settings.priority() ? peer.priority() > settings.priority()
-                : peer.id().compareTo(candidateId()) < 0;
+        return peers.confirmedAt(sentNanos, settings.majority() - 1);
     }
 
     /** Whether claim a beats claim b: higher term, then higher priority, then lower id. */

@@ -74,7 +74,17 @@ public final class LanElectionBackend implements ElectionBackend {
                     + " can take part in or disturb the election; set a shared secret");
         }
         try {
-            this.transport = new LanTransport(settings, frame -> dispatch(frame));
+            this.transport = new LanTransport(settings, new LanTransport.Receiver() {
+                @Override
+                public void received(LanTransport.ReceivedFrame frame) {
+                    dispatch(frame);
+                }
+
+                @Override
+                public long caughtUp(long nowNanos) {
+                    return decide(nowNanos);
+                }
+            });
         }
         catch (IOException ex) {
             throw new UncheckedIOException("cannot join " + settings.multicastAddress().getHostAddress() + ":"
@@ -175,14 +185,36 @@ public final class LanElectionBackend implements ElectionBackend {
         }
     }
 
-    private void tick() {
+    /** On the receive thread, with every queued datagram read: the elections claim here. */
+    private long decide(long nowNanos) {
+        long wait = -1;
         for (LanElection election : elections) {
             try {
-                election.tick();
+                long next = election.caughtUp(nowNanos);
+                if (next >= 0 && (wait < 0 || next < wait)) {
+                    wait = next;
+                }
+            }
+            catch (RuntimeException ex) {
+                log.warn("[election={}, id={}] deciding failed", election.name(), election.candidateId(), ex);
+            }
+        }
+        return wait;
+    }
+
+    private void tick() {
+        boolean decide = false;
+        for (LanElection election : elections) {
+            try {
+                decide |= election.tick();
             }
             catch (RuntimeException ex) {
                 log.warn("[election={}, id={}] tick failed", election.name(), election.candidateId(), ex);
             }
+        }
+        if (decide) {
+            // Not here: the receive thread first reads what is queued, then decides.
+            transport.wakeup();
         }
     }
 }

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * strictly increases per incarnation; {@code timestampMillis} bounds how old the first message
  * of an incarnation a peer has not heard may be (see {@link ReplayWindow}).
  *
- * @param flags {@link #ELIGIBLE}: the sender campaigns; {@link #LEAVING}: the sender closed
+ * @param flags {@link #ELIGIBLE}: the sender campaigns; {@link #LEAVING}: the sender closed;
+ *        {@link #LISTENING}: the sender campaigns but is still listening before it may claim
  */
 record LanMessage(Type type, int flags, String group, String election, String sender, long incarnation,
         long sequence, long timestampMillis, long term, @Nullable String leaderId, int priority) {
@@ -27,6 +28,8 @@ record LanMessage(Type type, int flags, String group, String election, String se
     static final int ELIGIBLE = 1;
 
     static final int LEAVING = 2;
+
+    static final int LISTENING = 4;
 
     /** Larger than any message we write; a bigger datagram is not ours. */
     static final int MAX_SIZE = 2048;
@@ -41,6 +44,10 @@ record LanMessage(Type type, int flags, String group, String election, String se
 
     boolean leaving() {
         return (flags & LEAVING) != 0;
+    }
+
+    boolean listening() {
+        return (flags & LISTENING) != 0;
     }
 
     /** The sender says it leads {@link #term()}. */

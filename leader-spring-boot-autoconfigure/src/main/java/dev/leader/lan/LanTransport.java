@@ -10,9 +10,11 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.MembershipKey;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.Collections;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,19 @@ import org.slf4j.LoggerFactory;
  * configured TTL and with loopback on, so peers on the same host (other JVMs, or other
  * backends of this JVM) hear each other. Bound to the group address rather than the wildcard,
  * so unicast datagrams to the port never reach the protocol.
+ *
+ * <p>The receive thread reads every datagram already queued before it tells the
+ * {@link Receiver} it has {@linkplain Receiver#caughtUp caught up}: decisions taken there see
+ * the freshest view. That matters after a stall (a GC pause, SIGSTOP, a busy host): the queue
+ * then holds old news (a RESIGN) together with what followed it (someone else's claim), and
+ * acting on the first before reading the second would contest a term already taken.
  */
 final class LanTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LanTransport.class);
+
+    /** Datagrams read before the receiver is told it caught up, even if more are queued. */
+    private static final int MAX_BATCH = 256;
 
     private final DatagramChannel channel;
 
@@ -35,14 +46,31 @@ final class LanTransport implements AutoCloseable {
 
     private final MembershipKey membership;
 
+    private final Selector selector;
+
     private final Thread receiver;
 
     private volatile boolean closed;
 
-    LanTransport(LanBackendSettings settings, Consumer<ReceivedFrame> sink) throws IOException {
+    /** Where received datagrams go; called on the receive thread only. */
+    interface Receiver {
+
+        void received(ReceivedFrame frame);
+
+        /**
+         * Every datagram queued so far has been handed to {@link #received}.
+         *
+         * @return nanoseconds after which to call again even if nothing arrives, or -1 for
+         *         only when something arrives (or {@link #wakeup()})
+         */
+        long caughtUp(long nowNanos);
+    }
+
+    LanTransport(LanBackendSettings settings, Receiver sink) throws IOException {
         this.networkInterface = resolveInterface(settings.networkInterface());
         this.target = new InetSocketAddress(settings.multicastAddress(), settings.port());
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+        Selector sel = null;
         try {
             // Several peers on one host share the port; each receives its own copy of a group datagram.
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -51,12 +79,19 @@ final class LanTransport implements AutoCloseable {
             ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
             ch.bind(new InetSocketAddress(settings.multicastAddress(), settings.port()));
             this.membership = ch.join(settings.multicastAddress(), networkInterface);
+            ch.configureBlocking(false);
+            sel = Selector.open();
+            ch.register(sel, SelectionKey.OP_READ);
         }
         catch (IOException | RuntimeException ex) {
+            if (sel != null) {
+                sel.close();
+            }
             ch.close();
             throw ex;
         }
         this.channel = ch;
+        this.selector = sel;
         this.receiver = new Thread(() -> receive(sink), "leader-lan-receive");
         this.receiver.setDaemon(true);
         this.receiver.start();
@@ -72,24 +107,46 @@ final class LanTransport implements AutoCloseable {
 
     /** Sends one frame to the group. */
     void send(byte[] frame) throws IOException {
-        channel.send(ByteBuffer.wrap(frame), target);
+        if (channel.send(ByteBuffer.wrap(frame), target) == 0) {
+            throw new IOException("socket send buffer full");
+        }
     }
 
-    private void receive(Consumer<ReceivedFrame> sink) {
+    /** Makes the receive thread read what is queued and call {@link Receiver#caughtUp} soon. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    private void receive(Receiver sink) {
         ByteBuffer buffer = ByteBuffer.allocate(LanMessage.MAX_SIZE + 64);
+        long waitNanos = -1;
         while (!closed) {
             try {
-                buffer.clear();
-                if (channel.receive(buffer) == null) {
-                    continue;
+                if (waitNanos < 0) {
+                    selector.select();
                 }
-                long now = System.nanoTime();
-                buffer.flip();
-                byte[] data = new byte[buffer.remaining()];
-                buffer.get(data);
-                sink.accept(new ReceivedFrame(data, data.length, now));
+                else if (waitNanos < 1_000_000) {
+                    selector.selectNow();
+                }
+                else {
+                    selector.select(waitNanos / 1_000_000);
+                }
+                selector.selectedKeys().clear();
+                // Bounded, so that a flood cannot hold the decisions off for ever.
+                for (int i = 0; i < MAX_BATCH; i++) {
+                    buffer.clear();
+                    if (channel.receive(buffer) == null) {
+                        break;
+                    }
+                    long now = System.nanoTime();
+                    buffer.flip();
+                    byte[] data = new byte[buffer.remaining()];
+                    buffer.get(data);
+                    sink.received(new ReceivedFrame(data, data.length, now));
+                }
+                waitNanos = sink.caughtUp(System.nanoTime());
             }
-            catch (ClosedChannelException ex) {
+            catch (ClosedChannelException | ClosedSelectorException ex) {
                 return;
             }
             catch (IOException | RuntimeException ex) {
@@ -103,6 +160,12 @@ final class LanTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            selector.close();
+        }
+        catch (IOException ex) {
+            log.debug("closing the selector failed", ex);
+        }
         membership.drop();
         try {
             channel.close();

@@ -11,7 +11,12 @@
  * once, so peers started together settle in one round). Two leaders (a healed partition)
  * resolve by higher term, then priority, then lower id; the loser is revoked with
  * {@code PREEMPTED}. {@code close()} and {@code yieldLeadership()} multicast a RESIGN, so the
- * next peer claims within milliseconds instead of a lease.
+ * next peer claims within milliseconds instead of a lease: peers that are ready first, then those
+ * still listening (heartbeats say which), each by rank, and each next one only after every peer
+ * before it stayed silent for a short grace (a tenth of the heartbeat interval, at most 25 ms),
+ * so a stalled or booting best peer cannot hold the hand-off up. Claims are made on the receive
+ * thread only after it has read every queued datagram, so a peer resuming from a stall follows
+ * the claim that overtook it instead of contesting its term.
  *
  * <h2>Security</h2>
  * With {@code leader.lan.secret} every datagram carries an HMAC-SHA256 over its content; a

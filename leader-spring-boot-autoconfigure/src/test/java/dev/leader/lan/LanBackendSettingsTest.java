@@ -67,4 +67,13 @@ class LanBackendSettingsTest {
         assertThat(LanElection.beats(2, 0, "a", 2, 0, "b")).isTrue();
         assertThat(LanElection.beats(2, 0, "b", 2, 0, "a")).isFalse();
     }
+
+    @Test
+    void handoffGraceIsATenthOfTheHeartbeatIntervalAtMost25Milliseconds() {
+        assertThat(LanBackendSettings.builder().lease(Duration.ofMillis(300)).build().handoffGrace())
+                .isEqualTo(Duration.ofMillis(10));
+        assertThat(LanBackendSettings.builder().lease(Duration.ofSeconds(2)).build().handoffGrace())
+                .isEqualTo(Duration.ofMillis(25));
+        assertThat(LanBackendSettings.builder().build().handoffGrace()).isEqualTo(Duration.ofMillis(25));
+    }
 }

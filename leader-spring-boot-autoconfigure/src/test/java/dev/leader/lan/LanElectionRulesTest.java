@@ -77,4 +77,19 @@ class LanElectionRulesTest {
         await().atMost(LEASE.plusMillis(500)).until(() -> !a.isLeader());
         await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> !a.isLeader());
     }
+
+    @Test
+    void aPeerStillListeningIsPassedOverInAHandOff() {
+        Election b = start("b", 0, 0);
+        Election c = start("c", 0, 0);
+        await().atMost(LEASE.multipliedBy(3)).until(() -> b.isLeader() && c.leaderId().filter("b"::equals).isPresent());
+        // "a" ranks first but listens for a heartbeat interval before it may claim (a JVM just
+        // started); the others know it, and must not wait for it when the leader resigns.
+        Election a = start("a", 0, 0);
+        await().atMost(LEASE).until(() -> ((LanElection) c).livePeers().contains("a"));
+        b.close();
+        await().atMost(LEASE).until(c::isLeader);
+        await().atMost(LEASE).until(() -> a.leaderId().filter("c"::equals).isPresent());
+        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> c.isLeader() && !a.isLeader());
+    }
 }

@@ -25,4 +25,9 @@ class LanLoopbackProcessTest extends LanProcessScenarios {
     void threeJvmsFailOverAfterKillAndHandOverAfterTerm() throws Exception {
         failOverAfterKillAndHandOverAfterTerm();
     }
+
+    @Test
+    void aStalledBestPeerIsPassedOverInAHandOff() throws Exception {
+        stalledBestPeerIsPassedOverInAHandOff();
+    }
 }

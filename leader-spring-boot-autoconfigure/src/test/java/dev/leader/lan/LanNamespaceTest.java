@@ -49,6 +49,11 @@ class LanNamespaceTest extends LanProcessScenarios {
     }
 
     @Test
+    void aStalledBestPeerIsPassedOverInAHandOff() throws Exception {
+        stalledBestPeerIsPassedOverInAHandOff();
+    }
+
+    @Test
     void fivePeersStartedTogetherElectOneLeaderWithoutFlapping() throws Exception {
         List<LanPeerProcess> five = startReady(5, "wait=true");
         for (LanPeerProcess peer : five) {

@@ -132,6 +132,23 @@ final class LanPeerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGSTOP: the JVM stalls, as in a long pause, while its socket keeps queueing datagrams. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %s: %s", name, process.pid(), new String(kill.getInputStream().readAllBytes()))
+                .isZero();
+    }
+
     void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -106,5 +107,42 @@ abstract class LanProcessScenarios {
         // by LanHandoffMeasurement; a loaded CI host is not a place to assert it.
         assertThat(handoff).as("handoff after SIGTERM").isLessThan(LEASE.dividedBy(4));
         assertThat(third.lines("REVOKED")).isEmpty();
+    }
+
+    /**
+     * The best-ranked follower is stalled (SIGSTOP) when the leader resigns (SIGTERM): the next
+     * one claims after one hand-off grace instead of waiting a lease for the stalled one to be
+     * declared gone. Resumed, the stalled peer first reads the claim that overtook it and follows
+     * it, rather than acting on the RESIGN queued before it: no second grant, no preemption.
+     */
+    protected void stalledBestPeerIsPassedOverInAHandOff() throws Exception {
+        List<LanPeerProcess> three = startReady(3);
+        LanPeerProcess leader = awaitSingleLeader(three, Duration.ofSeconds(10));
+        List<LanPeerProcess> followers = others(three, leader).stream().sorted(Comparator.comparing(p -> p.id)).toList();
+        LanPeerProcess best = followers.get(0);
+        LanPeerProcess next = followers.get(1);
+        await().atMost(LEASE).until(() -> followers.stream().allMatch(p -> !p.lines("LEADER").isEmpty()
+                && p.lines("LEADER").get(p.lines("LEADER").size() - 1).word(1).equals(leader.id)));
+
+        best.suspend();
+        try {
+            leader.terminate();
+            await().atMost(LEASE.multipliedBy(2)).until(next::leads);
+            long closing = Long.parseLong(leader.lines("CLOSING").get(0).word(1));
+            Duration handoff = Duration.ofNanos(next.lastGrantNanos() - closing);
+            System.out.println("LAN hand-off past a stalled best peer: " + handoff.toNanos() / 1000 + " us");
+            // Without the fallback the next peer would wait for the stalled one to expire:
+            // 1.3 to 2 s after its last heartbeat. Half the lease tells the two apart.
+            assertThat(handoff).as("hand-off past the stalled peer").isLessThan(LEASE.dividedBy(2));
+        }
+        finally {
+            best.resume();
+        }
+        await().atMost(LEASE).until(() -> !best.lines("LEADER").isEmpty()
+                && best.lines("LEADER").get(best.lines("LEADER").size() - 1).word(1).equals(next.id));
+        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> next.leads() && !best.leads());
+        assertThat(best.grants()).as("the resumed peer never claimed: %s", best).isZero();
+        assertThat(next.grants()).isEqualTo(1);
+        assertThat(next.lines("REVOKED")).as("no preemption: %s", next).isEmpty();
     }
 }

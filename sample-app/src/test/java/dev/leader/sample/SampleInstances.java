@@ -25,6 +25,8 @@ final class SampleInstances implements AutoCloseable {
 
     private static final Pattern GRANTED = Pattern.compile("leadership granted election=\\S+ candidate=(\\S+) token=(\\d+) at=(\\d+)");
 
+    private static final Pattern REVOKED = Pattern.compile("leadership revoked election=\\S+ candidate=(\\S+) token=(\\d+) reason=\\S+ at=(\\d+)");
+
     private static final Pattern JOB = Pattern.compile("job ran candidate=(\\S+) token=(\\d+) start=(\\d+) end=(\\d+)");
 
     record Instance(Process process, int port, Path log) {
@@ -49,9 +51,23 @@ final class SampleInstances implements AutoCloseable {
     }
 
     Instance start(String... arguments) throws IOException {
+        return start(List.of(), arguments);
+    }
+
+    /**
+     * Starts an instance inside a network namespace ({@code ip netns exec}, which execs, so the
+     * process is the JVM itself). Its HTTP port is reachable only from inside the namespace:
+     * ask its log ({@link #leadsByLog}, {@link #startedByLog}), not {@link #state}.
+     */
+    Instance startInNamespace(String namespace, String... arguments) throws IOException {
+        return start(List.of("ip", "netns", "exec", namespace), arguments);
+    }
+
+    private Instance start(List<String> launcher, String... arguments) throws IOException {
         int port = freePort();
         Path log = workDirectory.resolve("instance-" + instances.size() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -112,6 +128,35 @@ final class SampleInstances implements AutoCloseable {
         }
         grants.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
         return grants;
+    }
+
+    /** The instance's grants in the order it logged them. */
+    List<Grant> grants(Instance instance) throws IOException {
+        List<Grant> grants = new ArrayList<>();
+        Matcher m = GRANTED.matcher(Files.readString(instance.log()));
+        while (m.find()) {
+            grants.add(new Grant(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+        }
+        return grants;
+    }
+
+    /** Leading as far as its log says: alive, and it logged more grants than revokes. */
+    boolean leadsByLog(Instance instance) throws IOException {
+        if (!instance.process().isAlive()) {
+            return false;
+        }
+        String log = Files.readString(instance.log());
+        return GRANTED.matcher(log).results().count() > REVOKED.matcher(log).results().count();
+    }
+
+    /** The context is refreshed, so its elections campaign (they start in a lifecycle bean). */
+    boolean startedByLog(Instance instance) throws IOException {
+        return instance.process().isAlive() && Files.readString(instance.log()).contains("Started SampleApplication");
+    }
+
+    /** Whether the instance's log contains {@code text}. */
+    boolean logged(Instance instance, String text) throws IOException {
+        return Files.readString(instance.log()).contains(text);
     }
 
     List<JobRun> jobRuns() throws IOException {
