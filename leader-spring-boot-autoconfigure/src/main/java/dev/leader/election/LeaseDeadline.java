@@ -66,11 +66,18 @@ public final class LeaseDeadline {
 
     /**
      * Records that a renewal sent at {@code sendNanos} was confirmed. A confirmation that
-     * arrives out of order never moves the deadline back.
+     * arrives out of order never moves the deadline back, and one that arrives after the
+     * deadline passed does not revive the term: from that moment another candidate may have
+     * been granted, so a leader that was paused or cut off past it must end its term and win a
+     * new one (found by the fault suite: a LAN leader woken from SIGSTOP renewed from the
+     * heartbeats buffered while it slept and believed again next to its successor).
      *
      * @return the deadline now in force
      */
     public synchronized long confirm(long sendNanos) {
+        if (armed && !unbounded && deadlineNanos - nanoClock.getAsLong() <= 0) {
+            return deadlineNanos;
+        }
         long candidate = sendNanos + leaseNanos - marginNanos;
         if (!armed || candidate - deadlineNanos > 0) {
             deadlineNanos = candidate;
