@@ -51,7 +51,7 @@ interface Backend extends AutoCloseable {
             case "local" -> new Simple(name, List.of("--leader.backend=local", "--leader.local.directory=" + work.resolve("locks")),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP));
             case "lan" -> new Simple(name, List.of("--leader.backend=lan", "--leader.lan.interface=" + lab.appInterface(),
-                    "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=2",
+                    "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=3",
                     "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
                             FaultKind.CLOCK_JUMP));
