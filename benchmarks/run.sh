@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes benchmarks/RESULTS.md. Takes about 5 minutes with the local backend, plus about a minute per further backend.
-# Usage: benchmarks/run.sh [--rounds 50] [--candidates 3] [--lease-ms 2000] [--startup-runs 5] [--backends local,...]
+# Runs every benchmark and writes benchmarks/RESULTS.md. With the defaults about 30 minutes on 2 cores
+# (the 60 s load-at-rest windows and the 20 crash rounds of each backend take most of it).
+# Usage: benchmarks/run.sh [--rounds 50] [--crash-rounds 20] [--candidates 3] [--lease-ms 2000] [--rest-seconds 60]
+#   [--herd 200] [--herd-per-jvm 50] [--startup-runs 5] [--backends local,...]  (all options: benchmarks/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # MVN overrides the Maven command, e.g. MVN="mvn -o" on a machine without network.

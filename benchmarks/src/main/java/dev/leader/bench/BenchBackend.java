@@ -3,6 +3,7 @@ package dev.leader.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,14 @@ public interface BenchBackend {
     /** The lease failover waits for after a crash; zero when the OS releases at once (local). */
     Duration lease(Duration requested);
 
+    /**
+     * How long a candidate that just (re-)joined needs before it is queued like the others; the
+     * hand-off rounds wait at least this long (and at least {@link Handoff#PACE}) between rounds.
+     */
+    default Duration rejoin(Duration lease) {
+        return Duration.ZERO;
+    }
+
     /** A running server (or none) for one run. */
     interface BenchServer extends AutoCloseable {
 
@@ -39,6 +48,11 @@ public interface BenchBackend {
          */
         default long requestsServed() {
             return -1;
+        }
+
+        /** The ZooKeeper server of this run, whose {@code mntr} and {@code wchs} the herd measurement reads; empty for other servers. */
+        default Optional<ZooKeeperServers.Server> zooKeeper() {
+            return Optional.empty();
         }
 
         @Override

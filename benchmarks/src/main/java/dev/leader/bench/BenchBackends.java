@@ -13,7 +13,7 @@ final class BenchBackends {
     static Map<String, BenchBackend> all() {
         Map<String, BenchBackend> backends = new LinkedHashMap<>();
         for (BenchBackend backend : List.<BenchBackend>of(new LocalBench(), new ZooKeeperBench(), new RedisBench(), new EtcdBench(),
-                new CuratorAnchor(), new SpringIntegrationRedisAnchor())) {
+                new LanBench(), new CuratorAnchor(), new CuratorSelectorAnchor(), new SpringIntegrationRedisAnchor())) {
             backends.put(backend.type(), backend);
         }
         return backends;

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -29,16 +31,30 @@ import dev.leader.bench.shedlock.ShedLockBenchmark;
  *
  * <p>Arguments (all optional): {@code --out PATH --rounds N --crash-rounds N --candidates N
  * --lease-ms N --startup-runs N --rest-seconds N --rest-followers N --backends a,b
- * --jmh-forks N --quick}.
+ * --jmh-forks N --herd N --herd-per-jvm N --herd-backends a,b --quick}.
  */
 public final class Benchmarks {
 
     /** What one run measures, and how much. */
-    record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, int restSeconds,
-            int restFollowers, List<String> backends, boolean quickJmh, int jmhForks) {
+    record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, Duration rest,
+            int restFollowers, List<String> backends, boolean quickJmh, int jmhForks, int herdCandidates, int herdPerJvm,
+            List<String> herdBackends) {
+
+        /** The backends on a ZooKeeper server, the only ones the herd applies to. */
+        static final String HERD_BACKENDS = String.join(",", ZooKeeperBench.TYPE, CuratorAnchor.TYPE, CuratorSelectorAnchor.TYPE);
 
         static Settings smoke(Path out) {
-            return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, 1, 2, List.copyOf(BenchBackends.all().keySet()), true, 0);
+            return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, Duration.ofMillis(500), 2, List.copyOf(BenchBackends.all().keySet()), true, 0,
+                    10, 9, List.of(ZooKeeperBench.TYPE, CuratorAnchor.TYPE));
+        }
+
+        /** The herd's quiet period before the kill (its ping-rate sample), never longer than a rest window. */
+        Duration herdQuiet() {
+            return rest.compareTo(Herd.QUIET) < 0 ? rest : Herd.QUIET;
+        }
+
+        boolean herd(String backend) {
+            return herdCandidates > 1 && herdBackends.contains(backend);
         }
 
         static Settings parse(String[] args) {
@@ -61,10 +77,13 @@ public final class Benchmarks {
                     Integer.parseInt(options.getOrDefault("candidates", "3")),
                     Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000"))),
                     Integer.parseInt(options.getOrDefault("startup-runs", "5")),
-                    Integer.parseInt(options.getOrDefault("rest-seconds", "60")),
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("rest-seconds", "60"))),
                     Integer.parseInt(options.getOrDefault("rest-followers", "10")),
                     List.of(backends.split(",")), options.containsKey("quick"),
-                    Integer.parseInt(options.getOrDefault("jmh-forks", "2")));
+                    Integer.parseInt(options.getOrDefault("jmh-forks", "2")),
+                    Integer.parseInt(options.getOrDefault("herd", "200")),
+                    Integer.parseInt(options.getOrDefault("herd-per-jvm", "50")),
+                    List.of(options.getOrDefault("herd-backends", HERD_BACKENDS).split(",")));
         }
     }
 
@@ -82,7 +101,9 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("leader-bench");
         JvmClasspath classpath = JvmClasspath.current();
         Report report = new Report(settings, Machine.describe(), Instant.now());
+        long phase = System.nanoTime();
         report.guard(guardOverhead(settings));
+        phase = progress("guard overhead (JMH)", phase);
         for (String type : settings.backends()) {
             BenchBackend backend = BenchBackends.byType(type);
             Path logs = Files.createDirectories(work.resolve("logs-" + type));
@@ -90,16 +111,56 @@ public final class Benchmarks {
                 Handoff.Result result = new Handoff(backend, server.address(), classpath, settings.lease(), logs)
                         .run(settings.candidates(), settings.rounds(), settings.crashRounds());
                 report.handoff(backend, server.description(), result);
-                if (server.requestsServed() >= 0 && settings.restSeconds() > 0) {
+                if (server.requestsServed() >= 0 && settings.rest().toMillis() > 0) {
                     report.rest(backend.type(), new Handoff(backend, server.address(), classpath, settings.lease(), logs)
-                            .atRest(server, settings.restFollowers(), Duration.ofSeconds(settings.restSeconds())));
+                            .atRest(server, settings.restFollowers(), settings.rest()));
+                }
+                if (settings.herd(type) && server.zooKeeper().isPresent()) {
+                    report.herd(type, new Herd(backend, server.zooKeeper().get(), classpath, settings.lease(), settings.herdQuiet(), logs)
+                            .run(settings.herdCandidates(), settings.herdPerJvm()));
                 }
             }
+            deleteServerData(work.resolve(type));
+            phase = progress(type, phase);
         }
         report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
+        progress("start-up cost", phase);
         report.finish(Machine.loadAverage());
         Files.writeString(settings.out(), report.markdown());
         return report;
+    }
+
+    /**
+     * Deletes what a server left in its directory but its log: etcd alone preallocates 62 MB of
+     * write-ahead log, and every build's smoke test would leave that in the temp directory.
+     */
+    private static void deleteServerData(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) {
+            boolean emptyDirectory = Files.isDirectory(path) && !path.equals(directory) && isEmpty(path);
+            if (emptyDirectory || (Files.isRegularFile(path) && !path.getFileName().toString().endsWith(".log"))) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** Says on the console how long a part took, so that a slow part of a run shows; returns now. */
+    private static long progress(String part, long since) {
+        long now = System.nanoTime();
+        System.out.printf("bench: %s done in %.1f s%n", part, (now - since) / 1e9);
+        return now;
     }
 
     static List<Report.GuardScore> guardOverhead(Settings settings) throws RunnerException {

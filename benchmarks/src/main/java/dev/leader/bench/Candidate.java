@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * Times are {@link System#nanoTime()}, which is CLOCK_MONOTONIC and so comparable across
  * processes of one Linux host.
  *
- * <p>Arguments: {@code <backend> <address> <election> <candidateId> <leaseMillis>}.
+ * <p>Arguments: {@code <backend> <address> <election> <candidateId> <leaseMillis> [<sessions>]}.
+ * With {@code sessions} above 1 (the herd), the JVM hosts that many candidates, each with a
+ * client and session of its own as if it were a process of its own; each prints READY and
+ * GRANTED, and only {@code EXIT} is understood.
  */
 public final class Candidate {
 
@@ -25,13 +30,24 @@ public final class Candidate {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            throw new IllegalArgumentException("usage: Candidate <backend> <address> <election> <candidateId> <leaseMillis>");
+        if (args.length != 5 && args.length != 6) {
+            throw new IllegalArgumentException("usage: Candidate <backend> <address> <election> <candidateId> <leaseMillis> [<sessions>]");
         }
         BenchBackend bench = BenchBackends.byType(args[0]);
-        String election = args[2];
-        String candidateId = args[3];
-        try (Contenders contenders = bench.connect(args[1], Duration.ofMillis(Long.parseLong(args[4])))) {
+        Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
+        int sessions = args.length == 6 ? Integer.parseInt(args[5]) : 1;
+        if (sessions > 1) {
+            herd(bench, args[1], args[2], args[3], lease, sessions);
+        }
+        else {
+            single(bench, args[1], args[2], args[3], lease);
+        }
+        System.exit(0);
+    }
+
+    private static void single(BenchBackend bench, String address, String election, String candidateId, Duration lease)
+            throws Exception {
+        try (Contenders contenders = bench.connect(address, lease)) {
             int generation = 0;
             Contenders.@Nullable Contender contender = campaign(contenders, election, candidateId + "." + generation);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -53,7 +69,26 @@ public final class Candidate {
                 contender.close();
             }
         }
-        System.exit(0);
+    }
+
+    private static void herd(BenchBackend bench, String address, String election, String candidateId, Duration lease, int sessions)
+            throws Exception {
+        List<Contenders> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < sessions; i++) {
+                Contenders client = bench.connect(address, lease);
+                clients.add(client);
+                campaign(client, election, candidateId + "-" + i);
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null && !line.equals("EXIT"); line = in.readLine()) {
+                // Only EXIT is understood here.
+            }
+        }
+        finally {
+            // Closing a client closes its campaigns.
+            clients.forEach(Contenders::close);
+        }
     }
 
     private static Contenders.Contender campaign(Contenders contenders, String election, String candidateId)

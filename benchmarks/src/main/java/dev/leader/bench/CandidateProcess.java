@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +33,27 @@ final class CandidateProcess implements AutoCloseable {
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
+    /** JVM options of a candidate JVM that hosts one candidate. */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC");
+
+    /** INFO to stderr (the candidate's log file) instead of logback's default, DEBUG to stdout. */
+    static final String LOGGING = "-Dlogback.configurationFile=candidate-logback.xml";
+
     static CandidateProcess start(JvmClasspath classpath, String backend, String address, String election, String id,
             Duration lease, Path log, BlockingQueue<Signal> signals) {
-        List<String> command = classpath.java(List.of("-Xmx128m", "-XX:+UseSerialGC"),
-                Candidate.class.getName(), List.of(backend, address, election, id, Long.toString(lease.toMillis())));
+        return start(classpath, JVM_OPTIONS, backend, address, election, id, lease, 1, log, signals);
+    }
+
+    /** A JVM hosting {@code sessions} candidates, each with its own client (the herd). */
+    static CandidateProcess start(JvmClasspath classpath, List<String> jvmOptions, String backend, String address, String election,
+            String id, Duration lease, int sessions, Path log, BlockingQueue<Signal> signals) {
+        List<String> args = new ArrayList<>(List.of(backend, address, election, id, Long.toString(lease.toMillis())));
+        if (sessions != 1) {
+            args.add(Integer.toString(sessions));
+        }
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(LOGGING);
+        List<String> command = classpath.java(options, Candidate.class.getName(), args);
         try {
             Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             CandidateProcess candidate = new CandidateProcess(id, process);

@@ -7,7 +7,6 @@ import java.util.function.LongConsumer;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionListener;
-import dev.leader.election.ElectionState;
 import dev.leader.election.Leadership;
 
 /**
@@ -50,9 +49,12 @@ public interface Contenders extends AutoCloseable {
                 });
                 election.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (election.state() == ElectionState.LATENT || election.state() == ElectionState.DISCONNECTED) {
+                // Queued once it leads or has read who leads, which takes the server: the state
+                // alone is FOLLOWER as soon as start() returns, before the connection is up.
+                while (!election.isLeader() && election.leaderId().isEmpty()) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("candidate " + candidateId + " did not start campaigning: " + election.state());
+                        throw new IllegalStateException("candidate " + candidateId + " neither leads nor knows a leader after 30 s: "
+                                + election.state());
                     }
                     Thread.sleep(5);
                 }

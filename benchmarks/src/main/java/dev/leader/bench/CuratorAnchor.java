@@ -25,12 +25,10 @@ final class CuratorAnchor implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        ZooKeeperServers.Server server = ZooKeeperServers.start(Files.createDirectories(workDir));
-        return BenchServer.of(server.connectString(), server.description() + "; Curator " + curatorVersion(),
-                server::packetsReceived, server::close);
+        return ZooKeeperServers.start(Files.createDirectories(workDir)).describedAs("; Curator " + curatorVersion());
     }
 
-    private static String curatorVersion() {
+    static String curatorVersion() {
         String version = LeaderLatch.class.getPackage().getImplementationVersion();
         return version != null ? version : "5.9.0";
     }

@@ -3,15 +3,7 @@ package dev.leader.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * Graceful hand-off and crash failover among {@code candidates} JVMs of one backend.
@@ -27,6 +19,9 @@ final class Handoff {
     /** Pause between rounds, so that the candidate that just re-joined is queued like the others. */
     static final Duration PACE = Duration.ofMillis(100);
 
+    /** Pause before counting requests at rest, after the candidates have joined. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
     record Result(List<Long> gracefulNanos, List<Long> crashNanos) {
     }
 
@@ -40,11 +35,9 @@ final class Handoff {
 
     private final Path logs;
 
-    private final BlockingQueue<CandidateProcess.Signal> signals = new LinkedBlockingQueue<>();
+    private final Signals signals;
 
     private final List<CandidateProcess> all = new ArrayList<>();
-
-    private final Set<CandidateProcess> alive = new HashSet<>();
 
     private int started;
 
@@ -54,6 +47,7 @@ final class Handoff {
         this.classpath = classpath;
         this.lease = lease;
         this.logs = logs;
+        this.signals = new Signals(backend.type(), logs);
     }
 
     Result run(int candidates, int gracefulRounds, int crashRounds) throws InterruptedException {
@@ -62,18 +56,18 @@ final class Handoff {
             for (int i = 0; i < candidates; i++) {
                 startCandidate(election);
             }
-            awaitReady(candidates);
-            CandidateProcess leader = awaitGranted(null, Duration.ofSeconds(30)).from();
+            signals.awaitReady(candidates);
+            CandidateProcess leader = signals.awaitGranted(null, Duration.ofSeconds(30)).from();
             List<Long> graceful = new ArrayList<>();
             for (int round = 0; round < gracefulRounds; round++) {
                 pace();
                 leader.send("RELEASE");
-                long released = await(leader, "RELEASED", Duration.ofSeconds(10)).nanos();
-                CandidateProcess.Signal granted = awaitGranted(leader, Duration.ofSeconds(10));
+                long released = signals.await(leader, "RELEASED", Duration.ofSeconds(10)).nanos();
+                CandidateProcess.Signal granted = signals.awaitGranted(leader, Duration.ofSeconds(10));
                 graceful.add(granted.nanos() - released);
                 // Only now, so that the old leader cannot win its own release back.
                 leader.send("JOIN");
-                await(leader, "READY", Duration.ofSeconds(30));
+                signals.await(leader, "READY", Duration.ofSeconds(30));
                 leader = granted.from();
             }
             List<Long> crash = new ArrayList<>();
@@ -81,13 +75,13 @@ final class Handoff {
             for (int round = 0; round < crashRounds; round++) {
                 pace();
                 long killed = System.nanoTime();
+                signals.expectExit(leader);
                 leader.kill();
-                alive.remove(leader);
-                CandidateProcess.Signal granted = awaitGranted(leader, failoverBound);
+                CandidateProcess.Signal granted = signals.awaitGranted(leader, failoverBound);
                 crash.add(granted.nanos() - killed);
                 leader = granted.from();
                 startCandidate(election);
-                awaitReady(1);
+                signals.awaitReady(1);
             }
             return new Result(graceful, crash);
         }
@@ -110,13 +104,13 @@ final class Handoff {
         String election = "rest-" + backend.type() + "-" + ProcessHandle.current().pid();
         try {
             startCandidate(election);
-            awaitReady(1);
-            awaitGranted(null, Duration.ofSeconds(30));
+            signals.awaitReady(1);
+            signals.awaitGranted(null, Duration.ofSeconds(30));
             double alone = rate(server, window);
             for (int i = 0; i < followers; i++) {
                 startCandidate(election);
             }
-            awaitReady(followers);
+            signals.awaitReady(followers);
             double all = rate(server, window);
             return new Rest(alone, all, followers, window);
         }
@@ -128,8 +122,8 @@ final class Handoff {
     }
 
     private static double rate(BenchBackend.BenchServer server, Duration window) throws InterruptedException {
-        // Let connection set-up and first reads settle before counting.
-        Thread.sleep(2000);
+        // Let connection set-up and first reads settle before counting (shorter for the smoke test's short windows).
+        Thread.sleep(Math.min(SETTLE.toMillis(), window.toMillis()));
         long before = server.requestsServed();
         long start = System.nanoTime();
         Thread.sleep(window.toMillis());
@@ -140,65 +134,13 @@ final class Handoff {
     private void startCandidate(String election) {
         String id = "c" + (++started);
         CandidateProcess candidate = CandidateProcess.start(classpath, backend.type(), address, election, id, lease,
-                logs.resolve(backend.type() + "-" + id + ".log"), signals);
+                logs.resolve(backend.type() + "-" + id + ".log"), signals.queue());
         all.add(candidate);
-        alive.add(candidate);
+        signals.started(candidate);
     }
 
     private void pace() throws InterruptedException {
-        Thread.sleep(PACE.toMillis());
-    }
-
-    private void awaitReady(int count) throws InterruptedException {
-        for (int i = 0; i < count; i++) {
-            await(s -> s.kind().equals("READY"), Duration.ofSeconds(60), "READY from " + count + " candidates");
-        }
-    }
-
-    /** The next GRANTED from a candidate other than {@code previous} (a dead leader, or none). */
-    private CandidateProcess.Signal awaitGranted(@Nullable CandidateProcess previous, Duration bound) throws InterruptedException {
-        return await(s -> s.kind().equals("GRANTED") && s.from() != previous, bound, "a successor's GRANTED");
-    }
-
-    private CandidateProcess.Signal await(CandidateProcess from, String kind, Duration bound) throws InterruptedException {
-        return await(s -> s.from() == from && s.kind().equals(kind), bound, kind + " from " + from);
-    }
-
-    private CandidateProcess.Signal await(Predicate<CandidateProcess.Signal> wanted, Duration bound, String description)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        List<CandidateProcess.Signal> others = new ArrayList<>();
-        try {
-            while (true) {
-                CandidateProcess.Signal signal = next(deadline, description);
-                if (wanted.test(signal)) {
-                    return signal;
-                }
-                others.add(signal);
-            }
-        }
-        finally {
-            // Keep what was not wanted yet: the successor's GRANTED may come before the RELEASED.
-            List<CandidateProcess.Signal> rest = new ArrayList<>();
-            signals.drainTo(rest);
-            signals.addAll(others);
-            signals.addAll(rest);
-        }
-    }
-
-    private CandidateProcess.Signal next(long deadline, String waitingFor) throws InterruptedException {
-        long left = deadline - System.nanoTime();
-        CandidateProcess.Signal signal = left > 0 ? signals.poll(left, TimeUnit.NANOSECONDS) : null;
-        while (signal != null && signal.kind().equals("LEADER")) {
-            // Followers' view of the leader is logged by the candidates but not timed here.
-            signal = signals.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        if (signal == null) {
-            throw new IllegalStateException(backend.type() + ": timed out waiting for " + waitingFor + "; candidate logs in " + logs);
-        }
-        if (signal.kind().equals("EXITED") && alive.contains(signal.from())) {
-            throw new IllegalStateException(backend.type() + ": candidate " + signal.from() + " exited; see " + logs);
-        }
-        return signal;
+        Duration rejoin = backend.rejoin(lease);
+        Thread.sleep(Math.max(PACE.toMillis(), rejoin.toMillis()));
     }
 }

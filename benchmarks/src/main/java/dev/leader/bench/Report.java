@@ -3,6 +3,7 @@ package dev.leader.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +30,19 @@ final class Report {
     /** Anchor library -> our backend it is compared with. */
     private static final Map<String, String> ANCHORS = new LinkedHashMap<>();
 
+    /** Our backends, in the order of the tables; each is followed by the anchors compared with it. */
+    private static final List<String> OURS = List.of("local", "zookeeper", "redis", "etcd", "lan");
+
     static {
         ANCHORS.put(CuratorAnchor.TYPE, "zookeeper");
-        ANCHORS.put("spring-integration-redis", "redis");
-        ANCHORS.put("spring-integration-zookeeper", "zookeeper");
+        ANCHORS.put(CuratorSelectorAnchor.TYPE, "zookeeper");
+        ANCHORS.put(SpringIntegrationRedisAnchor.TYPE, "redis");
     }
+
+    /** What an anchor is, for the tables that compare. */
+    private static final Map<String, String> ANCHOR_NAMES = Map.of(CuratorAnchor.TYPE, "Curator `LeaderLatch`",
+            CuratorSelectorAnchor.TYPE, "Spring Integration's ZooKeeper `LeaderInitiator` (as Curator `LeaderSelector`)",
+            SpringIntegrationRedisAnchor.TYPE, "Spring Integration `LockRegistryLeaderInitiator` + `RedisLockRegistry`");
 
     private final Benchmarks.Settings settings;
 
@@ -53,6 +62,8 @@ final class Report {
 
     private final Map<String, Handoff.Rest> rests = new LinkedHashMap<>();
 
+    private final Map<String, Herd.Result> herds = new LinkedHashMap<>();
+
     Report(Benchmarks.Settings settings, Machine machine, Instant started) {
         this.settings = settings;
         this.machine = machine;
@@ -70,6 +81,14 @@ final class Report {
 
     void rest(String backend, Handoff.Rest rest) {
         rests.put(backend, rest);
+    }
+
+    void herd(String backend, Herd.Result result) {
+        herds.put(backend, result);
+    }
+
+    Map<String, Herd.Result> herds() {
+        return Map.copyOf(herds);
     }
 
     void startup(StartupCost.Result result) {
@@ -103,12 +122,14 @@ final class Report {
         md.append("| Settings | ").append(settings.rounds()).append(" hand-off rounds and ").append(settings.crashRounds())
                 .append(" crash rounds per backend, ").append(settings.candidates())
                 .append(" candidate JVMs (-Xmx128m -XX:+UseSerialGC), requested lease ").append(settings.lease().toMillis())
-                .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds |\n\n");
+                .append(" ms, ").append(Handoff.PACE.toMillis()).append(" ms between rounds; at rest ").append(settings.restFollowers())
+                .append(" followers, ").append(seconds(settings.rest())).append(" s per phase; herd ").append(settings.herdCandidates())
+                .append(" candidates, ").append(settings.herdPerJvm()).append(" per JVM |\n\n");
         handoffSections(md);
         anchorSection(md);
         guardSection(md);
         restSection(md);
-        md.append("## 6. Herd (200 ZooKeeper candidates, leader killed)\n\nNot measured yet: the harness has no herd mode yet.\n\n");
+        herdSection(md);
         startupSection(md);
         return md.toString();
     }
@@ -116,25 +137,95 @@ final class Report {
     private void restSection(StringBuilder md) {
         md.append("## 5. Load at rest (server requests per second; 1 leader, then 1 leader + ").append(settings.restFollowers())
                 .append(" idle followers)\n\n");
-        md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`), etcd `/metrics` (`grpc_server_started_total`), ")
-                .append("over ").append(settings.restSeconds()).append(" s per phase after 2 s to settle. ")
+        md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`, pings included), ")
+                .append("etcd `/metrics` (`grpc_server_started_total`); for the LAN backend, which has no server, the datagrams a silent ")
+                .append("listener of the harness hears on the group. Over ").append(seconds(settings.rest())).append(" s per phase after ")
+                .append(seconds(settings.rest().compareTo(Handoff.SETTLE) < 0 ? settings.rest() : Handoff.SETTLE)).append(" s to settle; each anchor on the line ")
+                .append("after the backend of ours it is compared with. ")
                 .append("The local backend has no server: its followers block in `fcntl(F_SETLKW)` and send nothing.\n\n");
-        md.append("| Backend | leader alone (req/s) | leader + followers (req/s) | per follower (req/s) | target: zero periodic follower requests (Redis, etcd) |\n")
-                .append("|---|---|---|---|---|\n");
-        for (Map.Entry<String, Handoff.Rest> entry : rests.entrySet()) {
-            Handoff.Rest rest = entry.getValue();
-            boolean targeted = entry.getKey().equals("redis") || entry.getKey().equals("etcd");
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f | %s |%n", entry.getKey(), rest.leaderAlonePerSecond(),
+        md.append("| Backend | leader alone (req/s) | leader + followers (req/s) | per follower (req/s) | per follower, ours / anchor "
+                + "| target: zero periodic follower requests (Redis, etcd) |\n|---|---|---|---|---|---|\n");
+        for (String backend : inTableOrder(rests.keySet())) {
+            Handoff.Rest rest = rests.get(backend);
+            String ours = ANCHORS.get(backend);
+            Handoff.Rest compared = ours == null ? null : rests.get(ours);
+            boolean targeted = backend.equals("redis") || backend.equals("etcd");
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f | %s | %s |%n", backend, rest.leaderAlonePerSecond(),
                     rest.withFollowersPerSecond(), rest.perFollowerPerSecond(),
-                    ANCHORS.containsKey(entry.getKey()) ? "anchor" : !targeted ? "no target"
-                            : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
+                    compared == null ? "" : String.format(Locale.ROOT, "%.3f (%s: %.3f / %.3f)", compared.perFollowerPerSecond()
+                            / rest.perFollowerPerSecond(), ours, compared.perFollowerPerSecond(), rest.perFollowerPerSecond()),
+                    ours != null ? "anchor" : !targeted ? "no target" : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
         }
-        for (String backend : List.of("zookeeper", "redis", "etcd")) {
+        for (String backend : List.of("zookeeper", "redis", "etcd", "lan")) {
             if (!rests.containsKey(backend)) {
-                md.append("| ").append(backend).append(" | not measured yet: no adapter in the harness yet | | | |\n");
+                md.append("| ").append(backend).append(" | not measured in this run | | | | |\n");
             }
         }
         md.append('\n');
+    }
+
+    /** Ours in {@link #OURS} order, each followed by its anchors; anything else last. */
+    private static List<String> inTableOrder(Collection<String> measured) {
+        List<String> order = new ArrayList<>();
+        for (String ours : OURS) {
+            if (measured.contains(ours)) {
+                order.add(ours);
+            }
+            ANCHORS.forEach((anchor, comparedWith) -> {
+                if (comparedWith.equals(ours) && measured.contains(anchor)) {
+                    order.add(anchor);
+                }
+            });
+        }
+        measured.stream().filter(b -> !order.contains(b)).forEach(order::add);
+        return order;
+    }
+
+    private void herdSection(StringBuilder md) {
+        md.append("## 6. Herd (").append(settings.herdCandidates()).append(" ZooKeeper candidates, leader killed)\n\n");
+        if (herds.isEmpty()) {
+            md.append("Not measured in this run (no ZooKeeper backend selected, or `--herd 0`).\n\n");
+            return;
+        }
+        Herd.Result any = herds.values().iterator().next();
+        md.append(any.candidates()).append(" candidates of one election on one ZooKeeper server, each with a client and session of its own ")
+                .append("(session timeout = lease, ").append(settings.lease().toMillis()).append(" ms). To keep memory sane they share ")
+                .append(any.jvms()).append(" JVMs: the leader alone in the first (started first and awaited as leader), the others ")
+                .append(any.perJvm()).append(" or fewer per JVM (").append(String.join(" ", Herd.JVM_OPTIONS)).append("). Then `kill -9` of ")
+                .append("the leader's JVM: its session expires on the server, its node is deleted, the successor is granted. ")
+                .append("The window runs from the kill to ").append(settings.herdQuiet().toMillis() / 2).append(" ms after the successor's `granted`. ")
+                .append("Counted by the server (`mntr` before and after): reads and writes = the sums of ZooKeeper's per-namespace counts ")
+                .append("`zk_cnt_<ns>_read_per_namespace` / `_write_per_namespace` (pings excluded; the expired node's deletion is one write); ")
+                .append("notifications = watches triggered, the growth of `zk_sum_node_{deleted,created,changed,children}_watch_count`; ")
+                .append("packets = `zk_packets_received`, pings of all sessions included, next to what the ping rate of the ")
+                .append(seconds(settings.herdQuiet())).append(" s before the kill predicts. Watches held = `wchs` total just before the kill.\n\n");
+        md.append("| Library | candidates (JVMs) | watches held | time to new leader (ms) | window (ms) | reads | writes | notifications "
+                + "| request packets (ping rate before, /s) | packets beyond the ping rate | leaders granted in the window |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String backend : inTableOrder(herds.keySet())) {
+            Herd.Result herd = herds.get(backend);
+            md.append(String.format(Locale.ROOT, "| %s | %d (%d) | %d | %s | %s | %d | %d | %d | %d (%.0f) | %d | %d |%n",
+                    ANCHOR_NAMES.containsKey(backend) ? backend + ": " + ANCHOR_NAMES.get(backend) : backend + " (ours)",
+                    herd.candidates(), herd.jvms(), herd.watchesBefore(), Stats.ms(herd.timeToLeaderNanos()), Stats.ms(herd.windowNanos()),
+                    herd.reads(), herd.writes(), herd.notifications(), herd.packets(), herd.pingsPerSecond(), herd.packetsBeyondPings(),
+                    herd.grants()));
+        }
+        herds.forEach((backend, herd) -> {
+            if (!herd.moved().isEmpty()) {
+                md.append("\n").append(backend).append(": measured in set-up ").append(herd.attempts()).append("; leadership moved away from ")
+                        .append("the first candidate before the kill in the earlier ones (").append(String.join("; ", herd.moved())).append(").");
+            }
+        });
+        Herd.Result ours = herds.get(ZooKeeperBench.TYPE);
+        for (String anchor : herds.keySet()) {
+            Herd.Result theirs = herds.get(anchor);
+            if (ours != null && ANCHORS.containsKey(anchor)) {
+                md.append(String.format(Locale.ROOT, "%nOurs / %s: reads + writes %d / %d, notifications %d / %d, time to new leader %s / %s ms.",
+                        anchor, ours.reads() + ours.writes(), theirs.reads() + theirs.writes(), ours.notifications(), theirs.notifications(),
+                        Stats.ms(ours.timeToLeaderNanos()), Stats.ms(theirs.timeToLeaderNanos())));
+            }
+        }
+        md.append("\n\n");
     }
 
     private void anchorSection(StringBuilder md) {
@@ -144,16 +235,24 @@ final class Report {
         for (Map.Entry<String, String> pair : ANCHORS.entrySet()) {
             HandoffRow anchor = row(pair.getKey());
             HandoffRow ours = row(pair.getValue());
-            md.append("| ").append(pair.getValue()).append(" | ").append(pair.getKey()).append(" | ");
+            md.append("| ").append(pair.getValue()).append(" | ").append(pair.getKey()).append(": ").append(ANCHOR_NAMES.get(pair.getKey()))
+                    .append(" | ");
             if (anchor == null || ours == null) {
-                md.append(anchor == null ? "not measured yet: anchor not written" : "not measured yet: our " + pair.getValue()
-                        + " backend is not on this branch").append(" | |\n");
+                md.append("not measured in this run").append(" | |\n");
                 continue;
             }
             md.append(ratio(ours.graceful().p50(), anchor.graceful().p50())).append(" | ")
                     .append(ratio(ours.crash().p50(), anchor.crash().p50())).append(" |\n");
         }
         md.append('\n');
+    }
+
+    private List<HandoffRow> orderedHandoffs() {
+        List<HandoffRow> ordered = new ArrayList<>();
+        for (String backend : inTableOrder(handoffs.stream().map(HandoffRow::backend).toList())) {
+            ordered.add(row(backend));
+        }
+        return ordered;
     }
 
     private @org.jspecify.annotations.Nullable HandoffRow row(String backend) {
@@ -212,7 +311,7 @@ final class Report {
         md.append("## 1. Graceful hand-off (leader's release call -> successor's `granted`, ms)\n\n");
         md.append("Both stamps are `System.nanoTime()` (CLOCK_MONOTONIC) in the two candidate JVMs.\n\n");
         md.append("| Backend | Server | Rounds | p50 | p99 | min | max | target p50 <= 5 ms |\n|---|---|---|---|---|---|---|---|\n");
-        for (HandoffRow row : handoffs) {
+        for (HandoffRow row : orderedHandoffs()) {
             md.append("| ").append(row.backend()).append(" | ").append(row.server()).append(" | ").append(row.graceful().count())
                     .append(" | ").append(Stats.ms(row.graceful().p50())).append(" | ").append(Stats.ms(row.graceful().p99()))
                     .append(" | ").append(Stats.ms(row.graceful().min())).append(" | ").append(Stats.ms(row.graceful().max()))
@@ -221,7 +320,7 @@ final class Report {
         notMeasured(md, 8);
         md.append("\n## 2. Crash failover (`kill -9` of the leader's JVM -> successor's `granted`, ms)\n\n");
         md.append("| Backend | Lease | Rounds | p50 | p99 | p50 as lease + x | target <= lease + 100 ms |\n|---|---|---|---|---|---|---|\n");
-        for (HandoffRow row : handoffs) {
+        for (HandoffRow row : orderedHandoffs()) {
             double overLease = row.crash().p50() - row.lease().toNanos();
             md.append("| ").append(row.backend()).append(" | ").append(row.lease().toMillis()).append(" ms | ")
                     .append(row.crash().count()).append(" | ").append(Stats.ms(row.crash().p50())).append(" | ")
@@ -247,7 +346,7 @@ final class Report {
     private void notMeasured(StringBuilder md, int columns) {
         for (String backend : EXPECTED) {
             if (handoffs.stream().noneMatch(h -> h.backend().equals(backend))) {
-                md.append("| ").append(backend).append(" | not measured yet: no adapter in the harness yet").append(" |".repeat(columns - 1)).append('\n');
+                md.append("| ").append(backend).append(" | not measured in this run").append(" |".repeat(columns - 1)).append('\n');
             }
         }
     }
@@ -275,6 +374,11 @@ final class Report {
                 withHeap.p50() / 1048576, withClasses.p50()));
         md.append(String.format(Locale.ROOT, "| **added by the starter** | **%+.0f** | **%+.1f** | **%+.0f** |%n", withTime.p50() - withoutTime.p50(),
                 (withHeap.p50() - withoutHeap.p50()) / 1048576, withClasses.p50() - withoutClasses.p50()));
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? Long.toString(duration.toSeconds())
+                : String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
     }
 
     private static String fmt(double value) {

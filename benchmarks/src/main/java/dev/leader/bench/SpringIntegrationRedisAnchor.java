@@ -43,6 +43,9 @@ final class SpringIntegrationRedisAnchor implements BenchBackend {
                 new RedisStandaloneConfiguration("127.0.0.1", Integer.parseInt(address)));
         connections.afterPropertiesSet();
         connections.start();
+        // Connect now (it would connect lazily, on the initiator's first lock attempt), so that
+        // READY means campaigning, as for the other libraries.
+        connections.getConnection().close();
         List<RedisLockRegistry> registries = new CopyOnWriteArrayList<>();
         return new Contenders() {
             @Override

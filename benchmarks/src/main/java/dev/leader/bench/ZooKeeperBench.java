@@ -11,15 +11,16 @@ import dev.leader.zookeeper.ZooKeeperElectionBackend;
 /** Our ZooKeeper backend on a standalone server JVM ({@link ZooKeeperServers}), session = lease. */
 final class ZooKeeperBench implements BenchBackend {
 
+    static final String TYPE = "zookeeper";
+
     @Override
     public String type() {
-        return "zookeeper";
+        return TYPE;
     }
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        ZooKeeperServers.Server server = ZooKeeperServers.start(Files.createDirectories(workDir));
-        return BenchServer.of(server.connectString(), server.description(), server::packetsReceived, server::close);
+        return ZooKeeperServers.start(Files.createDirectories(workDir));
     }
 
     @Override

@@ -3,7 +3,12 @@ package dev.leader.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.zookeeper.Version;
 
@@ -15,24 +20,66 @@ public final class ZooKeeperServers {
 
     public static final int TICK_MILLIS = 200;
 
+    private static final Pattern MNTR_LINE = Pattern.compile("^(zk_\\S+)\\s+(-?\\d+)$", Pattern.MULTILINE);
+
+    private static final Pattern TOTAL_WATCHES = Pattern.compile("Total watches:\\s*(\\d+)");
+
     private ZooKeeperServers() {
     }
 
-    /** A running ZooKeeper server. */
-    public record Server(ExternalServer process, String description) implements AutoCloseable {
+    /** A running ZooKeeper server; requests served are its {@code zk_packets_received}. */
+    public record Server(ExternalServer process, String description) implements BenchBackend.BenchServer {
 
-        /** {@code zk_packets_received} from the {@code mntr} four-letter word. */
-        public long packetsReceived() {
-            String mntr = ServerStats.ask(process.port(), "mntr", null);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("zk_packets_received\\s+(\\d+)").matcher(mntr);
+        /** The same server, described with what runs on it (an anchor library's version). */
+        Server describedAs(String more) {
+            return new Server(process, description + more);
+        }
+
+        /** Every integer metric of the {@code mntr} four-letter word. */
+        Map<String, Long> monitor() {
+            Map<String, Long> metrics = new LinkedHashMap<>();
+            Matcher m = MNTR_LINE.matcher(ServerStats.ask(process.port(), "mntr", null));
+            while (m.find()) {
+                metrics.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+            if (!metrics.containsKey("zk_packets_received")) {
+                throw new IllegalStateException("no zk_packets_received in mntr of " + connectString());
+            }
+            return metrics;
+        }
+
+        /** Watches the server holds now, from the {@code wchs} four-letter word. */
+        long watches() {
+            String wchs = ServerStats.ask(process.port(), "wchs", null);
+            Matcher m = TOTAL_WATCHES.matcher(wchs);
             if (!m.find()) {
-                throw new IllegalStateException("no zk_packets_received in mntr: " + mntr);
+                throw new IllegalStateException("no total in wchs of " + connectString() + ": " + wchs);
             }
             return Long.parseLong(m.group(1));
         }
 
+        /** {@code zk_packets_received} from the {@code mntr} four-letter word. */
+        public long packetsReceived() {
+            return monitor().get("zk_packets_received");
+        }
+
         public String connectString() {
             return "127.0.0.1:" + process.port();
+        }
+
+        @Override
+        public String address() {
+            return connectString();
+        }
+
+        @Override
+        public long requestsServed() {
+            return packetsReceived();
+        }
+
+        @Override
+        public Optional<Server> zooKeeper() {
+            return Optional.of(this);
         }
 
         @Override
@@ -45,7 +92,7 @@ public final class ZooKeeperServers {
         Path data = Files.createDirectories(directory.resolve("zk-data"));
         int port = ExternalServer.freePort();
         ExternalServer process = ExternalServer.start(JvmClasspath.current().java(List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=mntr,srvr"),
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=mntr,srvr,wchs"),
                 "org.apache.zookeeper.server.ZooKeeperServerMain",
                 List.of(Integer.toString(port), data.toString(), Integer.toString(TICK_MILLIS))), port, directory.resolve("zookeeper.log"));
         return new Server(process, "ZooKeeper " + Version.getFullVersion().split("[- ,]")[0] + " standalone (own JVM, -Xmx256m), tickTime "

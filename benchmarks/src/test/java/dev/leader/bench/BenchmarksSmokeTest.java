@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs every harness for one round, so that the benchmarks keep working between real runs. */
+/** Runs every harness for one round (the herd with 10 candidates), so that the benchmarks keep working between real runs. */
 class BenchmarksSmokeTest {
 
     @Test
@@ -28,8 +28,15 @@ class BenchmarksSmokeTest {
                         org.assertj.core.groups.Tuple.tuple("proxied", "follower"));
         assertThat(report.guardScores()).allSatisfy(score -> assertThat(score.nanosPerOp()).isPositive());
         assertThat(report.handoffRows()).isEqualTo(BenchBackends.all().size());
+        assertThat(report.herds()).containsOnlyKeys(ZooKeeperBench.TYPE, CuratorAnchor.TYPE);
+        assertThat(report.herds().values()).allSatisfy(herd -> {
+            assertThat(herd.candidates()).isEqualTo(10);
+            assertThat(herd.jvms()).isEqualTo(2);
+            assertThat(herd.grants()).isPositive();
+        });
         String markdown = Files.readString(out);
-        assertThat(markdown).contains("## 1. Graceful hand-off", "| local |", "## 2. Crash failover", "## 4. `@LeaderOnly` overhead",
+        assertThat(markdown).contains("## 1. Graceful hand-off", "| local |", "| lan |", "| curator-leaderselector |", "## 2. Crash failover",
+                "## 4. `@LeaderOnly` overhead", "## 5. Load at rest", "## 6. Herd (10 ZooKeeper candidates", "| zookeeper (ours) | 10 (2) |",
                 "## 7. Start-up cost", "**added by the starter**");
     }
 }
