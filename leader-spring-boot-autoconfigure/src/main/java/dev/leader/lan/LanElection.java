@@ -26,22 +26,40 @@ import org.jspecify.annotations.Nullable;
  * and answers newcomers at once, so peers started together know each other before anyone
  * claims: one round.</li>
  * </ol>
- * A leader believes until its last heartbeat's send time + lease - margin; the others declare
- * it gone a full lease after they last heard it, so a paused leader stops believing first.
+ * A peer declares the leader gone a full lease after it last received a message from it. With
+ * a quorum ({@code leader.lan.quorum}), a leader believes until the send time of its last round
+ * trip confirmed by a majority + lease - margin: every message echoes, for each peer, the stamp
+ * (send time) of the latest message received from that peer, and a leader takes the
+ * (majority - 1)-th latest echo of its own stamps among its peers. Each of those peers received
+ * it after that stamp, so none declares it gone before the stamp + lease; the leader stops
+ * believing a margin earlier, whether it is paused, cut off, or only its own datagrams are lost.
+ * Without a quorum a leader believes until its last heartbeat's send time + lease - margin: a
+ * paused or cut-off leader stops believing first, but one whose datagrams alone are lost may not
+ * (without a quorum the backend is available, not consistent).
  * All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.
  */
 final class LanElection extends AbstractElection {
 
-    /** How the election talks to the group; the backend frames, signs and sends. */
+    /**
+     * How the election talks to the group; the backend stamps, frames (with our
+     * {@link #stamping(long) echoes}), signs and sends.
+     */
     interface Outbox {
 
-        /** The send time on {@link System#nanoTime()}, or -1 if the datagram could not be sent. */
+        /**
+         * The send time on {@link System#nanoTime()}, the message's stamp, or -1 if the datagram
+         * could not be sent.
+         */
         long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
     }
 
+    /**
+     * {@code stamp}: that of its latest message, which we echo; {@code echoOfUs}: the latest of
+     * our stamps it echoed, or -1.
+     */
     private record Peer(String id, int priority, boolean eligible, long term, @Nullable String leaderId,
-            long lastSeenNanos) {
+            long lastSeenNanos, long incarnation, long stamp, long echoOfUs) {
 
         boolean claimsLeadership() {
             return id.equals(leaderId);
@@ -57,6 +75,12 @@ final class LanElection extends AbstractElection {
     private final long leaseNanos;
 
     private final long heartbeatNanos;
+
+    /** Lease - margin: how long a confirmed send time is believed. */
+    private final long beliefNanos;
+
+    /** Only an echo of one of these confirms us. */
+    private final OwnStamps stamps;
 
     private final Map<String, Peer> peers = new HashMap<>();
 
@@ -85,14 +109,16 @@ final class LanElection extends AbstractElection {
      */
     private @Nullable Leadership held;
 
-    LanElection(String name, String candidateId, LanBackendSettings settings, Outbox outbox,
+    LanElection(String name, String candidateId, LanBackendSettings settings, long incarnation, Outbox outbox,
             Consumer<LanElection> closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
         this.settings = settings;
+        this.stamps = new OwnStamps(incarnation, settings.lease().toNanos());
         this.outbox = outbox;
         this.closed = closed;
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.beliefNanos = leaseNanos - LeaseDeadline.defaultMargin(settings.lease()).toNanos();
     }
 
     String group() {
@@ -106,6 +132,26 @@ final class LanElection extends AbstractElection {
     /** The peers heard within the lease, this one excluded. */
     synchronized List<String> livePeers() {
         return new ArrayList<>(peers.keySet());
+    }
+
+    /**
+     * The backend stamps a message of ours (from {@link Outbox#send}, under our monitor): what it
+     * echoes, the peer we follow first, should a datagram not hold them all.
+     */
+    synchronized List<LanMessage.Echo> stamping(long stamp) {
+        stamps.add(stamp);
+        String leader = leaderId().orElse(null);
+        List<LanMessage.Echo> echoes = new ArrayList<>(peers.size());
+        for (Peer peer : peers.values()) {
+            LanMessage.Echo echo = new LanMessage.Echo(peer.incarnation(), peer.stamp());
+            if (peer.id().equals(leader)) {
+                echoes.add(0, echo);
+            }
+            else {
+                echoes.add(echo);
+            }
+        }
+        return echoes;
     }
 
     // ---- hooks ----
@@ -156,6 +202,7 @@ final class LanElection extends AbstractElection {
             return;
         }
         maxTerm = Math.max(maxTerm, message.term());
+        long echoed = echoOfUs(message);
         if (message.type() == LanMessage.Type.RESIGN) {
             resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
             log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
@@ -165,15 +212,23 @@ final class LanElection extends AbstractElection {
             }
             else {
                 peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, message.term(), null,
-                        receivedNanos));
+                        receivedNanos, message.incarnation(), message.stamp(), echoed));
             }
         }
         else {
             Peer previous = peers.put(message.sender(), new Peer(message.sender(), message.priority(),
-                    message.eligible(), message.term(), message.leaderId(), receivedNanos));
+                    message.eligible(), message.term(), message.leaderId(), receivedNanos, message.incarnation(),
+                    message.stamp(), echoed));
             if (previous == null) {
                 // A newcomer learns of us now, not a heartbeat interval later.
                 heartbeat(System.nanoTime());
+            }
+        }
+        if (settings.majority() > 1 && currentTerm() != null) {
+            // An echo is a confirmation: the deadline moves now, not at our next heartbeat.
+            long confirmed = echoedByMajority();
+            if (confirmed >= 0) {
+                renewed(confirmed);
             }
         }
         evaluate(System.nanoTime());
@@ -252,6 +307,9 @@ final class LanElection extends AbstractElection {
                 return;
             }
         }
+        if (settings.majority() > 1 && !echoedLately(now)) {
+            return;
+        }
         claim(now);
     }
 
@@ -287,21 +345,46 @@ final class LanElection extends AbstractElection {
     }
 
     /**
-     * From when a term may be believed. Without a quorum, from the heartbeat's send time: on a
-     * LAN nobody can confirm more. With one, from the oldest of the latest heartbeats of a
-     * majority (this node included), so a leader cut off from the majority stops believing a
-     * lease after it last heard them: about when they declare it gone.
+     * From when a term may be believed, for a message of ours sent at {@code sentNanos}. Without a
+     * quorum, from that send time: nobody confirms anything. With one, from the send time of the
+     * last round trip a majority confirmed: the (majority - 1)-th latest of our stamps the peers
+     * echoed, this node counting itself with {@code sentNanos}; -1 while fewer have echoed us.
+     * Each of those peers received that message of ours or a later one, so it keeps us (and
+     * reports us as its leader, holding back any claimer that hears it) until at least that stamp
+     * + lease; with a majority keeping us, no majority is left to elect a successor before then.
      */
     private long confirmedAt(long sentNanos) {
-        int needed = settings.majority() - 1;
-        if (needed <= 0) {
+        if (settings.majority() <= 1) {
             return sentNanos;
         }
-        if (peers.size() < needed) {
-            return -1;
-        }
-        long[] seen = peers.values().stream().mapToLong(Peer::lastSeenNanos).sorted().toArray();
-        return Math.min(sentNanos, seen[seen.length - needed]);
+        long echoed = echoedByMajority();
+        return echoed < 0 ? -1 : Math.min(sentNanos, echoed);
+    }
+
+    /** The (majority - 1)-th latest of our stamps among the peers' echoes; -1 if fewer echoed us. */
+    private long echoedByMajority() {
+        int needed = settings.majority() - 1;
+        long[] echoed = peers.values().stream().mapToLong(Peer::echoOfUs).filter(e -> e >= 0).sorted().toArray();
+        return echoed.length < needed ? -1 : echoed[echoed.length - needed];
+    }
+
+    /**
+     * Whether a term claimed now would stay confirmed for a heartbeat interval, so that the
+     * peers' answers to the claim, or their next heartbeats if those are lost, renew it in time.
+     * Every peer echoes our latest message in each of its own, so this fails for a moment at most,
+     * unless our datagrams do not reach them: a term claimed then would lapse at once.
+     */
+    private boolean echoedLately(long now) {
+        long echoed = echoedByMajority();
+        return echoed >= 0 && echoed + beliefNanos - now >= heartbeatNanos;
+    }
+
+    /** The latest of our stamps the sender of {@code message} echoed, in it or before it; -1 if none. */
+    private long echoOfUs(LanMessage message) {
+        Peer known = peers.get(message.sender());
+        // A restarted peer (new incarnation) has forgotten what it heard of us.
+        return stamps.latestEchoed(message,
+                known != null && known.incarnation() == message.incarnation() ? known.echoOfUs() : -1);
     }
 
     /**
