@@ -44,7 +44,7 @@ record LanMessage(Type type, int flags, String group, String election, String se
     /** Larger than any message we write; a bigger datagram is not ours. */
     static final int MAX_SIZE = 2048;
 
-    /** What a body may take, leaving room for the signature {@link MessageSigner} appends. */
+    /** What a body may take, leaving room for the flag and signature {@link MessageSigner} adds. */
     private static final int MAX_BODY = MAX_SIZE - 1 - MessageSigner.MAC_LENGTH;
 
     private static final int ECHO_SIZE = 16;
