@@ -32,17 +32,34 @@ import org.jspecify.annotations.Nullable;
  * ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first reads the
  * claim that overtook it, and follows it.
  *
- * <p>A leader believes until its last heartbeat's send time + lease - margin; the others declare
- * it gone a full lease after they last heard it, so a paused leader stops believing first.
- * All state is guarded by this object's monitor; the backend's receive and tick threads and
+ * <p>A peer declares the leader gone a full lease after it last received a message from it. With
+ * a quorum ({@code leader.lan.quorum}), a leader believes until the send time of its last round
+ * trip confirmed by a majority + lease - margin: every message echoes, for each peer, the stamp
+ * (send time) of the latest message received from that peer, and a leader takes the
+ * (majority - 1)-th latest echo of its own stamps among its peers ({@link LanPeers#echoedByMajority}).
+ * Each of those peers received it after that stamp, so none declares it gone before the stamp +
+ * lease; the leader stops believing a margin earlier, whether it is paused, cut off, or only its
+ * own datagrams are lost. It renews as soon as an echo arrives, and a peer claims only while
+ * echoes of its own stamps would keep the new term confirmed for a heartbeat interval. Without a
+ * quorum a leader believes until its last heartbeat's send time + lease - margin: a paused or
+ * cut-off leader stops believing first, but one whose datagrams alone are lost may not (without
+ * a quorum the backend is available, not consistent).
+ *
+ * <p>All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.
  */
 final class LanElection extends AbstractElection {
 
-    /** How the election talks to the group; the backend frames, signs and sends. */
+    /**
+     * How the election talks to the group; the backend stamps, frames (with our
+     * {@link #stamping(long) echoes}), signs and sends.
+     */
     interface Outbox {
 
-        /** The send time on {@link System#nanoTime()}, or -1 if the datagram could not be sent. */
+        /**
+         * The send time on {@link System#nanoTime()}, the message's stamp, or -1 if the datagram
+         * could not be sent.
+         */
         long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
     }
 
@@ -57,6 +74,12 @@ final class LanElection extends AbstractElection {
     private final long heartbeatNanos;
 
     private final long handoffGraceNanos;
+
+    /** Lease - margin: how long a confirmed send time is believed. */
+    private final long beliefNanos;
+
+    /** Only an echo of one of these confirms us. */
+    private final OwnStamps stamps;
 
     private final LanPeers peers;
 
@@ -95,7 +118,7 @@ final class LanElection extends AbstractElection {
      */
     private @Nullable Leadership held;
 
-    LanElection(String name, String candidateId, LanBackendSettings settings, Outbox outbox,
+    LanElection(String name, String candidateId, LanBackendSettings settings, long incarnation, Outbox outbox,
             Consumer<LanElection> closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
         this.settings = settings;
@@ -104,7 +127,9 @@ final class LanElection extends AbstractElection {
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.handoffGraceNanos = settings.handoffGrace().toNanos();
-        this.peers = new LanPeers(candidateId, settings.priority(), leaseNanos);
+        this.beliefNanos = leaseNanos - LeaseDeadline.defaultMargin(settings.lease()).toNanos();
+        this.stamps = new OwnStamps(incarnation, leaseNanos);
+        this.peers = new LanPeers(candidateId, settings.priority(), leaseNanos, stamps);
     }
 
     String group() {
@@ -118,6 +143,15 @@ final class LanElection extends AbstractElection {
     /** The peers heard within the lease, this one excluded. */
     synchronized List<String> livePeers() {
         return peers.ids();
+    }
+
+    /**
+     * The backend stamps a message of ours (from {@link Outbox#send}, under our monitor): what it
+     * echoes, the peer we follow first, should a datagram not hold them all.
+     */
+    synchronized List<LanMessage.Echo> stamping(long stamp) {
+        stamps.add(stamp);
+        return peers.echoes(leaderId().orElse(null));
     }
 
     // ---- hooks ----
@@ -180,6 +214,13 @@ final class LanElection extends AbstractElection {
             if (peers.heartbeat(message, receivedNanos) == null) {
                 // A newcomer learns of us now, not a heartbeat interval later.
                 heartbeat(System.nanoTime());
+            }
+        }
+        if (settings.majority() > 1 && currentTerm() != null) {
+            // An echo is a confirmation: the deadline moves now, not at our next heartbeat.
+            long confirmed = peers.echoedByMajority(settings.majority() - 1);
+            if (confirmed >= 0) {
+                renewed(confirmed);
             }
         }
         evaluate(System.nanoTime(), false);
@@ -287,6 +328,10 @@ final class LanElection extends AbstractElection {
                 return;
             }
         }
+        if (settings.majority() > 1 && !echoedLately(now)) {
+            // The peers' next messages, which echo our latest one, bring the receive thread back here.
+            return;
+        }
         if (!caughtUp) {
             decisionPending = true;
             return;
@@ -336,14 +381,20 @@ final class LanElection extends AbstractElection {
         }
     }
 
-    /**
-     * From when a term may be believed. Without a quorum, from the heartbeat's send time: on a
-     * LAN nobody can confirm more. With one, from the oldest of the latest heartbeats of a
-     * majority (this node included), so a leader cut off from the majority stops believing a
-     * lease after it last heard them: about when they declare it gone.
-     */
+    /** From when a term may be believed, for a message of ours sent at {@code sentNanos}; -1 if not yet. */
     private long confirmedAt(long sentNanos) {
         return peers.confirmedAt(sentNanos, settings.majority() - 1);
+    }
+
+    /**
+     * Whether a term claimed now would stay confirmed for a heartbeat interval, so that the
+     * peers' answers to the claim, or their next heartbeats if those are lost, renew it in time.
+     * Every peer echoes our latest message in each of its own, so this fails for a moment at most,
+     * unless our datagrams do not reach them: a term claimed then would lapse at once.
+     */
+    private boolean echoedLately(long now) {
+        long echoed = peers.echoedByMajority(settings.majority() - 1);
+        return echoed >= 0 && echoed + beliefNanos - now >= heartbeatNanos;
     }
 
     /** Whether claim a beats claim b: higher term, then higher priority, then lower id. */

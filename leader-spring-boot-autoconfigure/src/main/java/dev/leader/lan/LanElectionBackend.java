@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -51,6 +52,8 @@ public final class LanElectionBackend implements ElectionBackend {
     private final ScheduledExecutorService ticker;
 
     private long sequence;
+
+    private boolean echoesLeftOutLogged;
 
     private volatile @Nullable String lastError;
 
@@ -116,7 +119,8 @@ public final class LanElectionBackend implements ElectionBackend {
         if (candidateId.isEmpty() || candidateId.length() > 255) {
             throw new IllegalArgumentException("candidate id must have 1-255 characters: '" + candidateId + "'");
         }
-        return elections.open(name, () -> new LanElection(name, candidateId, settings, this::send, elections::remove));
+        return elections.open(name,
+                () -> new LanElection(name, candidateId, settings, incarnation, this::send, elections::remove));
     }
 
     /** Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed. */
@@ -143,14 +147,22 @@ public final class LanElectionBackend implements ElectionBackend {
     // receiver's replay check never drops a genuine message sent by another thread.
     private synchronized long send(LanElection from, LanMessage.Type type, int flags, long term,
             @Nullable String leaderId) {
+        // Stamped before framing: the stamp, which peers echo, is never later than the send.
+        long stamp = System.nanoTime();
+        List<LanMessage.Echo> echoes = from.stamping(stamp);
         LanMessage message = new LanMessage(type, flags, from.group(), from.name(), from.candidateId(), incarnation,
-                ++sequence, System.currentTimeMillis(), term, leaderId, from.priority());
+                ++sequence, System.currentTimeMillis(), term, leaderId, from.priority(), stamp, echoes).fitted();
+        if (message.echoes().size() < echoes.size() && !echoesLeftOutLogged) {
+            echoesLeftOutLogged = true;
+            log.warn("[election={}, id={}] {} peers are more than one datagram can echo: {} left out; a leader"
+                    + " they do not echo is confirmed by the others only", from.name(), from.candidateId(), echoes.size(),
+                    echoes.size() - message.echoes().size());
+        }
         byte[] frame = signer.frame(message);
-        long sent = System.nanoTime();
         try {
             transport.send(frame);
             failingSince = null;
-            return sent;
+            return stamp;
         }
         catch (IOException ex) {
             if (failingSince == null) {

@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,17 +15,28 @@ import org.jspecify.annotations.Nullable;
  * id; a leader that yields or a peer that closes sends {@link Type#RESIGN} so the others need
  * not wait for the lease.
  *
+ * <p>Round trips without a server: {@code stamp} is the sender's {@link System#nanoTime()} when
+ * it framed the message, and {@code echoes} give, for each peer the sender heard, that peer's
+ * incarnation and the stamp of the latest message the sender had received from it. A peer that
+ * finds its own stamp echoed learns that the sender heard it at that time or later, so the sender
+ * cannot declare it gone before that stamp + lease: what a leader needs to know when to stop
+ * believing (see {@link LanElection}). A stamp is only ever compared on the host that made it.
+ *
  * <p>Replay protection: {@code incarnation} is random per backend instance and {@code sequence}
  * strictly increases per incarnation; {@code timestampMillis} bounds how old the first message
  * of an incarnation a peer has not heard may be (see {@link ReplayWindow}).
  *
  * @param flags {@link #ELIGIBLE}: the sender campaigns; {@link #LEAVING}: the sender closed;
  *        {@link #LISTENING}: the sender campaigns but is still listening before it may claim
+ * @param stamp the sender's monotonic clock when it framed the message
+ * @param echoes what the sender last heard of each peer; at most what fits in {@link #MAX_SIZE}
  */
 record LanMessage(Type type, int flags, String group, String election, String sender, long incarnation,
-        long sequence, long timestampMillis, long term, @Nullable String leaderId, int priority) {
+        long sequence, long timestampMillis, long term, @Nullable String leaderId, int priority, long stamp,
+        List<Echo> echoes) {
 
-    static final int MAGIC = 0x4C445231; // "LDR1"
+    /** Version 2 added stamp and echoes; a version 1 peer's datagrams are refused as malformed. */
+    static final int MAGIC = 0x4C445232; // "LDR2"
 
     static final int ELIGIBLE = 1;
 
@@ -33,6 +46,22 @@ record LanMessage(Type type, int flags, String group, String election, String se
 
     /** Larger than any message we write; a bigger datagram is not ours. */
     static final int MAX_SIZE = 2048;
+
+    /** What a body may take, leaving room for the flag and signature {@link MessageSigner} adds. */
+    private static final int MAX_BODY = MAX_SIZE - 1 - MessageSigner.MAC_LENGTH;
+
+    private static final int ECHO_SIZE = 16;
+
+    /**
+     * The sender had received, from the peer of {@code incarnation}, a message stamped
+     * {@code stamp} (on that peer's clock) before it wrote this one.
+     */
+    record Echo(long incarnation, long stamp) {
+    }
+
+    LanMessage {
+        echoes = List.copyOf(echoes);
+    }
 
     enum Type {
         HEARTBEAT, RESIGN
@@ -55,8 +84,44 @@ record LanMessage(Type type, int flags, String group, String election, String se
         return type == Type.HEARTBEAT && sender.equals(leaderId);
     }
 
-    /** The unsigned body; {@link MessageSigner} appends the signature. */
+    /**
+     * This message with as many of its echoes, in order, as fit in {@link #MAX_SIZE}: about a
+     * hundred with candidate ids of a few dozen characters. A peer whose echo is left out is
+     * confirmed by the others only, never longer than it should be.
+     */
+    LanMessage fitted() {
+        int room = (MAX_BODY - header().length - 2) / ECHO_SIZE;
+        return echoes.size() <= room ? this : new LanMessage(type, flags, group, election, sender, incarnation, sequence,
+                timestampMillis, term, leaderId, priority, stamp, echoes.subList(0, Math.max(0, room)));
+    }
+
+    /**
+     * The unsigned body; {@link MessageSigner} frames it with a flag and the signature.
+     *
+     * @throws IllegalStateException if it would not fit in {@link #MAX_SIZE}: see {@link #fitted()}
+     */
     byte[] body() {
+        byte[] header = header();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(header.length + 2 + echoes.size() * ECHO_SIZE);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(header);
+            out.writeShort(echoes.size());
+            for (Echo echo : echoes) {
+                out.writeLong(echo.incarnation());
+                out.writeLong(echo.stamp());
+            }
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("cannot happen in memory", ex);
+        }
+        if (bytes.size() > MAX_BODY) {
+            throw new IllegalStateException("a message of " + sender + " with " + echoes.size() + " echoes takes "
+                    + bytes.size() + " bytes, more than the " + MAX_BODY + " a datagram may carry");
+        }
+        return bytes.toByteArray();
+    }
+
+    private byte[] header() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -71,6 +136,7 @@ record LanMessage(Type type, int flags, String group, String election, String se
             out.writeLong(term);
             out.writeUTF(leaderId == null ? "" : leaderId);
             out.writeInt(priority);
+            out.writeLong(stamp);
         }
         catch (IOException ex) {
             throw new IllegalStateException("cannot happen in memory", ex);
@@ -79,12 +145,12 @@ record LanMessage(Type type, int flags, String group, String election, String se
     }
 
     /**
-     * Reads a body of {@code length} bytes.
+     * Reads a body of {@code length} bytes from {@code offset}.
      *
      * @throws IOException if the bytes are not a message of this protocol
      */
-    static LanMessage parse(byte[] data, int length) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, length));
+    static LanMessage parse(byte[] data, int offset, int length) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset, length));
         if (in.readInt() != MAGIC) {
             throw new IOException("not a leader message");
         }
@@ -103,10 +169,16 @@ record LanMessage(Type type, int flags, String group, String election, String se
         long term = in.readLong();
         String leader = in.readUTF();
         int priority = in.readInt();
-        if (in.available() != 0) {
-            throw new IOException("trailing bytes");
+        long stamp = in.readLong();
+        int count = in.readUnsignedShort();
+        if (in.available() != count * ECHO_SIZE) {
+            throw new IOException(count + " echoes announced, " + in.available() + " bytes left");
+        }
+        List<Echo> echoes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            echoes.add(new Echo(in.readLong(), in.readLong()));
         }
         return new LanMessage(type, flags, group, election, sender, incarnation, sequence, timestamp, term,
-                leader.isEmpty() ? null : leader, priority);
+                leader.isEmpty() ? null : leader, priority, stamp, echoes);
     }
 }

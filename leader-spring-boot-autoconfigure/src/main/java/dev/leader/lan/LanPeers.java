@@ -8,13 +8,18 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one candidate heard from the others within the lease, and the questions
- * {@link LanElection}'s rules ask of it. Not thread-safe: guarded by the election's monitor.
+ * What one candidate heard from the others within the lease, what they echoed of it, and the
+ * questions {@link LanElection}'s rules ask of it. Not thread-safe: guarded by the election's
+ * monitor.
  */
 final class LanPeers {
 
+    /**
+     * {@code stamp}: that of its latest message, which we echo; {@code echoOfUs}: the latest of
+     * our stamps it echoed, or -1.
+     */
     record Peer(String id, int priority, boolean eligible, boolean listening, long term, @Nullable String leaderId,
-            long lastSeenNanos) {
+            long lastSeenNanos, long incarnation, long stamp, long echoOfUs) {
 
         boolean claimsLeadership() {
             return id.equals(leaderId);
@@ -31,15 +36,19 @@ final class LanPeers {
 
     private final long leaseNanos;
 
+    /** Only an echo of one of these confirms us. */
+    private final OwnStamps stamps;
+
     private final Map<String, Peer> peers = new HashMap<>();
 
     /** Leaders that resigned, kept for a lease. */
     private final Map<String, Resigned> resigned = new HashMap<>();
 
-    LanPeers(String selfId, int selfPriority, long leaseNanos) {
+    LanPeers(String selfId, int selfPriority, long leaseNanos, OwnStamps stamps) {
         this.selfId = selfId;
         this.selfPriority = selfPriority;
         this.leaseNanos = leaseNanos;
+        this.stamps = stamps;
     }
 
     /**
@@ -49,7 +58,8 @@ final class LanPeers {
      */
     @Nullable Peer heartbeat(LanMessage message, long receivedNanos) {
         return peers.put(message.sender(), new Peer(message.sender(), message.priority(), message.eligible(),
-                message.listening(), message.term(), message.leaderId(), receivedNanos));
+                message.listening(), message.term(), message.leaderId(), receivedNanos, message.incarnation(),
+                message.stamp(), echoOfUs(message)));
     }
 
     /**
@@ -59,13 +69,14 @@ final class LanPeers {
      */
     boolean resign(LanMessage message, long receivedNanos) {
         Peer before = peers.get(message.sender());
+        long echoed = echoOfUs(message);
         resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
         if (message.leaving()) {
             peers.remove(message.sender());
         }
         else {
             peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, false, message.term(),
-                    null, receivedNanos));
+                    null, receivedNanos, message.incarnation(), message.stamp(), echoed));
         }
         return before != null && before.claimsLeadership();
     }
@@ -151,17 +162,55 @@ final class LanPeers {
     }
 
     /**
-     * The send time of the oldest of the latest heartbeats of {@code needed} peers, capped by
-     * {@code sentNanos}; -1 if fewer peers are heard. With {@code needed} 0, {@code sentNanos}.
+     * What a message of ours echoes: for each peer, the stamp of its latest message; {@code leader}
+     * (the peer we follow) first, should a datagram not hold them all.
+     */
+    List<LanMessage.Echo> echoes(@Nullable String leader) {
+        List<LanMessage.Echo> echoes = new ArrayList<>(peers.size());
+        for (Peer peer : peers.values()) {
+            LanMessage.Echo echo = new LanMessage.Echo(peer.incarnation(), peer.stamp());
+            if (peer.id().equals(leader)) {
+                echoes.add(0, echo);
+            }
+            else {
+                echoes.add(echo);
+            }
+        }
+        return echoes;
+    }
+
+    /**
+     * From when a term may be believed, for a message of ours sent at {@code sentNanos}. Without a
+     * quorum ({@code needed} 0), from that send time: nobody confirms anything. With one, from the
+     * send time of the last round trip a majority confirmed: the {@code needed}-th latest of our
+     * stamps the peers echoed, this node counting itself with {@code sentNanos}; -1 while fewer
+     * have echoed us. Each of those peers received that message of ours or a later one, so it
+     * keeps us (and reports us as its leader, holding back any claimer that hears it) until at
+     * least that stamp + lease; with a majority keeping us, no majority is left to elect a
+     * successor before then.
      */
     long confirmedAt(long sentNanos, int needed) {
         if (needed <= 0) {
             return sentNanos;
         }
-        if (peers.size() < needed) {
-            return -1;
-        }
-        long[] seen = peers.values().stream().mapToLong(Peer::lastSeenNanos).sorted().toArray();
-        return Math.min(sentNanos, seen[seen.length - needed]);
+        long echoed = echoedByMajority(needed);
+        return echoed < 0 ? -1 : Math.min(sentNanos, echoed);
+    }
+
+    /**
+     * The {@code needed}-th latest of our stamps among the peers' echoes: from when {@code needed}
+     * peers (with us, a majority) have heard us; -1 if fewer echoed us. {@code needed} is at least 1.
+     */
+    long echoedByMajority(int needed) {
+        long[] echoed = peers.values().stream().mapToLong(Peer::echoOfUs).filter(e -> e >= 0).sorted().toArray();
+        return echoed.length < needed ? -1 : echoed[echoed.length - needed];
+    }
+
+    /** The latest of our stamps the sender of {@code message} echoed, in it or before it; -1 if none. */
+    private long echoOfUs(LanMessage message) {
+        Peer known = peers.get(message.sender());
+        // A restarted peer (new incarnation) has forgotten what it heard of us.
+        return stamps.latestEchoed(message,
+                known != null && known.incarnation() == message.incarnation() ? known.echoOfUs() : -1);
     }
 }

@@ -10,9 +10,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Frames a message as {@code body | signed flag | HMAC-SHA256(body)} and checks frames. Peers
+ * Frames a message as {@code signed flag | body | HMAC-SHA256(body)} and checks frames. Peers
  * without a secret send the flag 0 and no MAC; a peer with a secret accepts only frames
- * signed with its own secret, so a peer with none or another secret cannot take part.
+ * signed with its own secret, so a peer with none or another secret cannot take part. The flag
+ * comes first so that whether a frame is signed never depends on what its body holds.
  */
 final class MessageSigner {
 
@@ -51,34 +52,28 @@ final class MessageSigner {
 
     byte[] frame(LanMessage message) {
         byte[] body = message.body();
-        if (key == null) {
-            byte[] frame = Arrays.copyOf(body, body.length + 1);
-            frame[body.length] = 0;
-            return frame;
+        byte[] frame = new byte[1 + body.length + (key == null ? 0 : MAC_LENGTH)];
+        System.arraycopy(body, 0, frame, 1, body.length);
+        if (key != null) {
+            frame[0] = 1;
+            System.arraycopy(mac(body, 0, body.length), 0, frame, 1 + body.length, MAC_LENGTH);
         }
-        byte[] mac = mac(body, body.length);
-        byte[] frame = Arrays.copyOf(body, body.length + 1 + MAC_LENGTH);
-        frame[body.length] = 1;
-        System.arraycopy(mac, 0, frame, body.length + 1, MAC_LENGTH);
         return frame;
     }
 
     /** The message in a frame, if its signature is what this peer requires. */
     LanMessage open(byte[] frame, int length) throws RejectedException {
-        if (length < 2) {
-            throw new RejectedException(Rejection.MALFORMED, "frame too short");
+        if (length < 2 || frame[0] != 0 && frame[0] != 1 || frame[0] == 1 && length <= MAC_LENGTH + 1) {
+            throw new RejectedException(Rejection.MALFORMED, "not a frame of this protocol");
         }
-        boolean signed = length > MAC_LENGTH + 1 && frame[length - MAC_LENGTH - 1] == 1;
-        int bodyLength = signed ? length - MAC_LENGTH - 1 : length - 1;
-        if (!signed && frame[length - 1] != 0) {
-            throw new RejectedException(Rejection.MALFORMED, "bad frame trailer");
-        }
+        boolean signed = frame[0] == 1;
+        int bodyLength = signed ? length - 1 - MAC_LENGTH : length - 1;
         if (key != null) {
             if (!signed) {
                 throw new RejectedException(Rejection.UNSIGNED, "unsigned message while a secret is set");
             }
-            byte[] expected = mac(frame, bodyLength);
-            byte[] actual = Arrays.copyOfRange(frame, bodyLength + 1, length);
+            byte[] expected = mac(frame, 1, bodyLength);
+            byte[] actual = Arrays.copyOfRange(frame, 1 + bodyLength, length);
             if (!MessageDigest.isEqual(expected, actual)) {
                 throw new RejectedException(Rejection.BAD_SIGNATURE, "wrong signature");
             }
@@ -89,19 +84,19 @@ final class MessageSigner {
             throw new RejectedException(Rejection.BAD_SIGNATURE, "signed message while no secret is set");
         }
         try {
-            return LanMessage.parse(frame, bodyLength);
+            return LanMessage.parse(frame, 1, bodyLength);
         }
         catch (IOException | RuntimeException ex) {
             throw new RejectedException(Rejection.MALFORMED, ex.getMessage() == null ? ex.toString() : ex.getMessage());
         }
     }
 
-    private byte[] mac(byte[] data, int length) {
+    private byte[] mac(byte[] data, int offset, int length) {
         try {
             // A Mac is not thread-safe and creating one costs microseconds: one per call.
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            mac.update(data, 0, length);
+            mac.update(data, offset, length);
             return mac.doFinal();
         }
         catch (GeneralSecurityException ex) {

@@ -5,7 +5,10 @@
  *
  * <h2>Protocol</h2>
  * Every peer multicasts a heartbeat each lease/3 carrying (term, leader it follows, its own
- * id, priority, eligibility); a peer silent for the lease is gone. A live leader is followed;
+ * id, priority, eligibility); a peer silent for the lease is gone. Every message also carries
+ * its send time on the sender's monotonic clock (its stamp) and, for each peer the sender
+ * hears, the stamp of the latest message received from it (an echo): a round trip without a
+ * server, compared only on the host that made the stamp. A live leader is followed;
  * with none, the eligible peer of the highest priority, then the lowest candidate id, claims
  * the next term after a listening period of one heartbeat interval (peers answer a newcomer at
  * once, so peers started together settle in one round). Two leaders (a healed partition)
@@ -34,10 +37,12 @@
  * but two sides of a partition can issue the same term, so it is best effort. With
  * {@code leader.lan.quorum} (the expected cluster size) a peer claims and keeps a term only
  * while it hears a majority: the minority side then has no leader once its lease runs out
- * (within one lease of the partition). A leader believes until the send time of its last
- * heartbeat (with a quorum: the oldest of the majority's latest heartbeats) + lease - margin,
- * while the others wait a full lease of silence before claiming, so a paused or killed leader
- * stops believing before a successor is granted; clocks are only compared within a host.
+ * (within one lease of the partition). A peer declares a leader gone a full lease after it last
+ * received it. With a quorum, a leader believes until the send time of its last message a
+ * majority has echoed + lease - margin, so whether it is paused, cut off or only its
+ * own datagrams are lost, it stops believing before a majority can elect a successor. Without
+ * a quorum it believes until its last heartbeat's send time + lease - margin: before a
+ * successor if it paused, died or was cut off, but not if its datagrams alone are lost.
  */
 @NullMarked
 package dev.leader.lan;

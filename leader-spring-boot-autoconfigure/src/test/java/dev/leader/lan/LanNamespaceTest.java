@@ -96,6 +96,77 @@ class LanNamespaceTest extends LanProcessScenarios {
                 .until(() -> three.stream().filter(LanPeerProcess::leads).count() == 1 && !first.leads());
     }
 
+    /**
+     * One-way loss: the leader's datagrams are dropped while it still hears the others, so only
+     * what they echo of its messages can tell it that they no longer hear it. Found by the fault
+     * suite (a cut-off leader believed ~490 ms into its successor's term).
+     */
+    @Test
+    void withQuorumALeaderWhoseDatagramsAreLostStopsBelievingBeforeASuccessorIsGranted() throws Exception {
+        String reason = NetnsLab.egressDropUnavailableReason();
+        Assumptions.assumeTrue(reason == null, () -> "one-way loss test skipped: " + reason);
+        leaderStopsBelievingBeforeASuccessorIsGranted((i, leader) -> lab.dropOutgoing(i),
+                (i, leader) -> lab.restoreOutgoing(i));
+    }
+
+    @Test
+    void withQuorumACutOffLeaderStopsBelievingBeforeASuccessorIsGranted() throws Exception {
+        leaderStopsBelievingBeforeASuccessorIsGranted((i, leader) -> lab.linkDown(i), (i, leader) -> lab.linkUp(i));
+    }
+
+    /**
+     * The fault suite's case: the leader, cut off, had heard the others later than they had heard
+     * it. In a group started together the heartbeats keep the phase of the leader's claim, which
+     * the others answered at once, so a plain cut never shows it: here the leader's datagrams are
+     * lost for a heartbeat interval before its link goes down.
+     */
+    @Test
+    void withQuorumALeaderCutOffAfterItsDatagramsWereLostStopsBelievingBeforeASuccessorIsGranted() throws Exception {
+        String reason = NetnsLab.egressDropUnavailableReason();
+        Assumptions.assumeTrue(reason == null, () -> "one-way loss test skipped: " + reason);
+        leaderStopsBelievingBeforeASuccessorIsGranted((i, leader) -> {
+            lab.dropOutgoing(i);
+            await().during(LEASE.dividedBy(3)).atMost(LEASE).until(leader::leads);
+            lab.linkDown(i);
+        }, (i, leader) -> {
+            lab.linkUp(i);
+            lab.restoreOutgoing(i);
+        });
+    }
+
+    private interface LinkFault {
+
+        void apply(int peer, LanPeerProcess leader) throws Exception;
+    }
+
+    private void leaderStopsBelievingBeforeASuccessorIsGranted(LinkFault fault, LinkFault heal) throws Exception {
+        List<LanPeerProcess> three = startReady(3, "quorum=3");
+        LanPeerProcess first = awaitSingleLeader(three, Duration.ofSeconds(10));
+        List<LanPeerProcess> majority = others(three, first);
+        await().atMost(LEASE).until(() -> majority.stream().allMatch(p -> !p.lines("LEADER").isEmpty()
+                && p.lines("LEADER").get(p.lines("LEADER").size() - 1).word(1).equals(first.id)));
+        int cut = three.indexOf(first);
+        fault.apply(cut, first);
+        try {
+            LanPeerProcess second = awaitSingleLeader(majority, LEASE.plusSeconds(3));
+            await().atMost(LEASE.multipliedBy(2)).until(() -> !first.lines("REVOKED").isEmpty());
+            LanPeerProcess.Line revoked = first.lines("REVOKED").get(0);
+            long granted = second.lastGrantNanos();
+            long stoppedBelieving = Long.parseLong(revoked.word(3));
+            System.out.println("LAN old leader stopped believing " + (granted - stoppedBelieving) / 1_000_000
+                    + " ms before its successor was granted (" + revoked.word(1) + ")");
+            // PREEMPTED would mean it believed until its successor's claim, sent just before that
+            // grant, reached it: into the successor's term.
+            assertThat(revoked.word(1)).as("how the old leader stopped believing: %s", first).isEqualTo("LEASE_EXPIRED");
+            assertThat(stoppedBelieving).as("the old leader's revoke (%s) precedes the successor's grant at %d: %s",
+                    revoked.text(), granted, first).isLessThan(granted);
+            await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> !first.leads() && first.grants() == 1);
+        }
+        finally {
+            heal.apply(cut, first);
+        }
+    }
+
     @Test
     void aPeerWithTheWrongSecretCannotTakePart() throws Exception {
         // "a" would win every tie-break, if it could take part.

@@ -22,6 +22,16 @@ final class NetnsLab implements AutoCloseable {
 
     private final List<String> namespaces = new ArrayList<>();
 
+    /**
+     * Qdiscs that drop every packet a link sends, in order of preference: netem's loss, or,
+     * on a kernel built without netem, a FIFO of length zero (it cannot be bypassed, so every
+     * packet is dropped at enqueue). Either leaves what the link receives untouched.
+     */
+    private static final List<List<String>> DROP_ALL_QDISCS = List.of(List.of("netem", "loss", "100%"),
+            List.of("pfifo", "limit", "0"));
+
+    private static List<String> dropAllQdisc;
+
     /** Why namespaces cannot be used here, or null if they can. */
     static String unavailableReason() {
         String probe = "lanprobe-" + ProcessHandle.current().pid();
@@ -36,6 +46,48 @@ final class NetnsLab implements AutoCloseable {
         }
         catch (IOException ex) {
             return "cannot run 'ip' (install iproute2): " + ex.getMessage();
+        }
+    }
+
+    /**
+     * Why outgoing packets cannot be dropped here ({@code tc} or both qdiscs missing), or null
+     * if {@link #dropOutgoing(int)} works; probed once on a veth pair in a namespace of its own.
+     */
+    static synchronized String egressDropUnavailableReason() {
+        if (dropAllQdisc != null) {
+            return null;
+        }
+        String probe = "lanprobe-tc-" + ProcessHandle.current().pid();
+        List<String> failures = new ArrayList<>();
+        try {
+            String failure = run(List.of("ip", "netns", "add", probe));
+            if (failure != null) {
+                return "cannot create a network namespace: " + failure;
+            }
+            try {
+                failure = run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"));
+                if (failure != null) {
+                    return "cannot create a veth pair in a namespace: " + failure;
+                }
+                for (List<String> qdisc : DROP_ALL_QDISCS) {
+                    List<String> add = new ArrayList<>(List.of("ip", "netns", "exec", probe, "tc", "qdisc", "add", "dev",
+                            "probe0", "root"));
+                    add.addAll(qdisc);
+                    failure = run(add);
+                    if (failure == null) {
+                        dropAllQdisc = qdisc;
+                        return null;
+                    }
+                    failures.add(String.join(" ", qdisc) + ": " + failure);
+                }
+                return "no qdisc drops outgoing packets here (" + String.join("; ", failures) + ")";
+            }
+            finally {
+                run(List.of("ip", "netns", "del", probe));
+            }
+        }
+        catch (IOException ex) {
+            return "cannot run 'ip' or 'tc' (install iproute2): " + ex.getMessage();
         }
     }
 
@@ -75,6 +127,25 @@ final class NetnsLab implements AutoCloseable {
 
     void linkUp(int i) throws IOException {
         must(List.of("ip", "-n", hub, "link", "set", hubPort(i), "up"));
+    }
+
+    /**
+     * Drops every datagram peer {@code i} sends while it still receives the others' (one-way
+     * loss); see {@link #egressDropUnavailableReason()}.
+     */
+    void dropOutgoing(int i) throws IOException {
+        String reason = egressDropUnavailableReason();
+        if (reason != null) {
+            throw new IOException(reason);
+        }
+        List<String> add = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i), "tc", "qdisc", "add", "dev",
+                PEER_INTERFACE, "root"));
+        add.addAll(dropAllQdisc);
+        must(add);
+    }
+
+    void restoreOutgoing(int i) throws IOException {
+        must(List.of("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", PEER_INTERFACE, "root"));
     }
 
     private String hubPort(int i) {

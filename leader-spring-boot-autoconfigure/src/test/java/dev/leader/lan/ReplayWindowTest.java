@@ -3,6 +3,7 @@ package dev.leader.lan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +60,6 @@ class ReplayWindowTest {
 
     private static LanMessage message(long incarnation, long sequence, long timestampMillis) {
         return new LanMessage(LanMessage.Type.HEARTBEAT, 0, "group", "election", "peer", incarnation, sequence, timestampMillis,
-                1, null, 0);
+                1, null, 0, 0, List.of());
     }
 }
