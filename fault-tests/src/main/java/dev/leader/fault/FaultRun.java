@@ -59,6 +59,9 @@ final class FaultRun {
 
     private final List<Checker.Window> faultWindows = new ArrayList<>();
 
+    /** The app the current fault hit, for the log. */
+    private String target = "";
+
     private Lab lab;
 
     private Backend backend;
@@ -129,6 +132,7 @@ final class FaultRun {
 
     private void inject(FaultKind kind) throws IOException {
         App leader = leader();
+        target = leader.candidateId();
         long at = System.nanoTime();
         switch (kind) {
             case SIGTERM_LEADER -> {
@@ -168,6 +172,7 @@ final class FaultRun {
             }
             case NETWORK_CUT -> {
                 int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
+                target = apps.inSlot(slot).candidateId();
                 lab.cut(slot);
                 if (slot == leader.slot()) {
                     expectLeaderOtherThan(leader, kind, lease.plusSeconds(5));
@@ -179,7 +184,8 @@ final class FaultRun {
             case CLOCK_JUMP -> clockJump(leader);
         }
         faultWindows.add(new Checker.Window(at, System.nanoTime()));
-        log(String.format("%-16s leader %s, healed in %.0f ms", kind.label(), leader.candidateId(), (System.nanoTime() - at) / 1e6));
+        log(String.format("%-16s leader %s, target %s, at %d, healed in %.0f ms", kind.label(), leader.candidateId(), target, at,
+                (System.nanoTime() - at) / 1e6));
     }
 
     /**
@@ -200,6 +206,7 @@ final class FaultRun {
     /** The wall clock of one app (the leader, half the time) jumps hours away and back: nothing may change. */
     private void clockJump(App leader) throws IOException {
         int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
+        target = apps.inSlot(slot).candidateId();
         journal.refresh();
         int grantsBefore = journal.grants().size();
         int revocationsBefore = journal.revocations().size();
