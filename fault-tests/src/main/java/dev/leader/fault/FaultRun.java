@@ -26,6 +26,14 @@ final class FaultRun {
 
     private static final Duration JOB_RATE = Duration.ofSeconds(1);
 
+    /** {@code -Dfault.kinds=NETWORK_CUT,PAUSE_LEADER}: plan only these kinds (to chase one finding). */
+    private static final List<String> ONLY = List.of(System.getProperty("fault.kinds", "").split(",")).stream()
+            .filter(k -> !k.isBlank()).toList();
+
+    /** {@code -Dfault.app.args="--logging.level.dev.leader.lan=DEBUG"}: extra sample-app arguments. */
+    private static final List<String> EXTRA_APP_ARGUMENTS = List.of(System.getProperty("fault.app.args", "").split(" "))
+            .stream().filter(a -> !a.isBlank()).toList();
+
     /** What a run came to, for the table. */
     record Result(String backend, long seed, Duration ran, boolean namespaces, List<FaultKind> planned,
             Map<FaultKind, Integer> faults, Checker.Verdict verdict, List<String> healViolations) {
@@ -91,6 +99,7 @@ final class FaultRun {
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
                     "--sample.job.work=200ms"));
+            arguments.addAll(EXTRA_APP_ARGUMENTS);
             apps = new Apps(lab, jar, work, slots, arguments);
             journal = new Journal(apps.report());
             for (int i = 0; i < slots; i++) {
@@ -126,7 +135,7 @@ final class FaultRun {
     }
 
     private List<FaultKind> plannable() {
-        return backend.faults().stream().filter(k -> k != FaultKind.NETWORK_CUT || lab.namespaces())
+        return backend.faults().stream().filter(k -> ONLY.isEmpty() || ONLY.contains(k.name())).filter(k -> k != FaultKind.NETWORK_CUT || lab.namespaces())
                 .filter(k -> k != FaultKind.CLOCK_JUMP || Apps.clockFaultsAvailable()).toList();
     }
 
