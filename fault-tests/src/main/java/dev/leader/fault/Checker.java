@@ -15,19 +15,22 @@ import java.util.TreeMap;
  * Checks one run from the apps' reports alone:
  * <ul>
  * <li>no two committed job runs overlap;
- * <li>fencing tokens never decrease in the order runs reached the shared file, grants carry
+ * <li>fencing tokens never decrease in execution order (committed runs by start), grants carry
  * strictly growing tokens, and each token belongs to exactly one candidate (a new token means a
  * new term, and a new term a new token);
  * <li>every sign that a term was believed (probe samples, committed runs) comes before the next
  * term's first sign: no instance still believed when its successor was granted;
  * <li>no planned tick was lost while a term lasted.
  * </ul>
+ * It also counts, without calling them violations, the committed runs whose report reached the
+ * shared file after one with a larger token: a process paused between its last check and its
+ * write. A fenced store refuses such writes; no election can prevent the pause.
  */
 final class Checker {
 
     /** What one run came to; {@code violations} empty when every property held. */
-    record Verdict(int executions, int abandoned, int overlaps, int tokenRegressions, int doubleBeliefs, int lostTicks,
-            Duration longestLeaderless, List<String> violations) {
+    record Verdict(int executions, int abandoned, int overlaps, int tokenRegressions, int fencedWrites, int doubleBeliefs,
+            int lostTicks, Duration longestLeaderless, List<String> violations) {
     }
 
     /** While a fault is on, a paused or cut-off leader cannot run its ticks: no tick is planned then. */
@@ -57,8 +60,8 @@ final class Checker {
         Map<Long, long[]> spans = beliefSpans(journal, committed);
         int doubleBeliefs = doubleBeliefs(spans, violations);
         int lost = lostTicks(runs, violations);
-        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, doubleBeliefs, lost,
-                longestLeaderless(journal), violations);
+        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, fencedWrites(committed),
+                doubleBeliefs, lost, longestLeaderless(journal), violations);
     }
 
     private static int overlaps(List<Run> committed, List<String> violations) {
@@ -80,10 +83,10 @@ final class Checker {
     private static int tokenRegressions(List<Run> committed, List<Granted> grants, List<String> violations) {
         int regressions = 0;
         long highest = Long.MIN_VALUE;
-        for (Run run : committed) {
+        for (Run run : committed.stream().sorted(Comparator.comparingLong(Run::start)).toList()) {
             if (run.token() < highest) {
                 regressions++;
-                violations.add("token regression: " + run + " reached the store after token " + highest);
+                violations.add("token regression: " + run + " started after a run with token " + highest);
             }
             highest = Math.max(highest, run.token());
         }
@@ -95,6 +98,19 @@ final class Checker {
             }
         }
         return regressions;
+    }
+
+    /** Committed runs that reached the file after a larger token: the writes a fenced store refuses. */
+    private static int fencedWrites(List<Run> committed) {
+        int fenced = 0;
+        long highest = Long.MIN_VALUE;
+        for (Run run : committed) {
+            if (run.token() < highest) {
+                fenced++;
+            }
+            highest = Math.max(highest, run.token());
+        }
+        return fenced;
     }
 
     /** Every run, belief and grant of a token comes from the one candidate granted that token. */
