@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_cmd=${MVN:-./mvnw}
-$mvn_cmd -B -q -ntp package -DskipTests -pl fault-tests -am
+# The apps run sample-app's jar: build it too, or a soak would test yesterday's library.
+$mvn_cmd -B -q -ntp package -DskipTests -pl sample-app,fault-tests -am
 ip link set lo multicast on 2>/dev/null || true
 cp="fault-tests/target/classes:$(cat fault-tests/target/runtime-classpath.txt)"
 exec java -Xmx256m -cp "$cp" -Dsample.jar=sample-app/target/sample-app.jar dev.leader.fault.FaultSuite "$@"
