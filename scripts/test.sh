@@ -33,5 +33,5 @@ if [ "$(id -u)" -eq 0 ]; then ip link set lo multicast on 2>/dev/null || true; f
 jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
 if [ -z "${LEADER_SKIP_JDK25:-}" ] && [ -x "$jdk25/bin/java" ]; then
   echo "Running the library's tests again on $("$jdk25/bin/java" -version 2>&1 | head -1)"
-  JAVA_HOME="$jdk25" ./mvnw -B -ntp verify -pl leader-spring-boot-autoconfigure,leader-spring-boot-test "$@"
+  JAVA_HOME="$jdk25" ./mvnw -B -ntp verify -pl test-support,leader-spring-boot-autoconfigure,leader-spring-boot-test "$@"
 fi

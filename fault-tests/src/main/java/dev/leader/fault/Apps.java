@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.leader.testsupport.Shell;
 
 /**
  * The sample-app JVMs, one per slot (a slot is a network namespace in the lab). A killed app is

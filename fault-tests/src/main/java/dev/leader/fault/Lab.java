@@ -3,7 +3,9 @@ package dev.leader.fault;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.Shell;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the apps and the servers run. With network namespaces (root, iproute2): a hub namespace
@@ -19,102 +21,57 @@ final class Lab implements AutoCloseable {
 
     static final String APP_INTERFACE = "app0";
 
-    private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 16);
+    /** Null when everything runs on loopback. */
+    private final @Nullable BridgedNamespaces namespaces;
 
-    private final boolean namespaces;
-
-    private final List<String> created = new ArrayList<>();
-
-    private Lab(boolean namespaces) {
+    private Lab(@Nullable BridgedNamespaces namespaces) {
         this.namespaces = namespaces;
     }
 
-    /** Namespaces when they can be made here, else loopback; {@code reason} says why not. */
+    /** Namespaces when they can be made here, else loopback. */
     static Lab create(int slots, boolean wantNamespaces) throws IOException {
         if (!wantNamespaces || unavailableReason() != null) {
-            return new Lab(false);
+            return new Lab(null);
         }
-        Lab lab = new Lab(true);
-        try {
-            lab.build(slots);
-        }
-        catch (IOException | RuntimeException ex) {
-            lab.close();
-            throw ex;
-        }
-        return lab;
+        return new Lab(BridgedNamespaces.create("flt", "10.214.0", HUB_ADDRESS, APP_INTERFACE, slots));
     }
 
     /** Why namespaces cannot be used here, or null if they can. */
-    static String unavailableReason() {
-        String probe = "faultprobe-" + Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 16);
-        try {
-            String failure = Shell.run(List.of("ip", "netns", "add", probe));
-            if (failure != null) {
-                return "cannot create a network namespace (needs root and iproute2): " + failure;
-            }
-            failure = Shell.run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "bridge"));
-            Shell.run(List.of("ip", "netns", "del", probe));
-            return failure == null ? null : "cannot create a bridge in a namespace: " + failure;
-        }
-        catch (IOException ex) {
-            return "cannot run 'ip' (install iproute2): " + ex.getMessage();
-        }
-    }
-
-    private void build(int slots) throws IOException {
-        String hub = hub();
-        Shell.must(List.of("ip", "netns", "add", hub));
-        created.add(hub);
-        // No IGMP snooping: no querier runs here, and the bridge must flood the LAN backend's group.
-        Shell.must(List.of("ip", "-n", hub, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"));
-        Shell.must(List.of("ip", "-n", hub, "addr", "add", HUB_ADDRESS + "/24", "dev", "br0"));
-        Shell.must(List.of("ip", "-n", hub, "link", "set", "br0", "up"));
-        Shell.must(List.of("ip", "-n", hub, "link", "set", "lo", "up"));
-        for (int i = 0; i < slots; i++) {
-            String ns = slotNamespace(i);
-            Shell.must(List.of("ip", "netns", "add", ns));
-            created.add(ns);
-            Shell.must(List.of("ip", "-n", hub, "link", "add", hubPort(i), "type", "veth", "peer", "name", APP_INTERFACE,
-                    "netns", ns));
-            Shell.must(List.of("ip", "-n", hub, "link", "set", hubPort(i), "master", "br0", "up"));
-            Shell.must(List.of("ip", "-n", ns, "addr", "add", "10.214.0." + (10 + i) + "/24", "dev", APP_INTERFACE));
-            Shell.must(List.of("ip", "-n", ns, "link", "set", APP_INTERFACE, "multicast", "on", "up"));
-            Shell.must(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
-        }
+    static @Nullable String unavailableReason() {
+        return BridgedNamespaces.unavailableReason();
     }
 
     boolean namespaces() {
-        return namespaces;
+        return namespaces != null;
     }
 
     /** The address the servers listen on and the apps connect to. */
     String serverAddress() {
-        return namespaces ? HUB_ADDRESS : "127.0.0.1";
+        return namespaces != null ? HUB_ADDRESS : "127.0.0.1";
     }
 
     /** The interface the LAN backend of a slot uses. */
     String appInterface() {
-        return namespaces ? APP_INTERFACE : "lo";
+        return namespaces != null ? APP_INTERFACE : "lo";
     }
 
     /** The command prefix that runs a server. */
     List<String> inHub() {
-        return namespaces ? List.of("ip", "netns", "exec", hub()) : List.of();
+        return namespaces != null ? namespaces.inHub() : List.of();
     }
 
     /** The command prefix that runs an app in its slot ({@code ip netns exec} execs: the pid stays). */
     List<String> inSlot(int slot) {
-        return namespaces ? List.of("ip", "netns", "exec", slotNamespace(slot)) : List.of();
+        return namespaces != null ? namespaces.inMember(slot) : List.of();
     }
 
     /** Cuts a slot off the bridge: from the backend and from every other app. */
     void cut(int slot) throws IOException {
-        Shell.must(List.of("ip", "-n", hub(), "link", "set", hubPort(slot), "down"));
+        requireNamespaces().linkDown(slot);
     }
 
     void heal(int slot) throws IOException {
-        Shell.must(List.of("ip", "-n", hub(), "link", "set", hubPort(slot), "up"));
+        requireNamespaces().linkUp(slot);
     }
 
     /** Whether a TCP port of the servers accepts connections, asked from inside the hub. */
@@ -129,28 +86,17 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    private String hub() {
-        return "flthub-" + tag;
-    }
-
-    private String slotNamespace(int slot) {
-        return "fltapp-" + tag + "-" + slot;
-    }
-
-    private String hubPort(int slot) {
-        return "f" + tag + "-" + slot;
+    private BridgedNamespaces requireNamespaces() {
+        if (namespaces == null) {
+            throw new IllegalStateException("network faults need network namespaces; this lab runs on loopback");
+        }
+        return namespaces;
     }
 
     @Override
     public void close() {
-        for (String ns : created) {
-            try {
-                Shell.run(List.of("ip", "netns", "del", ns));
-            }
-            catch (IOException ex) {
-                System.err.println("could not delete namespace " + ns + ": " + ex);
-            }
+        if (namespaces != null) {
+            namespaces.close();
         }
-        created.clear();
     }
 }

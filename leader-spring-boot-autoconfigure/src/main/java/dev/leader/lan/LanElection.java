@@ -41,9 +41,9 @@ import org.jspecify.annotations.Nullable;
  * lease; the leader stops believing a margin earlier, whether it is paused, cut off, or only its
  * own datagrams are lost. It renews as soon as an echo arrives, and a peer claims only while
  * echoes of its own stamps would keep the new term confirmed for a heartbeat interval. Without a
- * quorum a leader believes until its last heartbeat's send time + lease - margin: a paused or
- * cut-off leader stops believing first, but one whose datagrams alone are lost may not (without
- * a quorum the backend is available, not consistent).
+ * quorum a leader believes until its last heartbeat's send time + lease - margin: a paused
+ * leader stops believing first, but one that is cut off or whose datagrams alone are lost goes
+ * on (without a quorum the backend is available, not consistent).
  *
  * <p>All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.

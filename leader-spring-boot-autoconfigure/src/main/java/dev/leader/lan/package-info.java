@@ -42,7 +42,8 @@
  * majority has echoed + lease - margin, so whether it is paused, cut off or only its
  * own datagrams are lost, it stops believing before a majority can elect a successor. Without
  * a quorum it believes until its last heartbeat's send time + lease - margin: before a
- * successor if it paused, died or was cut off, but not if its datagrams alone are lost.
+ * successor if it paused or died, but one that is cut off, or whose datagrams alone are lost,
+ * goes on confirming itself with heartbeats nobody hears and leads next to the successor.
  */
 @NullMarked
 package dev.leader.lan;

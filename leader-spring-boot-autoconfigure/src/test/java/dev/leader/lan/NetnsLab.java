@@ -3,24 +3,17 @@ package dev.leader.lan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.Shell;
 
 /**
- * Network namespaces joined by a bridge, all created here and deleted by {@link #close()}.
- * The bridge lives in a hub namespace of its own, so nothing is added to the host's namespace
- * and no packet can reach the host's real interfaces. Each peer namespace has one veth,
- * {@code lan0}, with a private address in 10.213.0.0/24.
+ * Network namespaces joined by a bridge for the LAN backend's peers ({@link BridgedNamespaces}:
+ * nothing reaches the host's real interfaces), each with one veth, {@code lan0}, with a private
+ * address in 10.213.0.0/24; and one-way loss, which only these tests need.
  */
 final class NetnsLab implements AutoCloseable {
 
     static final String PEER_INTERFACE = "lan0";
-
-    private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 16);
-
-    private final String hub = "lanhub-" + tag;
-
-    private final List<String> namespaces = new ArrayList<>();
 
     /**
      * Qdiscs that drop every packet a link sends, in order of preference: netem's loss, or,
@@ -32,21 +25,15 @@ final class NetnsLab implements AutoCloseable {
 
     private static List<String> dropAllQdisc;
 
+    private final BridgedNamespaces namespaces;
+
+    NetnsLab(int peers) throws IOException {
+        this.namespaces = BridgedNamespaces.create("lan", "10.213.0", null, PEER_INTERFACE, peers);
+    }
+
     /** Why namespaces cannot be used here, or null if they can. */
     static String unavailableReason() {
-        String probe = "lanprobe-" + ProcessHandle.current().pid();
-        try {
-            String failure = run(List.of("ip", "netns", "add", probe));
-            if (failure != null) {
-                return "cannot create a network namespace (needs root and iproute2): " + failure;
-            }
-            failure = run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "bridge"));
-            run(List.of("ip", "netns", "del", probe));
-            return failure == null ? null : "cannot create a bridge in a namespace: " + failure;
-        }
-        catch (IOException ex) {
-            return "cannot run 'ip' (install iproute2): " + ex.getMessage();
-        }
+        return BridgedNamespaces.unavailableReason();
     }
 
     /**
@@ -60,12 +47,12 @@ final class NetnsLab implements AutoCloseable {
         String probe = "lanprobe-tc-" + ProcessHandle.current().pid();
         List<String> failures = new ArrayList<>();
         try {
-            String failure = run(List.of("ip", "netns", "add", probe));
+            String failure = Shell.run(List.of("ip", "netns", "add", probe));
             if (failure != null) {
                 return "cannot create a network namespace: " + failure;
             }
             try {
-                failure = run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"));
+                failure = Shell.run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"));
                 if (failure != null) {
                     return "cannot create a veth pair in a namespace: " + failure;
                 }
@@ -73,7 +60,7 @@ final class NetnsLab implements AutoCloseable {
                     List<String> add = new ArrayList<>(List.of("ip", "netns", "exec", probe, "tc", "qdisc", "add", "dev",
                             "probe0", "root"));
                     add.addAll(qdisc);
-                    failure = run(add);
+                    failure = Shell.run(add);
                     if (failure == null) {
                         dropAllQdisc = qdisc;
                         return null;
@@ -83,7 +70,7 @@ final class NetnsLab implements AutoCloseable {
                 return "no qdisc drops outgoing packets here (" + String.join("; ", failures) + ")";
             }
             finally {
-                run(List.of("ip", "netns", "del", probe));
+                Shell.run(List.of("ip", "netns", "del", probe));
             }
         }
         catch (IOException ex) {
@@ -91,42 +78,17 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
-    NetnsLab(int peers) throws IOException {
-        try {
-            must(List.of("ip", "netns", "add", hub));
-            namespaces.add(hub);
-            // No IGMP snooping: no querier runs here, and the bridge must flood the group.
-            must(List.of("ip", "-n", hub, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"));
-            must(List.of("ip", "-n", hub, "link", "set", "br0", "up"));
-            for (int i = 0; i < peers; i++) {
-                String ns = "lanpeer-" + tag + "-" + i;
-                must(List.of("ip", "netns", "add", ns));
-                namespaces.add(ns);
-                must(List.of("ip", "-n", hub, "link", "add", hubPort(i), "type", "veth", "peer", "name", PEER_INTERFACE,
-                        "netns", ns));
-                must(List.of("ip", "-n", hub, "link", "set", hubPort(i), "master", "br0", "up"));
-                must(List.of("ip", "-n", ns, "addr", "add", "10.213.0." + (10 + i) + "/24", "dev", PEER_INTERFACE));
-                must(List.of("ip", "-n", ns, "link", "set", PEER_INTERFACE, "multicast", "on", "up"));
-                must(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            close();
-            throw ex;
-        }
-    }
-
     String namespace(int i) {
-        return namespaces.get(i + 1);
+        return namespaces.namespace(i);
     }
 
     /** Cuts peer {@code i} off the bridge: its link goes down. */
     void linkDown(int i) throws IOException {
-        must(List.of("ip", "-n", hub, "link", "set", hubPort(i), "down"));
+        namespaces.linkDown(i);
     }
 
     void linkUp(int i) throws IOException {
-        must(List.of("ip", "-n", hub, "link", "set", hubPort(i), "up"));
+        namespaces.linkUp(i);
     }
 
     /**
@@ -141,50 +103,15 @@ final class NetnsLab implements AutoCloseable {
         List<String> add = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i), "tc", "qdisc", "add", "dev",
                 PEER_INTERFACE, "root"));
         add.addAll(dropAllQdisc);
-        must(add);
+        Shell.must(add);
     }
 
     void restoreOutgoing(int i) throws IOException {
-        must(List.of("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", PEER_INTERFACE, "root"));
-    }
-
-    private String hubPort(int i) {
-        return "p" + tag + "-" + i;
+        Shell.must(List.of("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", PEER_INTERFACE, "root"));
     }
 
     @Override
     public void close() {
-        for (String ns : namespaces) {
-            try {
-                run(List.of("ip", "netns", "del", ns));
-            }
-            catch (IOException ex) {
-                System.err.println("could not delete namespace " + ns + ": " + ex);
-            }
-        }
-        namespaces.clear();
-    }
-
-    private static void must(List<String> command) throws IOException {
-        String failure = run(command);
-        if (failure != null) {
-            throw new IOException(String.join(" ", command) + " failed: " + failure);
-        }
-    }
-
-    private static String run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "timed out";
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-        String output = new String(p.getInputStream().readAllBytes()).trim();
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
+        namespaces.close();
     }
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import dev.leader.testsupport.BridgedNamespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +36,10 @@ class LanNamespacesIT {
 
     static final String SECRET = "sample-lan-secret";
 
-    private static NetworkNamespaces namespaces;
+    /** The veth in each instance's namespace. */
+    static final String INTERFACE = "lan0";
+
+    private static BridgedNamespaces namespaces;
 
     @TempDir
     Path work;
@@ -44,9 +48,9 @@ class LanNamespacesIT {
 
     @BeforeAll
     static void createNamespaces() throws IOException {
-        String reason = NetworkNamespaces.unavailableReason();
+        String reason = BridgedNamespaces.unavailableReason();
         Assumptions.assumeTrue(reason == null, () -> "LAN namespace tests skipped: " + reason);
-        namespaces = new NetworkNamespaces(4);
+        namespaces = BridgedNamespaces.create("sample", "10.214.0", null, INTERFACE, 4);
     }
 
     @AfterAll
@@ -172,7 +176,7 @@ class LanNamespacesIT {
     }
 
     private String[] arguments(String secret, String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--leader.backend=lan", "--leader.lan.interface=" + NetworkNamespaces.INTERFACE,
+        List<String> arguments = new ArrayList<>(List.of("--leader.backend=lan", "--leader.lan.interface=" + INTERFACE,
                 "--leader.lan.secret=" + secret, "--leader.lan.port=" + port, "--leader.lease-duration=" + LEASE.toMillis() + "ms",
                 "--sample.job.work=1ms", "--logging.level.dev.leader.lan.LanElectionBackend=DEBUG"));
         arguments.addAll(List.of(extra));
