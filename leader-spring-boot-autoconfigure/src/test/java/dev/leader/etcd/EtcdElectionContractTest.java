@@ -31,9 +31,4 @@ class EtcdElectionContractTest extends ElectionContractTest {
     protected Duration lease() {
         return LEASE;
     }
-
-    @Override
-    protected Duration handoffBound() {
-        return Duration.ofSeconds(3);
-    }
 }

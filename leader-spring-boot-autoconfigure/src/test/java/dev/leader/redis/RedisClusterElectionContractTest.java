@@ -35,9 +35,4 @@ class RedisClusterElectionContractTest extends ElectionContractTest {
     protected Duration lease() {
         return Duration.ofSeconds(1);
     }
-
-    @Override
-    protected Duration handoffBound() {
-        return Duration.ofSeconds(2);
-    }
 }

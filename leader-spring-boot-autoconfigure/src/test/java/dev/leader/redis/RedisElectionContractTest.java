@@ -36,9 +36,4 @@ class RedisElectionContractTest extends ElectionContractTest {
     protected Duration lease() {
         return Duration.ofSeconds(1);
     }
-
-    @Override
-    protected Duration handoffBound() {
-        return Duration.ofSeconds(2);
-    }
 }
