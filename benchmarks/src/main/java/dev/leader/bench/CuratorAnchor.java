@@ -28,6 +28,21 @@ final class CuratorAnchor implements BenchBackend {
         return ZooKeeperServers.start(Files.createDirectories(workDir)).describedAs("; Curator " + curatorVersion());
     }
 
+    /** A started Curator client whose session lasts the lease, as our ZooKeeper backend's does. */
+    static CuratorFramework client(String address, Duration lease) {
+        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(address)
+                .sessionTimeoutMs((int) lease.toMillis()).connectionTimeoutMs(15_000)
+                .retryPolicy(new ExponentialBackoffRetry(100, 10)).build();
+        client.start();
+        return client;
+    }
+
+    static void awaitConnected(CuratorFramework client, String address) throws InterruptedException {
+        if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Curator did not connect to " + address);
+        }
+    }
+
     static String curatorVersion() {
         String version = LeaderLatch.class.getPackage().getImplementationVersion();
         return version != null ? version : "5.9.0";
@@ -35,16 +50,11 @@ final class CuratorAnchor implements BenchBackend {
 
     @Override
     public Contenders connect(String address, Duration lease) {
-        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(address)
-                .sessionTimeoutMs((int) lease.toMillis()).connectionTimeoutMs(15_000)
-                .retryPolicy(new ExponentialBackoffRetry(100, 10)).build();
-        client.start();
+        CuratorFramework client = client(address, lease);
         return new Contenders() {
             @Override
             public Contender join(String election, String candidateId, LongConsumer granted) throws InterruptedException {
-                if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("Curator did not connect to " + address);
-                }
+                awaitConnected(client, address);
                 LeaderLatch latch = new LeaderLatch(client, "/bench/" + election, candidateId);
                 latch.addListener(new LeaderLatchListener() {
                     @Override

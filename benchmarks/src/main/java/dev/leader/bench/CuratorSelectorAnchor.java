@@ -5,15 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderSelector;
 import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.leader.Participant;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
  * Anchor: Spring Integration's ZooKeeper {@code LeaderInitiator}, as the recipe it drives.
@@ -45,16 +42,11 @@ final class CuratorSelectorAnchor implements BenchBackend {
 
     @Override
     public Contenders connect(String address, Duration lease) {
-        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(address)
-                .sessionTimeoutMs((int) lease.toMillis()).connectionTimeoutMs(15_000)
-                .retryPolicy(new ExponentialBackoffRetry(100, 10)).build();
-        client.start();
+        CuratorFramework client = CuratorAnchor.client(address, lease);
         return new Contenders() {
             @Override
             public Contender join(String election, String candidateId, LongConsumer granted) throws InterruptedException {
-                if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("Curator did not connect to " + address);
-                }
+                CuratorAnchor.awaitConnected(client, address);
                 LeaderSelector selector = new LeaderSelector(client, NAMESPACE + election, new LeaderSelectorListenerAdapter() {
                     @Override
                     public void takeLeadership(CuratorFramework framework) throws InterruptedException {
