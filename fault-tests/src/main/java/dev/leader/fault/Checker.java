@@ -54,18 +54,20 @@ final class Checker {
         List<String> violations = new ArrayList<>();
         List<Run> runs = journal.runs();
         List<Run> committed = runs.stream().filter(Run::committed).toList();
-        int overlaps = overlaps(committed, violations);
-        int regressions = tokenRegressions(committed, journal.grants(), violations);
+        List<Run> byStart = committed.stream().sorted(Comparator.comparingLong(Run::start)).toList();
+        int overlaps = overlaps(byStart, violations);
+        int regressions = tokenRegressions(byStart, journal.grants(), violations);
         regressions += tokensOwnedOnce(journal, violations);
         Map<Long, long[]> spans = beliefSpans(journal, committed);
         int doubleBeliefs = doubleBeliefs(spans, violations);
         int lost = lostTicks(runs, violations);
-        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, fencedWrites(committed),
-                doubleBeliefs, lost, longestLeaderless(journal), violations);
+        // In file order: the writes a fenced store refuses.
+        int fenced = afterLargerToken(committed).size();
+        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, fenced, doubleBeliefs,
+                lost, longestLeaderless(journal), violations);
     }
 
-    private static int overlaps(List<Run> committed, List<String> violations) {
-        List<Run> byStart = committed.stream().sorted(Comparator.comparingLong(Run::start)).toList();
+    private static int overlaps(List<Run> byStart, List<String> violations) {
         int overlaps = 0;
         Run latest = null;
         for (Run run : byStart) {
@@ -80,16 +82,10 @@ final class Checker {
         return overlaps;
     }
 
-    private static int tokenRegressions(List<Run> committed, List<Granted> grants, List<String> violations) {
-        int regressions = 0;
-        long highest = Long.MIN_VALUE;
-        for (Run run : committed.stream().sorted(Comparator.comparingLong(Run::start)).toList()) {
-            if (run.token() < highest) {
-                regressions++;
-                violations.add("token regression: " + run + " started after a run with token " + highest);
-            }
-            highest = Math.max(highest, run.token());
-        }
+    private static int tokenRegressions(List<Run> byStart, List<Granted> grants, List<String> violations) {
+        List<String> late = afterLargerToken(byStart);
+        late.forEach(v -> violations.add("token regression: " + v));
+        int regressions = late.size();
         List<Granted> byTime = grants.stream().sorted(Comparator.comparingLong(Granted::at)).toList();
         for (int i = 1; i < byTime.size(); i++) {
             if (byTime.get(i).token() <= byTime.get(i - 1).token()) {
@@ -100,17 +96,17 @@ final class Checker {
         return regressions;
     }
 
-    /** Committed runs that reached the file after a larger token: the writes a fenced store refuses. */
-    private static int fencedWrites(List<Run> committed) {
-        int fenced = 0;
+    /** Each run that comes, in {@code inOrder}, after one with a larger token: "run after a run with token N". */
+    private static List<String> afterLargerToken(List<Run> inOrder) {
+        List<String> late = new ArrayList<>();
         long highest = Long.MIN_VALUE;
-        for (Run run : committed) {
+        for (Run run : inOrder) {
             if (run.token() < highest) {
-                fenced++;
+                late.add(run + " after a run with token " + highest);
             }
             highest = Math.max(highest, run.token());
         }
-        return fenced;
+        return late;
     }
 
     /** Every run, belief and grant of a token comes from the one candidate granted that token. */
