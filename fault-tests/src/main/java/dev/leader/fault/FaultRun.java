@@ -2,6 +2,7 @@ package dev.leader.fault;
 
 import dev.leader.fault.Apps.App;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,7 +262,7 @@ final class FaultRun {
             journal.refresh();
         }
         catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
         return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
     }
