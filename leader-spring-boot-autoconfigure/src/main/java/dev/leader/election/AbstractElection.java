@@ -8,19 +8,22 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine every backend shares. One {@link AtomicReference} holds state, term and
- * known leader; every transition is a compare-and-set, so each grant is followed by exactly one
- * revoke and listeners hear only real changes. Backends report what their server told them
- * through the protected transition methods and implement the hooks.
+ * The state machine every backend shares. One immutable snapshot holds state, term and known
+ * leader; readers ({@link #isLeader()} on every guarded call) read it without a lock. Every
+ * transition runs under one lock per election, and queues its events before the lock is
+ * released, so listeners hear transitions in the order they happened: each grant is followed
+ * by exactly one revoke, and a revoke is never heard before its grant. Backends report what
+ * their server told them through the protected transition methods and implement the hooks.
  */
 public abstract class AbstractElection implements Election {
+
+    /** How long {@link #close()} waits for listeners to hear the last events. */
+    static final Duration CLOSE_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
 
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
@@ -37,18 +40,27 @@ public abstract class AbstractElection implements Election {
 
     private final EventDispatcher events;
 
-    private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.INITIAL);
+    /** Held for every change of {@link #current} and for queueing its events. */
+    private final Object transitions = new Object();
+
+    private volatile Snapshot current = Snapshot.INITIAL;
 
     private final AtomicBoolean started = new AtomicBoolean();
 
-    private final AtomicReference<@Nullable ScheduledFuture<?>> expiry = new AtomicReference<>();
+    // Guarded by transitions: the one watchdog of the current term.
+    private @Nullable ScheduledFuture<?> expiry;
 
     protected AbstractElection(String name, String candidateId, LeaseDeadline lease) {
         this.name = ElectionNames.requireValid(name);
         this.candidateId = Objects.requireNonNull(candidateId, "candidateId");
         this.lease = lease;
-        this.logPrefix = "[election=" + name + ", id=" + candidateId + "]";
-        this.events = new EventDispatcher(name, candidateId);
+        this.logPrefix = logPrefix(name, candidateId);
+        this.events = new EventDispatcher(logPrefix);
+    }
+
+    /** The {@code [election=…, id=…]} prefix of every log line about one candidate. */
+    public static String logPrefix(String election, String candidateId) {
+        return "[election=" + election + ", id=" + candidateId + "]";
     }
 
     private record Snapshot(ElectionState state, @Nullable Leadership leadership, @Nullable String leaderId) {
@@ -73,9 +85,11 @@ public abstract class AbstractElection implements Election {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        if (update(s -> s.state == ElectionState.LATENT ? new Snapshot(ElectionState.FOLLOWER, null, s.leaderId) : s)
-                .state != ElectionState.LATENT) {
-            return;
+        synchronized (transitions) {
+            if (current.state != ElectionState.LATENT) {
+                return;
+            }
+            current = new Snapshot(ElectionState.FOLLOWER, null, current.leaderId);
         }
         log.debug("{} campaign started", logPrefix);
         onStart();
@@ -83,36 +97,35 @@ public abstract class AbstractElection implements Election {
 
     @Override
     public final boolean isLeader() {
-        return current.get().state == ElectionState.LEADER && lease.isValid() && stillHeld();
+        return current.state == ElectionState.LEADER && lease.isValid() && stillHeld();
     }
 
     @Override
     public final Optional<Leadership> leadership() {
-        Snapshot s = current.get();
+        Snapshot s = current;
         return s.state == ElectionState.LEADER ? Optional.ofNullable(s.leadership) : Optional.empty();
     }
 
     @Override
     public final Optional<String> leaderId() {
-        return Optional.ofNullable(current.get().leaderId);
+        return Optional.ofNullable(current.leaderId);
     }
 
     @Override
     public final ElectionState state() {
-        return current.get().state;
+        return current.state;
     }
 
     @Override
     public final Optional<Duration> leaseRemaining() {
-        return current.get().state == ElectionState.LEADER ? Optional.of(lease.remaining()) : Optional.empty();
+        return current.state == ElectionState.LEADER ? Optional.of(lease.remaining()) : Optional.empty();
     }
 
     @Override
     public final void yieldLeadership() {
-        Snapshot before = current.get();
-        if (before.state == ElectionState.LEADER && before.leadership != null
-                && revoke(before.leadership, RevokeReason.YIELDED, ElectionState.FOLLOWER)) {
-            onYield(before.leadership);
+        Leadership term = currentTerm();
+        if (term != null && revoke(term, RevokeReason.YIELDED, ElectionState.FOLLOWER)) {
+            onYield(term);
         }
     }
 
@@ -126,41 +139,44 @@ public abstract class AbstractElection implements Election {
         events.remove(listener);
     }
 
+    /**
+     * Stops believing at once, releases leadership on the backend, and waits (at most
+     * {@link #CLOSE_DELIVERY_TIMEOUT}) until listeners have heard {@code revoked(CLOSED)} and
+     * every event before it, unless called by a listener of this election.
+     */
     @Override
     public final void close() {
-        Snapshot before = update(s -> new Snapshot(ElectionState.CLOSED, null, null));
-        if (before.state == ElectionState.CLOSED) {
-            return;
+        Snapshot before;
+        synchronized (transitions) {
+            before = current;
+            if (before.state == ElectionState.CLOSED) {
+                return;
+            }
+            // Stop believing first, then release: a guarded call that checks isLeader() after
+            // this line is refused even while the backend still holds our lease.
+            current = new Snapshot(ElectionState.CLOSED, null, null);
+            lease.clear();
+            cancelExpiry();
         }
-        // Stop believing first, then release: a guarded call that checks isLeader() after this
-        // line is refused even while the backend still holds our lease.
-        lease.clear();
-        cancelExpiry();
+        Leadership held = before.state == ElectionState.LEADER ? before.leadership : null;
         try {
-            onClose(before.state == ElectionState.LEADER ? before.leadership : null);
+            onClose(held);
         }
         catch (RuntimeException ex) {
             log.warn("{} release on close failed; the backend lease will expire on its own", logPrefix, ex);
         }
         finally {
-            if (before.state == ElectionState.LEADER && before.leadership != null) {
+            if (held != null) {
                 log.info("{} revoked: {}", logPrefix, RevokeReason.CLOSED);
-                events.revoked(before.leadership, RevokeReason.CLOSED);
+                events.revoked(held, RevokeReason.CLOSED);
             }
             events.shutdown();
         }
+        awaitCloseDelivered();
     }
 
-    /** Waits until every event queued so far has been delivered; after {@link #close()} only. */
+    /** Waits until every event queued so far has been delivered to the listeners. */
     public final boolean awaitEventsDelivered(Duration timeout) throws InterruptedException {
-        return events.awaitDrained(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Waits until every event queued so far has been delivered to the listeners, without
-     * closing; for a backend that drives transitions on request (the test backend).
-     */
-    protected final boolean awaitQueuedEventsDelivered(Duration timeout) throws InterruptedException {
         return events.awaitDelivered(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -168,37 +184,47 @@ public abstract class AbstractElection implements Election {
 
     /**
      * This candidate won a term. The lease runs from {@code confirmedSendNanos}, the send time
-     * of the request whose reply proved ownership.
+     * of the request whose reply proved ownership. A grant whose deadline is less than half a
+     * lease ahead is refused: the proof is too old to lead on (a slow reply, a pause), and the
+     * backend must confirm again and retry.
      *
-     * @return false if already leading or closed
+     * @return false if not granted: already leading, closed, or the confirmation too old
      */
     protected final boolean grant(long fencingToken, long confirmedSendNanos) {
-        Leadership leadership = new Leadership(name, candidateId, fencingToken, Instant.now());
-        Snapshot before;
-        Snapshot after;
-        do {
-            before = current.get();
+        Leadership leadership;
+        synchronized (transitions) {
+            Snapshot before = current;
             if (before.state == ElectionState.LEADER || before.state == ElectionState.CLOSED) {
                 return false;
             }
-            after = new Snapshot(ElectionState.LEADER, leadership, candidateId);
-            lease.confirm(confirmedSendNanos);
+            if (!lease.isUnbounded() && !lease.comfortablyAhead(confirmedSendNanos)) {
+                log.warn("{} not granting on a confirmation sent {} ms ago: too little of the lease is left; confirming again",
+                        logPrefix, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - confirmedSendNanos));
+                return false;
+            }
+            leadership = new Leadership(name, candidateId, fencingToken, Instant.now());
+            lease.start(confirmedSendNanos);
+            current = new Snapshot(ElectionState.LEADER, leadership, candidateId);
+            watch(leadership);
+            events.granted(leadership);
+            if (!candidateId.equals(before.leaderId)) {
+                events.leaderChanged(Optional.of(candidateId));
+            }
         }
-        while (!current.compareAndSet(before, after));
-        scheduleExpiry();
         log.info("{} granted, fencing token {}", logPrefix, fencingToken);
-        events.granted(leadership);
-        if (!candidateId.equals(before.leaderId)) {
-            events.leaderChanged(Optional.of(candidateId));
-        }
         return true;
     }
 
-    /** A renewal sent at {@code sendNanos} was confirmed while leading. */
-    protected final void renewed(long sendNanos) {
-        if (current.get().state == ElectionState.LEADER) {
-            lease.confirm(sendNanos);
-            scheduleExpiry();
+    /**
+     * A renewal of {@code term}, sent at {@code sendNanos}, was confirmed. Ignored unless
+     * {@code term} is still the current term: a late reply about an ended term must not arm
+     * the lease of the next.
+     */
+    protected final void renewed(Leadership term, long sendNanos) {
+        synchronized (transitions) {
+            if (current.state == ElectionState.LEADER && current.leadership == term) {
+                lease.confirm(sendNanos);
+            }
         }
     }
 
@@ -209,42 +235,39 @@ public abstract class AbstractElection implements Election {
      * @return false if the term had already ended
      */
     protected final boolean revoke(Leadership term, RevokeReason reason, ElectionState next) {
-        Snapshot before = current.get();
-        if (before.state != ElectionState.LEADER || before.leadership != term) {
-            return false;
+        synchronized (transitions) {
+            Snapshot before = current;
+            if (before.state != ElectionState.LEADER || before.leadership != term) {
+                return false;
+            }
+            current = new Snapshot(next, null, null);
+            lease.clear();
+            cancelExpiry();
+            events.revoked(term, reason);
+            events.leaderChanged(Optional.empty());
         }
-        if (!current.compareAndSet(before, new Snapshot(next, null, null))) {
-            return false;
-        }
-        lease.clear();
-        cancelExpiry();
         log.info("{} revoked: {}", logPrefix, reason);
-        events.revoked(term, reason);
-        events.leaderChanged(Optional.empty());
         return true;
     }
 
     /** Ends whatever term is current. */
     protected final boolean revokeCurrent(RevokeReason reason, ElectionState next) {
-        Leadership term = current.get().leadership;
+        Leadership term = currentTerm();
         return term != null && revoke(term, reason, next);
     }
 
     /** The backend says {@code leaderId} leads (null: nobody); only while not leading. */
     protected final void follow(@Nullable String leaderId) {
-        Snapshot before;
-        Snapshot after;
-        do {
-            before = current.get();
+        synchronized (transitions) {
+            Snapshot before = current;
             if (before.state == ElectionState.CLOSED || before.state == ElectionState.LATENT
                     || before.state == ElectionState.LEADER) {
                 return;
             }
-            after = new Snapshot(ElectionState.FOLLOWER, null, leaderId);
-        }
-        while (!current.compareAndSet(before, after));
-        if (!Objects.equals(before.leaderId, leaderId)) {
-            events.leaderChanged(Optional.ofNullable(leaderId));
+            current = new Snapshot(ElectionState.FOLLOWER, null, leaderId);
+            if (!Objects.equals(before.leaderId, leaderId)) {
+                events.leaderChanged(Optional.ofNullable(leaderId));
+            }
         }
     }
 
@@ -253,21 +276,33 @@ public abstract class AbstractElection implements Election {
      * keeps its term only until its lease deadline, when the watchdog revokes it.
      */
     protected final void disconnected() {
-        update(s -> s.state == ElectionState.FOLLOWER ? new Snapshot(ElectionState.DISCONNECTED, null, s.leaderId) : s);
+        synchronized (transitions) {
+            if (current.state == ElectionState.FOLLOWER) {
+                current = new Snapshot(ElectionState.DISCONNECTED, null, current.leaderId);
+            }
+        }
     }
 
     /** The current term, if leading; for backends to compare with a callback's term. */
     protected final @Nullable Leadership currentTerm() {
-        Snapshot s = current.get();
+        Snapshot s = current;
         return s.state == ElectionState.LEADER ? s.leadership : null;
     }
 
     protected final boolean isClosed() {
-        return current.get().state == ElectionState.CLOSED;
+        return current.state == ElectionState.CLOSED;
     }
 
     protected final LeaseDeadline lease() {
         return lease;
+    }
+
+    /**
+     * Waits until every event queued so far has been delivered to the listeners, without
+     * closing; for a backend that drives transitions on request (the test backend).
+     */
+    protected final boolean awaitQueuedEventsDelivered(Duration timeout) throws InterruptedException {
+        return events.awaitDelivered(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     // ---- hooks ----
@@ -293,29 +328,38 @@ public abstract class AbstractElection implements Election {
     protected void onLeaseExpired(Leadership term) {
     }
 
-    private void scheduleExpiry() {
-        if (lease.isUnbounded()) {
-            return;
-        }
-        long delay = lease.deadlineNanos() - System.nanoTime();
-        ScheduledFuture<?> next = WATCHDOG.schedule(this::checkExpiry, Math.max(0, delay), TimeUnit.NANOSECONDS);
-        ScheduledFuture<?> previous = expiry.getAndSet(next);
-        if (previous != null) {
-            previous.cancel(false);
+    // ---- the lease watchdog ----
+
+    /**
+     * Arms the one watchdog of {@code term} for the deadline now in force. Renewals do not
+     * re-arm it: when it fires before a deadline that renewals moved on, it re-arms itself for
+     * the new one, so two renewals racing can never leave the term without a watchdog.
+     */
+    private void watch(Leadership term) {
+        cancelExpiry();
+        if (!lease.isUnbounded()) {
+            long delay = Math.max(0, lease.deadlineNanos() - System.nanoTime());
+            expiry = WATCHDOG.schedule(() -> checkExpiry(term), delay, TimeUnit.NANOSECONDS);
         }
     }
 
     private void cancelExpiry() {
-        ScheduledFuture<?> previous = expiry.getAndSet(null);
+        ScheduledFuture<?> previous = expiry;
+        expiry = null;
         if (previous != null) {
             previous.cancel(false);
         }
     }
 
-    private void checkExpiry() {
-        Leadership term = currentTerm();
-        if (term == null || lease.isValid()) {
-            return;
+    private void checkExpiry(Leadership term) {
+        synchronized (transitions) {
+            if (current.state != ElectionState.LEADER || current.leadership != term) {
+                return;
+            }
+            if (lease.isValid()) {
+                watch(term);
+                return;
+            }
         }
         if (revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.DISCONNECTED)) {
             try {
@@ -327,16 +371,23 @@ public abstract class AbstractElection implements Election {
         }
     }
 
-    private Snapshot update(UnaryOperator<Snapshot> change) {
-        return current.getAndUpdate(change);
+    private void awaitCloseDelivered() {
+        if (events.isDeliveryThread()) {
+            return;
+        }
+        try {
+            if (!awaitEventsDelivered(CLOSE_DELIVERY_TIMEOUT)) {
+                log.warn("{} listeners still busy {} after close; not waiting longer", logPrefix, CLOSE_DELIVERY_TIMEOUT);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ScheduledThreadPoolExecutor watchdog() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "leader-lease-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.single("leader-lease-watchdog"));
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }

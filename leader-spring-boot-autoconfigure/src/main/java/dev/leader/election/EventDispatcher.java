@@ -1,44 +1,82 @@
 package dev.leader.election;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one election's events to its listeners, in order, on one daemon thread of its own.
- * The election thread only enqueues, so a listener that blocks or throws never stalls the
- * election itself; it only delays the events queued behind it.
+ * Delivers one election's events to its listeners, in the order they were queued, one at a
+ * time. The election only queues (it never waits for a listener), so a listener that blocks or
+ * throws never stalls the election: it only delays the events queued behind it.
+ * <p>
+ * Events queue on the election's own serial queue and are delivered on a shared pool whose
+ * threads exist only while some election has events to deliver: an election at rest costs no
+ * thread. The queue is bounded: once {@value #COALESCE_AT} events wait behind a slow listener,
+ * a term the listeners have not yet heard of is dropped whole when its revoke is queued
+ * (they hear neither its {@code granted} nor its {@code revoked}), and consecutive
+ * {@code leaderChanged} events collapse into the last. Order, and "no granted without its
+ * revoked before the next granted", still hold for what is delivered.
  */
 final class EventDispatcher {
 
+    /** Pending events beyond which unheard terms and repeated leader changes collapse. */
+    static final int COALESCE_AT = 32;
+
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+
+    private static final Executor SHARED_POOL = sharedPool();
 
     private final String logPrefix;
 
+    private final Executor executor;
+
     private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
 
-    private final ExecutorService thread;
+    // Guarded by this.
+    private final Deque<Event> pending = new ArrayDeque<>();
 
-    private volatile @Nullable Thread eventThread;
+    // Guarded by this: a delivery task is queued or running.
+    private boolean delivering;
 
-    EventDispatcher(String election, String candidateId) {
-        this.logPrefix = "[election=" + election + ", id=" + candidateId + "]";
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread t = new Thread(task, "leader-events-" + election);
-            t.setDaemon(true);
-            eventThread = t;
-            return t;
-        });
+    // Guarded by this: no events are accepted any more.
+    private boolean shutdown;
+
+    private volatile @Nullable Thread deliveryThread;
+
+    EventDispatcher(String logPrefix) {
+        this(logPrefix, SHARED_POOL);
+    }
+
+    EventDispatcher(String logPrefix, Executor executor) {
+        this.logPrefix = logPrefix;
+        this.executor = executor;
+    }
+
+    private sealed interface Event {
+    }
+
+    private record Granted(Leadership leadership) implements Event {
+    }
+
+    private record Revoked(Leadership leadership, RevokeReason reason) implements Event {
+    }
+
+    private record LeaderChanged(Optional<String> leaderId) implements Event {
+    }
+
+    /** Counts down when every event queued before it has been delivered. */
+    private record Marker(CountDownLatch delivered) implements Event {
     }
 
     void add(ElectionListener listener) {
@@ -50,61 +88,135 @@ final class EventDispatcher {
     }
 
     void granted(Leadership leadership) {
-        dispatch("granted", l -> l.granted(leadership));
+        queue(new Granted(leadership));
     }
 
     void revoked(Leadership leadership, RevokeReason reason) {
-        dispatch("revoked", l -> l.revoked(leadership, reason));
+        queue(new Revoked(leadership, reason));
     }
 
     void leaderChanged(Optional<String> leaderId) {
-        dispatch("leaderChanged", l -> l.leaderChanged(leaderId));
+        queue(new LeaderChanged(leaderId));
     }
 
-    /** Delivers what is queued, then lets the thread end. */
-    void shutdown() {
-        thread.shutdown();
+    /** Accepts no more events; those already queued are still delivered. */
+    synchronized void shutdown() {
+        shutdown = true;
     }
 
-    /** Waits for queued events to be delivered; for orderly shutdown and tests. */
-    boolean awaitDrained(long timeout, TimeUnit unit) throws InterruptedException {
-        return thread.awaitTermination(timeout, unit);
+    /** Whether the caller is delivering this dispatcher's events (a listener). */
+    boolean isDeliveryThread() {
+        return Thread.currentThread() == deliveryThread;
     }
 
     /**
-     * Waits until every event queued before this call has been delivered. Called from a
-     * listener (the event thread itself) it returns at once: waiting there would wait forever.
+     * Waits until every event queued so far has been delivered. Called from a listener it
+     * returns at once: waiting there would wait forever.
      */
     boolean awaitDelivered(long timeout, TimeUnit unit) throws InterruptedException {
-        if (Thread.currentThread() == eventThread) {
+        if (isDeliveryThread()) {
             return true;
         }
-        CountDownLatch marker = new CountDownLatch(1);
-        try {
-            // One thread, FIFO queue: when the marker runs, everything queued before it ran.
-            thread.execute(marker::countDown);
+        CountDownLatch delivered = new CountDownLatch(1);
+        synchronized (this) {
+            if (pending.isEmpty() && !delivering) {
+                return true;
+            }
+            pending.addLast(new Marker(delivered));
         }
-        catch (RejectedExecutionException ex) {
-            return thread.awaitTermination(timeout, unit);
-        }
-        return marker.await(timeout, unit);
+        return delivered.await(timeout, unit);
     }
 
-    private void dispatch(String event, Consumer<ElectionListener> call) {
+    /** How many events wait; for tests of the bound. */
+    synchronized int pendingCount() {
+        return pending.size();
+    }
+
+    private void queue(Event event) {
+        synchronized (this) {
+            if (shutdown) {
+                log.debug("{} {} after shutdown not delivered", logPrefix, event);
+                return;
+            }
+            if (pending.size() < COALESCE_AT || !coalesce(event)) {
+                pending.addLast(event);
+            }
+            if (delivering) {
+                return;
+            }
+            delivering = true;
+        }
+        executor.execute(this::deliverPending);
+    }
+
+    /** @return true when {@code event} was absorbed by what is already pending */
+    private boolean coalesce(Event event) {
+        if (event instanceof Revoked revoked) {
+            for (Iterator<Event> it = pending.iterator(); it.hasNext();) {
+                if (it.next() instanceof Granted granted && granted.leadership() == revoked.leadership()) {
+                    it.remove();
+                    return true;
+                }
+            }
+        }
+        if (event instanceof LeaderChanged) {
+            while (pending.peekLast() instanceof LeaderChanged) {
+                pending.pollLast();
+            }
+        }
+        return false;
+    }
+
+    private void deliverPending() {
+        deliveryThread = Thread.currentThread();
         try {
-            thread.execute(() -> {
-                for (ElectionListener listener : listeners) {
-                    try {
-                        call.accept(listener);
-                    }
-                    catch (RuntimeException | Error ex) {
-                        log.warn("{} listener {} failed on {}", logPrefix, listener, event, ex);
+            while (true) {
+                Event event;
+                synchronized (this) {
+                    event = pending.pollFirst();
+                    if (event == null) {
+                        delivering = false;
+                        return;
                     }
                 }
-            });
+                deliver(event);
+            }
         }
-        catch (RejectedExecutionException ex) {
-            log.debug("{} {} after shutdown not delivered", logPrefix, event);
+        finally {
+            deliveryThread = null;
         }
+    }
+
+    private void deliver(Event event) {
+        if (event instanceof Marker marker) {
+            marker.delivered().countDown();
+            return;
+        }
+        for (ElectionListener listener : listeners) {
+            try {
+                if (event instanceof Granted granted) {
+                    listener.granted(granted.leadership());
+                }
+                else if (event instanceof Revoked revoked) {
+                    listener.revoked(revoked.leadership(), revoked.reason());
+                }
+                else if (event instanceof LeaderChanged changed) {
+                    listener.leaderChanged(changed.leaderId());
+                }
+            }
+            catch (RuntimeException | Error ex) {
+                log.warn("{} listener {} failed on {}", logPrefix, listener, event, ex);
+            }
+        }
+    }
+
+    /**
+     * Threads are made when some election has events to deliver and end after a minute idle;
+     * their number is the number of elections delivering at one moment (a listener that blocks
+     * holds one), not the number of elections.
+     */
+    private static Executor sharedPool() {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.named("leader-events"));
     }
 }

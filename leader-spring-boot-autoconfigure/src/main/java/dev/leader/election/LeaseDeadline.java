@@ -86,6 +86,25 @@ public final class LeaseDeadline {
         return deadlineNanos;
     }
 
+    /**
+     * Arms the deadline of a new term from {@code sendNanos}, whatever an earlier term left
+     * behind.
+     */
+    public synchronized void start(long sendNanos) {
+        deadlineNanos = sendNanos + leaseNanos - marginNanos;
+        armed = true;
+    }
+
+    /**
+     * Whether a term confirmed by a request sent at {@code sendNanos} would still have at least
+     * half of its belief (lease - margin) ahead: a grant on an older proof would expire almost
+     * at once, or already has.
+     */
+    public boolean comfortablyAhead(long sendNanos) {
+        long belief = leaseNanos - marginNanos;
+        return sendNanos + belief - nanoClock.getAsLong() >= belief / 2;
+    }
+
     /** Forgets the term: {@link #isValid()} is false until the next {@link #confirm(long)}. */
     public synchronized void clear() {
         armed = false;

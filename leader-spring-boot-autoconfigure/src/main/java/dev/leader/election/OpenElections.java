@@ -1,8 +1,9 @@
 package dev.leader.election;
 
 import java.util.Iterator;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -13,29 +14,37 @@ import java.util.function.Supplier;
  */
 public final class OpenElections<E extends Election> implements Iterable<E> {
 
-    private final Set<E> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<String, E> open = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
 
     /**
-     * Makes and tracks a new election.
+     * Makes and tracks a new election. A backend holds at most one open election per name: two
+     * candidates of one election behind one connection would share its session, lease or
+     * candidate key and could take the lease from each other.
      *
-     * @throws IllegalStateException once {@link #closeAll()} has run
+     * @throws IllegalStateException once {@link #closeAll()} has run, or while an election of
+     * that name is open
      * @throws IllegalArgumentException for a name {@link ElectionNames} refuses
      */
-    public E open(String name, Supplier<E> factory) {
+    public synchronized E open(String name, Supplier<E> factory) {
         if (closed) {
             throw new IllegalStateException("backend closed");
         }
         ElectionNames.requireValid(name);
+        E existing = open.get(name);
+        if (existing != null && existing.state() != ElectionState.CLOSED) {
+            throw new IllegalStateException("election '" + name + "' is already open on this backend (candidate "
+                    + existing.candidateId() + "); close it before opening it again");
+        }
         E election = factory.get();
-        open.add(election);
+        open.put(name, election);
         return election;
     }
 
     /** Forgets an election that closed itself. */
     public void remove(E election) {
-        open.remove(election);
+        open.remove(election.name(), election);
     }
 
     public boolean isClosed() {
@@ -44,15 +53,17 @@ public final class OpenElections<E extends Election> implements Iterable<E> {
 
     /** Refuses new elections from now on and closes every open one (releasing leadership). */
     public void closeAll() {
-        closed = true;
-        for (E election : open) {
-            election.close();
+        List<E> opened;
+        synchronized (this) {
+            closed = true;
+            opened = List.copyOf(open.values());
+            open.clear();
         }
-        open.clear();
+        opened.forEach(Election::close);
     }
 
     @Override
     public Iterator<E> iterator() {
-        return open.iterator();
+        return open.values().iterator();
     }
 }

@@ -145,8 +145,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     @Override
     public void acknowledged(long leaseId, long sendNanos) {
         EtcdKv.Lease current = lease;
-        if (current != null && current.id() == leaseId) {
-            renewed(sendNanos);
+        Leadership term = currentTerm();
+        if (current != null && current.id() == leaseId && term != null) {
+            renewed(term, sendNanos);
         }
     }
 
@@ -245,7 +246,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             releaseRequested.set(true);
             return false;
         }
-        if (!keepAlive.isValid() && !keepAlive.renewNow()) {
+        if ((!keepAlive.isValid() || !lease().comfortablyAhead(keepAlive.lastAckSendNanos())) && !keepAlive.renewNow()) {
             // The key was there when read, but our own account cannot vouch for the lease now.
             log.warn("{} first in line but lease {} cannot be confirmed; campaigning on a new lease",
                     logPrefix, Long.toHexString(leaseId()));
@@ -255,8 +256,13 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         if (closing || releaseRequested.get() || leaseLost) {
             return false;
         }
+        long previous = grantedRevision;
         grantedRevision = mine.createRevision();
-        grant(mine.createRevision(), keepAlive.lastAckSendNanos());
+        if (!grant(mine.createRevision(), keepAlive.lastAckSendNanos())) {
+            // The last acknowledgement is too old to lead on: confirm again, then claim again.
+            grantedRevision = previous;
+            return false;
+        }
         return true;
     }
 

@@ -216,11 +216,12 @@ final class LanElection extends AbstractElection {
                 heartbeat(System.nanoTime());
             }
         }
-        if (settings.majority() > 1 && currentTerm() != null) {
+        Leadership term = currentTerm();
+        if (settings.majority() > 1 && term != null) {
             // An echo is a confirmation: the deadline moves now, not at our next heartbeat.
             long confirmed = peers.echoedByMajority(settings.majority() - 1);
             if (confirmed >= 0) {
-                renewed(confirmed);
+                renewed(term, confirmed);
             }
         }
         evaluate(System.nanoTime(), false);
@@ -376,7 +377,7 @@ final class LanElection extends AbstractElection {
         if (mine != null && sent >= 0) {
             long confirmed = confirmedAt(sent);
             if (confirmed >= 0) {
-                renewed(confirmed);
+                renewed(mine, confirmed);
             }
         }
     }

@@ -197,6 +197,10 @@ final class RedisElection extends AbstractElection {
             // A close() that raced the reply: the lease is ours but nobody wants it.
             if (isClosed() || !grant(token, sendNanos)) {
                 releaseNow(token);
+                if (currentTerm() == null) {
+                    // Granted too late to lead on (a slow reply): try again on a fresh lease.
+                    scheduleWake(backoff.next().toNanos());
+                }
                 return;
             }
             Leadership term = currentTerm();
@@ -258,7 +262,7 @@ final class RedisElection extends AbstractElection {
         }
         backend.succeeded(System.nanoTime() - sendNanos);
         if (RedisScripts.asLong(result.get(0)) == 1) {
-            renewed(sendNanos);
+            renewed(term, sendNanos);
             scheduleRenewal(term, sendNanos);
             return;
         }

@@ -252,14 +252,20 @@ final class ZooKeeperElection extends AbstractElection {
         }
         backend.recordLatency(System.nanoTime() - sendNanos);
         long confirmed = sendNanos - backend.shortfallNanos(zk);
-        if (currentTerm() != null) {
-            renewed(confirmed);
+        Leadership term = currentTerm();
+        if (term != null) {
+            renewed(term, confirmed);
             return;
         }
-        grantedPath = own;
         thread.succeeded();
+        grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
+        }
+        else if (currentTerm() == null && !isClosed()) {
+            // The confirmation came too late to lead on: this node has not served a term yet.
+            grantedPath = null;
+            submit(this::check);
         }
     }
 
@@ -356,7 +362,8 @@ final class ZooKeeperElection extends AbstractElection {
 
     private void renewOnce() {
         String own = ownPath;
-        if (currentTerm() == null || own == null) {
+        Leadership term = currentTerm();
+        if (term == null || own == null) {
             stopRenewal();
             return;
         }
@@ -364,7 +371,7 @@ final class ZooKeeperElection extends AbstractElection {
         try {
             QuorumContact.confirmAsync(zk, own, sendNanos -> {
                 backend.recordLatency(System.nanoTime() - sendNanos);
-                renewed(sendNanos - backend.shortfallNanos(zk));
+                renewed(term, sendNanos - backend.shortfallNanos(zk));
             }, () -> submit(this::check));
         }
         catch (RuntimeException ex) {

@@ -1,6 +1,7 @@
 package dev.leader.election;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -241,6 +242,19 @@ public abstract class ElectionContractTest {
         Election b = candidate("b");
         await().atMost(handoffBound()).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
+    }
+
+    @Test
+    void aSecondElectionOfOneNameOnOneBackendIsRefusedUntilTheFirstCloses() {
+        ElectionBackend backend = newBackend();
+        backends.add(backend);
+        Election first = candidateOn(backend, "a");
+        assertThatIllegalStateException().isThrownBy(() -> backend.election(electionName, "a"))
+                .withMessageContaining(electionName).withMessageContaining("already open");
+        assertThatIllegalStateException().isThrownBy(() -> backend.election(electionName, "b"));
+        first.close();
+        Election again = candidateOn(backend, "a");
+        await().atMost(handoffBound().plus(lease())).until(again::isLeader);
     }
 
     @Test

@@ -1,0 +1,209 @@
+package dev.leader.election;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state machine's own rules under concurrency: transitions that race are heard in the order
+ * they happened, the lease watchdog survives racing renewals, a late renewal never arms another
+ * term, and close waits for its last event. The races are driven directly through the methods
+ * backends call, as their threads do (a ZooKeeper event thread revoking while the candidate
+ * thread grants, keep-alive replies renewing from two threads); each backend's contract test
+ * checks the same rules on its real server.
+ */
+class ElectionTransitionsTest {
+
+    private static final Duration LEASE = Duration.ofMillis(600);
+
+    private static final Duration MARGIN = Duration.ofMillis(60);
+
+    private final List<DrivenElection> elections = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        elections.forEach(Election::close);
+    }
+
+    @Test
+    void aRevokeRacingItsGrantIsNeverHeardBeforeTheGrant() throws Exception {
+        DrivenElection election = started("a");
+        EventLog events = new EventLog();
+        election.addListener(events.listenerFor("a"));
+        for (int token = 1; token <= 3000; token++) {
+            AtomicBoolean revoked = new AtomicBoolean();
+            Thread revoker = new Thread(() -> {
+                while (!revoked.get()) {
+                    revoked.set(election.revokeCurrent(RevokeReason.CONNECTION_LOST, ElectionState.FOLLOWER));
+                }
+            });
+            revoker.start();
+            assertThat(election.grant(token, System.nanoTime())).isTrue();
+            revoker.join();
+        }
+        election.close();
+        assertThat(election.awaitEventsDelivered(Duration.ofSeconds(10))).isTrue();
+        List<EventLog.Entry> transitions = events.entries().stream()
+                .filter(e -> e.kind() != EventLog.Kind.LEADER_CHANGED).toList();
+        // A listener that falls behind may skip whole terms it never heard of; never half of one.
+        long lastToken = 0;
+        for (int i = 0; i < transitions.size(); i++) {
+            EventLog.Entry entry = transitions.get(i);
+            if (i % 2 == 0) {
+                assertThat(entry.kind()).as("event %d: %s", i, entry).isEqualTo(EventLog.Kind.GRANTED);
+                assertThat(entry.fencingToken()).as("event %d: %s", i, entry).isGreaterThan(lastToken);
+            }
+            else {
+                assertThat(entry.kind()).as("event %d: %s", i, entry).isEqualTo(EventLog.Kind.REVOKED);
+                assertThat(entry.fencingToken()).as("event %d: %s", i, entry).isEqualTo(lastToken);
+            }
+            lastToken = entry.fencingToken();
+        }
+        assertThat(transitions).last().extracting(EventLog.Entry::fencingToken).isEqualTo(3000L);
+    }
+
+    @Test
+    void aGrantOnAConfirmationOlderThanHalfTheBeliefIsRefused() {
+        DrivenElection election = started("a");
+        long belief = LEASE.minus(MARGIN).toNanos();
+        assertThat(election.grant(1, System.nanoTime() - belief * 3 / 4)).isFalse();
+        assertThat(election.state()).isEqualTo(ElectionState.FOLLOWER);
+        assertThat(election.grant(1, System.nanoTime() - belief / 4)).isTrue();
+        assertThat(election.isLeader()).isTrue();
+    }
+
+    @Test
+    void renewalsRacingFromTwoThreadsNeverLeaveATermWithoutItsWatchdog() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            DrivenElection election = started("a" + round);
+            CountDownLatch revoked = new CountDownLatch(1);
+            election.addListener(new ElectionListener() {
+                @Override
+                public void revoked(Leadership leadership, RevokeReason reason) {
+                    revoked.countDown();
+                }
+            });
+            assertThat(election.grant(1, System.nanoTime())).isTrue();
+            Leadership term = election.leadership().orElseThrow();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            Runnable renewer = () -> {
+                while (System.nanoTime() - until < 0) {
+                    election.renewed(term, System.nanoTime());
+                }
+            };
+            CompletableFuture<Void> first = CompletableFuture.runAsync(renewer);
+            CompletableFuture<Void> second = CompletableFuture.runAsync(renewer);
+            CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+            // Renewals stopped: the watchdog must revoke within a lease of the last one.
+            assertThat(revoked.await(LEASE.toMillis() + 2_000, TimeUnit.MILLISECONDS))
+                    .as("round %d: revoked after the last renewal's deadline", round).isTrue();
+            assertThat(election.isLeader()).isFalse();
+        }
+    }
+
+    @Test
+    void aLateRenewalOfAnEndedTermDoesNotMoveTheNextTermsDeadline() {
+        DrivenElection election = started("a");
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        Leadership first = election.leadership().orElseThrow();
+        election.revoke(first, RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
+        long belief = LEASE.minus(MARGIN).toNanos();
+        long secondConfirmed = System.nanoTime() - belief / 3;
+        assertThat(election.grant(2, secondConfirmed)).isTrue();
+        // The reply to a renewal of the first term, sent just now, arrives late.
+        election.renewed(first, System.nanoTime());
+        assertThat(election.lease().deadlineNanos()).isEqualTo(secondConfirmed + belief);
+    }
+
+    @Test
+    void aRenewalAfterTheTermEndedDoesNotArmTheLease() {
+        DrivenElection election = started("a");
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        Leadership term = election.leadership().orElseThrow();
+        election.revoke(term, RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
+        election.renewed(term, System.nanoTime());
+        assertThat(election.lease().isValid()).isFalse();
+    }
+
+    @Test
+    void closeReturnsOnlyOnceListenersHeardTheRevoke() throws Exception {
+        DrivenElection election = started("a");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean heard = new AtomicBoolean();
+        election.addListener(new ElectionListener() {
+            @Override
+            public void revoked(Leadership leadership, RevokeReason reason) {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                heard.set(reason == RevokeReason.CLOSED);
+            }
+        });
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        Thread releaser = new Thread(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> entered.getCount() == 0);
+            release.countDown();
+        });
+        releaser.start();
+        election.close();
+        assertThat(heard).as("revoked(CLOSED) delivered when close() returns").isTrue();
+        releaser.join();
+    }
+
+    @Test
+    void closeFromAListenerDoesNotWaitForItself() throws Exception {
+        DrivenElection election = started("a");
+        CompletableFuture<ElectionState> afterClose = new CompletableFuture<>();
+        election.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                election.close();
+                afterClose.complete(election.state());
+            }
+        });
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        assertThat(afterClose.get(5, TimeUnit.SECONDS)).isEqualTo(ElectionState.CLOSED);
+    }
+
+    private DrivenElection started(String id) {
+        DrivenElection election = new DrivenElection(id);
+        elections.add(election);
+        election.start();
+        return election;
+    }
+
+    /** An election whose transitions the test makes, as a backend's threads would. */
+    private static final class DrivenElection extends AbstractElection {
+
+        DrivenElection(String id) {
+            super("transitions", id, LeaseDeadline.of(LEASE, MARGIN));
+        }
+
+        @Override
+        protected void onStart() {
+        }
+
+        @Override
+        protected void onYield(Leadership term) {
+        }
+
+        @Override
+        protected void onClose(@Nullable Leadership held) {
+        }
+    }
+}
