@@ -62,6 +62,8 @@ public class LeaderProperties implements InitializingBean {
 
     private final Lan lan = new Lan();
 
+    private final Health health = new Health();
+
     @Override
     public void afterPropertiesSet() {
         validate();
@@ -161,6 +163,30 @@ public class LeaderProperties implements InitializingBean {
 
     public Lan getLan() {
         return lan;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    /** The {@code leader} health contributor. */
+    public static class Health {
+
+        /**
+         * Whether an election backend unreachable for longer than the lease makes the
+         * contributor DOWN, and with it the application's aggregate health. By default it is
+         * UNREACHABLE, a status the default aggregation does not rank above UP: an outage of
+         * the backend pauses leader-only work but does not take the application out of service.
+         */
+        private boolean downWhenUnreachable;
+
+        public boolean isDownWhenUnreachable() {
+            return downWhenUnreachable;
+        }
+
+        public void setDownWhenUnreachable(boolean downWhenUnreachable) {
+            this.downWhenUnreachable = downWhenUnreachable;
+        }
     }
 
     /** The local file-lock backend. */

@@ -140,7 +140,11 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     @Override
     public BackendStatus status() {
         Instant since = unreachableSince;
-        return connected || since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);
+        if (connected || since == null) {
+            return BackendStatus.up(latency, lastError);
+        }
+        String error = lastError;
+        return BackendStatus.down(since, error != null ? error : "not connected to ZooKeeper at " + settings.connectString());
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
-import dev.leader.autoconfigure.actuate.LeaderHealthIndicator;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.EtcdServerProcess;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Each networked backend chosen and wired from {@code leader.*}, electing on a real server. */
@@ -124,23 +122,4 @@ class BackendConfigurationTests {
         runner.withPropertyValues("leader.backend=lan", "leader.lan.interface=lo", "leader.lan.address=127.0.0.1")
                 .run(context -> assertThat(LeaderAutoConfigurationTests.failure(context)).contains("leader.lan.address"));
     }
-
-    @Test
-    void healthTurnsDownWhenRedisIsGoneLongerThanTheLeaseAndUpWhenItReturns() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
-            runner.withPropertyValues("leader.redis.url=" + redis.url(), "leader.lease-duration=1s").run(context -> {
-                awaitLeader(context, "redis");
-                LeaderHealthIndicator health = context.getBean(LeaderHealthIndicator.class);
-                assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
-                redis.kill();
-                await().atMost(Duration.ofSeconds(15)).until(() -> health.health(true).getStatus().equals(Status.DOWN));
-                assertThat(health.health(true).getDetails()).containsKey("lastError");
-                assertThat(context.getBean(ElectionRegistry.class).defaultElection().isLeader()).isFalse();
-                redis.start();
-                await().atMost(Duration.ofSeconds(20)).until(() -> health.health(true).getStatus().equals(Status.UP));
-                await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader());
-            });
-        }
-    }
-
 }

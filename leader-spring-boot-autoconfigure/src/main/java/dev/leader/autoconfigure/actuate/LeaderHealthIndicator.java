@@ -3,34 +3,46 @@ package dev.leader.autoconfigure.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import dev.leader.autoconfigure.ElectionRegistry;
 import dev.leader.election.BackendStatus;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * UP while the backend is reachable, whether this node leads or follows: a follower is healthy.
- * DOWN only when the backend has been unreachable for longer than the lease. Answers from the
- * backend's cached status, never with a network round trip.
+ * When the backend has been unreachable for longer than the lease, {@link #UNREACHABLE}: Boot's
+ * default aggregation orders only DOWN, OUT_OF_SERVICE, UP and UNKNOWN and leaves other statuses
+ * out of the aggregate, so an outage of the backend (which only pauses leader-only work) never
+ * takes the whole application out of service. With {@code leader.health.down-when-unreachable}
+ * it is DOWN instead. Answers from the backend's cached status, never with a network round trip.
  */
 public class LeaderHealthIndicator extends AbstractHealthIndicator {
+
+    /** The backend cannot be reached; this instance takes no part in elections until it can. */
+    public static final Status UNREACHABLE = new Status("UNREACHABLE",
+            "The election backend cannot be reached; leader-only work is paused on this instance");
 
     private final ElectionRegistry registry;
 
     private final Duration lease;
 
-    public LeaderHealthIndicator(ElectionRegistry registry, Duration lease) {
+    private final boolean downWhenUnreachable;
+
+    public LeaderHealthIndicator(ElectionRegistry registry, Duration lease, boolean downWhenUnreachable) {
         super("Leader election health check failed");
         this.registry = registry;
         this.lease = lease;
+        this.downWhenUnreachable = downWhenUnreachable;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         BackendStatus status = registry.backend().status();
         if (status.unreachableLongerThan(lease, Instant.now())) {
-            builder.down();
+            builder.status(downWhenUnreachable ? Status.DOWN : UNREACHABLE);
         }
         else {
             builder.up();
@@ -46,7 +58,7 @@ public class LeaderHealthIndicator extends AbstractHealthIndicator {
         Map<String, Object> elections = new LinkedHashMap<>();
         registry.elections().forEach((name, election) -> {
             Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("role", election.isLeader() ? "leader" : election.state().name().toLowerCase(java.util.Locale.ROOT));
+            detail.put("role", election.isLeader() ? "leader" : election.state().name().toLowerCase(Locale.ROOT));
             election.leaderId().ifPresent(id -> detail.put("leaderId", id));
             elections.put(name, detail);
         });
