@@ -5,6 +5,10 @@ import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.spring.ElectionCustomizer;
+import dev.leader.spring.OnGrantedEvent;
+import dev.leader.spring.OnLeaderChangedEvent;
+import dev.leader.spring.OnRevokedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /** Publishes every election's transitions as Spring application events, in order. */

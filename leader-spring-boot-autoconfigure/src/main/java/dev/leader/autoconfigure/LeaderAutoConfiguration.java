@@ -3,7 +3,11 @@ package dev.leader.autoconfigure;
 import dev.leader.election.CandidateIds;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionNames;
+import dev.leader.spring.ElectionCustomizer;
+import dev.leader.spring.ElectionRegistry;
+import dev.leader.spring.LeaderOnly;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,16 +36,21 @@ public final class LeaderAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ElectionRegistry electionRegistry(ElectionBackend backend, LeaderProperties properties, Environment environment,
-            ObjectProvider<ElectionCustomizer> customizers, LeaderOnlyMethods leaderOnlyMethods) {
+            ObjectProvider<ElectionCustomizer> customizers) {
         String candidateId = properties.getCandidateId() != null ? properties.getCandidateId() : CandidateIds.generate();
         return new ElectionRegistry(backend, candidateId, defaultElection(properties, environment),
-                customizers.orderedStream().toList(), leaderOnlyMethods.names());
+                properties.getShutdownTimeout(), customizers.orderedStream().toList());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionLifecycle electionLifecycle(ElectionRegistry registry, LeaderProperties properties) {
-        return new ElectionLifecycle(registry, properties.getShutdownTimeout());
+    ElectionLifecycle electionLifecycle(ElectionRegistry registry, LeaderOnlyBeanPostProcessor leaderOnly,
+            LeaderProperties properties, ListableBeanFactory beans) {
+        // SpringApplication registers its arguments in every context it starts, and only such a
+        // context announces readiness.
+        boolean announcesReadiness = beans.containsBean("springApplicationArguments");
+        boolean onReady = properties.getCampaign() == LeaderProperties.Campaign.ON_READY && announcesReadiness;
+        return new ElectionLifecycle(registry, leaderOnly, onReady, properties.getShutdownTimeout());
     }
 
     @Bean
@@ -52,15 +61,22 @@ public final class LeaderAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    static LeaderOnlyMethods leaderOnlyMethods() {
-        return new LeaderOnlyMethods();
+    static LeaderOnlyAnnotations leaderOnlyAnnotations(Environment environment) {
+        return new LeaderOnlyAnnotations(environment);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    static LeaderOnlyBeanPostProcessor leaderOnlyBeanPostProcessor(LeaderOnlyAnnotations annotations) {
+        return new LeaderOnlyBeanPostProcessor(annotations);
     }
 
     @Bean
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<ElectionRegistry> registry, ObjectProvider<LeaderOnlySkips> skips) {
-        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable));
+    static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<ElectionRegistry> registry,
+            ObjectProvider<SkippedCallListener> skips, LeaderOnlyAnnotations annotations) {
+        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable, annotations));
     }
 
     /** leader.election, else spring.application.name made a valid name, else "default". */

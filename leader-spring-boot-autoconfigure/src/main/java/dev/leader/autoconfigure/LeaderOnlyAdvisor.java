@@ -1,5 +1,6 @@
 package dev.leader.autoconfigure;
 
+import dev.leader.spring.LeaderOnly;
 import org.aopalliance.aop.Advice;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
@@ -11,8 +12,9 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
 
     private final LeaderOnlyInterceptor interceptor;
 
+    // Inherited lookups: on a superclass or interface, its methods, or a composed annotation.
     private final Pointcut pointcut = new ComposablePointcut(new AnnotationMatchingPointcut(LeaderOnly.class, true))
-            .union(AnnotationMatchingPointcut.forMethodAnnotation(LeaderOnly.class));
+            .union(new AnnotationMatchingPointcut(null, LeaderOnly.class, true));
 
     public LeaderOnlyAdvisor(LeaderOnlyInterceptor interceptor) {
         this.interceptor = interceptor;

@@ -2,93 +2,182 @@ package dev.leader.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import dev.leader.election.Admission;
 import dev.leader.election.Election;
-import dev.leader.election.Leadership;
+import dev.leader.spring.ElectionRegistry;
+import dev.leader.spring.LeaderContext;
+import dev.leader.spring.LeaderOnly;
+import dev.leader.spring.NotLeaderException;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.context.Lifecycle;
+import org.springframework.core.MethodClassKey;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 
-/** Runs a {@link LeaderOnly} call only while its election's {@code isLeader()} holds. */
+/**
+ * Runs a {@link LeaderOnly} call only under an admission of its election
+ * ({@link Election#admit()}), held for the life of the call's result: until a synchronous call
+ * returns, a {@link CompletionStage} completes, or a Reactor publisher terminates or is
+ * cancelled. A voluntary release (yield, shutdown) waits for every admission, so the next
+ * leader never overlaps this one's work.
+ */
 public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
 
+    private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            LeaderOnlyInterceptor.class.getClassLoader());
+
     private final Supplier<ElectionRegistry> registry;
 
-    private final Supplier<LeaderOnlySkips> skips;
+    private final Supplier<SkippedCallListener> skips;
 
-    private final ConcurrentMap<Method, Guard> guards = new ConcurrentHashMap<>();
+    private final LeaderOnlyAnnotations annotations;
+
+    private final ConcurrentMap<MethodClassKey, Guard> guards = new ConcurrentHashMap<>();
 
     /** Suppliers, so that the advisor does not force the backend into being early. */
-    public LeaderOnlyInterceptor(Supplier<ElectionRegistry> registry, Supplier<@Nullable LeaderOnlySkips> skips) {
+    public LeaderOnlyInterceptor(Supplier<ElectionRegistry> registry, Supplier<@Nullable SkippedCallListener> skips,
+            LeaderOnlyAnnotations annotations) {
         this.registry = SingletonSupplier.of(registry);
         this.skips = SingletonSupplier.of(() -> {
-            LeaderOnlySkips found = skips.get();
+            SkippedCallListener found = skips.get();
             return found != null ? found : election -> { };
         });
+        this.annotations = annotations;
     }
 
-    private record Guard(Election election, LeaderOnly.OnNotLeader onNotLeader, Class<?> returnType) {
+    /** What a guarded method returns decides how long its admission lasts and what a skip returns. */
+    enum ResultKind {
+        VALUE, OPTIONAL, COMPLETION_STAGE, MONO, FLUX, LIFECYCLE;
+
+        static ResultKind of(Method method) {
+            Class<?> type = method.getReturnType();
+            if (type == Optional.class) {
+                return OPTIONAL;
+            }
+            if (CompletionStage.class.isAssignableFrom(type)) {
+                return COMPLETION_STAGE;
+            }
+            if (REACTOR_PRESENT && ReactorResults.isMono(type)) {
+                return MONO;
+            }
+            if (REACTOR_PRESENT && ReactorResults.isFlux(type)) {
+                return FLUX;
+            }
+            return VALUE;
+        }
+    }
+
+    /**
+     * A lifecycle bean annotated on its type is bound to the election as a whole: it runs only
+     * while this application leads, so its methods are not guarded one by one.
+     */
+    static boolean isBoundLifecycle(Class<?> targetClass, LeaderOnlyAnnotations.@Nullable Found found) {
+        return found != null && found.onType() && Lifecycle.class.isAssignableFrom(targetClass);
+    }
+
+    record Guard(Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind) {
+    }
+
+    /** Methods a type-level {@code @LeaderOnly} does not guard: {@code equals}, {@code hashCode}, {@code toString}. */
+    static boolean isObjectMethod(Method method) {
+        return ReflectionUtils.isEqualsMethod(method) || ReflectionUtils.isHashCodeMethod(method)
+                || ReflectionUtils.isToStringMethod(method);
     }
 
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-        Guard guard = guards.computeIfAbsent(invocation.getMethod(), m -> guardFor(m, invocation.getThis()));
-        ElectionRegistry elections = registry.get();
-        if (!elections.enter()) {
-            return notLeader(guard, invocation, "shutting down");
+        if (isObjectMethod(invocation.getMethod())) {
+            return invocation.proceed();
         }
-        try {
-            Optional<Leadership> leadership = guard.election.isLeader() ? guard.election.leadership() : Optional.empty();
-            if (leadership.isEmpty()) {
-                return notLeader(guard, invocation, "not leader");
+        Guard guard = guardFor(invocation);
+        return switch (guard.kind()) {
+            case LIFECYCLE -> lifecycle(invocation);
+            case MONO, FLUX -> ReactorResults.deferred(guard, invocation, this);
+            default -> invokeAdmitted(guard, invocation);
+        };
+    }
+
+    private @Nullable Object invokeAdmitted(Guard guard, MethodInvocation invocation) throws Throwable {
+        Optional<Admission> admitted = guard.election().admit();
+        if (admitted.isEmpty()) {
+            return notLeader(guard, invocation);
+        }
+        Admission admission = admitted.get();
+        boolean async = false;
+        try (LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
+            Object result = invocation.proceed();
+            if (guard.kind() == ResultKind.COMPLETION_STAGE && result instanceof CompletionStage<?> stage) {
+                stage.whenComplete((value, error) -> admission.close());
+                async = true;
             }
-            Leadership previous = LeaderContext.enter(leadership.get());
-            try {
-                return invocation.proceed();
-            }
-            finally {
-                LeaderContext.restore(previous);
-            }
+            return result;
         }
         finally {
-            elections.exit();
+            if (!async) {
+                admission.close();
+            }
         }
     }
 
-    private @Nullable Object notLeader(Guard guard, MethodInvocation invocation, String why) {
-        skips.get().skipped(guard.election.name());
-        if (guard.onNotLeader == LeaderOnly.OnNotLeader.THROW) {
-            throw new NotLeaderException(guard.election.name(), guard.election.candidateId());
+    /** The context must not start a bound lifecycle bean: the binding starts it on a grant. */
+    private static @Nullable Object lifecycle(MethodInvocation invocation) throws Throwable {
+        if (invocation.getMethod().getName().equals("isAutoStartup") && invocation.getMethod().getParameterCount() == 0) {
+            return false;
         }
-        if (log.isDebugEnabled()) {
-            log.debug("[election={}, id={}] skipped {}: {}", guard.election.name(), guard.election.candidateId(),
-                    invocation.getMethod().getName(), why);
-        }
-        return guard.returnType == Optional.class ? Optional.empty() : null;
+        return invocation.proceed();
     }
 
-    private Guard guardFor(Method method, @Nullable Object target) {
-        LeaderOnly annotation = find(method, target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target));
-        String name = annotation == null ? "" : annotation.value();
-        LeaderOnly.OnNotLeader mode = annotation == null ? LeaderOnly.OnNotLeader.SKIP : annotation.onNotLeader();
-        return new Guard(registry.get().election(name), mode, method.getReturnType());
+    @Nullable Object notLeader(Guard guard, MethodInvocation invocation) {
+        Election election = guard.election();
+        skips.get().skipped(election.name());
+        NotLeaderException refused = guard.onNotLeader() == LeaderOnly.OnNotLeader.THROW
+                ? new NotLeaderException(election.name(), election.candidateId()) : null;
+        if (refused == null && log.isDebugEnabled()) {
+            log.debug("[election={}, id={}] skipped {}: not leader", election.name(), election.candidateId(),
+                    invocation.getMethod().getName());
+        }
+        return switch (guard.kind()) {
+            case COMPLETION_STAGE -> refused != null ? CompletableFuture.failedFuture(refused) : CompletableFuture.completedFuture(null);
+            case MONO, FLUX -> ReactorResults.skipped(guard.kind(), refused);
+            case OPTIONAL -> {
+                if (refused != null) {
+                    throw refused;
+                }
+                yield Optional.empty();
+            }
+            default -> {
+                if (refused != null) {
+                    throw refused;
+                }
+                yield null;
+            }
+        };
     }
 
-    static @Nullable LeaderOnly find(Method method, Class<?> targetClass) {
-        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-        LeaderOnly onMethod = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
-        if (onMethod != null) {
-            return onMethod;
-        }
-        return AnnotatedElementUtils.findMergedAnnotation(targetClass, LeaderOnly.class);
+    private Guard guardFor(MethodInvocation invocation) {
+        Method method = invocation.getMethod();
+        Object target = invocation.getThis();
+        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+        // By method and target class: two subclasses may inherit one method under different elections.
+        return guards.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
+            LeaderOnlyAnnotations.Found found = annotations.find(method, targetClass);
+            String name = found != null ? found.election() : "";
+            LeaderOnly.OnNotLeader mode = found != null ? found.onNotLeader() : LeaderOnly.OnNotLeader.SKIP;
+            ResultKind kind = isBoundLifecycle(targetClass, found) ? ResultKind.LIFECYCLE : ResultKind.of(method);
+            return new Guard(registry.get().election(name), mode, kind);
+        });
     }
 }

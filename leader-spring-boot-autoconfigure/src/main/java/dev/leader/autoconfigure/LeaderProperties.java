@@ -52,6 +52,14 @@ public class LeaderProperties implements InitializingBean {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+    /**
+     * When this application starts campaigning: once it is ready to serve (readiness
+     * ACCEPTING_TRAFFIC, after application runners), so a leader is never an instance that
+     * cannot serve yet; or as soon as its context is refreshed. A context not started by
+     * SpringApplication never announces readiness and campaigns on start.
+     */
+    private Campaign campaign = Campaign.ON_READY;
+
     private final Local local = new Local();
 
     private final Zookeeper zookeeper = new Zookeeper();
@@ -163,6 +171,22 @@ public class LeaderProperties implements InitializingBean {
 
     public Lan getLan() {
         return lan;
+    }
+
+    public Campaign getCampaign() {
+        return campaign;
+    }
+
+    public void setCampaign(Campaign campaign) {
+        this.campaign = campaign;
+    }
+
+    /** When the application starts campaigning. */
+    public enum Campaign {
+        /** Once the application is ready to serve (readiness ACCEPTING_TRAFFIC). */
+        ON_READY,
+        /** As soon as the application context is refreshed. */
+        ON_START
     }
 
     public Health getHealth() {

@@ -1,6 +1,6 @@
 /**
  * Spring Boot glue: {@code leader.*} properties, backend selection, the election registry,
- * application events, the {@link dev.leader.autoconfigure.LeaderOnly @LeaderOnly} guard and
+ * application events, the {@link dev.leader.spring.LeaderOnly @LeaderOnly} guard and
  * start-up failure analysis.
  */
 @NullMarked

@@ -47,6 +47,10 @@ public abstract class AbstractElection implements Election {
 
     private final AtomicBoolean started = new AtomicBoolean();
 
+    private final WorkGate work = new WorkGate();
+
+    private volatile Duration drainTimeout = Duration.ofSeconds(10);
+
     // Guarded by transitions: the one watchdog of the current term.
     private @Nullable ScheduledFuture<?> expiry;
 
@@ -122,10 +126,73 @@ public abstract class AbstractElection implements Election {
     }
 
     @Override
+    public final Optional<Admission> admit() {
+        Leadership term = currentTerm();
+        if (term == null || !isLeader()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(work.admit(term));
+    }
+
+    @Override
+    public final void stopAdmitting() {
+        work.shut();
+    }
+
+    @Override
+    public final void setDrainTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("drain timeout must be zero or more: " + timeout);
+        }
+        this.drainTimeout = timeout;
+    }
+
+    @Override
     public final void yieldLeadership() {
         Leadership term = currentTerm();
-        if (term != null && revoke(term, RevokeReason.YIELDED, ElectionState.FOLLOWER)) {
+        if (term == null) {
+            return;
+        }
+        drain(term);
+        if (revoke(term, RevokeReason.YIELDED, ElectionState.FOLLOWER)) {
             onYield(term);
+        }
+    }
+
+    @Override
+    public final boolean awaitLeadership(Duration timeout) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                try {
+                    return awaitLeadershipInterruptibly(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                }
+                catch (InterruptedException ex) {
+                    interrupted = true;
+                }
+            }
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public final boolean awaitLeadershipInterruptibly(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (transitions) {
+            while (!isLeader()) {
+                long left = deadline - System.nanoTime();
+                if (current.state == ElectionState.CLOSED || left <= 0) {
+                    return false;
+                }
+                // Woken by every transition; a lease that expires wakes nobody, so look again soon.
+                TimeUnit.NANOSECONDS.timedWait(transitions, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
         }
     }
 
@@ -146,6 +213,10 @@ public abstract class AbstractElection implements Election {
      */
     @Override
     public final void close() {
+        Leadership leading = currentTerm();
+        if (leading != null) {
+            drain(leading);
+        }
         Snapshot before;
         synchronized (transitions) {
             before = current;
@@ -155,8 +226,10 @@ public abstract class AbstractElection implements Election {
             // Stop believing first, then release: a guarded call that checks isLeader() after
             // this line is refused even while the backend still holds our lease.
             current = new Snapshot(ElectionState.CLOSED, null, null);
+            work.shut();
             lease.clear();
             cancelExpiry();
+            transitions.notifyAll();
         }
         Leadership held = before.state == ElectionState.LEADER ? before.leadership : null;
         try {
@@ -205,7 +278,9 @@ public abstract class AbstractElection implements Election {
             leadership = new Leadership(name, candidateId, fencingToken, Instant.now());
             lease.start(confirmedSendNanos);
             current = new Snapshot(ElectionState.LEADER, leadership, candidateId);
+            work.open(leadership);
             watch(leadership);
+            transitions.notifyAll();
             events.granted(leadership);
             if (!candidateId.equals(before.leaderId)) {
                 events.leaderChanged(Optional.of(candidateId));
@@ -241,6 +316,7 @@ public abstract class AbstractElection implements Election {
                 return false;
             }
             current = new Snapshot(next, null, null);
+            work.shut();
             lease.clear();
             cancelExpiry();
             events.revoked(term, reason);
@@ -368,6 +444,14 @@ public abstract class AbstractElection implements Election {
             catch (RuntimeException ex) {
                 log.warn("{} re-campaign after lease expiry failed", logPrefix, ex);
             }
+        }
+    }
+
+    /** Stops admitting work under {@code term} and waits for admitted work, at most the drain timeout. */
+    private void drain(Leadership term) {
+        Duration timeout = drainTimeout;
+        if (!work.drain(term, timeout, logPrefix)) {
+            log.warn("{} {} leader-only work(s) still running after {}; releasing anyway", logPrefix, work.running(), timeout);
         }
     }
 

@@ -40,14 +40,50 @@ public interface Election extends AutoCloseable {
      */
     Optional<Duration> leaseRemaining();
 
-    /** Releases leadership if held and campaigns again behind the other candidates. */
+    /**
+     * Admits one piece of leader-only work under the current term: present only while this
+     * candidate {@link #isLeader() leads} and admits work. Close the admission when the work
+     * ends; a voluntary release ({@link #yieldLeadership()}, {@link #close()}) first stops
+     * admitting, then waits for open admissions, so that the next leader never overlaps this
+     * one's work. The {@code @LeaderOnly} guard admits every guarded call this way.
+     */
+    Optional<Admission> admit();
+
+    /**
+     * Stops admitting work until the next term; admitted work runs on. The first step of a
+     * graceful release, for a caller that releases several elections at once and wants none of
+     * them to admit new work while it waits for the others; yield and close take it themselves.
+     */
+    void stopAdmitting();
+
+    /** How long {@link #yieldLeadership()} and {@link #close()} wait for admitted work (default 10 s). */
+    void setDrainTimeout(Duration timeout);
+
+    /**
+     * Stops admitting work, waits for admitted work to end (at most the drain timeout), then
+     * releases leadership if still held and campaigns again behind the other candidates.
+     */
     void yieldLeadership();
+
+    /**
+     * Waits until this candidate leads, as Curator's {@code LeaderLatch.await} does; keeps waiting
+     * if interrupted (and keeps the interrupt).
+     *
+     * @return true once leading, false after {@code timeout} or once closed
+     */
+    boolean awaitLeadership(Duration timeout);
+
+    /** As {@link #awaitLeadership(Duration)}, and an interrupt ends the wait. */
+    boolean awaitLeadershipInterruptibly(Duration timeout) throws InterruptedException;
 
     void addListener(ElectionListener listener);
 
     void removeListener(ElectionListener listener);
 
-    /** Stops campaigning; releases leadership at once if held. Idempotent. */
+    /**
+     * Stops campaigning; if leading, first stops admitting work and waits for admitted work (at
+     * most the drain timeout), then releases leadership at once. Idempotent.
+     */
     @Override
     void close();
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.lan.LoopbackMulticast;
 import dev.leader.redis.RedisServerProcess;

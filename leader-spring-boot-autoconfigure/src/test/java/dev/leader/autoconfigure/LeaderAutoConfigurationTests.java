@@ -10,6 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.local.LocalElectionBackend;
+import dev.leader.spring.ElectionRegistry;
+import dev.leader.spring.LeaderEvent;
+import dev.leader.spring.OnGrantedEvent;
+import dev.leader.spring.OnLeaderChangedEvent;
+import dev.leader.spring.OnRevokedEvent;
 import io.lettuce.core.RedisClient;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -218,7 +223,7 @@ class LeaderAutoConfigurationTests {
 
         @Bean
         ElectionRegistry electionRegistry(ElectionBackend backend) {
-            return new ElectionRegistry(backend, "me", "mine", List.of(), java.util.Set.of());
+            return new ElectionRegistry(backend, "me", "mine", Duration.ofSeconds(10), List.of());
         }
     }
 

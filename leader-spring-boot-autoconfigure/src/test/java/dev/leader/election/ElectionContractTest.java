@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -242,6 +243,27 @@ public abstract class ElectionContractTest {
         Election b = candidate("b");
         await().atMost(handoffBound()).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
+    }
+
+    @Test
+    void yieldStopsAdmittingWaitsForAdmittedWorkThenHandsOver() throws Exception {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        Election first = awaitSingleLeader(candidates);
+        Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
+        Admission work = first.admit().orElseThrow();
+        CountDownLatch releaseAsked = new CountDownLatch(1);
+        work.onRelease(releaseAsked::countDown);
+        Thread yielding = new Thread(first::yieldLeadership, "yielding");
+        yielding.start();
+        assertThat(releaseAsked.await(5, TimeUnit.SECONDS)).as("the work was asked to end").isTrue();
+        assertThat(first.admit()).as("no new work while draining").isEmpty();
+        // The running work still holds the term: nobody else may lead while it runs.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
+        assertThat(first.isLeader()).isTrue();
+        work.close();
+        yielding.join(handoffBound().toMillis());
+        await().atMost(handoffBound()).until(second::isLeader);
+        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(work.leadership().fencingToken());
     }
 
     @Test

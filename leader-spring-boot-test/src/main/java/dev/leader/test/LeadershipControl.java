@@ -1,7 +1,7 @@
 package dev.leader.test;
 
 import java.time.Duration;
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.election.Election;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;

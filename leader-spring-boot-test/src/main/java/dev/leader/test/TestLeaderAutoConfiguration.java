@@ -1,6 +1,6 @@
 package dev.leader.test;
 
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.autoconfigure.LeaderConfigurationException;
 import dev.leader.election.ElectionBackend;

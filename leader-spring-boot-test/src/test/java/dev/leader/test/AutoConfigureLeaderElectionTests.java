@@ -2,7 +2,7 @@ package dev.leader.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;

@@ -3,10 +3,10 @@ package dev.leader.test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.leader.autoconfigure.LeaderContext;
-import dev.leader.autoconfigure.LeaderOnly;
-import dev.leader.autoconfigure.OnGrantedEvent;
-import dev.leader.autoconfigure.OnRevokedEvent;
+import dev.leader.spring.LeaderContext;
+import dev.leader.spring.LeaderOnly;
+import dev.leader.spring.OnGrantedEvent;
+import dev.leader.spring.OnRevokedEvent;
 import dev.leader.election.Leadership;
 import org.springframework.context.event.EventListener;
 

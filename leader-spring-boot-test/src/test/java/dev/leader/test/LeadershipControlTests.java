@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
-import dev.leader.autoconfigure.NotLeaderException;
-import dev.leader.autoconfigure.OnLeaderChangedEvent;
-import dev.leader.autoconfigure.OnRevokedEvent;
+import dev.leader.spring.NotLeaderException;
+import dev.leader.spring.OnLeaderChangedEvent;
+import dev.leader.spring.OnRevokedEvent;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;

@@ -1,6 +1,6 @@
 package dev.leader.sample;
 
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.election.Election;
 import dev.leader.election.Leadership;
 import java.util.Optional;

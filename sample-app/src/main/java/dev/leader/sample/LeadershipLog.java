@@ -1,7 +1,7 @@
 package dev.leader.sample;
 
-import dev.leader.autoconfigure.OnGrantedEvent;
-import dev.leader.autoconfigure.OnRevokedEvent;
+import dev.leader.spring.OnGrantedEvent;
+import dev.leader.spring.OnRevokedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;

@@ -1,8 +1,8 @@
 package dev.leader.sample;
 
-import dev.leader.autoconfigure.ElectionRegistry;
-import dev.leader.autoconfigure.LeaderContext;
-import dev.leader.autoconfigure.LeaderOnly;
+import dev.leader.spring.ElectionRegistry;
+import dev.leader.spring.LeaderContext;
+import dev.leader.spring.LeaderOnly;
 import dev.leader.election.Election;
 import dev.leader.election.Leadership;
 import org.slf4j.Logger;

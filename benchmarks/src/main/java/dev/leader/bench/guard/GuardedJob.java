@@ -2,7 +2,7 @@ package dev.leader.bench.guard;
 
 import org.springframework.stereotype.Component;
 
-import dev.leader.autoconfigure.LeaderOnly;
+import dev.leader.spring.LeaderOnly;
 
 /** The method under the guard; the same body as {@link PlainJob}. */
 @Component

@@ -1,6 +1,6 @@
 package dev.leader.autoconfigure.actuate;
 
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.autoconfigure.LeaderProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -3,8 +3,8 @@ package dev.leader.autoconfigure.actuate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import dev.leader.autoconfigure.ElectionCustomizer;
-import dev.leader.autoconfigure.LeaderOnlySkips;
+import dev.leader.spring.ElectionCustomizer;
+import dev.leader.autoconfigure.SkippedCallListener;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.Timer;
  * (campaign start, or the end of the last term, to the grant). Tags never carry candidate ids,
  * which would make one time series per process.
  */
-public class LeaderMetrics implements ElectionCustomizer, LeaderOnlySkips {
+public class LeaderMetrics implements ElectionCustomizer, SkippedCallListener {
 
     private final MeterRegistry registry;
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.redis.RedisServerProcess;

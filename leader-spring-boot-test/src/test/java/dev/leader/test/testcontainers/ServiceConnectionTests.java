@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import dev.leader.autoconfigure.ElectionRegistry;
+import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.EtcdConnectionDetails;
 import dev.leader.autoconfigure.ZooKeeperConnectionDetails;
 import org.junit.jupiter.api.Nested;

@@ -1,4 +1,4 @@
-package dev.leader.autoconfigure;
+package dev.leader.spring;
 
 import java.util.Optional;
 import dev.leader.election.Election;

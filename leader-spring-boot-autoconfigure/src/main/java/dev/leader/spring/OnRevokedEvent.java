@@ -1,4 +1,4 @@
-package dev.leader.autoconfigure;
+package dev.leader.spring;
 
 import dev.leader.election.Election;
 import dev.leader.election.Leadership;

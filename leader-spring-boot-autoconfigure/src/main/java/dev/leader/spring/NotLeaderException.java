@@ -1,4 +1,4 @@
-package dev.leader.autoconfigure;
+package dev.leader.spring;
 
 /** A {@link LeaderOnly} call with {@code onNotLeader = THROW} was made on a non-leader. */
 public class NotLeaderException extends IllegalStateException {

@@ -2,7 +2,7 @@ package dev.leader.autoconfigure;
 
 /** Told of every guarded call that did not run; metrics count them. */
 @FunctionalInterface
-public interface LeaderOnlySkips {
+public interface SkippedCallListener {
 
     void skipped(String election);
 }

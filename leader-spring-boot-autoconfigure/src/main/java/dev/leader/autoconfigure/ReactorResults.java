@@ -1,0 +1,82 @@
+package dev.leader.autoconfigure;
+
+import java.util.Optional;
+import dev.leader.election.Admission;
+import dev.leader.election.Leadership;
+import dev.leader.spring.LeaderContext;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Guards for methods returning a {@link Mono} or {@link Flux}; loaded only when Reactor is on
+ * the class path. The guard is checked when the result is subscribed, not when the method is
+ * called (Spring's reactive {@code @Scheduled} calls a method once and subscribes its publisher
+ * on every tick): each subscription is admitted on its own, runs the method under the term
+ * current then, and holds its admission until the publisher terminates or is cancelled.
+ */
+final class ReactorResults {
+
+    private ReactorResults() {
+    }
+
+    static boolean isMono(Class<?> type) {
+        return Mono.class.isAssignableFrom(type);
+    }
+
+    static boolean isFlux(Class<?> type) {
+        return Flux.class.isAssignableFrom(type);
+    }
+
+    static Publisher<?> deferred(LeaderOnlyInterceptor.Guard guard, MethodInvocation invocation,
+            LeaderOnlyInterceptor interceptor) {
+        boolean mono = guard.kind() == LeaderOnlyInterceptor.ResultKind.MONO;
+        // Every subscription proceeds through its own copy of the invocation, so that advice
+        // after ours (a transaction, say) runs again each time.
+        MethodInvocation template = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
+        if (mono) {
+            return Mono.defer(() -> Mono.from(admitted(guard, template, interceptor, true)));
+        }
+        return Flux.defer(() -> admitted(guard, template, interceptor, false));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Publisher<Object> admitted(LeaderOnlyInterceptor.Guard guard, MethodInvocation template,
+            LeaderOnlyInterceptor interceptor, boolean mono) {
+        Optional<Admission> admitted = guard.election().admit();
+        if (admitted.isEmpty()) {
+            return (Publisher<Object>) interceptor.notLeader(guard, template);
+        }
+        Admission admission = admitted.get();
+        Leadership term = admission.leadership();
+        Object result;
+        try (LeaderContext.Scope scope = LeaderContext.open(term)) {
+            MethodInvocation invocation = template instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : template;
+            result = invocation.proceed();
+        }
+        catch (Throwable ex) {
+            admission.close();
+            return mono ? Mono.error(ex) : Flux.error(ex);
+        }
+        if (result == null) {
+            admission.close();
+            return mono ? Mono.empty() : Flux.empty();
+        }
+        if (mono) {
+            return ((Mono<Object>) result).doFinally(signal -> admission.close())
+                    .contextWrite(context -> context.put(Leadership.class, term));
+        }
+        return ((Flux<Object>) result).doFinally(signal -> admission.close())
+                .contextWrite(context -> context.put(Leadership.class, term));
+    }
+
+    static Publisher<?> skipped(LeaderOnlyInterceptor.ResultKind kind, @Nullable RuntimeException refused) {
+        if (kind == LeaderOnlyInterceptor.ResultKind.MONO) {
+            return refused != null ? Mono.error(refused) : Mono.empty();
+        }
+        return refused != null ? Flux.error(refused) : Flux.empty();
+    }
+}
