@@ -22,14 +22,23 @@ import org.jspecify.annotations.Nullable;
  *        2 s by default), so the TTL asked for is this rounded up, and a leader stops believing
  *        {@link #margin()} before this duration after its last acknowledged keep-alive was sent
  * @param margin how much earlier than the lease a leader stops believing
- * @param requestTimeout bound on every unary request; a keep-alive waits at most a third of the lease
+ * @param requestTimeout bound on every unary request and on opening a watch; a keep-alive waits
+ *        at most a third of the lease
+ * @param watchProgressInterval how often the members send a progress notification on a quiet
+ *        watch (their {@code --experimental-watch-progress-notify-interval}, 10 minutes unless
+ *        set); a watch that hears nothing for three of these is taken for dead and opened again
+ *        on the next endpoint
  */
 public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable String user, @Nullable String password,
-        @Nullable SSLContext sslContext, Duration leaseDuration, Duration margin, Duration requestTimeout) {
+        @Nullable SSLContext sslContext, Duration leaseDuration, Duration margin, Duration requestTimeout,
+        Duration watchProgressInterval) {
 
     public static final String DEFAULT_PREFIX = "/leader/";
 
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+    /** etcd's own default for {@code --experimental-watch-progress-notify-interval}. */
+    public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
 
     public EtcdBackendSettings {
         Objects.requireNonNull(endpoints, "endpoints");
@@ -69,12 +78,16 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("etcd request timeout must be positive: " + requestTimeout);
         }
+        Objects.requireNonNull(watchProgressInterval, "watchProgressInterval");
+        if (watchProgressInterval.isNegative() || watchProgressInterval.isZero()) {
+            throw new IllegalArgumentException("etcd watch progress interval must be positive: " + watchProgressInterval);
+        }
     }
 
     /** Settings for these endpoints with every default: prefix {@code /leader/}, 10 s lease, no auth. */
     public static EtcdBackendSettings of(List<URI> endpoints) {
         return new EtcdBackendSettings(endpoints, DEFAULT_PREFIX, null, null, null, DEFAULT_LEASE,
-                margin(DEFAULT_LEASE), requestTimeout(DEFAULT_LEASE));
+                margin(DEFAULT_LEASE), requestTimeout(DEFAULT_LEASE), DEFAULT_WATCH_PROGRESS_INTERVAL);
     }
 
     /** As {@link #of(List)}, parsing comma-separated URLs. */
@@ -95,22 +108,31 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
     }
 
     public EtcdBackendSettings withPrefix(String prefix) {
-        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout,
+                watchProgressInterval);
     }
 
     public EtcdBackendSettings withCredentials(@Nullable String user, @Nullable String password) {
-        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout,
+                watchProgressInterval);
     }
 
     public EtcdBackendSettings withSslContext(@Nullable SSLContext sslContext) {
-        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout);
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout,
+                watchProgressInterval);
     }
 
     /** Sets the lease and derives the margin and request timeout from it. */
     public EtcdBackendSettings withLeaseDuration(Duration leaseDuration) {
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration,
-                margin(leaseDuration), requestTimeout(leaseDuration));
+                margin(leaseDuration), requestTimeout(leaseDuration), watchProgressInterval);
+    }
+
+    /** Tells the watches how often the members send progress notifications (see the record's parameters). */
+    public EtcdBackendSettings withWatchProgressInterval(Duration watchProgressInterval) {
+        return new EtcdBackendSettings(endpoints, prefix, user, password, sslContext, leaseDuration, margin, requestTimeout,
+                watchProgressInterval);
     }
 
     /** The TTL asked of etcd, in whole seconds, never below the lease. */
@@ -121,6 +143,15 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
 
     Duration keepAliveInterval() {
         return leaseDuration.dividedBy(3);
+    }
+
+    /**
+     * How long a watch may hear nothing before it is taken for dead: etcd sends a progress
+     * notification every interval unless an event went out since the last tick, so two
+     * intervals can pass between two messages; three leave room for a slow host.
+     */
+    Duration watchSilenceLimit() {
+        return watchProgressInterval.multipliedBy(3);
     }
 
     private static Duration margin(Duration lease) {

@@ -34,6 +34,8 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     private final LeaseKeepAlive keepAlive;
 
+    private final ScheduledExecutorService scheduler;
+
     private final Thread campaign;
 
     private final Object pauseLock = new Object();
@@ -67,6 +69,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         this.kv = kv;
         this.electionPrefix = settings.prefix() + name + "/";
         this.keepAlive = new LeaseKeepAlive(kv, scheduler, settings, this, logPrefix);
+        this.scheduler = scheduler;
         this.campaign = new Thread(this::campaign, "leader-etcd-" + name);
         this.campaign.setDaemon(true);
     }
@@ -172,6 +175,11 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     long leaseId() {
         EtcdKv.Lease current = lease;
         return current == null ? 0 : current.id();
+    }
+
+    /** For tests: whether the campaign thread is in its watch now. */
+    boolean watching() {
+        return watch != null;
     }
 
     // ---- the campaign thread ----
@@ -291,7 +299,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         if (hook != null) {
             hook.run();
         }
-        DeletionWatch opened = DeletionWatch.open(kv.http(), electionPrefix, fromRevision);
+        DeletionWatch opened = DeletionWatch.open(kv.http(), electionPrefix, fromRevision, scheduler, settings.watchSilenceLimit());
         watch = opened;
         try {
             if (closing || releaseRequested.get() || leaseLost) {

@@ -3,11 +3,16 @@ package dev.leader.etcd;
 import java.io.IOException;
 import java.util.Map;
 
-/** An error answer from etcd's gateway, with its gRPC status code. */
+/**
+ * An error answer from etcd's gateway, with its gRPC status code. The gateway writes errors in
+ * two shapes: a unary call's {@code {"error":"…","message":"…","code":14}}, and a streaming
+ * call's (a watch, a keep-alive) {@code {"error":{"grpc_code":14,"http_code":503,"message":"…"}}},
+ * the latter under HTTP 200 when the stream had already answered.
+ */
 final class EtcdException extends IOException {
 
     /** gRPC UNAVAILABLE / DEADLINE_EXCEEDED: this member cannot serve now, another may. */
-    private static final int UNAVAILABLE = 14;
+    static final int UNAVAILABLE = 14;
 
     private static final int DEADLINE_EXCEEDED = 4;
 
@@ -19,14 +24,29 @@ final class EtcdException extends IOException {
     }
 
     static EtcdException from(int status, String body) {
+        Map<String, Object> answer;
         try {
-            Map<String, Object> error = Json.parseObject(body);
-            Object message = error.containsKey("message") ? error.get("message") : error.get("error");
-            return new EtcdException((int) Json.longOf(error.get("code")), "etcd answered HTTP " + status + ": " + message);
+            answer = Json.parseObject(body);
         }
         catch (IllegalArgumentException ex) {
             return new EtcdException(UNAVAILABLE, "etcd answered HTTP " + status + ": " + Json.abbreviate(body));
         }
+        return from(status, answer);
+    }
+
+    static EtcdException from(int status, Map<String, Object> answer) {
+        Map<String, Object> streamError = Json.object(answer, "error");
+        if (!streamError.isEmpty()) {
+            return new EtcdException((int) Json.longOf(streamError.get("grpc_code")),
+                    "etcd answered HTTP " + status + " with a stream error: " + streamError.get("message"));
+        }
+        Object message = answer.containsKey("message") ? answer.get("message") : answer.get("error");
+        return new EtcdException((int) Json.longOf(answer.get("code")), "etcd answered HTTP " + status + ": " + message);
+    }
+
+    /** Whether {@code answer} is a streaming call's error object in place of a result. */
+    static boolean isStreamError(Map<String, Object> answer) {
+        return answer.get("error") instanceof Map<?, ?>;
     }
 
     int code() {

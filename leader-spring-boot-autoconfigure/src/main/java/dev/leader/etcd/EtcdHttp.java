@@ -1,7 +1,9 @@
 package dev.leader.etcd;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,24 +14,42 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.BackendStatus;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wire to etcd's v3 JSON gateway: one JDK {@link HttpClient} for all elections, the
  * endpoints tried in turn, the auth token fetched on first use and again when etcd rejects it.
+ * All calls go to one current endpoint; a call that finds it failing moves every later call to
+ * the next and ends the streams open on it, so a watch never waits on a member that the
+ * keep-alives have given up on.
  */
 final class EtcdHttp implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(EtcdHttp.class);
+
     /** gRPC status etcd answers with for an expired or unknown auth token. */
     private static final int UNAUTHENTICATED = 16;
+
+    /**
+     * Gateway header that becomes gRPC metadata {@code hasleader=true} (the Go client's
+     * {@code WithRequireLeader}): a member that has lost its raft leader refuses the stream, or
+     * ends it a few election timeouts later, instead of holding it open with nothing to say.
+     */
+    private static final String REQUIRE_LEADER = "Grpc-Metadata-hasleader";
 
     private final EtcdBackendSettings settings;
 
     private final HttpClient client;
 
     private final AtomicInteger endpoint = new AtomicInteger();
+
+    private final Set<OpenStream> openStreams = ConcurrentHashMap.newKeySet();
 
     private volatile @Nullable String token;
 
@@ -51,51 +71,78 @@ final class EtcdHttp implements AutoCloseable {
 
     /** One unary call; tries each endpoint once before giving up. */
     Map<String, Object> post(String path, String body, Duration timeout) throws IOException, InterruptedException {
-        IOException failure = null;
-        List<URI> endpoints = settings.endpoints();
-        for (int attempt = 0; attempt < endpoints.size(); attempt++) {
-            int index = endpoint.get();
-            URI base = endpoints.get(Math.floorMod(index, endpoints.size()));
-            try {
-                return postTo(base, path, body, timeout, true);
-            }
-            catch (EtcdException ex) {
-                if (!ex.unavailable()) {
-                    throw ex;
-                }
-                failure = ex;
-            }
-            catch (IOException ex) {
-                failure = ex;
-            }
-            // Another thread may already have moved on; only move once per failed endpoint.
-            endpoint.compareAndSet(index, index + 1);
-        }
-        failed(failure);
-        throw failure;
+        return call(path, body, timeout, false);
     }
 
-    /** Opens a streaming call (a watch); the caller reads lines and closes the stream to cancel. */
-    InputStream stream(String path, String body) throws IOException, InterruptedException {
-        List<URI> endpoints = settings.endpoints();
+    /**
+     * One request on a streaming call (a keep-alive), answered by one message: returns its
+     * {@code result}. An error object in its place, under any HTTP status, is an error of the
+     * member that sent it, and the next endpoint is tried as for a unary call.
+     */
+    Map<String, Object> postStreamed(String path, String body, Duration timeout) throws IOException, InterruptedException {
+        return Json.object(call(path, body, timeout, true), "result");
+    }
+
+    /**
+     * Opens a streaming call (a watch) on the current endpoint; the caller reads its lines. The
+     * opening is bounded by the request timeout: a member that accepts connections but never
+     * answers (paused, black-holed) fails it like any other call.
+     */
+    OpenStream stream(String path, String body) throws IOException, InterruptedException {
         int index = endpoint.get();
-        URI base = endpoints.get(Math.floorMod(index, endpoints.size()));
+        URI base = endpointAt(index);
+        Duration timeout = settings.requestTimeout();
         try {
-            HttpResponse<InputStream> response = client.send(request(base, path, body, null).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            authToken(base, timeout);
+            HttpRequest request = request(base, path, body, timeout).header(REQUIRE_LEADER, "true").build();
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            }
+            catch (HttpTimeoutException ex) {
+                throw new HttpTimeoutException(base + path + " did not open within " + timeout.toMillis() + " ms");
+            }
             if (response.statusCode() != 200) {
                 String text;
                 try (InputStream in = response.body()) {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                throw EtcdException.from(response.statusCode(), text);
+                EtcdException error = EtcdException.from(response.statusCode(), text);
+                if (error.code() == UNAUTHENTICATED) {
+                    token = null;
+                }
+                throw error;
             }
-            return response.body();
+            OpenStream opened = new OpenStream(index, response.body());
+            openStreams.add(opened);
+            if (position(endpoint.get()) != position(index)) {
+                // The endpoint failed while this stream was opening: it would be missed by that failure.
+                opened.end("etcd endpoint " + base + " failed while the stream was opening");
+            }
+            return opened;
         }
         catch (IOException ex) {
-            endpoint.compareAndSet(index, index + 1);
-            failed(ex);
+            endpointFailed(index, ex);
             throw ex;
+        }
+    }
+
+    /**
+     * A call to the endpoint at {@code index} failed, or a stream on it went silent or broke:
+     * later calls go to the next endpoint, and every stream open on this one ends, its reader
+     * seeing the cause.
+     */
+    void endpointFailed(int index, Exception cause) {
+        failed(cause);
+        URI failing = endpointAt(index);
+        // Another thread may already have moved on; only move once per failed endpoint.
+        if (endpoint.compareAndSet(index, index + 1) && settings.endpoints().size() > 1) {
+            log.info("etcd endpoint {} failed, next calls go to {}: {}", failing, endpointAt(index + 1), cause.toString());
+        }
+        for (OpenStream stream : openStreams) {
+            if (position(stream.index) == position(index)) {
+                stream.end("etcd endpoint " + failing + " failed: " + cause);
+            }
         }
     }
 
@@ -116,6 +163,34 @@ final class EtcdHttp implements AutoCloseable {
         // Java 17's HttpClient has no close(); its threads are daemons and die with their last use.
     }
 
+    private Map<String, Object> call(String path, String body, Duration timeout, boolean streamed)
+            throws IOException, InterruptedException {
+        IOException failure = null;
+        List<URI> endpoints = settings.endpoints();
+        for (int attempt = 0; attempt < endpoints.size(); attempt++) {
+            int index = endpoint.get();
+            URI base = endpointAt(index);
+            try {
+                Map<String, Object> answer = postTo(base, path, body, timeout, true);
+                if (streamed && !(answer.get("result") instanceof Map<?, ?>)) {
+                    throw new EtcdException(EtcdException.UNAVAILABLE, base + path + " answered without a result: " + answer);
+                }
+                return answer;
+            }
+            catch (EtcdException ex) {
+                if (!ex.unavailable()) {
+                    throw ex;
+                }
+                failure = ex;
+            }
+            catch (IOException ex) {
+                failure = ex;
+            }
+            endpointFailed(index, failure);
+        }
+        throw failure;
+    }
+
     private Map<String, Object> postTo(URI base, String path, String body, Duration timeout, boolean mayAuthenticate)
             throws IOException, InterruptedException {
         String auth = authToken(base, timeout);
@@ -127,8 +202,10 @@ final class EtcdHttp implements AutoCloseable {
         catch (HttpTimeoutException ex) {
             throw new HttpTimeoutException(base + path + " did not answer within " + timeout.toMillis() + " ms");
         }
-        if (response.statusCode() != 200) {
-            EtcdException error = EtcdException.from(response.statusCode(), response.body());
+        Map<String, Object> answer = response.statusCode() == 200 ? parse(response.body()) : null;
+        if (answer == null || EtcdException.isStreamError(answer)) {
+            EtcdException error = answer == null ? EtcdException.from(response.statusCode(), response.body())
+                    : EtcdException.from(response.statusCode(), answer);
             if (error.code() == UNAUTHENTICATED && auth != null && mayAuthenticate) {
                 token = null;
                 return postTo(base, path, body, timeout, false);
@@ -137,7 +214,17 @@ final class EtcdHttp implements AutoCloseable {
         }
         latency = Duration.ofNanos(System.nanoTime() - start);
         unreachableSince = null;
-        return Json.parseObject(response.body());
+        return answer;
+    }
+
+    /** The answer as an object, or null when it is not JSON (then it is an error of that member). */
+    private static @Nullable Map<String, Object> parse(String body) {
+        try {
+            return Json.parseObject(body);
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 
     private @Nullable String authToken(URI base, Duration timeout) throws IOException, InterruptedException {
@@ -162,13 +249,11 @@ final class EtcdHttp implements AutoCloseable {
         return token;
     }
 
-    private HttpRequest.Builder request(URI base, String path, String body, @Nullable Duration timeout) {
+    private HttpRequest.Builder request(URI base, String path, String body, Duration timeout) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (timeout != null) {
-            builder.timeout(timeout);
-        }
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(timeout);
         String auth = token;
         if (auth != null) {
             builder.header("Authorization", auth);
@@ -176,7 +261,108 @@ final class EtcdHttp implements AutoCloseable {
         return builder;
     }
 
+    private URI endpointAt(int index) {
+        return settings.endpoints().get(position(index));
+    }
+
+    private int position(int index) {
+        return Math.floorMod(index, settings.endpoints().size());
+    }
+
     private static String escape(@Nullable String raw) {
         return raw == null ? "" : raw.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /**
+     * The body of a streaming call, open on one endpoint and read line by line. It ends when its
+     * owner closes it, or when its endpoint is found failing (by any call, or by its reader).
+     */
+    final class OpenStream implements AutoCloseable {
+
+        private final int index;
+
+        private final InputStream body;
+
+        private final BufferedReader lines;
+
+        private volatile @Nullable String endedBecause;
+
+        private volatile boolean closed;
+
+        private OpenStream(int index, InputStream body) {
+            this.index = index;
+            this.body = body;
+            this.lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        }
+
+        URI endpoint() {
+            return endpointAt(index);
+        }
+
+        /**
+         * The next line; null when the member ended the stream.
+         *
+         * @throws IOException when the stream broke, was closed, or was ended because its
+         *         endpoint failed (then with that reason)
+         */
+        @Nullable String readLine() throws IOException {
+            String line;
+            try {
+                line = lines.readLine();
+            }
+            catch (IOException ex) {
+                throw ended(ex);
+            }
+            if (line == null && (closed || endedBecause != null)) {
+                throw ended(null);
+            }
+            return line;
+        }
+
+        /** Counts a failure of this stream's endpoint: later calls move on, and this stream ends. */
+        void endpointFailed(Exception cause) {
+            EtcdHttp.this.endpointFailed(index, cause);
+        }
+
+        /** Whether its owner closed it; a stream ended by its endpoint's failure is not closed. */
+        boolean isClosed() {
+            return closed;
+        }
+
+        /** Whether it ended, closed by its owner or on a failure of its endpoint. */
+        boolean isEnded() {
+            return closed || endedBecause != null;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            openStreams.remove(this);
+            closeBody();
+        }
+
+        private void end(String why) {
+            if (endedBecause == null) {
+                endedBecause = why;
+            }
+            closeBody();
+        }
+
+        private IOException ended(@Nullable IOException cause) {
+            String why = endedBecause;
+            if (closed) {
+                return new IOException("stream closed", cause);
+            }
+            return why != null ? new IOException(why, cause) : cause != null ? cause : new IOException("stream ended");
+        }
+
+        private void closeBody() {
+            try {
+                body.close();
+            }
+            catch (IOException ex) {
+                // Closing is how a stream is cancelled; a failure to close leaves nothing to undo.
+            }
+        }
     }
 }

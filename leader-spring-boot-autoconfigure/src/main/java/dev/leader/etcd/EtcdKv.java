@@ -48,11 +48,17 @@ final class EtcdKv {
     /**
      * One keep-alive.
      *
-     * @return the TTL etcd restarted the lease with; 0 or less when the lease no longer exists
+     * @return the TTL etcd restarted the lease with; 0 or less only when a member answered, for
+     *         this lease, that it does not exist (etcd leaves the TTL out then)
+     * @throws IOException on any other answer, an error from whichever member: that says
+     *         nothing about the lease
      */
     long keepAlive(long leaseId, Duration keepAliveTimeout) throws IOException, InterruptedException {
-        Map<String, Object> reply = http.post("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout);
-        return Json.longOf(Json.object(reply, "result").get("TTL"));
+        Map<String, Object> result = http.postStreamed("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout);
+        if (Json.longOf(result.get("ID")) != leaseId) {
+            throw new EtcdException(0, "keep-alive of lease " + Long.toHexString(leaseId) + " answered for another: " + result);
+        }
+        return Json.longOf(result.get("TTL"));
     }
 
     void revoke(long leaseId) throws IOException, InterruptedException {

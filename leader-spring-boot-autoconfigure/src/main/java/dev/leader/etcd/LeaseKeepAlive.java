@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one lease alive with a keep-alive every third of the lease, and keeps our own account
- * of it: the send time of the last acknowledged keep-alive. A reply without a TTL means etcd no
- * longer has the lease; that is a lost lease at once, not a silence to wait out.
+ * of it: the send time of the last acknowledged keep-alive. A keep-alive result for our lease
+ * without a TTL means etcd no longer has the lease; that is a lost lease at once, not a silence
+ * to wait out. Any other answer (a member without a leader, a learner, a timeout) says nothing
+ * about the lease: the next endpoint is tried, and our deadline decides.
  */
 final class LeaseKeepAlive {
 

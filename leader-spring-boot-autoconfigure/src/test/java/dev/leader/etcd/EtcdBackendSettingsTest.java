@@ -19,6 +19,8 @@ class EtcdBackendSettingsTest {
         assertThat(settings.ttlSeconds()).isEqualTo(10);
         assertThat(settings.keepAliveInterval()).isEqualTo(Duration.ofMillis(3333).plusNanos(333_333));
         assertThat(settings.user()).isNull();
+        assertThat(settings.watchProgressInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.watchSilenceLimit()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
@@ -55,6 +57,31 @@ class EtcdBackendSettingsTest {
         assertThat(result.get("s")).isEqualTo("a\"bé");
         assertThat(Json.longOf(result.get("missing"))).isZero();
         assertThatIllegalArgumentException().isThrownBy(() -> Json.parseObject("{\"a\":"));
+    }
+
+    @Test
+    void errorsAreReadInBothOfTheGatewaysShapes() {
+        // As etcd 3.4.23 answers a linearizable read, and a keep-alive, sent to a learner.
+        EtcdException unary = EtcdException.from(503, "{\"error\":\"etcdserver: rpc not supported for learner\","
+                + "\"message\":\"etcdserver: rpc not supported for learner\",\"code\":14}");
+        EtcdException streamed = EtcdException.from(503, "{\"error\":{\"grpc_code\":14,\"http_code\":503,"
+                + "\"message\":\"etcdserver: rpc not supported for learner\",\"http_status\":\"Service Unavailable\"}}");
+        assertThat(unary.code()).isEqualTo(14);
+        assertThat(unary.unavailable()).isTrue();
+        assertThat(streamed.code()).isEqualTo(14);
+        assertThat(streamed.unavailable()).isTrue();
+        assertThat(streamed).hasMessageContaining("rpc not supported for learner");
+        assertThat(EtcdException.isStreamError(Json.parseObject("{\"error\":{\"grpc_code\":14}}"))).isTrue();
+        // A lease grant's answer has an "error" string of its own: not a stream error.
+        assertThat(EtcdException.isStreamError(Json.parseObject("{\"ID\":\"1\",\"error\":\"\"}"))).isFalse();
+    }
+
+    @Test
+    void aWatchProgressIntervalMustBePositive() {
+        assertThat(EtcdBackendSettings.of("http://127.0.0.1:2379").withWatchProgressInterval(Duration.ofMillis(500))
+                .watchSilenceLimit()).isEqualTo(Duration.ofMillis(1500));
+        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379")
+                .withWatchProgressInterval(Duration.ZERO)).withMessageContaining("watch progress interval");
     }
 
     @Test

@@ -194,9 +194,12 @@ class EtcdElectionFailureTest {
         etcd.kill9(1);
         etcd.kill9(2);
         // A raft leader keeps answering keep-alives on its own until check-quorum makes it step
-        // down, one election timeout (1 s) later; those acknowledgements are genuine (etcd extends
-        // every lease on a leader change), so the deadline runs from the last of them.
-        await().atMost(LEASE.plus(ELECTION_TIMEOUT).plus(Duration.ofMillis(500))).until(() -> leaders(candidates) == 0);
+        // down; those acknowledgements are genuine (etcd extends every lease on a leader change),
+        // so the deadline runs from the last of them. Check-quorum looks once per election
+        // timeout (1 s) at whether each peer was heard since the last look: peers killed just
+        // after a look were heard before it ended, so the leader steps down at the look after,
+        // up to two election timeouts after the kill.
+        await().atMost(LEASE.plus(ELECTION_TIMEOUT.multipliedBy(2)).plus(Duration.ofMillis(500))).until(() -> leaders(candidates) == 0);
         await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> leaders(candidates) == 0);
 
         etcd.restart(1);
