@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.ClassUtils;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -82,6 +83,19 @@ class LeaderOnlyTests {
             assertThat(context.getBean(GuardedType.class).run()).isEqualTo("ran under imports");
             imports.yieldLeadership();
             assertThat(context.getBean(GuardedType.class).run()).isNull();
+        });
+    }
+
+    @Test
+    void theGuardNeedsNoAspectJ() {
+        // The starter does not bring AspectJ, and this module's tests run without it.
+        assertThat(ClassUtils.isPresent("org.aspectj.lang.annotation.Aspect", null)).isFalse();
+        runner().run(context -> {
+            Election election = context.getBean(ElectionRegistry.class).defaultElection();
+            await().atMost(Duration.ofSeconds(5)).until(election::isLeader);
+            assertThat(context.getBean(Jobs.class).report()).isPresent();
+            election.yieldLeadership();
+            assertThat(context.getBean(Jobs.class).report()).isEmpty();
         });
     }
 
