@@ -6,6 +6,7 @@ import dev.leader.election.ElectionNames;
 import dev.leader.spring.ElectionCustomizer;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.spring.LeaderOnly;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -75,8 +76,10 @@ public final class LeaderAutoConfiguration {
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<ElectionRegistry> registry,
-            ObjectProvider<SkippedCallListener> skips, LeaderOnlyAnnotations annotations) {
-        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable, annotations));
+            ObjectProvider<SkippedCallListener> skips, ObjectProvider<ObservationRegistry> observations,
+            LeaderOnlyAnnotations annotations) {
+        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable,
+                observations::getIfUnique, annotations));
     }
 
     /** leader.election, else spring.application.name made a valid name, else "default". */

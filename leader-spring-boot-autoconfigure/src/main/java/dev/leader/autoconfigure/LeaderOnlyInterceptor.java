@@ -13,6 +13,8 @@ import dev.leader.spring.ElectionRegistry;
 import dev.leader.spring.LeaderContext;
 import dev.leader.spring.LeaderOnly;
 import dev.leader.spring.NotLeaderException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -43,17 +45,23 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private final Supplier<SkippedCallListener> skips;
 
+    private final Supplier<ObservationRegistry> observations;
+
     private final LeaderOnlyAnnotations annotations;
 
     private final ConcurrentMap<MethodClassKey, Guard> guards = new ConcurrentHashMap<>();
 
     /** Suppliers, so that the advisor does not force the backend into being early. */
     public LeaderOnlyInterceptor(Supplier<ElectionRegistry> registry, Supplier<@Nullable SkippedCallListener> skips,
-            LeaderOnlyAnnotations annotations) {
+            Supplier<@Nullable ObservationRegistry> observations, LeaderOnlyAnnotations annotations) {
         this.registry = SingletonSupplier.of(registry);
         this.skips = SingletonSupplier.of(() -> {
             SkippedCallListener found = skips.get();
             return found != null ? found : election -> { };
+        });
+        this.observations = SingletonSupplier.of(() -> {
+            ObservationRegistry found = observations.get();
+            return found != null ? found : ObservationRegistry.NOOP;
         });
         this.annotations = annotations;
     }
@@ -116,20 +124,47 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             return notLeader(guard, invocation);
         }
         Admission admission = admitted.get();
+        Observation call = observe(guard, invocation, "ran").start();
         boolean async = false;
-        try (LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
+        try (Observation.Scope observed = call.openScope();
+                LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
             Object result = invocation.proceed();
             if (guard.kind() == ResultKind.COMPLETION_STAGE && result instanceof CompletionStage<?> stage) {
-                stage.whenComplete((value, error) -> admission.close());
+                stage.whenComplete((value, error) -> ended(call, admission, error));
                 async = true;
             }
             return result;
         }
+        catch (Throwable ex) {
+            call.error(ex);
+            throw ex;
+        }
         finally {
             if (!async) {
-                admission.close();
+                ended(call, admission, null);
             }
         }
+    }
+
+    /**
+     * One observation per guarded call, named {@code leader.only}, with the low-cardinality
+     * tags {@code election} and {@code outcome} ({@code ran} or {@code skipped}): traces show
+     * who ran a job and where it was skipped. Free when no observation registry is configured.
+     */
+    Observation observe(Guard guard, MethodInvocation invocation, String outcome) {
+        Method method = invocation.getMethod();
+        return Observation.createNotStarted("leader.only", observations.get())
+                .contextualName("leader-only " + method.getDeclaringClass().getSimpleName() + "." + method.getName())
+                .lowCardinalityKeyValue("election", guard.election().name())
+                .lowCardinalityKeyValue("outcome", outcome);
+    }
+
+    static void ended(Observation call, Admission admission, @Nullable Throwable error) {
+        if (error != null) {
+            call.error(error);
+        }
+        call.stop();
+        admission.close();
     }
 
     /** The context must not start a bound lifecycle bean: the binding starts it on a grant. */
@@ -143,6 +178,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
     @Nullable Object notLeader(Guard guard, MethodInvocation invocation) {
         Election election = guard.election();
         skips.get().skipped(election.name());
+        observe(guard, invocation, "skipped").start().stop();
         NotLeaderException refused = guard.onNotLeader() == LeaderOnly.OnNotLeader.THROW
                 ? new NotLeaderException(election.name(), election.candidateId()) : null;
         if (refused == null && log.isDebugEnabled()) {

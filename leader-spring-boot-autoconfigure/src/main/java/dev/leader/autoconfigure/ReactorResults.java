@@ -4,6 +4,7 @@ import java.util.Optional;
 import dev.leader.election.Admission;
 import dev.leader.election.Leadership;
 import dev.leader.spring.LeaderContext;
+import io.micrometer.observation.Observation;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.ProxyMethodInvocation;
@@ -52,24 +53,25 @@ final class ReactorResults {
         }
         Admission admission = admitted.get();
         Leadership term = admission.leadership();
+        Observation call = interceptor.observe(guard, template, "ran").start();
         Object result;
-        try (LeaderContext.Scope scope = LeaderContext.open(term)) {
+        try (Observation.Scope observed = call.openScope(); LeaderContext.Scope scope = LeaderContext.open(term)) {
             MethodInvocation invocation = template instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : template;
             result = invocation.proceed();
         }
         catch (Throwable ex) {
-            admission.close();
+            LeaderOnlyInterceptor.ended(call, admission, ex);
             return mono ? Mono.error(ex) : Flux.error(ex);
         }
         if (result == null) {
-            admission.close();
+            LeaderOnlyInterceptor.ended(call, admission, null);
             return mono ? Mono.empty() : Flux.empty();
         }
         if (mono) {
-            return ((Mono<Object>) result).doFinally(signal -> admission.close())
+            return ((Mono<Object>) result).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
                     .contextWrite(context -> context.put(Leadership.class, term));
         }
-        return ((Flux<Object>) result).doFinally(signal -> admission.close())
+        return ((Flux<Object>) result).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
                 .contextWrite(context -> context.put(Leadership.class, term));
     }
 
