@@ -51,6 +51,10 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private final ConcurrentMap<MethodClassKey, Guard> guards = new ConcurrentHashMap<>();
 
+    // The guard a method had when last called, and the class it was called on: the lookup on
+    // every call without building a key (a method is nearly always called on one class).
+    private final ConcurrentMap<Method, Guard> lastGuards = new ConcurrentHashMap<>();
+
     /** Suppliers, so that the advisor does not force the backend into being early. */
     public LeaderOnlyInterceptor(Supplier<ElectionRegistry> registry, Supplier<@Nullable SkippedCallListener> skips,
             Supplier<@Nullable ObservationRegistry> observations, LeaderOnlyAnnotations annotations) {
@@ -96,7 +100,11 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         return found != null && found.onType() && Lifecycle.class.isAssignableFrom(targetClass);
     }
 
-    record Guard(Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind) {
+    /**
+     * @param callName the observation's contextual name of a call
+     */
+    record Guard(Class<?> targetClass, Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind,
+            String callName) {
     }
 
     /** Methods a type-level {@code @LeaderOnly} does not guard: {@code equals}, {@code hashCode}, {@code toString}. */
@@ -124,7 +132,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             return notLeader(guard, invocation);
         }
         Admission admission = admitted.get();
-        Observation call = observe(guard, invocation, "ran").start();
+        Observation call = observe(guard, "ran").start();
         boolean async = false;
         try (Observation.Scope observed = call.openScope();
                 LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
@@ -151,10 +159,13 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
      * tags {@code election} and {@code outcome} ({@code ran} or {@code skipped}): traces show
      * who ran a job and where it was skipped. Free when no observation registry is configured.
      */
-    Observation observe(Guard guard, MethodInvocation invocation, String outcome) {
-        Method method = invocation.getMethod();
-        return Observation.createNotStarted("leader.only", observations.get())
-                .contextualName("leader-only " + method.getDeclaringClass().getSimpleName() + "." + method.getName())
+    Observation observe(Guard guard, String outcome) {
+        ObservationRegistry registry = observations.get();
+        if (registry.isNoop()) {
+            return Observation.NOOP;
+        }
+        return Observation.createNotStarted("leader.only", registry)
+                .contextualName(guard.callName())
                 .lowCardinalityKeyValue("election", guard.election().name())
                 .lowCardinalityKeyValue("outcome", outcome);
     }
@@ -178,7 +189,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
     @Nullable Object notLeader(Guard guard, MethodInvocation invocation) {
         Election election = guard.election();
         skips.get().skipped(election.name());
-        observe(guard, invocation, "skipped").start().stop();
+        observe(guard, "skipped").start().stop();
         NotLeaderException refused = guard.onNotLeader() == LeaderOnly.OnNotLeader.THROW
                 ? new NotLeaderException(election.name(), election.candidateId()) : null;
         if (refused == null && log.isDebugEnabled()) {
@@ -207,13 +218,20 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         Method method = invocation.getMethod();
         Object target = invocation.getThis();
         Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+        Guard last = lastGuards.get(method);
+        if (last != null && last.targetClass() == targetClass) {
+            return last;
+        }
         // By method and target class: two subclasses may inherit one method under different elections.
-        return guards.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
+        Guard guard = guards.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
             LeaderOnlyAnnotations.Found found = annotations.find(method, targetClass);
             String name = found != null ? found.election() : "";
             LeaderOnly.OnNotLeader mode = found != null ? found.onNotLeader() : LeaderOnly.OnNotLeader.SKIP;
             ResultKind kind = isBoundLifecycle(targetClass, found) ? ResultKind.LIFECYCLE : ResultKind.of(method);
-            return new Guard(registry.get().election(name), mode, kind);
+            return new Guard(targetClass, registry.get().election(name), mode, kind,
+                    "leader-only " + targetClass.getSimpleName() + "." + method.getName());
         });
+        lastGuards.put(method, guard);
+        return guard;
     }
 }

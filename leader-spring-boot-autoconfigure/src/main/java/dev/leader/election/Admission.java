@@ -1,6 +1,6 @@
 package dev.leader.election;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +15,11 @@ public final class Admission implements AutoCloseable {
 
     private final WorkGate gate;
 
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Admission> CLOSED = AtomicIntegerFieldUpdater.newUpdater(Admission.class,
+            "closed");
+
+    // 1 once closed; a field updater rather than an AtomicBoolean: one object per guarded call, not two.
+    private volatile int closed;
 
     private volatile @Nullable Runnable onRelease;
 
@@ -38,7 +42,7 @@ public final class Admission implements AutoCloseable {
     public void onRelease(Runnable stop) {
         onRelease = stop;
         gate.watch(this);
-        if (closed.get()) {
+        if (closed == 1) {
             gate.unwatch(this);
         }
     }
@@ -46,14 +50,16 @@ public final class Admission implements AutoCloseable {
     /** The work ended: a waiting release may proceed. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            gate.unwatch(this);
+        if (CLOSED.compareAndSet(this, 0, 1)) {
+            if (onRelease != null) {
+                gate.unwatch(this);
+            }
             gate.exit();
         }
     }
 
     boolean isClosed() {
-        return closed.get();
+        return closed == 1;
     }
 
     @Nullable Runnable releaseCallback() {

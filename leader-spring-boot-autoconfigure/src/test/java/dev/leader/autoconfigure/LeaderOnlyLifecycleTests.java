@@ -142,7 +142,7 @@ class LeaderOnlyLifecycleTests {
         AtomicInteger runnerCalls = new AtomicInteger();
         CompletableFuture<ConfigurableApplicationContext> starting = CompletableFuture.supplyAsync(() ->
                 new SpringApplicationBuilder(ReadyApp.class).web(WebApplicationType.NONE)
-                        .properties("leader.local.directory=" + locks)
+                        .properties("leader.local.directory=" + locks, "spring.docker.compose.enabled=false")
                         .initializers(context -> context.getBeanFactory().registerSingleton("slowRunner",
                                 (ApplicationRunner) args -> {
                                     runnerCalls.incrementAndGet();
