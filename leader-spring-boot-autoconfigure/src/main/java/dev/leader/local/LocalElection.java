@@ -1,16 +1,23 @@
 package dev.leader.local;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.leader.election.AbstractElection;
+import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A candidate of the local backend. The OS lock does not expire while this process lives, so
- * the lease is unbounded; it ends when the process releases it or dies.
+ * the lease is unbounded; it ends when the process releases it or dies, or when the lock is
+ * lost under it (the file deleted or replaced, its directory unmounted): then the term is
+ * revoked and the candidate queues again.
  */
 final class LocalElection extends AbstractElection {
 
@@ -20,9 +27,19 @@ final class LocalElection extends AbstractElection {
      */
     static final Duration YIELD_PAUSE = Duration.ofMillis(250);
 
+    /**
+     * How often a leader checks that it still holds its lock, for when no file event and no
+     * guarded call tells it (no inotify, a leader that only listens).
+     */
+    static final Duration HOLD_CHECK = Duration.ofSeconds(1);
+
     private final LockFile file;
 
     private final ScheduledExecutorService scheduler;
+
+    private final AtomicBoolean verifying = new AtomicBoolean();
+
+    private volatile @Nullable ScheduledFuture<?> holdCheck;
 
     LocalElection(String name, String candidateId, LockFile file, ScheduledExecutorService scheduler) {
         super(name, candidateId, LeaseDeadline.unbounded());
@@ -37,30 +54,80 @@ final class LocalElection extends AbstractElection {
 
     @Override
     protected void onYield(Leadership term) {
+        stopHoldCheck();
         file.release(this);
-        scheduler.schedule(() -> {
+        schedule(() -> {
             if (!isClosed()) {
                 file.join(this);
             }
-        }, YIELD_PAUSE.toNanos(), TimeUnit.NANOSECONDS);
+        }, YIELD_PAUSE);
     }
 
     @Override
     protected void onClose(@Nullable Leadership held) {
+        stopHoldCheck();
         file.leave(this);
     }
 
+    /** Runs on every guarded call: one {@code stat} of the lock file, see {@link LockFile#isHeldBy}. */
     @Override
     protected boolean stillHeld() {
-        return file.isHeldBy(this);
+        if (file.isHeldBy(this)) {
+            return true;
+        }
+        // Belief ends here; the revoke, on another thread, tells the listeners and campaigns again.
+        if (verifying.compareAndSet(false, true)) {
+            schedule(() -> {
+                verifying.set(false);
+                file.verify(this);
+            }, Duration.ZERO);
+        }
+        return false;
     }
 
     /** Called by the lock file, under its monitor, once the OS lock and the token are ours. */
     void lockAcquired(long fencingToken) {
-        grant(fencingToken, System.nanoTime());
+        if (grant(fencingToken, System.nanoTime())) {
+            stopHoldCheck();
+            try {
+                holdCheck = scheduler.scheduleWithFixedDelay(() -> file.verify(this), HOLD_CHECK.toNanos(),
+                        HOLD_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            catch (RejectedExecutionException ex) {
+                log.debug("{} no hold check: the backend is closed", logPrefix);
+            }
+        }
+    }
+
+    /** Called by the lock file, under its monitor, when the lock it held for us is gone. */
+    void lockLost() {
+        stopHoldCheck();
+        if (revokeCurrent(RevokeReason.RELEASED, ElectionState.FOLLOWER)) {
+            log.warn("{} lost its lock file; campaigning again", logPrefix);
+        }
+        if (!isClosed()) {
+            file.join(this);
+        }
     }
 
     void holderSeen(@Nullable String holder) {
         follow(holder);
+    }
+
+    private void stopHoldCheck() {
+        ScheduledFuture<?> check = holdCheck;
+        holdCheck = null;
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (RejectedExecutionException ex) {
+            log.debug("{} not scheduled: the backend is closed", logPrefix);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.leader.election.BackendStatus;
+import dev.leader.election.DaemonThreads;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
@@ -42,11 +43,7 @@ public final class LocalElectionBackend implements ElectionBackend {
         if (!Files.isWritable(this.directory)) {
             throw new IllegalArgumentException("the lock directory " + this.directory + " is not writable");
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "leader-local");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-local"));
         this.watch = startWatch(this.directory);
     }
 

@@ -1,21 +1,15 @@
 package dev.leader.local;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.locks.LockSupport;
-import dev.leader.election.Backoff;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>POSIX record locks belong to the process, and closing <em>any</em> descriptor of the file
  * drops them all; Java also refuses a second overlapping lock in one JVM. So each file has one
- * instance per JVM, one channel, and all reads and writes go through it. Candidates of this JVM
- * queue here in order; only the head of the queue waits on the OS lock, in a blocking
+ * instance per JVM, one descriptor, and all reads and writes go through it. Candidates of this
+ * JVM queue here in order; only the head of the queue waits on the OS lock, in a blocking
  * {@code lock()} on a thread of its own, so the kernel wakes it the moment the holder
- * releases or dies: no polling, no CPU at rest.
+ * releases or dies: no polling, no CPU at rest. When the kernel refuses that wait (see
+ * {@link #awaitLock()}), it is retried when the file changes or a lock of this JVM is released,
+ * and at the latest after {@link LockRetry#MAX}.
  */
 final class LockFile {
 
@@ -44,17 +40,26 @@ final class LockFile {
 
     private final Set<LocalElection> members = new CopyOnWriteArraySet<>();
 
-    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+    private final LockRetry retry = new LockRetry();
 
-    private @Nullable FileChannel channel;
+    private volatile @Nullable OpenLockFile open;
 
     private volatile @Nullable FileLock osLock;
 
     private volatile @Nullable LocalElection holder;
 
-    private @Nullable Thread locker;
+    private volatile @Nullable Thread locker;
 
     private volatile @Nullable String lastError;
+
+    // Guarded by monitor.
+    private long heldToken;
+
+    /** The largest token this JVM read or wrote here: a floor for the next, whatever the file says. */
+    private long highestToken;
+
+    /** The last hand-off failed on I/O: the locker waits before locking again. */
+    private boolean retryBeforeLocking;
 
     private LockFile(Path path) {
         this.path = path;
@@ -64,8 +69,13 @@ final class LockFile {
         return FILES.computeIfAbsent(path.toAbsolutePath().normalize(), LockFile::new);
     }
 
-    Path path() {
-        return path;
+    /** Refreshes every lock file of {@code directory} this JVM knows. */
+    static void refreshAll(Path directory) {
+        for (LockFile file : FILES.values()) {
+            if (directory.equals(file.path.getParent())) {
+                file.refresh();
+            }
+        }
     }
 
     @Nullable String lastError() {
@@ -96,16 +106,24 @@ final class LockFile {
 
     /** Gives the lock up if {@code election} holds it; it stays a member and may join again. */
     void release(LocalElection election) {
+        boolean released = false;
         synchronized (monitor) {
             waiting.remove(election);
             if (holder == election) {
+                released = true;
+                if (isHeldBy(election)) {
+                    writeQuietly(new LockFileContent(heldToken, null));
+                }
                 holder = null;
-                writeQuietly(current().released());
                 handToNext();
             }
             else if (waiting.isEmpty()) {
                 stopLocker();
             }
+        }
+        if (released) {
+            // A lock this JVM held may be what another process's refused wait was waiting for.
+            FILES.values().forEach(file -> file.retry.nudge(file.locker));
         }
     }
 
@@ -115,20 +133,60 @@ final class LockFile {
         members.remove(election);
     }
 
+    /**
+     * Whether {@code election} holds the OS lock, on the file the path still names: a lock on
+     * a deleted or replaced file guards nothing.
+     */
     boolean isHeldBy(LocalElection election) {
-        FileLock lock = osLock;
-        return holder == election && lock != null && lock.isValid();
+        return holder == election && isLockValid();
     }
 
-    /** The file changed on disk (another process took or released it): tell the followers. */
+    private boolean isLockValid() {
+        FileLock lock = osLock;
+        OpenLockFile file = open;
+        return lock != null && lock.isValid() && file != null && file.isAt(path);
+    }
+
+    /**
+     * Ends the hold of {@code election} if its OS lock is gone (file deleted or replaced,
+     * directory unmounted, descriptor closed): its term is revoked and it queues again.
+     */
+    void verify(LocalElection election) {
+        synchronized (monitor) {
+            if (holder != election || isHeldBy(election)) {
+                return;
+            }
+            holder = null;
+            osLock = null;
+            lastError = "lost the lock on " + path + ": the file was deleted or replaced, or its descriptor closed";
+            log.warn("[election={}, id={}] {}", election.name(), election.candidateId(), lastError);
+            // Drops our lock on the old file, so a process waiting on it wakes and finds the new one.
+            closeOpen();
+            election.lockLost();
+            ensureLocker();
+        }
+    }
+
+    /** The file changed on disk (written, created, deleted): check the holder, tell the followers. */
     void refresh() {
         LockFileContent content;
         synchronized (monitor) {
+            LocalElection current = holder;
+            if (current != null) {
+                verify(current);
+            }
+            else if (locker != null) {
+                OpenLockFile file = open;
+                if (file != null && !file.isAt(path)) {
+                    closeOpen(); // the locker waits on a file that is gone: it opens the new one
+                }
+            }
             if (members.isEmpty()) {
                 return;
             }
             content = readQuietly();
         }
+        retry.nudge(locker);
         if (content == null) {
             return;
         }
@@ -143,32 +201,47 @@ final class LockFile {
     // ---- under the monitor ----
 
     private void handToNext() {
+        OpenLockFile file = open;
+        if (file == null || !isLockValid()) {
+            // Lost while held (see verify): the next waits for the lock of the file the path names now.
+            osLock = null;
+            closeOpen();
+            ensureLocker();
+            return;
+        }
         LocalElection next = waiting.pollFirst();
         if (next == null) {
             releaseOsLock();
             return;
         }
-        LockFileContent granted = current().next(next.candidateId());
+        LockFileContent granted;
         try {
-            write(granted);
+            // A token read wrongly could go back: without the stored one there is no next one.
+            granted = LockFileContent.nextTerm(file.read(), highestToken + 1, next.candidateId());
+            file.write(granted); // durable before anyone acts on the token
         }
-        catch (IOException ex) {
-            // Without a durable token there is no safe term: give the lock back and retry later.
-            lastError = "cannot write " + path + ": " + ex;
-            log.warn("[election={}, id={}] {}", next.name(), next.candidateId(), lastError);
+        catch (IOException | ArithmeticException ex) {
+            failed("cannot hand " + path + " on: " + ex, next);
             waiting.addFirst(next);
+            retryBeforeLocking = true;
             releaseOsLock();
             ensureLocker();
             return;
         }
         lastError = null;
+        highestToken = granted.fencingToken();
+        heldToken = granted.fencingToken();
         holder = next;
         next.lockAcquired(granted.fencingToken());
     }
 
-    private LockFileContent current() {
-        LockFileContent content = readQuietly();
-        return content == null ? LockFileContent.EMPTY : content;
+    private OpenLockFile requireOpen() throws IOException {
+        OpenLockFile file = open;
+        if (file == null || !file.isOpen()) {
+            file = OpenLockFile.open(path);
+            open = file;
+        }
+        return file;
     }
 
     private void ensureLocker() {
@@ -182,9 +255,9 @@ final class LockFile {
     }
 
     private void stopLocker() {
-        if (locker != null && osLock == null && channel != null) {
+        if (locker != null && osLock == null) {
             // Wakes the blocked lock() with AsynchronousCloseException. Safe: we hold no lock.
-            closeChannel();
+            closeOpen();
         }
     }
 
@@ -196,18 +269,18 @@ final class LockFile {
                 lock.release();
             }
             catch (IOException ex) {
-                // Closing the channel releases it for certain.
-                closeChannel();
+                // Closing the descriptor releases it for certain.
+                closeOpen();
             }
         }
     }
 
-    private void closeChannel() {
-        FileChannel ch = channel;
-        channel = null;
-        if (ch != null) {
+    private void closeOpen() {
+        OpenLockFile file = open;
+        open = null;
+        if (file != null) {
             try {
-                ch.close();
+                file.close();
             }
             catch (IOException ex) {
                 log.debug("closing {} failed", path, ex);
@@ -215,18 +288,9 @@ final class LockFile {
         }
     }
 
-    private FileChannel channel() throws IOException {
-        FileChannel ch = channel;
-        if (ch == null || !ch.isOpen()) {
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            channel = ch;
-        }
-        return ch;
-    }
-
     private @Nullable LockFileContent readQuietly() {
         try {
-            return read();
+            return requireOpen().read();
         }
         catch (IOException ex) {
             lastError = "cannot read " + path + ": " + ex;
@@ -234,22 +298,9 @@ final class LockFile {
         }
     }
 
-    private @Nullable LockFileContent read() throws IOException {
-        return uninterrupted(() -> {
-            FileChannel ch = channel();
-            ByteBuffer buffer = ByteBuffer.allocate(4096);
-            while (buffer.hasRemaining()) {
-                if (ch.read(buffer, buffer.position()) < 0) {
-                    break;
-                }
-            }
-            return LockFileContent.parse(buffer.array(), buffer.position());
-        });
-    }
-
     private void writeQuietly(LockFileContent content) {
         try {
-            write(content);
+            requireOpen().write(content);
         }
         catch (IOException ex) {
             lastError = "cannot write " + path + ": " + ex;
@@ -257,86 +308,83 @@ final class LockFile {
         }
     }
 
-    private void write(LockFileContent content) throws IOException {
-        uninterrupted(() -> {
-            FileChannel ch = channel();
-            ByteBuffer buffer = ByteBuffer.wrap(content.toBytes());
-            int length = buffer.remaining();
-            while (buffer.hasRemaining()) {
-                ch.write(buffer, buffer.position());
-            }
-            ch.truncate(length);
-            ch.force(false);
-            return null;
-        });
+    private void failed(String error, LocalElection next) {
+        if (!error.equals(lastError)) {
+            log.warn("[election={}, id={}] {}; retrying", next.name(), next.candidateId(), error);
+        }
+        lastError = error;
     }
 
     // ---- the locker thread ----
 
+    /**
+     * Waits in the kernel for the lock. The kernel refuses the wait with {@code EDEADLK} when it
+     * would close a cycle of waits between processes: two applications that each lead one of two
+     * elections and wait for the other's. No wake-up comes after a refusal, so the wait is tried
+     * again when this file changes (the holder writes its release before unlocking), when this
+     * JVM releases a lock (which may break the cycle), and at the latest after {@link LockRetry#MAX}
+     * (a crashed holder writes nothing). See the package documentation for why not other locks.
+     */
     private void awaitLock() {
+        boolean refused = false;
         while (true) {
-            FileChannel ch;
+            boolean pause;
+            synchronized (monitor) {
+                if (waiting.isEmpty() || osLock != null) {
+                    locker = null;
+                    return;
+                }
+                pause = refused || retryBeforeLocking;
+                retryBeforeLocking = false;
+            }
+            if (pause) {
+                retry.pause();
+            }
+            OpenLockFile file;
             synchronized (monitor) {
                 if (waiting.isEmpty() || osLock != null) {
                     locker = null;
                     return;
                 }
                 try {
-                    ch = channel();
+                    file = requireOpen();
                 }
                 catch (IOException ex) {
                     lastError = "cannot open " + path + ": " + ex;
-                    ch = null;
+                    refused = true;
+                    continue;
                 }
-            }
-            if (ch == null) {
-                LockSupport.parkNanos(backoff.next().toNanos());
-                continue;
-            }
-            if (lastError != null) {
-                LockSupport.parkNanos(backoff.next().toNanos());
             }
             FileLock lock;
             try {
-                lock = ch.lock();
+                lock = file.lock();
             }
             catch (ClosedChannelException ex) {
-                continue; // stopLocker() closed it; the loop re-checks whether anyone still waits
+                refused = false;
+                continue; // closed by stopLocker() or refresh(): the loop looks again
             }
             catch (IOException | RuntimeException ex) {
-                lastError = "cannot lock " + path + ": " + ex;
-                log.warn("{}", lastError);
-                LockSupport.parkNanos(backoff.next().toNanos());
+                String error = "cannot wait for the lock of " + path + ": " + ex;
+                if (!refused) {
+                    log.warn("{}; trying again when the file changes, or within {} ms", error, LockRetry.MAX.toMillis());
+                }
+                lastError = error;
+                refused = true;
                 continue;
             }
             synchronized (monitor) {
                 Thread.interrupted();
+                if (!file.isAt(path)) {
+                    // Deleted or replaced while we waited: the lock guards nothing; open the new file.
+                    closeOpen();
+                    refused = false;
+                    continue;
+                }
                 osLock = lock;
-                backoff.reset();
+                retry.succeeded();
                 locker = null;
                 handToNext();
                 return;
-            }
-        }
-    }
-
-    private interface Io<T> {
-
-        T run() throws IOException;
-    }
-
-    /**
-     * An interrupted thread would close the channel on its next I/O, and with it every lock this
-     * JVM holds on the file. Callers' interrupts are kept out of our I/O and restored after.
-     */
-    private static <T> T uninterrupted(Io<T> io) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            return io.run();
-        }
-        finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
             }
         }
     }

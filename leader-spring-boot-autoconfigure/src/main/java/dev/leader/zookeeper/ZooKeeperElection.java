@@ -68,9 +68,9 @@ final class ZooKeeperElection extends AbstractElection {
     };
 
     private final Watcher ownWatcher = event -> {
-        if (event.getType() == Watcher.Event.EventType.NodeDeleted && event.getPath() != null
+        if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
                 && event.getPath().equals(ownPath)) {
-            submit(this::check);
+            submit(this::check); // re-arms the watch, whatever the event was
         }
     };
 
@@ -108,9 +108,13 @@ final class ZooKeeperElection extends AbstractElection {
         ownPath = null;
         predecessorPath = null;
         leaderPath = null;
+        ZooKeeper zk = backend.client();
         if (own != null) {
-            backend.release(backend.client(), own);
+            backend.release(zk, own); // at once, for a fast hand-off
         }
+        // A create whose reply was lost made a node we never heard of; the session, shared with
+        // other elections, would keep it, and every candidate would wait behind it.
+        backend.releaseAll(zk, electionPath, guid);
         stopRenewal();
         thread.shutdown();
         backend.forget(this);
@@ -184,9 +188,7 @@ final class ZooKeeperElection extends AbstractElection {
             }
         }
         if (found == null) {
-            found = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, backend.acl(),
-                    CreateMode.EPHEMERAL_SEQUENTIAL);
-            log.debug("{} created {}", logPrefix, found);
+            found = create(zk);
         }
         ownPath = found;
         if (isClosed()) {
@@ -196,6 +198,23 @@ final class ZooKeeperElection extends AbstractElection {
             return false;
         }
         return true;
+    }
+
+    private String create(ZooKeeper zk) throws KeeperException, InterruptedException {
+        try {
+            String created = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, backend.acl(),
+                    CreateMode.EPHEMERAL_SEQUENTIAL);
+            log.debug("{} created {}", logPrefix, created);
+            return created;
+        }
+        catch (KeeperException.ConnectionLossException ex) {
+            if (isClosed()) {
+                // close() may have looked for our nodes before this create reached the server:
+                // look again, after it.
+                backend.releaseAll(zk, electionPath, guid);
+            }
+            throw ex;
+        }
     }
 
     private void check(ZooKeeper zk) throws KeeperException, InterruptedException {
@@ -240,7 +259,7 @@ final class ZooKeeperElection extends AbstractElection {
         // The reads above may come from a server cut off from its quorum: see QuorumContact.
         QuorumContact.sync(zk, own, backend.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
-        Stat stat = zk.exists(own, ownWatcher);
+        Stat stat = NodeWatch.set(zk, own, ownWatcher);
         if (stat == null) {
             lostNode(zk, "own node " + own + " vanished");
             return;
@@ -281,13 +300,13 @@ final class ZooKeeperElection extends AbstractElection {
         if (hook != null) {
             hook.run();
         }
-        if (zk.exists(predecessor, predecessorWatcher) == null) {
+        if (NodeWatch.set(zk, predecessor, predecessorWatcher) == null) {
             return false;
         }
         // A follower's node may be deleted by someone else (an operator, a stale release):
         // without this watch it would wait behind a node it no longer has.
         String own = electionPath + "/" + nodes.get(index).name();
-        if (zk.exists(own, ownWatcher) == null) {
+        if (NodeWatch.set(zk, own, ownWatcher) == null) {
             lostNode(zk, "own node " + own + " vanished");
             return true;
         }

@@ -47,6 +47,9 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
     /** Nodes whose delete was not confirmed; retried on every reconnect so none outlives its owner's intent. */
     private final Set<String> pendingReleases = ConcurrentHashMap.newKeySet();
 
+    /** Closed candidates whose nodes were not yet all found and deleted; retried on every reconnect. */
+    private final Set<ClosedCandidate> pendingSweeps = ConcurrentHashMap.newKeySet();
+
     private final ScheduledExecutorService reopener = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "leader-zookeeper-session");
         t.setDaemon(true);
@@ -248,6 +251,42 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         }, null);
     }
 
+    /**
+     * Deletes every node of the candidate {@code guid} under {@code electionPath}, including
+     * one made by a create whose reply was lost; if the connection is down, again after every
+     * reconnect until done.
+     */
+    void releaseAll(ZooKeeper zk, String electionPath, String guid) {
+        ClosedCandidate candidate = new ClosedCandidate(electionPath, guid);
+        pendingSweeps.add(candidate);
+        sweep(zk, candidate);
+    }
+
+    private void sweep(ZooKeeper zk, ClosedCandidate candidate) {
+        // The sync orders the read after a create still on its way through another server.
+        zk.sync(candidate.electionPath(), (syncRc, syncPath, syncCtx) -> {
+            if (KeeperException.Code.get(syncRc) != KeeperException.Code.OK) {
+                return;
+            }
+            zk.getChildren(candidate.electionPath(), false, (rc, path, ctx, children) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                if (code == KeeperException.Code.OK) {
+                    for (CandidateNode node : CandidateNode.sorted(children)) {
+                        if (node.guid().equals(candidate.guid())) {
+                            release(zk, path + "/" + node.name());
+                        }
+                    }
+                }
+                if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
+                    pendingSweeps.remove(candidate);
+                }
+            }, null);
+        }, null);
+    }
+
+    private record ClosedCandidate(String electionPath, String guid) {
+    }
+
     // ---- session events ----
 
     private void onConnected(ZooKeeper zk) {
@@ -260,6 +299,9 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         }
         for (String path : pendingReleases) {
             release(zk, path);
+        }
+        for (ClosedCandidate candidate : pendingSweeps) {
+            sweep(zk, candidate);
         }
         elections.forEach(ZooKeeperElection::sessionConnected);
     }
@@ -280,6 +322,7 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         log.warn("{} {}; revoking and opening a new session", logPrefix, lastError);
         // The server deleted our ephemeral nodes with the session; nothing is left to release.
         pendingReleases.clear();
+        pendingSweeps.clear();
         elections.forEach(ZooKeeperElection::sessionExpired);
         reopener.execute(() -> reopen(expired));
     }

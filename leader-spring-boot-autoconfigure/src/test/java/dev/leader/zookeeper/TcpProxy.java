@@ -3,27 +3,34 @@ package dev.leader.zookeeper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A loopback TCP proxy between a ZooKeeper client and server that can fail in two ways a
+ * A loopback TCP proxy between a ZooKeeper client and server that can fail in the ways a
  * network does: drop the connection right after forwarding a candidate-node create (the
- * server applies it, the client never hears), and black-hole every connection (no bytes, no
- * FIN, like a partition) until healed.
+ * server applies it, the client never hears), refuse new connections, hold back one reply
+ * (a slow link: every byte after it waits too), and black-hole every connection (no bytes, no
+ * FIN, like a partition) until healed. Both directions are read frame by frame: ZooKeeper
+ * prefixes every packet with its length.
  */
 final class TcpProxy implements AutoCloseable {
 
     /** ZooKeeper op codes: create, create2, createContainer, createTTL. */
     private static final Set<Integer> CREATES = Set.of(1, 15, 19, 21);
+
+    private static final int SYNC = 9;
+
+    /** No reply is being held back. */
+    private static final int NO_XID = Integer.MIN_VALUE;
 
     private final ServerSocket listener;
 
@@ -34,6 +41,18 @@ final class TcpProxy implements AutoCloseable {
     private final AtomicBoolean dropNextCreate = new AtomicBoolean();
 
     private final AtomicInteger createsDropped = new AtomicInteger();
+
+    private final AtomicInteger syncs = new AtomicInteger();
+
+    private final AtomicBoolean delayNextSync = new AtomicBoolean();
+
+    private final AtomicInteger syncsDelayed = new AtomicInteger();
+
+    private volatile long syncDelayNanos;
+
+    private volatile boolean refuseAfterDrop;
+
+    private volatile boolean refusing;
 
     private volatile boolean partitioned;
 
@@ -56,8 +75,33 @@ final class TcpProxy implements AutoCloseable {
         dropNextCreate.set(true);
     }
 
+    /**
+     * As {@link #dropAfterNextCandidateCreate()}, and from that moment every new connection is
+     * closed at once, until {@link #heal()}: the client cannot learn what became of its create.
+     */
+    void dropAfterNextCandidateCreateThenRefuse() {
+        refuseAfterDrop = true;
+        dropNextCreate.set(true);
+    }
+
     int createsDropped() {
         return createsDropped.get();
+    }
+
+    /** The reply to the next {@code sync}, and every byte the server sends after it, is held back for {@code delay}. */
+    void delayNextSyncReply(Duration delay) {
+        syncDelayNanos = delay.toNanos();
+        delayNextSync.set(true);
+    }
+
+    /** The {@code sync} requests forwarded so far. */
+    int syncs() {
+        return syncs.get();
+    }
+
+    /** The {@code sync} replies held back so far. */
+    int syncsDelayed() {
+        return syncsDelayed.get();
     }
 
     /** Every current and future connection stops carrying bytes, until {@link #heal()}. */
@@ -68,6 +112,7 @@ final class TcpProxy implements AutoCloseable {
 
     /** New connections carry bytes again; connections from the partition stay dead. */
     void heal() {
+        refusing = false;
         partitioned = false;
     }
 
@@ -75,12 +120,16 @@ final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 Link link = new Link(client, server);
                 link.dead = partitioned;
                 links.add(link);
                 start("tcp-proxy-up", () -> link.pumpRequests());
-                start("tcp-proxy-down", () -> link.pump(server, client));
+                start("tcp-proxy-down", () -> link.pumpReplies());
             }
             catch (IOException ex) {
                 if (!closed) {
@@ -111,6 +160,9 @@ final class TcpProxy implements AutoCloseable {
 
         volatile boolean dead;
 
+        /** The xid of the sync whose reply is to be held back. */
+        volatile int delayedXid = NO_XID;
+
         Link(Socket client, Socket server) {
             this.client = client;
             this.server = server;
@@ -128,10 +180,19 @@ final class TcpProxy implements AutoCloseable {
                     if (dead) {
                         continue;
                     }
+                    if (!first && type(frame) == SYNC) {
+                        syncs.incrementAndGet();
+                        if (delayNextSync.compareAndSet(true, false)) {
+                            delayedXid = xid(frame);
+                        }
+                    }
                     out.writeInt(length);
                     out.write(frame);
                     out.flush();
                     if (!first && isCandidateCreate(frame) && dropNextCreate.compareAndSet(true, false)) {
+                        if (refuseAfterDrop) {
+                            refusing = true;
+                        }
                         createsDropped.incrementAndGet();
                         close();
                         return;
@@ -144,23 +205,32 @@ final class TcpProxy implements AutoCloseable {
             }
         }
 
-        void pump(Socket from, Socket to) {
-            byte[] buffer = new byte[8192];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    if (!dead) {
-                        out.write(buffer, 0, n);
-                        out.flush();
+        /** Server to client, frame by frame: the connect response, then reply header (xid, zxid, err) + body. */
+        void pumpReplies() {
+            try (DataInputStream in = new DataInputStream(server.getInputStream())) {
+                DataOutputStream out = new DataOutputStream(client.getOutputStream());
+                while (true) {
+                    int length = in.readInt();
+                    byte[] frame = new byte[length];
+                    in.readFully(frame);
+                    if (dead) {
+                        continue;
                     }
+                    int held = delayedXid;
+                    if (held != NO_XID && frame.length >= 4 && xid(frame) == held) {
+                        delayedXid = NO_XID;
+                        syncsDelayed.incrementAndGet();
+                        // A slow link: this reply, and all that follows it on the stream, arrives late.
+                        LockSupport.parkNanos(syncDelayNanos);
+                    }
+                    out.writeInt(length);
+                    out.write(frame);
+                    out.flush();
                 }
             }
             catch (IOException ex) {
-                // closed
+                close();
             }
-            close();
         }
 
         void close() {
@@ -181,10 +251,20 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private static boolean isCandidateCreate(byte[] frame) {
-        if (frame.length < 8) {
-            return false;
-        }
-        int type = ((frame[4] & 0xff) << 24) | ((frame[5] & 0xff) << 16) | ((frame[6] & 0xff) << 8) | (frame[7] & 0xff);
-        return CREATES.contains(type) && new String(frame, StandardCharsets.ISO_8859_1).contains("-n_");
+        return CREATES.contains(type(frame)) && new String(frame, StandardCharsets.ISO_8859_1).contains("-n_");
+    }
+
+    private static int xid(byte[] frame) {
+        return intAt(frame, 0);
+    }
+
+    /** A request's op code; -1 for a frame too short to have one. */
+    private static int type(byte[] frame) {
+        return frame.length < 8 ? -1 : intAt(frame, 4);
+    }
+
+    private static int intAt(byte[] frame, int offset) {
+        return ((frame[offset] & 0xff) << 24) | ((frame[offset + 1] & 0xff) << 16) | ((frame[offset + 2] & 0xff) << 8)
+                | (frame[offset + 3] & 0xff);
     }
 }

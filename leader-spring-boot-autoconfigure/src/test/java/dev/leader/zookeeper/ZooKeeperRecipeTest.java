@@ -6,13 +6,17 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.Election;
+import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.EventLog;
+import dev.leader.election.Leadership;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +87,10 @@ class ZooKeeperRecipeTest {
         return election;
     }
 
+    private Optional<EventLog.Entry> first(String candidateId, EventLog.Kind kind) {
+        return events.entries().stream().filter(e -> e.candidateId().equals(candidateId) && e.kind() == kind).findFirst();
+    }
+
     private List<String> children() throws Exception {
         return admin.getChildren("/leader/" + name, false);
     }
@@ -116,7 +124,7 @@ class ZooKeeperRecipeTest {
     }
 
     @Test
-    void predecessorDeletedBeforeItsWatchIsSetIsNoticed() throws Exception {
+    void predecessorDeletedBeforeItsWatchIsSetIsNoticedAndLeavesNoWatchBehind() throws Exception {
         ZooKeeperElection a = candidate(backend(server.connectString()), "a");
         a.start();
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
@@ -124,6 +132,7 @@ class ZooKeeperRecipeTest {
         ZooKeeperElection b = candidate(backendOfB, "b");
         b.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().isPresent());
+        String nodeOfB = b.ownPath();
         ZooKeeperElection c = candidate(backend(server.connectString()), "c");
         AtomicInteger hookRuns = new AtomicInteger();
         c.beforePredecessorWatch = () -> {
@@ -137,8 +146,68 @@ class ZooKeeperRecipeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("a"::equals).isPresent());
         assertThat(hookRuns.get()).as("c looked for a predecessor again").isGreaterThanOrEqualTo(2);
         assertThat(children()).hasSize(2);
+        // A watch set on the vanished node would wait for a create that never comes (a sequential
+        // name is never made again) and stay on the server for as long as c's session lives.
+        assertThat(server.watchedPaths()).as("paths watched on the server").doesNotContain(nodeOfB);
         a.close();
         await().atMost(Duration.ofSeconds(2)).until(c::isLeader);
+    }
+
+    @Test
+    void closeWhileTheCreateReplyIsLostLeavesNoOrphanBehind() throws Exception {
+        TcpProxy proxy = new TcpProxy(server.port());
+        closeables.add(proxy);
+        // The session outlives the outage: the node of the lost create lives on with it, as it
+        // would in an application whose backend serves other elections.
+        ZooKeeperElectionBackend viaProxy = backend(proxy.connectString(), Duration.ofSeconds(6));
+        await().atMost(Duration.ofSeconds(5)).until(() -> viaProxy.status().reachable());
+        long session = viaProxy.client().getSessionId();
+        proxy.dropAfterNextCandidateCreateThenRefuse();
+        ZooKeeperElection a = candidate(viaProxy, "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.createsDropped() == 1);
+        a.close(); // a never heard which node its create made
+        assertThat(children()).as("the node of the lost create").hasSize(1);
+
+        proxy.heal();
+        await().atMost(Duration.ofSeconds(5)).until(() -> viaProxy.status().reachable());
+        assertThat(viaProxy.client().getSessionId()).as("same session").isEqualTo(session);
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+        await().atMost(Duration.ofSeconds(10)).until(b::isLeader);
+        assertThat(children()).as("only b's node").hasSize(1);
+    }
+
+    @Test
+    void aConfirmationThatComesTooLateIsNotLedOnAndAFreshOneIs() throws Exception {
+        TcpProxy proxy = new TcpProxy(server.port());
+        closeables.add(proxy);
+        Duration session = Duration.ofSeconds(3);
+        Duration belief = session.minus(session.dividedBy(3));
+        ZooKeeperElection a = candidate(backend(server.connectString()), "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        ZooKeeperElection b = candidate(backend(proxy.connectString(), session), "b");
+        List<Duration> leaseAtGrant = new CopyOnWriteArrayList<>();
+        b.addListener(new ElectionListener() {
+            @Override
+            public void granted(Leadership leadership) {
+                leaseAtGrant.add(b.leaseRemaining().orElseThrow());
+            }
+        });
+        b.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+
+        // b's sync before leading is answered after more than half its belief, well within
+        // the client's read timeout (2/3 of the session): the proof is stale, the link alive.
+        proxy.delayNextSyncReply(belief.dividedBy(2).plusMillis(400));
+        int syncsBefore = proxy.syncs();
+        a.close();
+        await().atMost(Duration.ofSeconds(10)).until(b::isLeader);
+        assertThat(proxy.syncsDelayed()).as("b's first sync was answered late").isEqualTo(1);
+        assertThat(proxy.syncs() - syncsBefore).as("b confirmed again before leading").isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !leaseAtGrant.isEmpty());
+        assertThat(leaseAtGrant.get(0)).as("lease left when b was granted").isGreaterThan(belief.dividedBy(2));
     }
 
     @Test
@@ -155,10 +224,11 @@ class ZooKeeperRecipeTest {
         proxy.partition();
         await().atMost(SESSION.multipliedBy(4)).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
-        EventLog.Entry revoked = events.entries().stream()
-                .filter(e -> e.candidateId().equals("a") && e.kind() == EventLog.Kind.REVOKED).findFirst().orElseThrow();
-        EventLog.Entry granted = events.entries().stream()
-                .filter(e -> e.candidateId().equals("b") && e.kind() == EventLog.Kind.GRANTED).findFirst().orElseThrow();
+        // isLeader() turns true at the grant; listeners hear of it a moment later, on another thread.
+        EventLog.Entry revoked = await().atMost(Duration.ofSeconds(2)).until(() -> first("a", EventLog.Kind.REVOKED), Optional::isPresent)
+                .orElseThrow();
+        EventLog.Entry granted = await().atMost(Duration.ofSeconds(2)).until(() -> first("b", EventLog.Kind.GRANTED), Optional::isPresent)
+                .orElseThrow();
         assertThat(revoked.nanos()).as("a stopped believing before b was granted").isLessThan(granted.nanos());
 
         proxy.heal();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 
@@ -57,6 +58,11 @@ public final class ZooKeeperTestServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The paths some session watches (data and exists watches), as the server keeps them. */
+    Set<String> watchedPaths() {
+        return server.getZKDatabase().getDataTree().getWatchesByPath().toMap().keySet();
     }
 
     public String connectString() {

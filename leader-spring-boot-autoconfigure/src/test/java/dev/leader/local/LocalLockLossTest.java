@@ -1,0 +1,128 @@
+package dev.leader.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import dev.leader.election.Election;
+import dev.leader.election.EventLog;
+import dev.leader.testsupport.Shell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A held OS lock that goes away under the holder ends its term, and the holder campaigns again. */
+class LocalLockLossTest {
+
+    private static final String ELECTION = "loss";
+
+    @TempDir
+    Path directory;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private final EventLog events = new EventLog();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private Election candidate(String id) {
+        LocalElectionBackend backend = new LocalElectionBackend(directory);
+        closeables.add(backend);
+        Election election = backend.election(ELECTION, id);
+        election.addListener(events.listenerFor(id));
+        closeables.add(election);
+        election.start();
+        return election;
+    }
+
+    @Test
+    void aDeletedLockFileEndsTheTermAndTheHolderCampaignsAgain() throws Exception {
+        Election a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        long first = a.leadership().orElseThrow().fencingToken();
+
+        // Another process that starts now makes a new file and locks it: the old lock guards nothing.
+        Files.delete(directory.resolve(ELECTION + LocalElectionBackend.SUFFIX));
+        assertThat(a.isLeader() && a.leadership().orElseThrow().fencingToken() == first)
+                .as("a believes in its term on the deleted file").isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.count("a", EventLog.Kind.REVOKED) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        long second = a.leadership().orElseThrow().fencingToken();
+        assertThat(second).as("token of the term on the new file").isGreaterThan(first);
+
+        LocalCandidateProcess other = LocalCandidateProcess.start(directory);
+        closeables.add(other);
+        other.send("start " + ELECTION + " b");
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> other.granted(ELECTION).isPresent());
+        assertThat(Long.parseLong(other.granted(ELECTION).orElseThrow()[2])).isGreaterThan(second);
+    }
+
+    @Test
+    void anUnmountedLockDirectoryEndsTheTermAndTheHolderCampaignsAgain() throws Exception {
+        Path mounted = directory.resolve("mounted");
+        Files.createDirectories(mounted);
+        String refused = Shell.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mounted.toString()));
+        Assumptions.assumeTrue(refused == null, () -> "cannot mount a tmpfs (needs root): " + refused);
+        closeables.add(() -> Shell.run(List.of("umount", "-l", mounted.toString())));
+        LocalElectionBackend backend = new LocalElectionBackend(mounted);
+        closeables.add(backend);
+        Election a = backend.election(ELECTION, "a");
+        a.addListener(events.listenerFor("a"));
+        closeables.add(a);
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        long first = a.leadership().orElseThrow().fencingToken();
+
+        // Lazily: the descriptor and its lock live on, but the path now names the directory beneath.
+        Shell.must(List.of("umount", "-l", mounted.toString()));
+        assertThat(a.isLeader() && a.leadership().orElseThrow().fencingToken() == first)
+                .as("a believes in its term on the unmounted file").isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.count("a", EventLog.Kind.REVOKED) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        assertThat(a.leadership().orElseThrow().fencingToken()).isGreaterThan(first);
+        assertThat(mounted.resolve(ELECTION + LocalElectionBackend.SUFFIX)).as("the file a holds now").exists();
+    }
+
+    @Test
+    void interruptsOfAnotherCandidatesThreadNeverDropTheLeadersLock() throws Exception {
+        Election a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        // Candidates of one JVM share the file's descriptor. Each start reads the file on the
+        // caller's thread; an interrupt during that read must not close the descriptor, since
+        // closing it drops the lock a holds.
+        LocalElectionBackend other = new LocalElectionBackend(directory);
+        closeables.add(other);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread starter = new Thread(() -> {
+            for (int i = 0; i < 3000; i++) {
+                Election b = other.election(ELECTION, "b");
+                b.start();
+                b.close();
+            }
+            done.set(true);
+        }, "starter");
+        Thread interrupter = new Thread(() -> {
+            while (!done.get()) {
+                starter.interrupt();
+            }
+        }, "interrupter");
+        starter.start();
+        interrupter.start();
+        await().atMost(Duration.ofSeconds(60)).untilTrue(done);
+        interrupter.join();
+        assertThat(a.isLeader()).as("a still holds the lock").isTrue();
+        assertThat(events.count("a", EventLog.Kind.REVOKED)).isZero();
+    }
+}
