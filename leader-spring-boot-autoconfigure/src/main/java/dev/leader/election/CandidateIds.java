@@ -10,6 +10,14 @@ public final class CandidateIds {
     private CandidateIds() {
     }
 
+    /** Requires a usable id: not blank, no control characters (ids end up in logs and keys). */
+    public static String requireValid(String property, String candidateId) {
+        if (candidateId.isBlank() || candidateId.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidSettingException(property, candidateId, "a non-blank id without control characters");
+        }
+        return candidateId;
+    }
+
     public static String generate() {
         return host() + ":" + ProcessHandle.current().pid() + ":"
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);

@@ -26,4 +26,12 @@ public final class ElectionNames {
         }
         return name;
     }
+
+    /** As {@link #requireValid(String)}, for a name that comes from {@code property}. */
+    public static String requireValid(String property, String name) {
+        if (!isValid(name)) {
+            throw new InvalidSettingException(property, name, ALLOWED);
+        }
+        return name;
+    }
 }

@@ -11,6 +11,9 @@ import java.util.function.LongSupplier;
  */
 public final class LeaseDeadline {
 
+    /** The lease every backend uses unless told otherwise ({@code leader.lease-duration}). */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
     /** What {@link Election#leaseRemaining()} reports for a lease that never expires. */
     public static final Duration UNBOUNDED = Duration.ofDays(365 * 100L);
 

@@ -1,5 +1,6 @@
 package dev.leader.etcd;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.leader.election.BackendStatus;
@@ -47,6 +48,12 @@ public final class EtcdElectionBackend implements ElectionBackend {
     @Override
     public Election election(String name, String candidateId) {
         return elections.open(name, () -> new EtcdElection(name, candidateId, settings, kv, scheduler));
+    }
+
+    /** The TTL etcd really grants: the lease rounded up to whole seconds. */
+    @Override
+    public Duration lease() {
+        return Duration.ofSeconds(settings.ttlSeconds());
     }
 
     @Override

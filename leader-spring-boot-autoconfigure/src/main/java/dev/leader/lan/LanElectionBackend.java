@@ -131,6 +131,11 @@ public final class LanElectionBackend implements ElectionBackend {
     }
 
     @Override
+    public Duration lease() {
+        return settings.lease();
+    }
+
+    @Override
     public BackendStatus status() {
         Instant since = failingSince;
         return since == null ? BackendStatus.up(null, lastError) : BackendStatus.down(since, lastError);

@@ -1,5 +1,6 @@
 package dev.leader.local;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import dev.leader.election.BackendStatus;
 import dev.leader.election.DaemonThreads;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
+import dev.leader.election.LeaseDeadline;
 import dev.leader.election.OpenElections;
 import org.jspecify.annotations.Nullable;
 
@@ -69,6 +71,12 @@ public final class LocalElectionBackend implements ElectionBackend {
     @Override
     public Election election(String name, String candidateId) {
         return elections.open(name, () -> new LocalElection(name, candidateId, LockFile.of(directory.resolve(name + SUFFIX)), scheduler));
+    }
+
+    /** An OS file lock is held as long as its process lives: no lease to run out. */
+    @Override
+    public Duration lease() {
+        return LeaseDeadline.UNBOUNDED;
     }
 
     @Override

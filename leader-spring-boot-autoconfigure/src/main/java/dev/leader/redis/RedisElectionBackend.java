@@ -96,6 +96,11 @@ public final class RedisElectionBackend implements ElectionBackend {
     }
 
     @Override
+    public Duration lease() {
+        return settings.lease();
+    }
+
+    @Override
     public BackendStatus status() {
         Instant since = unreachableSince;
         return since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);

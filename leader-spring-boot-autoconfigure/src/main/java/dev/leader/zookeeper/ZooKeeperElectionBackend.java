@@ -140,6 +140,14 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
         return elections.open(name, () -> new ZooKeeperElection(name, candidateId, this));
     }
 
+    /** The session timeout the server granted (it may clamp what was asked), once connected. */
+    @Override
+    public Duration lease() {
+        ZooKeeper zk = client;
+        int negotiated = zk == null ? 0 : zk.getSessionTimeout();
+        return negotiated > 0 ? Duration.ofMillis(negotiated) : settings.sessionTimeout();
+    }
+
     @Override
     public BackendStatus status() {
         Instant since = unreachableSince;

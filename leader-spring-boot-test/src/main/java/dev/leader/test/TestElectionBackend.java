@@ -1,11 +1,13 @@
 package dev.leader.test;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
+import dev.leader.election.LeaseDeadline;
 import dev.leader.election.OpenElections;
 
 /**
@@ -37,6 +39,12 @@ public final class TestElectionBackend implements ElectionBackend {
     @Override
     public Election election(String name, String candidateId) {
         return elections.open(name, () -> new TestElection(name, candidateId, mode, tokens.computeIfAbsent(name, n -> new AtomicLong())));
+    }
+
+    /** Terms of the test backend end only when the test ends them. */
+    @Override
+    public Duration lease() {
+        return LeaseDeadline.UNBOUNDED;
     }
 
     @Override

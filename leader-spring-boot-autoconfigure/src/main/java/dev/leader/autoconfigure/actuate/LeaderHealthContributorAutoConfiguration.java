@@ -20,6 +20,6 @@ public final class LeaderHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "leaderHealthIndicator")
     LeaderHealthIndicator leaderHealthIndicator(ElectionRegistry registry, LeaderProperties properties) {
-        return new LeaderHealthIndicator(registry, properties.getLeaseDuration(), properties.getHealth().isDownWhenUnreachable());
+        return new LeaderHealthIndicator(registry, properties.getHealth().isDownWhenUnreachable());
     }
 }

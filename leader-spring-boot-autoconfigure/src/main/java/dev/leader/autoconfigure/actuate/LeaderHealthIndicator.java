@@ -1,6 +1,5 @@
 package dev.leader.autoconfigure.actuate;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +12,8 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * UP while the backend is reachable, whether this node leads or follows: a follower is healthy.
- * When the backend has been unreachable for longer than the lease, {@link #UNREACHABLE}: Boot's
+ * When the backend has been unreachable for longer than the lease it uses
+ * ({@link dev.leader.election.ElectionBackend#lease()}), {@link #UNREACHABLE}: Boot's
  * default aggregation orders only DOWN, OUT_OF_SERVICE, UP and UNKNOWN and leaves other statuses
  * out of the aggregate, so an outage of the backend (which only pauses leader-only work) never
  * takes the whole application out of service. With {@code leader.health.down-when-unreachable}
@@ -27,21 +27,18 @@ public class LeaderHealthIndicator extends AbstractHealthIndicator {
 
     private final ElectionRegistry registry;
 
-    private final Duration lease;
-
     private final boolean downWhenUnreachable;
 
-    public LeaderHealthIndicator(ElectionRegistry registry, Duration lease, boolean downWhenUnreachable) {
+    public LeaderHealthIndicator(ElectionRegistry registry, boolean downWhenUnreachable) {
         super("Leader election health check failed");
         this.registry = registry;
-        this.lease = lease;
         this.downWhenUnreachable = downWhenUnreachable;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         BackendStatus status = registry.backend().status();
-        if (status.unreachableLongerThan(lease, Instant.now())) {
+        if (status.unreachableLongerThan(registry.backend().lease(), Instant.now())) {
             builder.status(downWhenUnreachable ? Status.DOWN : UNREACHABLE);
         }
         else {
