@@ -34,6 +34,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * its deadline first. When it finds no run id at all (first use, or everything lost) it waits
  * only until one lease after the server started, unless the server was ever promoted from a
  * replica ({@code master_replid2} set), when it cannot know since when, and waits a whole lease.
+ * ({@code uptime_in_seconds} is a difference of whole seconds since the epoch: it may count one
+ * second more than have passed, so one second is taken off it.)
  * A renewal that finds its own lease and epoch stamps the run id: that lease survived, and now
  * runs a whole lease from the renewal, so nobody can be granted before every lost term ended.
  * </ul>
@@ -71,8 +73,9 @@ final class RedisScripts {
               local hold = tonumber(ARGV[2])
               if vouched == false then
                 local replid2 = string.match(redis.call('INFO', 'replication'), 'master_replid2:(%x+)')
-                if replid2 == nil or string.match(replid2, '^0+$') then
-                  hold = hold - 1000 * tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+                local up = tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+                if (replid2 == nil or string.match(replid2, '^0+$')) and up > 0 then
+                  hold = hold - 1000 * (up - 1)
                 end
               end
               if hold > 0 then

@@ -11,7 +11,7 @@ import dev.leader.election.RevokeReason;
 /**
  * One candidate in a JVM of its own, for tests that stop or kill the leader's process. Prints,
  * with wall-clock milliseconds (the test runs on the same host): {@code @@ GRANTED token ms},
- * {@code @@ REVOKED reason ms}, {@code @@ LEADER id ms}, and {@code @@ DEADLINE ms} whenever a
+ * {@code @@ REVOKED reason ms}, {@code @@ LEADER id ms}, and {@code @@ DEADLINE token ms} whenever a
  * renewal moved the lease deadline, {@code @@ REACHABLE true|false ms} whenever the backend's
  * status changes. SIGTERM closes the election (releasing the lease).
  *
@@ -32,7 +32,8 @@ public final class RedisCandidateMain {
         election.addListener(new ElectionListener() {
             @Override
             public void granted(Leadership leadership) {
-                print("GRANTED " + leadership.fencingToken());
+                // The time of the grant itself, not of this (later) event.
+                System.out.println("@@ GRANTED " + leadership.fencingToken() + " " + leadership.grantedAt().toEpochMilli());
             }
 
             @Override
@@ -54,11 +55,12 @@ public final class RedisCandidateMain {
                 reachable = !reachable;
                 print("REACHABLE " + reachable);
             }
-            if (election.isLeader()) {
+            Optional<Leadership> term = election.leadership();
+            if (term.isPresent() && election.isLeader()) {
                 long deadline = System.currentTimeMillis() + election.leaseRemaining().orElse(Duration.ZERO).toMillis();
                 if (deadline > printed + 5) {
                     printed = deadline;
-                    System.out.println("@@ DEADLINE " + deadline);
+                    System.out.println("@@ DEADLINE " + term.get().fencingToken() + " " + deadline);
                 }
             }
             LockSupport.parkNanos(500_000);
