@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 class RedisDuplicateCandidateIdTest {
 
-    static final Duration LEASE = Duration.ofSeconds(1);
+    static final Duration LEASE = Duration.ofSeconds(2);
 
     @TempDir
     Path directory;
@@ -58,7 +58,7 @@ class RedisDuplicateCandidateIdTest {
         Election second = twin(server, "second");
 
         // Several renewals of the leader and several wake-ups of the follower.
-        await().pollDelay(LEASE.multipliedBy(4)).atMost(LEASE.multipliedBy(5)).until(() -> true);
+        await().pollDelay(LEASE.multipliedBy(3)).atMost(LEASE.multipliedBy(4)).until(() -> true);
 
         assertThat(events.of(EventLog.Kind.GRANTED)).as("one term only; granted: %s",
                 events.of(EventLog.Kind.GRANTED).stream().map(e -> e.candidateId() + " " + e.fencingToken()).toList()).hasSize(1);
