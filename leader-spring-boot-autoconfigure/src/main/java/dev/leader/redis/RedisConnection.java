@@ -31,6 +31,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import io.lettuce.core.resource.IOUringProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -156,11 +157,19 @@ final class RedisConnection implements AutoCloseable {
 
     /** Keep-alive after lease/2 idle (whole seconds, at least 1), see the class comment. */
     static SocketOptions socketOptions(Duration lease, Duration connectTimeout) {
-        SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(connectTimeout)
-                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
-                        .idle(Duration.ofSeconds(Math.max(1, lease.dividedBy(2).toSeconds())))
-                        .interval(Duration.ofSeconds(1)).count(3).build());
-        // Lettuce refuses to connect with this option on the JDK's own (NIO) transport.
+        SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(connectTimeout);
+        // Lettuce refuses to connect with options it cannot apply: idle, interval and count need
+        // a native transport or a JDK that offers them on its own sockets (Linux, macOS).
+        if (ExtendedKeepAliveSupport.isSupported()) {
+            socket.keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                    .idle(Duration.ofSeconds(Math.max(1, lease.dividedBy(2).toSeconds())))
+                    .interval(Duration.ofSeconds(1)).count(3).build());
+        }
+        else {
+            log.info("TCP keep-alive with the operating system's timings: this JDK cannot set them per socket");
+            socket.keepAlive(true);
+        }
+        // Only a native transport can set this one; Lettuce refuses to connect with it otherwise.
         if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
             socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(lease).build());
         }
