@@ -56,7 +56,8 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     /**
      * A backend on {@code uris}; {@code cluster} selects Redis Cluster (the URIs are seed nodes),
-     * otherwise exactly one URI is allowed.
+     * otherwise exactly one URI is allowed. Their timeout (and their Sentinels') is set to the
+     * connect timeout, which bounds a new connection's handshake.
      */
     public RedisElectionBackend(List<RedisURI> uris, boolean cluster, RedisBackendSettings settings) {
         if (uris.isEmpty() || (!cluster && uris.size() != 1)) {
