@@ -364,7 +364,8 @@ public class LeaderProperties implements InitializingBean {
         /**
          * Redis URI: redis://[user:password@]host:port[/database], rediss:// for TLS,
          * redis-sentinel://host:port[,host:port]/database#master, redis-cluster://host:port,host:port.
-         * Defaults to the application's Spring Data Redis connection when it has one.
+         * Defaults to the application's Spring Data Redis connection when it has one (one server,
+         * Sentinel or Cluster; a static Master/Replica connection is refused).
          */
         private @Nullable String url;
 

@@ -1,5 +1,6 @@
 package dev.leader.autoconfigure;
 
+import java.util.List;
 import dev.leader.election.ElectionBackend;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
@@ -15,8 +16,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The Redis backend: {@code leader.redis.url} when set, else the application's own Spring Data
- * Redis connection (a standalone server), so that an app already using Redis needs no new
- * address.
+ * Redis connection (standalone, Sentinel or Cluster, as Boot would connect), so that an app
+ * already using Redis needs no new address.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBackend(BackendType.REDIS)
@@ -43,46 +44,94 @@ class RedisBackendConfiguration {
                 throw LeaderConfigurationException.fromSettings("leader.redis.url", ex);
             }
         }
-        RedisURI fromBoot = fromSpringDataRedis(beans);
+        SpringDataRedis.Target fromBoot = fromSpringDataRedis(beans);
         if (fromBoot == null) {
             throw new LeaderConfigurationException("leader.redis.url", null,
                     "The Redis leader backend needs a server address, and the application has no Spring Data Redis connection.",
                     "Set leader.redis.url, e.g. redis://localhost:6379, or configure spring.data.redis.*.");
         }
-        return new RedisElectionBackend(fromBoot, settings);
+        return new RedisElectionBackend(fromBoot.uris(), fromBoot.cluster(), settings);
     }
 
-    private static @Nullable RedisURI fromSpringDataRedis(BeanFactory beans) {
+    private static SpringDataRedis.@Nullable Target fromSpringDataRedis(BeanFactory beans) {
         if (!ClassUtils.isPresent("org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails",
                 RedisBackendConfiguration.class.getClassLoader())) {
             return null;
         }
-        return SpringDataRedis.uri(beans);
+        return SpringDataRedis.target(beans);
     }
 
-    /** Kept apart so that its Spring Data Redis types load only when that library is present. */
+    /**
+     * Boot's Redis connection details in Lettuce's terms. Kept apart so that its Spring Data
+     * Redis types load only when that library is present.
+     */
     static final class SpringDataRedis {
 
-        static @Nullable RedisURI uri(BeanFactory beans) {
+        /** Lettuce URIs; for a Cluster, its seed nodes. */
+        record Target(List<RedisURI> uris, boolean cluster) {
+        }
+
+        /** Where Boot connects, in its own order: Sentinel, Cluster, Master/Replica, else one server. */
+        static @Nullable Target target(BeanFactory beans) {
             DataRedisConnectionDetails details = beans.getBeanProvider(DataRedisConnectionDetails.class).getIfAvailable();
-            if (details == null || details.getStandalone() == null) {
+            if (details == null) {
                 return null;
             }
+            if (details.getSentinel() != null) {
+                return new Target(List.of(sentinel(details, details.getSentinel())), false);
+            }
+            if (details.getCluster() != null) {
+                return new Target(details.getCluster().getNodes().stream()
+                        .map(node -> dataNode(details, RedisURI.builder().withHost(node.host()).withPort(node.port())))
+                        .toList(), true);
+            }
+            if (details.getMasterReplica() != null) {
+                // Lettuce's Master/Replica client reads from replicas; a lease must be written and
+                // read on the master alone, and a static list cannot say which node that is.
+                throw new LeaderConfigurationException("spring.data.redis.masterreplica.nodes", null,
+                        "The Redis leader backend cannot elect through a static Master/Replica connection"
+                                + " (spring.data.redis.masterreplica.nodes): it must reach the master alone.",
+                        "Set leader.redis.url to the master (redis://host:port), or to the Sentinels that watch it"
+                                + " (redis-sentinel://host:port#master).");
+            }
             DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-            RedisURI.Builder uri = RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
-                    .withDatabase(standalone.getDatabase());
+            if (standalone == null) {
+                return null;
+            }
+            return new Target(List.of(dataNode(details, RedisURI.builder().withHost(standalone.getHost())
+                    .withPort(standalone.getPort()).withDatabase(standalone.getDatabase()))), false);
+        }
+
+        private static RedisURI sentinel(DataRedisConnectionDetails details, DataRedisConnectionDetails.Sentinel sentinel) {
+            RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(sentinel.getMaster())
+                    .withDatabase(sentinel.getDatabase());
+            for (DataRedisConnectionDetails.Node node : sentinel.getNodes()) {
+                RedisURI.Builder one = RedisURI.builder().withHost(node.host()).withPort(node.port());
+                if (sentinel.getPassword() != null) {
+                    authenticate(one, sentinel.getUsername(), sentinel.getPassword());
+                }
+                uri.withSentinel(one.build());
+            }
+            return dataNode(details, uri);
+        }
+
+        private static RedisURI dataNode(DataRedisConnectionDetails details, RedisURI.Builder uri) {
             if (details.getPassword() != null) {
-                if (details.getUsername() != null) {
-                    uri.withAuthentication(details.getUsername(), details.getPassword().toCharArray());
-                }
-                else {
-                    uri.withPassword(details.getPassword().toCharArray());
-                }
+                authenticate(uri, details.getUsername(), details.getPassword());
             }
             if (details.getSslBundle() != null) {
                 uri.withSsl(true);
             }
             return uri.build();
+        }
+
+        private static void authenticate(RedisURI.Builder uri, @Nullable String username, String password) {
+            if (username != null) {
+                uri.withAuthentication(username, password.toCharArray());
+            }
+            else {
+                uri.withPassword(password.toCharArray());
+            }
         }
     }
 }

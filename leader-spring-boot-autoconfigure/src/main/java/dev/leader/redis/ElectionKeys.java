@@ -2,18 +2,22 @@ package dev.leader.redis;
 
 /**
  * The keys and channels of one election. The election name sits in a hash tag, so that in a
- * Redis Cluster the lease and the epoch share a slot and one script can touch both.
+ * Redis Cluster the lease, the epoch and the server stamp share a slot and one script can touch
+ * all three.
  *
- * @param lease {@code <prefix>{<election>}}: the leader's candidate id, with PX = lease
- * @param epoch the fencing epoch, incremented by every acquire
+ * @param lease {@code <prefix>{<election>}}: the leader's {@link LeaseOwner}, with PX = lease
+ * @param epoch the fencing epoch, raised by every acquire
+ * @param server the run id of the Redis process that vouches for the lease and the epoch: the
+ *        one that last granted or renewed a lease of this election. Another run id, or none, means
+ *        that they were restored, replicated or lost (a restart, a failover), see {@link RedisScripts}
  * @param channel where release and yield publish
  * @param keyspaceChannel the keyspace-notification channel of the lease key in {@code database}
  */
-record ElectionKeys(String lease, String epoch, String channel, String keyspaceChannel) {
+record ElectionKeys(String lease, String epoch, String server, String channel, String keyspaceChannel) {
 
     static ElectionKeys of(String prefix, String election, int database) {
         String lease = prefix + "{" + election + "}";
-        return new ElectionKeys(lease, lease + ":epoch", lease + ":events",
+        return new ElectionKeys(lease, lease + ":epoch", lease + ":server", lease + ":events",
                 "__keyspace@" + database + "__:" + lease);
     }
 }

@@ -14,6 +14,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -29,6 +30,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.ExtendedKeepAliveSupport;
+import io.lettuce.core.resource.IOUringProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,19 @@ import org.slf4j.LoggerFactory;
  * reconnect, commands that were in flight when the connection broke: a renewal must reach the
  * server within its command timeout (below lease/3) or not at all, because one that arrived
  * late would stretch the server's lease past what the leader believes, delaying the successor.
+ * Every channel is subscribed again whenever a link comes back, because Lettuce re-subscribes
+ * only those whose subscription it saw confirmed, and one asked for while it reconnected never is.
+ *
+ * <p><b>Links that die silently.</b> A link whose peer vanished without a FIN or a reset (a
+ * host gone, a dropped NAT entry, a black-holing network) stays open for Lettuce until TCP gives
+ * up, which, with bytes awaiting acknowledgement, takes the kernel's retransmission limit (about
+ * 15 minutes on Linux). Two things find it sooner. TCP keep-alive probes an idle link, as a
+ * follower's are, after lease/2 of silence (at least 1 s), then every second, and closes it after
+ * 3 unanswered probes (Lettuce reconnects); the kernel answers probes for a process that is
+ * stopped or a proxy that swallows bytes, so keep-alive cannot see those. And a link that answered
+ * none of the commands sent over a whole lease is closed and connected anew here
+ * ({@link #timedOut()}). Where a native transport (epoll, io_uring) is on the class path,
+ * TCP_USER_TIMEOUT (the lease) also bounds how long sent bytes may go unacknowledged.
  */
 final class RedisConnection implements AutoCloseable {
 
@@ -64,6 +81,14 @@ final class RedisConnection implements AutoCloseable {
 
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
 
+    /** How long a link may leave every command unanswered before it counts as dead. */
+    private final long silentLinkNanos;
+
+    private final long commandTimeoutNanos;
+
+    /** When the oldest command that got no answer since the last answer was sent; 0 when none. */
+    private volatile long unansweredSinceNanos;
+
     private volatile @Nullable StatefulConnection<String, String> connection;
 
     private volatile @Nullable RedisClusterAsyncCommands<String, String> commands;
@@ -76,15 +101,22 @@ final class RedisConnection implements AutoCloseable {
 
     RedisConnection(List<RedisURI> uris, boolean cluster, RedisBackendSettings settings, RedisElectionBackend.Events events) {
         Duration timeout = settings.commandTimeout();
-        // The caller's URIs stay as they are (a Sentinel URI does not survive a builder copy):
-        // TimeoutOptions below bound every command regardless of the URI's own timeout.
+        Duration connectTimeout = timeout.compareTo(Duration.ofMillis(500)) > 0 ? timeout : Duration.ofMillis(500);
+        // The caller's URIs are kept (a Sentinel URI does not survive a builder copy); TimeoutOptions
+        // below bound every command, but the handshake of a new connection (HELLO, AUTH, SELECT)
+        // waits for the URI's own timeout, 60 s by default: a reconnect into a silent network
+        // would block that long before it tried again.
+        for (RedisURI uri : uris) {
+            uri.setTimeout(connectTimeout);
+            uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(connectTimeout));
+        }
         this.uris = List.copyOf(uris);
         this.cluster = cluster;
         this.events = events;
         this.enableExpiryNotifications = settings.enableExpiryNotifications();
-        SocketOptions socket = SocketOptions.builder()
-                .connectTimeout(timeout.compareTo(Duration.ofMillis(500)) > 0 ? timeout : Duration.ofMillis(500))
-                .build();
+        this.silentLinkNanos = settings.lease().toNanos();
+        this.commandTimeoutNanos = timeout.toNanos();
+        SocketOptions socket = socketOptions(settings.lease(), connectTimeout);
         // Lettuce's default reconnect delay grows to 30 s; a leaderless election should not wait
         // that long once Redis is back, so the delay is capped at the lease (at most 5 s).
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
@@ -123,8 +155,63 @@ final class RedisConnection implements AutoCloseable {
         });
     }
 
+    /** Keep-alive after lease/2 idle (whole seconds, at least 1), see the class comment. */
+    static SocketOptions socketOptions(Duration lease, Duration connectTimeout) {
+        SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(connectTimeout);
+        // Lettuce refuses to connect with options it cannot apply: idle, interval and count need
+        // a native transport or a JDK that offers them on its own sockets (Linux, macOS).
+        if (ExtendedKeepAliveSupport.isSupported()) {
+            socket.keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                    .idle(Duration.ofSeconds(Math.max(1, lease.dividedBy(2).toSeconds())))
+                    .interval(Duration.ofSeconds(1)).count(3).build());
+        }
+        else {
+            log.info("TCP keep-alive with the operating system's timings: this JDK cannot set them per socket");
+            socket.keepAlive(true);
+        }
+        // Only a native transport can set this one; Lettuce refuses to connect with it otherwise.
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(lease).build());
+        }
+        return socket.build();
+    }
+
     void start() {
         connector.execute(this::connect);
+    }
+
+    /** The server answered a command (a reply or an error of its own). */
+    void answered() {
+        unansweredSinceNanos = 0;
+    }
+
+    /**
+     * A command got no answer within its timeout. Once the commands sent over a whole lease all
+     * went unanswered, the link is closed and connected anew: a new connection may find a new
+     * route, a new master or a new NAT entry, and while it cannot, the backend reports Redis down.
+     */
+    void timedOut() {
+        long now = System.nanoTime();
+        long since = unansweredSinceNanos;
+        if (since == 0) {
+            unansweredSinceNanos = now - commandTimeoutNanos;
+            return;
+        }
+        StatefulConnection<String, String> silent = connection;
+        if (now - since > silentLinkNanos && silent != null) {
+            connector.execute(() -> dropSilent(silent));
+        }
+    }
+
+    private void dropSilent(StatefulConnection<String, String> silent) {
+        if (closed || connection != silent) {
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - unansweredSinceNanos);
+        log.warn("Redis {} answered no command for {} ms: closing the links and connecting anew", uris, millis);
+        closeConnections();
+        events.disconnected(new RedisCommandTimeoutException("no answer from Redis for " + millis + " ms"));
+        connect();
     }
 
     int database() {
@@ -185,6 +272,7 @@ final class RedisConnection implements AutoCloseable {
                 ps.async().subscribe(channels.toArray(String[]::new)).get(5, TimeUnit.SECONDS);
             }
             backoff.reset();
+            unansweredSinceNanos = 0;
             detectExpiryNotifications();
             events.connected();
         }
@@ -198,6 +286,20 @@ final class RedisConnection implements AutoCloseable {
             events.disconnected(RedisScripts.unwrap(ex));
             connector.schedule(this::connect, wait.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Subscribes every channel again (a no-op for those still subscribed). */
+    private void resubscribe() {
+        StatefulRedisPubSubConnection<String, String> ps = pubsub;
+        if (ps == null || channels.isEmpty()) {
+            return;
+        }
+        ps.async().subscribe(channels.toArray(String[]::new)).whenComplete((ok, error) -> {
+            if (error != null) {
+                // The pub/sub link is still down: its own reconnect brings us back here.
+                log.debug("re-subscribing after a reconnect failed: {}", RedisScripts.unwrap(error).toString());
+            }
+        });
     }
 
     private void detectExpiryNotifications() {
@@ -271,6 +373,7 @@ final class RedisConnection implements AutoCloseable {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
             if (commands != null && pubsub != null && !closed) {
+                resubscribe();
                 detectExpiryNotifications();
                 events.connected();
             }

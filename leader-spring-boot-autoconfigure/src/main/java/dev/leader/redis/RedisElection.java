@@ -1,7 +1,9 @@
 package dev.leader.redis;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * lease − margin. A follower never polls: it waits for a release on the election's channel, for
  * the lease key's keyspace {@code expired} notification when the server sends those, and
  * otherwise for the moment the lease it last read would expire (its {@code PTTL}).
+ *
+ * <p>The lease names this object's {@link LeaseOwner incarnation} next to the candidate id, so
+ * that another instance started with the same id is a rival, never mistaken for ourselves.
  */
 final class RedisElection extends AbstractElection {
 
@@ -41,7 +46,12 @@ final class RedisElection extends AbstractElection {
 
     private final long leaseMillis;
 
+    private final LeaseOwner owner;
+
     // ---- scheduler thread only ----
+
+    /** Incarnations of our candidate id, other than ours, that we warned about. */
+    private final Set<String> twinsSeen = new HashSet<>();
 
     private @Nullable ScheduledFuture<?> wake;
 
@@ -64,6 +74,7 @@ final class RedisElection extends AbstractElection {
         this.keys = keys;
         this.scheduler = scheduler;
         this.leaseMillis = settings.lease().toMillis();
+        this.owner = LeaseOwner.next(candidateId);
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
         this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
     }
@@ -95,7 +106,7 @@ final class RedisElection extends AbstractElection {
             execute(this::attempt);
             return;
         }
-        RedisScripts.release(commands, keys, candidateId(), term.fencingToken())
+        RedisScripts.release(commands, keys, owner, term.fencingToken())
                 .whenCompleteAsync((result, error) -> {
                     if (error != null) {
                         backend.failed(error);
@@ -177,7 +188,7 @@ final class RedisElection extends AbstractElection {
         cancel(wake);
         acquiring = true;
         long sendNanos = System.nanoTime();
-        RedisScripts.acquire(commands, keys, candidateId(), leaseMillis)
+        RedisScripts.acquire(commands, keys, owner, leaseMillis)
                 .whenCompleteAsync((result, error) -> acquired(result, error, sendNanos), scheduler);
     }
 
@@ -192,7 +203,8 @@ final class RedisElection extends AbstractElection {
         }
         backend.succeeded(System.nanoTime() - sendNanos);
         backoff.reset();
-        if (RedisScripts.asLong(result.get(0)) == 1) {
+        long outcome = RedisScripts.asLong(result.get(0));
+        if (outcome == RedisScripts.GRANTED) {
             long token = RedisScripts.asLong(result.get(1));
             // A close() that raced the reply: the lease is ours but nobody wants it.
             if (isClosed() || !grant(token, sendNanos)) {
@@ -208,9 +220,19 @@ final class RedisElection extends AbstractElection {
                 scheduleRenewal(term, sendNanos);
             }
         }
+        else if (outcome == RedisScripts.HELD_BACK) {
+            long heldBack = RedisScripts.asLong(result.get(1));
+            log.warn("{} Redis cannot vouch for this election's lease and epoch (it started a moment ago, restarted, was"
+                    + " restored from a snapshot or failed over): nobody is granted for {} ms, so that a leader it may"
+                    + " have forgotten stops believing first", logPrefix, heldBack);
+            follow(null);
+            scheduleWake(TimeUnit.MILLISECONDS.toNanos(heldBack + 1));
+        }
         else {
             long pttl = RedisScripts.asLong(result.get(1));
-            follow(String.valueOf(result.get(2)));
+            LeaseOwner holder = LeaseOwner.parse(result.get(2));
+            noticeTwin(holder);
+            follow(holder == null ? null : holder.candidateId());
             scheduleWake(followerWaitNanos(pttl));
         }
         if (attemptAgain) {
@@ -246,7 +268,7 @@ final class RedisElection extends AbstractElection {
             return;
         }
         long sendNanos = System.nanoTime();
-        RedisScripts.renew(commands, keys, candidateId(), term.fencingToken(), leaseMillis)
+        RedisScripts.renew(commands, keys, owner, term.fencingToken(), leaseMillis)
                 .whenCompleteAsync((result, error) -> renewReply(term, result, error, sendNanos), scheduler);
     }
 
@@ -266,11 +288,24 @@ final class RedisElection extends AbstractElection {
             scheduleRenewal(term, sendNanos);
             return;
         }
-        String holder = result.size() > 1 ? String.valueOf(result.get(1)) : "";
-        RevokeReason reason = holder.isEmpty() ? RevokeReason.LEASE_EXPIRED : RevokeReason.PREEMPTED;
-        log.warn("{} the server no longer holds our lease (holder: {})", logPrefix, holder.isEmpty() ? "none" : holder);
+        LeaseOwner holder = LeaseOwner.parse(result.size() > 1 ? result.get(1) : null);
+        noticeTwin(holder);
+        // Our own owner with another epoch is a lease of ours from an earlier term, brought back
+        // by a restore or a failover: this term's lease is lost all the same.
+        RevokeReason reason = holder == null || holder.equals(owner) ? RevokeReason.LEASE_EXPIRED : RevokeReason.PREEMPTED;
+        log.warn("{} the server no longer holds our lease (expired, or lost in a restart or failover); holder: {}", logPrefix,
+                holder == null ? "none" : holder.value());
         if (revoke(term, reason, ElectionState.FOLLOWER)) {
             attempt();
+        }
+    }
+
+    /** Warns, once per incarnation, of another instance that runs with our candidate id. */
+    private void noticeTwin(@Nullable LeaseOwner holder) {
+        if (holder != null && holder.isTwinOf(owner) && twinsSeen.size() < 64 && twinsSeen.add(holder.incarnation())) {
+            log.warn("{} another incarnation of candidate id '{}' ({}; ours is {}) takes part in this election: another"
+                    + " instance runs with the same leader candidate id. Both still lead one at a time, but give each"
+                    + " instance an id of its own", logPrefix, candidateId(), holder.incarnation(), owner.incarnation());
         }
     }
 
@@ -286,7 +321,7 @@ final class RedisElection extends AbstractElection {
             return;
         }
         try {
-            RedisScripts.release(commands, keys, candidateId(), token)
+            RedisScripts.release(commands, keys, owner, token)
                     .get(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         catch (InterruptedException ex) {

@@ -14,6 +14,8 @@ import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -54,7 +56,8 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     /**
      * A backend on {@code uris}; {@code cluster} selects Redis Cluster (the URIs are seed nodes),
-     * otherwise exactly one URI is allowed.
+     * otherwise exactly one URI is allowed. Their timeout (and their Sentinels') is set to the
+     * connect timeout, which bounds a new connection's handshake.
      */
     public RedisElectionBackend(List<RedisURI> uris, boolean cluster, RedisBackendSettings settings) {
         if (uris.isEmpty() || (!cluster && uris.size() != 1)) {
@@ -153,11 +156,20 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     void succeeded(long roundTripNanos) {
         latency = Duration.ofNanos(roundTripNanos);
+        connection.answered();
     }
 
     void failed(@Nullable Throwable error) {
-        if (error != null) {
-            lastError = RedisScripts.unwrap(error).toString();
+        if (error == null) {
+            return;
+        }
+        Throwable cause = RedisScripts.unwrap(error);
+        lastError = cause.toString();
+        if (cause instanceof RedisCommandTimeoutException) {
+            connection.timedOut();
+        }
+        else if (cause instanceof RedisCommandExecutionException) {
+            connection.answered(); // the server's own error (LOADING, READONLY, …): the link works
         }
     }
 

@@ -12,49 +12,104 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The three Lua scripts of a term. Each compares the owner (candidate id) and, for renew and
- * release, the term's epoch before it touches the lease, so a stale leader's late command
- * cannot extend or delete a lease that is no longer its own, even one that the same candidate
- * re-acquired in a later term. Scripts run by SHA; a server that does not know one (restarted,
- * {@code SCRIPT FLUSH}) gets the full text once, which also caches it again.
+ * The three Lua scripts of a term. Each compares the owner (candidate id and incarnation) and,
+ * for renew and release, the term's epoch before it touches the lease, so a stale leader's late
+ * command cannot extend or delete a lease that is no longer its own, even one that the same
+ * candidate re-acquired in a later term. Scripts run by SHA; a server that does not know one
+ * (restarted, {@code SCRIPT FLUSH}) gets the full text once, which also caches it again.
  *
- * <p>Keys: {@code KEYS[1]} the lease, {@code KEYS[2]} the epoch; both carry the same hash tag.
+ * <p><b>When Redis forgets.</b> A restart without persistence loses lease and epoch; one from
+ * an RDB snapshot, or a replica promoted before it received the last writes, brings back older
+ * ones. A leader of the lost state may then still believe for up to a lease, and an epoch
+ * raised from an older value would repeat tokens. Two rules keep both promises:
+ * <ul>
+ * <li>A token never goes below the server's clock in microseconds, nor below the last epoch
+ * + 1. Tokens are issued far less often than once a microsecond, so every token issued before
+ * a loss is below the clock after it, as long as the server's clock (or, after a failover, the
+ * new master's) has not stepped back by more than the outage.
+ * <li>The election's {@code server} key holds the run id of the Redis process that last granted
+ * or renewed its lease. When an acquire finds another run id there, that process's state was
+ * restored or replicated, and some of it may be lost: nobody is granted for one lease (the lease
+ * key holds an empty value with that expiry), so that every leader of the lost state has passed
+ * its deadline first. When it finds no run id at all (first use, or everything lost) it waits
+ * only until one lease after the server started, unless the server was ever promoted from a
+ * replica ({@code master_replid2} set), when it cannot know since when, and waits a whole lease.
+ * ({@code uptime_in_seconds} is a difference of whole seconds since the epoch: it may count one
+ * second more than have passed, so one second is taken off it.)
+ * A renewal that finds its own lease and epoch stamps the run id: that lease survived, and now
+ * runs a whole lease from the renewal, so nobody can be granted before every lost term ended.
+ * </ul>
+ *
+ * <p>Keys: {@code KEYS[1]} the lease, {@code KEYS[2]} the epoch, {@code KEYS[3]} the server
+ * stamp; all carry the same hash tag.
  */
 final class RedisScripts {
 
+    /** A reply of {@link #ACQUIRE}: the lease is ours, with the token that follows. */
+    static final long GRANTED = 1;
+
+    /** A reply of {@link #ACQUIRE}: the lease is held, for the PTTL and by the holder that follow. */
+    static final long HELD = 0;
+
+    /** A reply of {@link #ACQUIRE}: the server cannot vouch for the election's state; nobody is granted for the ms that follow. */
+    static final long HELD_BACK = 2;
+
     /**
-     * ARGV: id, lease ms. Free or already ours (a lost reply of our own acquire): a new epoch and
-     * the lease → {1, epoch}. (The seed is built as a string: Lua's numbers are doubles and
-     * would print in exponent form.) Held by another → {0, pttl, holder}. A missing epoch (a restart
-     * without persistence) is seeded from the server clock in microseconds, so that tokens keep
-     * increasing as long as that clock does.
+     * ARGV: owner, lease ms. Free or already ours (a lost reply of our own acquire), and vouched
+     * for: the next epoch and the lease → {1, epoch}. (The epoch is built as a string: Lua's
+     * numbers are doubles and would print in exponent form.) Held → {0, pttl, holder}; not
+     * vouched for → {2, ms held back}.
      */
     static final String ACQUIRE = """
             local holder = redis.call('GET', KEYS[1])
-            if holder == false or holder == ARGV[1] then
-              local epoch = redis.call('INCR', KEYS[2])
-              if epoch == 1 then
-                local t = redis.call('TIME')
-                epoch = t[1] .. string.format('%06d', tonumber(t[2]))
-                redis.call('SET', KEYS[2], epoch)
-              end
-              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-              return {1, epoch}
+            if holder ~= false and holder ~= ARGV[1] then
+              return {0, redis.call('PTTL', KEYS[1]), holder}
             end
-            return {0, redis.call('PTTL', KEYS[1]), holder}
+            local info = redis.call('INFO', 'server')
+            local run = string.match(info, 'run_id:(%x+)')
+            local vouched = redis.call('GET', KEYS[3])
+            if vouched ~= run then
+              redis.call('SET', KEYS[3], run)
+              local hold = tonumber(ARGV[2])
+              if vouched == false then
+                local replid2 = string.match(redis.call('INFO', 'replication'), 'master_replid2:(%x+)')
+                local up = tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+                if (replid2 == nil or string.match(replid2, '^0+$')) and up > 0 then
+                  hold = hold - 1000 * (up - 1)
+                end
+              end
+              if hold > 0 then
+                redis.call('SET', KEYS[1], '', 'PX', hold)
+                return {2, hold}
+              end
+            end
+            local t = redis.call('TIME')
+            local clock = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local epoch = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
+            if epoch < clock then
+              epoch = clock
+            end
+            epoch = string.format('%d', epoch)
+            redis.call('SET', KEYS[2], epoch)
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return {1, epoch}
             """;
 
-    /** ARGV: id, epoch, lease ms. Ours in this term → {1}; else {0, holder or ''}. */
+    /** ARGV: owner, epoch, lease ms. Ours in this term → extend, stamp the server, {1}; else {0, holder or ''}. */
     static final String RENEW = """
             local holder = redis.call('GET', KEYS[1])
             if holder == ARGV[1] and redis.call('GET', KEYS[2]) == ARGV[2] then
               redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+              if redis.call('GET', KEYS[3]) ~= run then
+                redis.call('SET', KEYS[3], run)
+              end
               return {1}
             end
             return {0, holder or ''}
             """;
 
-    /** ARGV: id, epoch, channel. Ours in this term → delete, tell the followers, {1}; else {0}. */
+    /** ARGV: owner, epoch, channel. Ours in this term → delete, tell the followers, {1}; else {0}. */
     static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('GET', KEYS[2]) == ARGV[2] then
               redis.call('DEL', KEYS[1])
@@ -74,23 +129,23 @@ final class RedisScripts {
     }
 
     static CompletableFuture<List<Object>> acquire(RedisClusterAsyncCommands<String, String> commands, ElectionKeys keys,
-            String candidateId, long leaseMillis) {
-        return run(commands, ACQUIRE, ACQUIRE_SHA, keys, candidateId, Long.toString(leaseMillis));
+            LeaseOwner owner, long leaseMillis) {
+        return run(commands, ACQUIRE, ACQUIRE_SHA, keys, owner.value(), Long.toString(leaseMillis));
     }
 
     static CompletableFuture<List<Object>> renew(RedisClusterAsyncCommands<String, String> commands, ElectionKeys keys,
-            String candidateId, long epoch, long leaseMillis) {
-        return run(commands, RENEW, RENEW_SHA, keys, candidateId, Long.toString(epoch), Long.toString(leaseMillis));
+            LeaseOwner owner, long epoch, long leaseMillis) {
+        return run(commands, RENEW, RENEW_SHA, keys, owner.value(), Long.toString(epoch), Long.toString(leaseMillis));
     }
 
     static CompletableFuture<List<Object>> release(RedisClusterAsyncCommands<String, String> commands, ElectionKeys keys,
-            String candidateId, long epoch) {
-        return run(commands, RELEASE, RELEASE_SHA, keys, candidateId, Long.toString(epoch), keys.channel());
+            LeaseOwner owner, long epoch) {
+        return run(commands, RELEASE, RELEASE_SHA, keys, owner.value(), Long.toString(epoch), keys.channel());
     }
 
     private static CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, String script,
             String sha, ElectionKeys keys, String... args) {
-        String[] keyArray = { keys.lease(), keys.epoch() };
+        String[] keyArray = { keys.lease(), keys.epoch(), keys.server() };
         CompletableFuture<List<Object>> bySha = commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keyArray, args)
                 .toCompletableFuture();
         return bySha.handle((result, error) -> {

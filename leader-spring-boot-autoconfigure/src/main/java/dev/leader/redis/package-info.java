@@ -1,16 +1,17 @@
 /**
- * The Redis backend (Lettuce): one lease key per election holding the leader's candidate id
- * with a {@code PX} expiry, acquired, renewed and released by Lua scripts that compare the owner
- * and the term's fencing epoch; followers wait on a pub/sub channel instead of polling.
+ * The Redis backend (Lettuce): one lease key per election holding the leader's
+ * {@link dev.leader.redis.LeaseOwner owner} (candidate id and incarnation) with a {@code PX}
+ * expiry, acquired, renewed and released by Lua scripts that compare the owner and the term's
+ * fencing epoch; followers wait on a pub/sub channel instead of polling.
  *
- * <p><b>Fencing and persistence.</b> The epoch key is incremented in the same script that sets
- * the lease, so a term's token and its ownership are one atomic step. The epoch survives a
- * Redis restart only if Redis persists it: run Redis with AOF ({@code appendonly yes},
- * ideally {@code appendfsync always}). Without persistence the epoch key is gone after a
- * restart; the acquire script then seeds it from the server clock in microseconds, so tokens
- * still increase as long as the server's clock moved forward across the restart; a clock set
- * back, or a failover to a replica that had not yet received the last increment, can then
- * repeat a token.
+ * <p><b>Fencing and persistence.</b> The epoch is raised in the same script that sets the
+ * lease, so a term's token and its ownership are one atomic step. Redis acknowledges writes
+ * before they are durable or replicated, so a restart or a failover can bring back an older
+ * epoch and lose the lease of a leader that still believes. A token is therefore never below the
+ * server's clock in microseconds, and an acquire on a server that cannot vouch for the election's
+ * state (another Redis process granted or renewed last) grants nobody for one lease; see
+ * {@link dev.leader.redis.RedisScripts}. With AOF and {@code appendfsync always} nothing is lost,
+ * and only the first grant after a restart waits.
  */
 @NullMarked
 package dev.leader.redis;

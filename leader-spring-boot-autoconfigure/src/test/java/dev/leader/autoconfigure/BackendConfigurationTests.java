@@ -12,11 +12,17 @@ import dev.leader.election.ElectionBackend;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.lan.LoopbackMulticast;
+import dev.leader.redis.RedisClusterProcess;
 import dev.leader.redis.RedisServerProcess;
 import dev.leader.zookeeper.ZooKeeperTestServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -81,6 +87,54 @@ class BackendConfigurationTests {
             runner.withPropertyValues("leader.backend=redis").withBean(DataRedisConnectionDetails.class, () -> details)
                     .run(context -> awaitLeader(context, "redis"));
         }
+    }
+
+    @Test
+    void runWhenSpringDataRedisNamesSentinelsShouldElectOnTheirMaster() throws Exception {
+        try (RedisServerProcess master = RedisServerProcess.start(work, false);
+                RedisServerProcess sentinel = RedisServerProcess.startSentinel(work, master)) {
+            runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                    .withPropertyValues("leader.backend=redis", "spring.data.redis.sentinel.master=mymaster",
+                            "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port())
+                    .run(context -> {
+                        awaitLeader(context, "redis");
+                        Election election = context.getBean(ElectionRegistry.class).defaultElection();
+                        RedisClient client = RedisClient.create(master.url());
+                        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                            assertThat(connection.sync().get("leader:{" + election.name() + "}")).startsWith(election.candidateId());
+                        }
+                        finally {
+                            client.shutdown();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void runWhenSpringDataRedisNamesClusterNodesShouldElectInThatCluster() throws Exception {
+        try (RedisClusterProcess cluster = RedisClusterProcess.start(work)) {
+            runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                    .withPropertyValues("leader.backend=redis", "spring.data.redis.cluster.nodes=" + cluster.nodes())
+                    .run(context -> {
+                        awaitLeader(context, "redis");
+                        Election election = context.getBean(ElectionRegistry.class).defaultElection();
+                        RedisClusterClient client = RedisClusterClient.create("redis://" + cluster.nodes().split(",")[0]);
+                        try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
+                            assertThat(connection.sync().get("leader:{" + election.name() + "}")).startsWith(election.candidateId());
+                        }
+                        finally {
+                            client.shutdown();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void runWhenSpringDataRedisIsMasterReplicaShouldFailNamingProperty() {
+        runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                .withPropertyValues("leader.backend=redis", "spring.data.redis.masterreplica.nodes=127.0.0.1:1,127.0.0.1:2")
+                .run(context -> assertThat(LeaderAutoConfigurationTests.failure(context))
+                        .contains("spring.data.redis.masterreplica.nodes").contains("leader.redis.url"));
     }
 
     @Test

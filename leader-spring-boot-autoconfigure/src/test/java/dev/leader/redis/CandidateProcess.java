@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,10 +28,21 @@ final class CandidateProcess implements AutoCloseable {
     }
 
     static CandidateProcess start(String url, String election, String id, long leaseMillis) throws IOException {
+        return start(List.of(), url, election, id, leaseMillis);
+    }
+
+    /**
+     * A candidate whose command line starts with {@code prefix} (such as {@code ip netns exec
+     * <namespace>}); {@code options} are {@link RedisCandidateMain}'s optional arguments.
+     */
+    static CandidateProcess start(List<String> prefix, String url, String election, String id, long leaseMillis,
+            String... options) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), RedisCandidateMain.class.getName(), url, election, id,
-                Long.toString(leaseMillis)).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                RedisCandidateMain.class.getName(), url, election, id, Long.toString(leaseMillis)));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new CandidateProcess(id, process);
     }
 

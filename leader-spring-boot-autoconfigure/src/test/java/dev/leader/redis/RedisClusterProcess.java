@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Three real redis-server processes joined into a Redis Cluster (masters only) with redis-cli. */
-final class RedisClusterProcess implements AutoCloseable {
+public final class RedisClusterProcess implements AutoCloseable {
 
     static final Path CLI = Path.of("/usr/bin/redis-cli");
 
     private final List<RedisServerProcess> nodes = new ArrayList<>();
 
-    static RedisClusterProcess start(Path directory) throws IOException, InterruptedException {
+    public static RedisClusterProcess start(Path directory) throws IOException, InterruptedException {
         if (!Files.isExecutable(CLI)) {
             throw new AssertionError(CLI + " is missing: install it with 'apt-get install -y redis-server'");
         }
@@ -48,7 +48,12 @@ final class RedisClusterProcess implements AutoCloseable {
 
     /** {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,…} */
     String url() {
-        return RedisUrls.CLUSTER_SCHEME + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+        return RedisUrls.CLUSTER_SCHEME + nodes();
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,…}, as {@code spring.data.redis.cluster.nodes} lists them. */
+    public String nodes() {
+        return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
     }
 
     private boolean isOk() throws IOException, InterruptedException {

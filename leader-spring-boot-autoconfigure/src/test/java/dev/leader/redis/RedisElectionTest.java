@@ -82,31 +82,82 @@ class RedisElectionTest {
         var async = connection.async();
         var sync = connection.sync();
         ElectionKeys keys = ElectionKeys.of("leader:", name, 0);
+        LeaseOwner a = LeaseOwner.next("a");
+        LeaseOwner b = LeaseOwner.next("b");
+        sync.set(keys.server(), runId(sync.info("server"))); // a server that has vouched for the election before
 
-        long first = RedisScripts.asLong(RedisScripts.acquire(async, keys, "a", 60_000).get().get(1));
+        long first = RedisScripts.asLong(RedisScripts.acquire(async, keys, a, 60_000).get().get(1));
         sync.del(keys.lease()); // a's lease ran out while a was paused
-        List<Object> second = RedisScripts.acquire(async, keys, "b", 5_000).get();
-        assertThat(RedisScripts.asLong(second.get(0))).isEqualTo(1);
+        List<Object> second = RedisScripts.acquire(async, keys, b, 5_000).get();
+        assertThat(RedisScripts.asLong(second.get(0))).isEqualTo(RedisScripts.GRANTED);
         assertThat(RedisScripts.asLong(second.get(1))).isGreaterThan(first);
 
-        List<Object> lateRenew = RedisScripts.renew(async, keys, "a", first, 60_000).get();
-        List<Object> lateRelease = RedisScripts.release(async, keys, "a", first).get();
+        List<Object> lateRenew = RedisScripts.renew(async, keys, a, first, 60_000).get();
+        List<Object> lateRelease = RedisScripts.release(async, keys, a, first).get();
 
         assertThat(RedisScripts.asLong(lateRenew.get(0))).isZero();
-        assertThat(lateRenew.get(1)).isEqualTo("b");
+        assertThat(lateRenew.get(1)).isEqualTo(b.value());
         assertThat(RedisScripts.asLong(lateRelease.get(0))).isZero();
-        assertThat(sync.get(keys.lease())).isEqualTo("b");
+        assertThat(sync.get(keys.lease())).isEqualTo(b.value());
         assertThat(sync.pttl(keys.lease())).isBetween(1L, 5_000L);
 
         // The same candidate in a later term: its earlier term's commands are stale too.
         sync.del(keys.lease());
-        long third = RedisScripts.asLong(RedisScripts.acquire(async, keys, "a", 5_000).get().get(1));
+        long third = RedisScripts.asLong(RedisScripts.acquire(async, keys, a, 5_000).get().get(1));
         assertThat(third).isGreaterThan(RedisScripts.asLong(second.get(1)));
-        assertThat(RedisScripts.asLong(RedisScripts.renew(async, keys, "a", first, 60_000).get().get(0))).isZero();
-        assertThat(RedisScripts.asLong(RedisScripts.release(async, keys, "a", first).get().get(0))).isZero();
+        assertThat(RedisScripts.asLong(RedisScripts.renew(async, keys, a, first, 60_000).get().get(0))).isZero();
+        assertThat(RedisScripts.asLong(RedisScripts.release(async, keys, a, first).get().get(0))).isZero();
         assertThat(sync.pttl(keys.lease())).isBetween(1L, 5_000L);
-        assertThat(RedisScripts.asLong(RedisScripts.release(async, keys, "a", third).get().get(0))).isEqualTo(1);
+        // Another incarnation of the same candidate id is not the owner either.
+        LeaseOwner twin = LeaseOwner.next("a");
+        assertThat(RedisScripts.asLong(RedisScripts.acquire(async, keys, twin, 5_000).get().get(0))).isEqualTo(RedisScripts.HELD);
+        assertThat(RedisScripts.asLong(RedisScripts.renew(async, keys, twin, third, 60_000).get().get(0))).isZero();
+        assertThat(RedisScripts.asLong(RedisScripts.release(async, keys, twin, third).get().get(0))).isZero();
+        assertThat(RedisScripts.asLong(RedisScripts.release(async, keys, a, third).get().get(0))).isEqualTo(1);
         assertThat(sync.exists(keys.lease())).isZero();
+    }
+
+    @Test
+    void tokensNeverGoBelowTheServersClockAndAServerThatCannotVouchHoldsTheLeaseBack() throws Exception {
+        server = RedisServerProcess.start(directory, false);
+        RedisClient client = RedisClient.create(RedisURI.create(server.url()));
+        closeables.add(client::shutdown);
+        StatefulRedisConnection<String, String> connection = client.connect();
+        closeables.add(0, connection);
+        var async = connection.async();
+        var sync = connection.sync();
+        ElectionKeys keys = ElectionKeys.of("leader:", name, 0);
+        LeaseOwner a = LeaseOwner.next("a");
+
+        // Just started, nothing known of the election: held back until a lease after the start.
+        List<Object> heldBack = RedisScripts.acquire(async, keys, a, 60_000).get();
+        assertThat(RedisScripts.asLong(heldBack.get(0))).isEqualTo(RedisScripts.HELD_BACK);
+        assertThat(RedisScripts.asLong(heldBack.get(1))).isBetween(50_000L, 60_000L);
+        assertThat(sync.get(keys.lease())).isEmpty();
+        assertThat(RedisScripts.asLong(RedisScripts.acquire(async, keys, a, 60_000).get().get(0))).isEqualTo(RedisScripts.HELD);
+
+        sync.del(keys.lease());
+        sync.set(keys.epoch(), "7"); // an epoch from before the clock floor
+        long before = micros(sync.time());
+        long token = RedisScripts.asLong(RedisScripts.acquire(async, keys, a, 60_000).get().get(1));
+        assertThat(token).isGreaterThanOrEqualTo(before).isLessThanOrEqualTo(micros(sync.time()));
+
+        // Stamped by another run (a restore, a failover): a whole lease, however long this one is up.
+        sync.del(keys.lease());
+        sync.set(keys.server(), "0123456789abcdef0123456789abcdef01234567");
+        List<Object> restored = RedisScripts.acquire(async, keys, a, 5_000).get();
+        assertThat(RedisScripts.asLong(restored.get(0))).isEqualTo(RedisScripts.HELD_BACK);
+        assertThat(RedisScripts.asLong(restored.get(1))).isEqualTo(5_000L);
+        assertThat(sync.get(keys.server())).isEqualTo(runId(sync.info("server")));
+    }
+
+    private static String runId(String info) {
+        int at = info.indexOf("run_id:") + "run_id:".length();
+        return info.substring(at, at + 40);
+    }
+
+    private static long micros(List<String> time) {
+        return Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
     }
 
     @Test
@@ -130,8 +181,8 @@ class RedisElectionTest {
         RedisCommands<String, String> admin = admin();
         String lease = ElectionKeys.of("leader:", name, 0).lease();
 
-        long planted = System.nanoTime();
         admin.psetex(lease, 5_000, "intruder"); // another owner, as after a lost write or a split
+        long planted = System.nanoTime(); // after the server set the expiry: the bound below holds under load
 
         await().atMost(LEASE.dividedBy(2)).until(() -> !a.isLeader());
         assertThat(events.entries()).anySatisfy(e -> {
@@ -205,13 +256,14 @@ class RedisElectionTest {
 
         Map<String, Long> calls = commandCalls(admin.info("commandstats"));
         long renewals = 10_000 / lease.dividedBy(3).toMillis();
-        // Commands run inside scripts count too: a renewal is EVALSHA + 2 GET + PEXPIRE; a
+        // Commands run inside scripts count too: a renewal is EVALSHA + 3 GET + PEXPIRE + INFO; a
         // follower's read would show up as an extra EVALSHA with GET and PTTL.
         long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
         assertThat(scripts).as("script calls in 10 s: only the leader's renewals (%s), %s", renewals, calls)
                 .isBetween(renewals - 1, renewals + 1);
         assertThat(calls.getOrDefault("pexpire", 0L)).as("renewals, %s", calls).isEqualTo(scripts);
-        assertThat(calls.getOrDefault("get", 0L)).as("two per renewal, %s", calls).isEqualTo(2 * scripts);
+        assertThat(calls.getOrDefault("get", 0L)).as("lease, epoch and server stamp per renewal, %s", calls).isEqualTo(3 * scripts);
+        assertThat(calls.getOrDefault("info", 0L)).as("the server's run id per renewal, %s", calls).isEqualTo(scripts);
         assertThat(calls).as("no follower reads").doesNotContainKeys("pttl", "incr", "set", "exists", "ttl");
         assertThat(followers).allMatch(f -> !f.isLeader());
 
@@ -255,7 +307,8 @@ class RedisElectionTest {
         Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
         first.close();
         await().atMost(LEASE.dividedBy(2)).until(second::isLeader);
-        assertThat(admin().get(ElectionKeys.of("leader:", name, 0).lease())).isEqualTo(second.candidateId());
+        assertThat(LeaseOwner.parse(admin().get(ElectionKeys.of("leader:", name, 0).lease())).candidateId())
+                .isEqualTo(second.candidateId());
     }
 
     static Map<String, Long> commandCalls(String info) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real {@code redis-server} child process on a free loopback port, with its data directory
  * in a test's temp directory. Restarting keeps port and directory, so that AOF data survives.
+ * It may run in a network namespace a test made, on an address there.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -35,17 +36,29 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final List<String> extraArgs;
 
+    /** Prepended to its command line (such as {@code ip netns exec <namespace>}); empty on the host. */
+    private final List<String> prefix;
+
+    private final String address;
+
     private Path configFile;
 
     private final int port;
 
     private Process process;
 
-    private RedisServerProcess(Path directory, boolean appendOnly, List<String> extraArgs) throws IOException {
+    private RedisServerProcess(Path directory, boolean appendOnly, List<String> extraArgs, List<String> prefix,
+            String address) throws IOException {
         this.directory = directory;
         this.appendOnly = appendOnly;
         this.extraArgs = extraArgs;
+        this.prefix = prefix;
+        this.address = address;
         this.port = freePort();
+    }
+
+    private RedisServerProcess(Path directory, boolean appendOnly, List<String> extraArgs) throws IOException {
+        this(directory, appendOnly, extraArgs, List.of(), "127.0.0.1");
     }
 
     /** Starts a server; {@code extraArgs} are further {@code --name value} options. */
@@ -55,8 +68,18 @@ public final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a server without persistence, bound to {@code address}, whose command line starts
+     * with {@code prefix} ({@code ip netns exec <namespace>}); it is pinged from there too.
+     */
+    static RedisServerProcess startIn(List<String> prefix, String address, Path directory) throws IOException {
+        RedisServerProcess server = new RedisServerProcess(directory, false, List.of(), List.copyOf(prefix), address);
+        server.start();
+        return server;
+    }
+
     /** A Sentinel (quorum 1) watching {@code master} under the name {@code mymaster}. */
-    static RedisServerProcess startSentinel(Path directory, RedisServerProcess master) throws IOException {
+    public static RedisServerProcess startSentinel(Path directory, RedisServerProcess master) throws IOException {
         RedisServerProcess sentinel = new RedisServerProcess(directory, false, List.of("--sentinel"));
         sentinel.configFile = directory.resolve("sentinel-" + sentinel.port + ".conf");
         Files.writeString(sentinel.configFile, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n");
@@ -69,18 +92,29 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new AssertionError(BINARY + " is missing: install it with 'apt-get install -y redis-server'"
                     + " (the project's test script does)");
         }
-        List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(BINARY.toString());
         if (configFile != null) {
             command.add(configFile.toString());
         }
         command.addAll(List.of("--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+                "--bind", address, "--save", "", "--appendonly", appendOnly ? "yes" : "no",
                 "--appendfsync", "always", "--dir", directory.toString(), "--daemonize", "no"));
+        if (!prefix.isEmpty()) {
+            // Clients come from other namespaces, not loopback; the namespaces are the test's own.
+            command.addAll(List.of("--protected-mode", "no"));
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis-" + port + ".log").toFile()))
                 .start();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(this::answersPing);
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(this::answersPing);
+        }
+        catch (RuntimeException | Error ex) {
+            process.destroyForcibly();
+            throw ex;
+        }
     }
 
     public int port() {
@@ -88,11 +122,33 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + address + ":" + port;
     }
 
     long pid() {
         return process.pid();
+    }
+
+    /** Where it keeps its data ({@code dump.rdb}, the AOF) and its log. */
+    Path directory() {
+        return directory;
+    }
+
+    /** {@code kill -STOP}: the kernel still accepts connections and acknowledges bytes; nothing answers. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
     }
 
     /** {@code kill -9}: no AOF rewrite, no goodbye to clients. */
@@ -112,6 +168,9 @@ public final class RedisServerProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError("redis-server exited with " + process.exitValue() + "; see " + directory);
         }
+        if (!prefix.isEmpty()) {
+            return answersPingThere();
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             socket.setSoTimeout(500);
@@ -123,6 +182,23 @@ public final class RedisServerProcess implements AutoCloseable {
             return new String(reply, StandardCharsets.US_ASCII).startsWith("+PONG");
         }
         catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private boolean answersPingThere() {
+        List<String> ping = new ArrayList<>(prefix);
+        ping.addAll(List.of(RedisClusterProcess.CLI.toString(), "-h", address, "-p", Integer.toString(port), "ping"));
+        try {
+            Process cli = new ProcessBuilder(ping).redirectErrorStream(true).start();
+            String reply = new String(cli.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return cli.waitFor() == 0 && reply.contains("PONG");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
