@@ -2,6 +2,7 @@ package dev.leader.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.leader.election.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -14,17 +15,16 @@ import org.springframework.core.env.Environment;
  * @param explanation why, for the conditions report and the start-up log
  * @param error what is wrong, when {@code type} is null
  */
-record BackendSelection(@Nullable BackendType type, String explanation, @Nullable LeaderConfigurationException error) {
+public record BackendSelection(@Nullable BackendType type, String explanation, @Nullable RuntimeException error) {
 
-    static BackendSelection of(Environment environment) {
+    public static BackendSelection of(Environment environment) {
         Binder binder = Binder.get(environment);
         String explicit = binder.bind("leader.backend", String.class).orElse(null);
         if (explicit != null && !explicit.isBlank()) {
             return BackendType.fromId(explicit)
                     .map(t -> new BackendSelection(t, "leader.backend=" + explicit, null))
                     .orElseGet(() -> new BackendSelection(null, "leader.backend=" + explicit + " is unknown",
-                            LeaderConfigurationException.invalidValue("leader.backend", explicit,
-                                    "one of " + BackendType.allowedValues())));
+                            new InvalidSettingException("leader.backend", explicit, "one of " + BackendType.allowedValues())));
         }
         List<BackendType> configured = new ArrayList<>();
         for (BackendType type : BackendType.values()) {
@@ -48,7 +48,8 @@ record BackendSelection(@Nullable BackendType type, String explanation, @Nullabl
         return new BackendSelection(BackendType.LOCAL, "no leader.backend and no backend address set: local file lock", null);
     }
 
-    boolean inferredLocal() {
+    /** Whether nothing chose a backend, so the local file lock is used by default. */
+    public boolean inferredLocal() {
         return type == BackendType.LOCAL && explanation.startsWith("no leader.backend");
     }
 }

@@ -4,31 +4,44 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
-/** The backends {@code leader.backend} can name, with what each needs on the class path. */
+/**
+ * The backends {@code leader.backend} can name: the one list of them, which auto-configuration,
+ * the failure analyzer, the configuration metadata's hints and the project's tests, benchmarks
+ * and fault suite read. A backend is its package ({@code dev.leader.<id>}, Spring-free) with its
+ * Spring configuration ({@code dev.leader.<id>.autoconfigure}), plus one line here.
+ */
 public enum BackendType {
 
-    LOCAL("local", null, null, "leader.local.directory"),
+    LOCAL("local", "dev.leader.local.autoconfigure.LocalBackendConfiguration", null, null,
+            "leader.local.directory"),
 
-    ZOOKEEPER("zookeeper", "org.apache.zookeeper.ZooKeeper", "org.apache.zookeeper:zookeeper",
-            "leader.zookeeper.connect-string"),
+    ZOOKEEPER("zookeeper", "dev.leader.zookeeper.autoconfigure.ZooKeeperBackendConfiguration",
+            "org.apache.zookeeper.ZooKeeper", "org.apache.zookeeper:zookeeper", "leader.zookeeper.connect-string"),
 
-    REDIS("redis", "io.lettuce.core.RedisClient", "io.lettuce:lettuce-core", "leader.redis.url"),
+    REDIS("redis", "dev.leader.redis.autoconfigure.RedisBackendConfiguration",
+            "io.lettuce.core.RedisClient", "io.lettuce:lettuce-core", "leader.redis.url"),
 
-    ETCD("etcd", null, null, "leader.etcd.endpoints"),
+    ETCD("etcd", "dev.leader.etcd.autoconfigure.EtcdBackendConfiguration", null, null, "leader.etcd.endpoints"),
 
-    LAN("lan", null, null, "leader.lan.secret", "leader.lan.group", "leader.lan.port", "leader.lan.interface");
+    LAN("lan", "dev.leader.autoconfigure.LanBackendConfiguration", null, null,
+            "leader.lan.secret", "leader.lan.group", "leader.lan.port", "leader.lan.interface");
 
     private final String id;
 
-    private final String clientClass;
+    private final String configuration;
 
-    private final String dependency;
+    private final @Nullable String clientClass;
+
+    private final @Nullable String dependency;
 
     private final List<String> markerProperties;
 
-    BackendType(String id, String clientClass, String dependency, String... markerProperties) {
+    BackendType(String id, String configuration, @Nullable String clientClass, @Nullable String dependency,
+            String... markerProperties) {
         this.id = id;
+        this.configuration = configuration;
         this.clientClass = clientClass;
         this.dependency = dependency;
         this.markerProperties = List.of(markerProperties);
@@ -37,6 +50,11 @@ public enum BackendType {
     /** The value of {@code leader.backend}. */
     public String id() {
         return id;
+    }
+
+    /** The Spring configuration that builds this backend, guarded by {@link ConditionalOnBackend}. */
+    String configuration() {
+        return configuration;
     }
 
     /** A class of the client library this backend needs, empty when it needs none. */

@@ -7,12 +7,17 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.context.annotation.Conditional;
 
-/** Matches when {@link BackendSelection} picks {@link #value()}. */
+/**
+ * Matches when the application's backend ({@code leader.backend}, or the one inferred from the
+ * properties that are set) is the one with the id {@link #value()}; the conditions report says
+ * why.
+ */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Conditional(OnBackendCondition.class)
-@interface ConditionalOnBackend {
+public @interface ConditionalOnBackend {
 
-    BackendType value();
+    /** A {@link BackendType#id()}, e.g. {@code zookeeper}. */
+    String value();
 }

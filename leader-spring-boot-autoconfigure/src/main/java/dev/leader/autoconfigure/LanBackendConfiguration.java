@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The serverless LAN backend: signed multicast heartbeats among peers. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBackend(BackendType.LAN)
+@ConditionalOnBackend("lan")
 class LanBackendConfiguration {
 
     @Bean
@@ -19,8 +19,11 @@ class LanBackendConfiguration {
         try {
             LanBackendSettings.Builder settings = LanBackendSettings.builder().group(lan.getGroup())
                     .multicastAddress(lan.getAddress()).port(lan.getPort()).networkInterface(lan.getInterface())
-                    .secret(lan.getSecret()).lease(properties.getLeaseDuration()).priority(lan.getPriority())
+                    .secret(lan.getSecret()).priority(lan.getPriority())
                     .quorum(lan.getQuorum()).ttl(lan.getTtl());
+            if (properties.getLeaseDuration() != null) {
+                settings.lease(properties.getLeaseDuration());
+            }
             if (lan.getReplayWindow() != null) {
                 settings.replayWindow(lan.getReplayWindow());
             }

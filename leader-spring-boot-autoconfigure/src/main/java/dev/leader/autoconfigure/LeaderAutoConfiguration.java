@@ -1,8 +1,11 @@
 package dev.leader.autoconfigure;
 
+import java.time.Duration;
+import dev.leader.election.AbstractElection;
 import dev.leader.election.CandidateIds;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionNames;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.spring.ElectionCustomizer;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.spring.LeaderOnly;
@@ -29,18 +32,20 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderProperties.class)
-@Import({ LeaderOnlyProxying.class, LocalBackendConfiguration.class, ZooKeeperBackendConfiguration.class,
-        RedisBackendConfiguration.class, EtcdBackendConfiguration.class, LanBackendConfiguration.class,
-        MissingBackendConfiguration.class })
+@Import({ LeaderOnlyProxying.class, BackendConfigurations.class })
 public final class LeaderAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
     ElectionRegistry electionRegistry(ElectionBackend backend, LeaderProperties properties, Environment environment,
             ObjectProvider<ElectionCustomizer> customizers) {
-        String candidateId = properties.getCandidateId() != null ? properties.getCandidateId() : CandidateIds.generate();
+        String candidateId = properties.getCandidateId() != null
+                ? CandidateIds.requireValid("leader.candidate-id", properties.getCandidateId()) : CandidateIds.generate();
+        if (properties.getLeaseDuration() != null) {
+            InvalidSettingException.requirePositive("leader.lease-duration", properties.getLeaseDuration());
+        }
         return new ElectionRegistry(backend, candidateId, defaultElection(properties, environment),
-                properties.getShutdownTimeout(), customizers.orderedStream().toList());
+                shutdownTimeout(properties), customizers.orderedStream().toList());
     }
 
     @Bean
@@ -51,7 +56,7 @@ public final class LeaderAutoConfiguration {
         // context announces readiness.
         boolean announcesReadiness = beans.containsBean("springApplicationArguments");
         boolean onReady = properties.getCampaign() == LeaderProperties.Campaign.ON_READY && announcesReadiness;
-        return new ElectionLifecycle(registry, leaderOnly, onReady, properties.getShutdownTimeout());
+        return new ElectionLifecycle(registry, leaderOnly, onReady, shutdownTimeout(properties));
     }
 
     @Bean
@@ -82,10 +87,17 @@ public final class LeaderAutoConfiguration {
                 observations::getIfUnique, annotations));
     }
 
+    /** leader.shutdown-timeout, else the elections' default drain timeout. */
+    static Duration shutdownTimeout(LeaderProperties properties) {
+        Duration timeout = properties.getShutdownTimeout();
+        return timeout != null ? InvalidSettingException.requireNotNegative("leader.shutdown-timeout", timeout)
+                : AbstractElection.DEFAULT_DRAIN_TIMEOUT;
+    }
+
     /** leader.election, else spring.application.name made a valid name, else "default". */
     static String defaultElection(LeaderProperties properties, Environment environment) {
         if (properties.getElection() != null) {
-            return properties.getElection();
+            return ElectionNames.requireValid("leader.election", properties.getElection());
         }
         @Nullable String application = environment.getProperty("spring.application.name");
         if (application == null || application.isBlank()) {

@@ -3,9 +3,11 @@ package dev.leader.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A configuration the application cannot start with. Carries the property at fault, the value
- * given and what is allowed, which {@link LeaderFailureAnalyzer} turns into Boot's start-up
- * report.
+ * A configuration the application cannot start with that is not a bad value of one setting
+ * (those are {@link dev.leader.election.InvalidSettingException}s): a missing client library, an
+ * ambiguous choice of backend, a {@code @LeaderOnly} the guard could not honour. Carries the
+ * property (or element) at fault, the value given and what to do, which
+ * {@link LeaderFailureAnalyzer} turns into Boot's start-up report.
  */
 public class LeaderConfigurationException extends RuntimeException {
 
@@ -22,13 +24,7 @@ public class LeaderConfigurationException extends RuntimeException {
         this.action = action;
     }
 
-    static LeaderConfigurationException invalidValue(String property, @Nullable Object value, String allowed) {
-        Object shown = value instanceof java.time.Duration duration ? duration.toMillis() + "ms" : value;
-        return new LeaderConfigurationException(property, shown,
-                "Invalid value '" + shown + "' for property '" + property + "'.",
-                "Set " + property + " to " + allowed + ".");
-    }
-
+    /** The chosen backend's client library is not on the class path. */
     static LeaderConfigurationException missingLibrary(BackendType type) {
         String dependency = type.dependency().orElse("?");
         return new LeaderConfigurationException("leader.backend", type.id(),
@@ -38,7 +34,8 @@ public class LeaderConfigurationException extends RuntimeException {
     }
 
     /**
-     * A backend's settings refused a value; their messages start with the property at fault.
+     * A backend's settings refused a value; their messages start with the property at fault. Only
+     * for the LAN backend, whose settings do not throw an InvalidSettingException yet.
      */
     static LeaderConfigurationException fromSettings(String fallbackProperty, IllegalArgumentException ex) {
         java.util.regex.Matcher property = java.util.regex.Pattern.compile("leader\\.[a-z0-9.-]*[a-z0-9]").matcher(String.valueOf(ex.getMessage()));
@@ -48,6 +45,7 @@ public class LeaderConfigurationException extends RuntimeException {
         failure.initCause(ex);
         return failure;
     }
+
 
     public String property() {
         return property;

@@ -13,10 +13,10 @@ final class OnBackendCondition extends SpringBootCondition {
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
         Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnBackend.class.getName());
-        BackendType wanted = (BackendType) attributes.get("value");
+        String wanted = (String) attributes.get("value");
         BackendSelection selection = BackendSelection.of(context.getEnvironment());
-        ConditionMessage.Builder message = ConditionMessage.forCondition(ConditionalOnBackend.class, wanted.id());
-        if (selection.type() == wanted) {
+        ConditionMessage.Builder message = ConditionMessage.forCondition(ConditionalOnBackend.class, wanted);
+        if (selection.type() != null && selection.type().id().equals(wanted)) {
             return ConditionOutcome.match(message.because(selection.explanation()));
         }
         return ConditionOutcome.noMatch(message.because(selection.explanation()));

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class AbstractElection implements Election {
 
+    /** How long a yield or close waits for admitted work unless told otherwise ({@code leader.shutdown-timeout}). */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
     /** How long {@link #close()} waits for listeners to hear the last events. */
     static final Duration CLOSE_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
 
@@ -49,7 +52,7 @@ public abstract class AbstractElection implements Election {
 
     private final WorkGate work = new WorkGate();
 
-    private volatile Duration drainTimeout = Duration.ofSeconds(10);
+    private volatile Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     // Guarded by transitions: the one watchdog of the current term.
     private @Nullable ScheduledFuture<?> expiry;

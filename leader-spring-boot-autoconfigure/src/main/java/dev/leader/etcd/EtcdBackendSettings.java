@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import dev.leader.election.InvalidSettingException;
+import dev.leader.election.LeaseDeadline;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +37,7 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
 
     public static final String DEFAULT_PREFIX = "/leader/";
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+    private static final String ENDPOINTS = "comma-separated client URLs such as http://localhost:2379 (http or https, with a port)";
 
     /** etcd's own default for {@code --experimental-watch-progress-notify-interval}. */
     public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
@@ -43,32 +45,32 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
     public EtcdBackendSettings {
         Objects.requireNonNull(endpoints, "endpoints");
         if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("leader.etcd.endpoints must name at least one etcd client URL, e.g. http://127.0.0.1:2379");
+            throw new InvalidSettingException("leader.etcd.endpoints", "", ENDPOINTS);
         }
         endpoints = List.copyOf(endpoints);
         for (URI endpoint : endpoints) {
             String scheme = endpoint.getScheme();
-            if (!"http".equals(scheme) && !"https".equals(scheme) || endpoint.getHost() == null) {
-                throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoint
-                        + "' is not an etcd client URL; use http://host:port or https://host:port");
+            if (!"http".equals(scheme) && !"https".equals(scheme) || endpoint.getHost() == null || endpoint.getPort() < 1) {
+                throw new InvalidSettingException("leader.etcd.endpoints", endpoint, ENDPOINTS);
             }
         }
         Objects.requireNonNull(prefix, "prefix");
         if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-            throw new IllegalArgumentException("leader.etcd.prefix: '" + prefix + "' must start and end with '/', e.g. /leader/");
+            throw new InvalidSettingException("leader.etcd.prefix", prefix, "a key prefix that starts and ends with '/', e.g. /leader/");
         }
         if (user != null && user.isBlank()) {
             user = null;
         }
         if (user != null && (password == null || password.isEmpty())) {
-            throw new IllegalArgumentException("leader.etcd.password is required when leader.etcd.user is set");
+            throw new InvalidSettingException("leader.etcd.password", null, "the password of leader.etcd.user");
         }
         if (user == null && password != null && !password.isEmpty()) {
-            throw new IllegalArgumentException("leader.etcd.password is set but leader.etcd.user is not");
+            throw new InvalidSettingException("leader.etcd.user", null, "the user whose password leader.etcd.password is");
         }
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("leader.lease-duration: " + leaseDuration + " is too short for etcd; use at least 1s (etcd's leases count whole seconds)");
+            throw new InvalidSettingException("leader.lease-duration", leaseDuration,
+                    "at least 1s with etcd (its leases count whole seconds)");
         }
         Objects.requireNonNull(margin, "margin");
         if (margin.isNegative() || margin.compareTo(leaseDuration) >= 0) {
@@ -79,15 +81,13 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
             throw new IllegalArgumentException("etcd request timeout must be positive: " + requestTimeout);
         }
         Objects.requireNonNull(watchProgressInterval, "watchProgressInterval");
-        if (watchProgressInterval.isNegative() || watchProgressInterval.isZero()) {
-            throw new IllegalArgumentException("etcd watch progress interval must be positive: " + watchProgressInterval);
-        }
+        InvalidSettingException.requirePositive("leader.etcd.watch-progress-interval", watchProgressInterval);
     }
 
     /** Settings for these endpoints with every default: prefix {@code /leader/}, 10 s lease, no auth. */
     public static EtcdBackendSettings of(List<URI> endpoints) {
-        return new EtcdBackendSettings(endpoints, DEFAULT_PREFIX, null, null, null, DEFAULT_LEASE,
-                margin(DEFAULT_LEASE), requestTimeout(DEFAULT_LEASE), DEFAULT_WATCH_PROGRESS_INTERVAL);
+        return new EtcdBackendSettings(endpoints, DEFAULT_PREFIX, null, null, null, LeaseDeadline.DEFAULT_LEASE,
+                margin(LeaseDeadline.DEFAULT_LEASE), requestTimeout(LeaseDeadline.DEFAULT_LEASE), DEFAULT_WATCH_PROGRESS_INTERVAL);
     }
 
     /** As {@link #of(List)}, parsing comma-separated URLs. */
@@ -102,8 +102,7 @@ public record EtcdBackendSettings(List<URI> endpoints, String prefix, @Nullable 
                     .map(URI::create).toList();
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("leader.etcd.endpoints: '" + endpoints + "' is not a comma-separated list of etcd client URLs (http://host:port or https://host:port): "
-                    + ex.getMessage(), ex);
+            throw new InvalidSettingException("leader.etcd.endpoints", endpoints, ENDPOINTS);
         }
     }
 

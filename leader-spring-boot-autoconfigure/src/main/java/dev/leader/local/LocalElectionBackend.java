@@ -10,6 +10,7 @@ import dev.leader.election.BackendStatus;
 import dev.leader.election.DaemonThreads;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.OpenElections;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * {@code <election>.lock} per election holding the last fencing token and the holder's id.
  */
 public final class LocalElectionBackend implements ElectionBackend {
+
+    /** {@code ${java.io.tmpdir}/leader}: shared by every process of the host that uses the default. */
+    public static final Path DEFAULT_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "leader");
 
     static final String SUFFIX = ".lock";
 
@@ -31,8 +35,8 @@ public final class LocalElectionBackend implements ElectionBackend {
     private final @Nullable LockDirectoryWatch watch;
 
     /**
-     * @param directory where the lock files live; created if missing
-     * @throws IllegalArgumentException if the directory cannot be created or written
+     * @param directory where the lock files live ({@code leader.local.directory}); created if missing
+     * @throws InvalidSettingException if the directory cannot be created or written
      */
     public LocalElectionBackend(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -40,13 +44,18 @@ public final class LocalElectionBackend implements ElectionBackend {
             Files.createDirectories(this.directory);
         }
         catch (IOException ex) {
-            throw new IllegalArgumentException("cannot create the lock directory " + this.directory + ": " + ex, ex);
+            throw unusable(ex.toString());
         }
         if (!Files.isWritable(this.directory)) {
-            throw new IllegalArgumentException("the lock directory " + this.directory + " is not writable");
+            throw unusable("it is not writable");
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-local"));
         this.watch = startWatch(this.directory);
+    }
+
+    private InvalidSettingException unusable(String why) {
+        return new InvalidSettingException("leader.local.directory", directory,
+                "a directory this process can create and write (" + directory + ": " + why + ")");
     }
 
     private static @Nullable LockDirectoryWatch startWatch(Path directory) {

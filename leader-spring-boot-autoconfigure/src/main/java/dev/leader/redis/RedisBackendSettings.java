@@ -1,6 +1,7 @@
 package dev.leader.redis;
 
 import java.time.Duration;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.election.LeaseDeadline;
 import org.jspecify.annotations.Nullable;
 
@@ -25,36 +26,33 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
 
     public static final String DEFAULT_KEY_PREFIX = "leader:";
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
-
     public static final Duration DEFAULT_FOLLOWER_RECHECK = Duration.ofSeconds(60);
 
     public static final Duration MIN_LEASE = Duration.ofMillis(30);
 
     public RedisBackendSettings {
-        if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0
+        if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0
                 || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("leader.redis.key-prefix must not contain '{', '}' or white space (it is '"
-                    + keyPrefix + "'); the election name is put in a hash tag after it");
+            throw new InvalidSettingException("leader.redis.key-prefix", keyPrefix,
+                    "a non-empty prefix without '{', '}' or white space, such as leader: (the election name follows in a hash tag)");
         }
         if (lease == null || lease.compareTo(MIN_LEASE) < 0) {
-            throw new IllegalArgumentException("leader.lease-duration must be at least " + MIN_LEASE.toMillis()
-                    + "ms for the Redis backend (it is " + lease + ")");
+            throw new InvalidSettingException("leader.lease-duration", lease, "at least " + MIN_LEASE.toMillis() + "ms with Redis");
         }
         if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()
                 || commandTimeout.compareTo(lease.dividedBy(3)) >= 0) {
-            throw new IllegalArgumentException("leader.redis.command-timeout must be positive and below a third of the lease ("
-                    + lease.dividedBy(3).toMillis() + "ms; it is " + commandTimeout + "), so that a failed renewal is retried in time");
+            throw new InvalidSettingException("leader.redis.command-timeout", commandTimeout, "a positive duration below a third of the lease ("
+                    + lease.dividedBy(3).toMillis() + "ms), so that a failed renewal is retried in time");
         }
         if (followerRecheck == null || followerRecheck.compareTo(lease) < 0) {
-            throw new IllegalArgumentException("leader.redis.follower-recheck must be at least the lease (" + lease
-                    + "; it is " + followerRecheck + ")");
+            throw new InvalidSettingException("leader.redis.follower-recheck", followerRecheck,
+                    "at least the lease (" + lease.toMillis() + "ms)");
         }
     }
 
     /** Defaults: prefix {@code leader:}, 10 s lease. */
     public static RedisBackendSettings defaults() {
-        return of(DEFAULT_LEASE);
+        return of(LeaseDeadline.DEFAULT_LEASE);
     }
 
     /** Default prefix and timeouts derived from {@code lease}. */
@@ -68,7 +66,7 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
      */
     public static RedisBackendSettings of(@Nullable String keyPrefix, @Nullable Duration lease,
             @Nullable Duration commandTimeout, @Nullable Duration followerRecheck) {
-        RedisBackendSettings base = of(lease == null ? DEFAULT_LEASE : lease);
+        RedisBackendSettings base = of(lease == null ? LeaseDeadline.DEFAULT_LEASE : lease);
         return new RedisBackendSettings(keyPrefix == null ? base.keyPrefix : keyPrefix, base.lease,
                 commandTimeout == null ? base.commandTimeout : commandTimeout,
                 followerRecheck == null ? base.followerRecheck : followerRecheck, false);

@@ -2,6 +2,7 @@ package dev.leader.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.leader.election.InvalidSettingException;
 import io.lettuce.core.RedisURI;
 
 /**
@@ -11,6 +12,9 @@ import io.lettuce.core.RedisURI;
 final class RedisUrls {
 
     static final String CLUSTER_SCHEME = "redis-cluster://";
+
+    private static final String ALLOWED = "redis://[user:password@]host:port[/database], rediss://… for TLS,"
+            + " redis-sentinel://host:port[,host:port]/database#master, or redis-cluster://host:port[,host:port]";
 
     private RedisUrls() {
     }
@@ -22,8 +26,7 @@ final class RedisUrls {
 
     static List<RedisURI> parse(String url) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("leader.redis.url is empty; use redis://[password@]host:port[/database],"
-                    + " rediss://…, redis-sentinel://host:port[,host:port]/database#master, or redis-cluster://host:port[,host:port]");
+            throw new InvalidSettingException("leader.redis.url", url, ALLOWED);
         }
         String trimmed = url.trim();
         List<String> parts = new ArrayList<>();
@@ -46,7 +49,7 @@ final class RedisUrls {
                 uris.add(RedisURI.create(part));
             }
             catch (RuntimeException ex) {
-                throw new IllegalArgumentException("leader.redis.url has an invalid URL '" + redact(part) + "': " + ex.getMessage(), ex);
+                throw new InvalidSettingException("leader.redis.url", redact(url.trim()), ALLOWED + " (" + ex.getMessage() + ")");
             }
         }
         return uris;

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import dev.leader.election.HostPorts;
+import dev.leader.election.InvalidSettingException;
+import dev.leader.election.LeaseDeadline;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,13 +26,9 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
 
     public static final String DEFAULT_ROOT = "/leader";
 
-    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
-
     static final Duration MIN_SESSION_TIMEOUT = Duration.ofMillis(100);
 
     static final Duration MAX_SESSION_TIMEOUT = Duration.ofHours(1);
-
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}");
 
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
@@ -51,47 +50,46 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
     }
 
     public ZooKeeperBackendSettings {
-        Objects.requireNonNull(connectString, "leader.zookeeper.connect-string");
-        Objects.requireNonNull(root, "leader.zookeeper.root");
-        Objects.requireNonNull(sessionTimeout, "leader.zookeeper.session-timeout");
+        Objects.requireNonNull(connectString, "connectString");
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
         validateConnectString(connectString);
         if (!PATH.matcher(root).matches()) {
-            throw new IllegalArgumentException("leader.zookeeper.root '" + root
-                    + "' is invalid: use an absolute path like /leader (segments of letters, digits, '.', '_', '-'; no trailing '/')");
+            throw new InvalidSettingException("leader.zookeeper.root", root,
+                    "an absolute node path below / such as /leader (segments of letters, digits, '.', '_', '-'; no trailing '/')");
         }
         if (sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0 || sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("leader.zookeeper.session-timeout (or leader.lease-duration) " + sessionTimeout
-                    + " is invalid: use " + MIN_SESSION_TIMEOUT.toMillis() + " ms to 1 h (the server may clamp it to [2, 20] ticks)");
+            throw new InvalidSettingException("leader.zookeeper.session-timeout", sessionTimeout, MIN_SESSION_TIMEOUT.toMillis()
+                    + "ms to 1h (it defaults to leader.lease-duration; the server may clamp it to [2, 20] ticks)");
         }
         if (digestAuth != null) {
             int colon = digestAuth.indexOf(':');
             if (colon <= 0 || colon == digestAuth.length() - 1) {
-                throw new IllegalArgumentException("leader.zookeeper.auth is invalid: use user:password for the digest scheme");
+                throw new InvalidSettingException("leader.zookeeper.auth", "******", "user:password for the digest scheme");
             }
         }
         if (tls != null && tls.keyStore() != null && tls.keyStorePassword() == null) {
-            throw new IllegalArgumentException("leader.zookeeper.tls.key-store-password is required with leader.zookeeper.tls.key-store");
+            throw new InvalidSettingException("leader.zookeeper.tls.key-store-password", null,
+                    "the password of leader.zookeeper.tls.key-store");
         }
     }
 
     private static void validateConnectString(String connectString) {
+        String allowed = "host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/apps (ports 1 to 65535)";
         String hosts = connectString;
         int slash = connectString.indexOf('/');
         if (slash >= 0) {
             hosts = connectString.substring(0, slash);
-            String chroot = connectString.substring(slash);
-            if (!PATH.matcher(chroot).matches()) {
-                throw new IllegalArgumentException("leader.zookeeper.connect-string '" + connectString
-                        + "' has an invalid chroot '" + chroot + "': use an absolute path without trailing '/'");
+            if (!PATH.matcher(connectString.substring(slash)).matches()) {
+                throw new InvalidSettingException("leader.zookeeper.connect-string", connectString, allowed);
             }
         }
         if (hosts.isBlank()) {
-            throw new IllegalArgumentException("leader.zookeeper.connect-string is empty: use host:port[,host:port...][/chroot]");
+            throw new InvalidSettingException("leader.zookeeper.connect-string", connectString, allowed);
         }
         for (String host : hosts.split(",", -1)) {
-            if (!HOST_PORT.matcher(host.trim()).matches()) {
-                throw new IllegalArgumentException("leader.zookeeper.connect-string '" + connectString + "' has an invalid server '"
-                        + host + "': use host:port[,host:port...][/chroot]");
+            if (!HostPorts.isValid(host.trim())) {
+                throw new InvalidSettingException("leader.zookeeper.connect-string", connectString, allowed);
             }
         }
     }
@@ -162,7 +160,7 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
 
         public ZooKeeperBackendSettings build() {
             Duration timeout = sessionTimeout != null ? sessionTimeout
-                    : leaseDuration != null ? leaseDuration : DEFAULT_SESSION_TIMEOUT;
+                    : leaseDuration != null ? leaseDuration : LeaseDeadline.DEFAULT_LEASE;
             return new ZooKeeperBackendSettings(connectString, root, timeout, digestAuth, tls);
         }
     }

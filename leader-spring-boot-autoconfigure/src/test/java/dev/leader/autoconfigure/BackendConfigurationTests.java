@@ -9,6 +9,8 @@ import java.util.List;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
+import dev.leader.etcd.autoconfigure.EtcdConnectionDetails;
+import dev.leader.zookeeper.autoconfigure.ZooKeeperConnectionDetails;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.lan.LoopbackMulticast;

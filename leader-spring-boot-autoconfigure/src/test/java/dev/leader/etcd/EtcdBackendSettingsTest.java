@@ -1,11 +1,14 @@
 package dev.leader.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import dev.leader.election.InvalidSettingException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class EtcdBackendSettingsTest {
@@ -30,18 +33,22 @@ class EtcdBackendSettingsTest {
 
     @Test
     void badValuesNameTheProperty() {
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of(List.of()))
-                .withMessageContaining("leader.etcd.endpoints");
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("127.0.0.1:2379"))
-                .withMessageContaining("leader.etcd.endpoints").withMessageContaining("http://host:port");
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withPrefix("leader"))
-                .withMessageContaining("leader.etcd.prefix");
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withCredentials("root", null))
-                .withMessageContaining("leader.etcd.password");
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withCredentials(null, "secret"))
-                .withMessageContaining("leader.etcd.user");
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withLeaseDuration(Duration.ofMillis(500)))
-                .withMessageContaining("leader.lease-duration");
+        assertInvalid(() -> EtcdBackendSettings.of(List.of()), "leader.etcd.endpoints");
+        assertThat(assertInvalid(() -> EtcdBackendSettings.of("127.0.0.1:2379"), "leader.etcd.endpoints").allowed())
+                .contains("http://localhost:2379");
+        assertThat(assertInvalid(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withPrefix("leader"), "leader.etcd.prefix")
+                .value()).isEqualTo("leader");
+        assertInvalid(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withCredentials("root", null), "leader.etcd.password");
+        assertInvalid(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withCredentials(null, "secret"), "leader.etcd.user");
+        assertInvalid(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withLeaseDuration(Duration.ofMillis(500)),
+                "leader.lease-duration");
+    }
+
+    private static InvalidSettingException assertInvalid(ThrowingCallable call, String property) {
+        InvalidSettingException thrown = catchThrowableOfType(InvalidSettingException.class, call);
+        assertThat(thrown).as("refused, naming %s", property).isNotNull();
+        assertThat(thrown.property()).isEqualTo(property);
+        return thrown;
     }
 
     @Test
@@ -80,8 +87,8 @@ class EtcdBackendSettingsTest {
     void aWatchProgressIntervalMustBePositive() {
         assertThat(EtcdBackendSettings.of("http://127.0.0.1:2379").withWatchProgressInterval(Duration.ofMillis(500))
                 .watchSilenceLimit()).isEqualTo(Duration.ofMillis(1500));
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackendSettings.of("http://127.0.0.1:2379")
-                .withWatchProgressInterval(Duration.ZERO)).withMessageContaining("watch progress interval");
+        assertInvalid(() -> EtcdBackendSettings.of("http://127.0.0.1:2379").withWatchProgressInterval(Duration.ZERO),
+                "leader.etcd.watch-progress-interval");
     }
 
     @Test

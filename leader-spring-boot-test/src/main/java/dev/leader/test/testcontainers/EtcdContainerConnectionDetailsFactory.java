@@ -2,7 +2,7 @@ package dev.leader.test.testcontainers;
 
 import java.net.URI;
 import java.util.List;
-import dev.leader.autoconfigure.EtcdConnectionDetails;
+import dev.leader.etcd.autoconfigure.EtcdConnectionDetails;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 import org.testcontainers.containers.Container;

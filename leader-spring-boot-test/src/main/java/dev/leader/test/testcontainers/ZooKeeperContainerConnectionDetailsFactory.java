@@ -1,6 +1,6 @@
 package dev.leader.test.testcontainers;
 
-import dev.leader.autoconfigure.ZooKeeperConnectionDetails;
+import dev.leader.zookeeper.autoconfigure.ZooKeeperConnectionDetails;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 import org.testcontainers.containers.Container;

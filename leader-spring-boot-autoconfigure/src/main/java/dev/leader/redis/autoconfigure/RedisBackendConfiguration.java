@@ -1,7 +1,11 @@
-package dev.leader.autoconfigure;
+package dev.leader.redis.autoconfigure;
 
 import java.util.List;
+import dev.leader.autoconfigure.ConditionalOnBackend;
+import dev.leader.autoconfigure.LeaderConfigurationException;
+import dev.leader.autoconfigure.LeaderProperties;
 import dev.leader.election.ElectionBackend;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
 import io.lettuce.core.RedisURI;
@@ -9,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,35 +25,25 @@ import org.springframework.util.ClassUtils;
  * already using Redis needs no new address.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBackend(BackendType.REDIS)
+@ConditionalOnBackend("redis")
 @ConditionalOnClass(name = "io.lettuce.core.RedisClient")
-class RedisBackendConfiguration {
+@EnableConfigurationProperties(RedisBackendProperties.class)
+public final class RedisBackendConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LeaderProperties properties, BeanFactory beans) {
-        LeaderProperties.Redis redis = properties.getRedis();
-        RedisBackendSettings settings;
-        try {
-            settings = RedisBackendSettings.of(redis.getKeyPrefix(), properties.getLeaseDuration(), redis.getCommandTimeout(),
-                    redis.getFollowerRecheck()).withEnableExpiryNotifications(redis.isEnableExpiryNotifications());
-        }
-        catch (IllegalArgumentException ex) {
-            throw LeaderConfigurationException.fromSettings("leader.redis", ex);
-        }
-        if (redis.getUrl() != null) {
-            try {
-                return RedisElectionBackend.fromUrl(redis.getUrl(), settings);
-            }
-            catch (IllegalArgumentException ex) {
-                throw LeaderConfigurationException.fromSettings("leader.redis.url", ex);
-            }
+    ElectionBackend leaderElectionBackend(LeaderProperties leader, RedisBackendProperties properties, BeanFactory beans) {
+        RedisBackendSettings settings = RedisBackendSettings.of(properties.getKeyPrefix(), leader.getLeaseDuration(),
+                properties.getCommandTimeout(), properties.getFollowerRecheck())
+                .withEnableExpiryNotifications(properties.isEnableExpiryNotifications());
+        if (properties.getUrl() != null) {
+            return RedisElectionBackend.fromUrl(properties.getUrl(), settings);
         }
         SpringDataRedis.Target fromBoot = fromSpringDataRedis(beans);
         if (fromBoot == null) {
-            throw new LeaderConfigurationException("leader.redis.url", null,
-                    "The Redis leader backend needs a server address, and the application has no Spring Data Redis connection.",
-                    "Set leader.redis.url, e.g. redis://localhost:6379, or configure spring.data.redis.*.");
+            throw new InvalidSettingException("leader.redis.url", null,
+                    "a server address, e.g. redis://localhost:6379 (or configure spring.data.redis.*: the application has"
+                            + " no Spring Data Redis connection)");
         }
         return new RedisElectionBackend(fromBoot.uris(), fromBoot.cluster(), settings);
     }

@@ -1,4 +1,4 @@
-package dev.leader.autoconfigure;
+package dev.leader.zookeeper.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;

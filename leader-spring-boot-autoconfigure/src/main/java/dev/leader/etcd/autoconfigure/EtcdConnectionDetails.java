@@ -1,4 +1,4 @@
-package dev.leader.autoconfigure;
+package dev.leader.etcd.autoconfigure;
 
 import java.net.URI;
 import java.util.List;

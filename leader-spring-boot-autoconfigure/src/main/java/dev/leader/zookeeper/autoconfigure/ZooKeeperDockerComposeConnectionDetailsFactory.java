@@ -1,6 +1,5 @@
-package dev.leader.autoconfigure.docker;
+package dev.leader.zookeeper.autoconfigure;
 
-import dev.leader.autoconfigure.ZooKeeperConnectionDetails;
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionDetailsFactory;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionSource;

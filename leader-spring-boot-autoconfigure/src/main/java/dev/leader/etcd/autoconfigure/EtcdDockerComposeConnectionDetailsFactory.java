@@ -1,8 +1,7 @@
-package dev.leader.autoconfigure.docker;
+package dev.leader.etcd.autoconfigure;
 
 import java.net.URI;
 import java.util.List;
-import dev.leader.autoconfigure.EtcdConnectionDetails;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionDetailsFactory;
