@@ -165,7 +165,11 @@ public class LeaderProperties {
         /** Tie-break among candidates: a higher priority wins before the lower candidate id. */
         private int priority;
 
-        /** Expected cluster size; above 0 a node leads only while it sees a majority of it. */
+        /**
+         * Expected cluster size, counting a rolling deploy's surge; above 0 a term needs the backing
+         * of a majority of it (or of all candidates seen, if more), and two leaders never believe at
+         * once. 0: available, not consistent (each side of a partition elects its own leader).
+         */
         private int quorum;
 
         /** Multicast TTL; 1 keeps every packet on the local segment. */
@@ -214,7 +218,10 @@ public class LeaderProperties {
             this.replayWindow = replayWindow;
         }
 
-        /** Shared secret for the HMAC-SHA256 signature of every message. */
+        /**
+         * Shared secret for the HMAC-SHA256 signature of every message; use at least 32 random bytes
+         * (shorter ones are warned about at start-up). Unset: any host on the segment can take part.
+         */
         private @Nullable String secret;
 
         /** Network interface to use, by name (e.g. eth0). */

@@ -20,13 +20,14 @@ import org.jspecify.annotations.Nullable;
  *        ({@code leader.lan.interface}); null: the first up, multicast-capable, non-loopback
  *        interface with an IPv4 address
  * @param secret shared secret every message is signed with, HMAC-SHA256
- *        ({@code leader.lan.secret}); null: unsigned, with a WARN
+ *        ({@code leader.lan.secret}); null: unsigned, with a WARN; shorter than
+ *        {@link #MIN_SECRET_BYTES} bytes: a WARN
  * @param lease how long a silent peer counts as alive, and how long a leader believes after
  *        its last confirmed heartbeat ({@code leader.lease-duration})
  * @param priority tie-break among candidates: higher wins before the lower candidate id
  *        ({@code leader.lan.priority})
- * @param quorum expected cluster size; above 0 a node leads only while it sees a majority of
- *        it ({@code leader.lan.quorum})
+ * @param quorum expected cluster size; above 0 a term needs the backing of a majority of it, or of
+ *        all candidates known if they are more ({@code leader.lan.quorum})
  * @param ttl multicast TTL; 1 keeps every packet on the local segment ({@code leader.lan.ttl})
  * @param replayWindow how far a message's timestamp may be from this host's clock
  *        ({@code leader.lan.replay-window})
@@ -43,6 +44,13 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
 
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
+
+    /**
+     * The shortest secret (in UTF-8 bytes) without a start-up WARN: 256 bits, HMAC-SHA256's own
+     * strength. Anyone on the segment can record a signed datagram and guess a shorter, or a
+     * guessable, secret offline.
+     */
+    public static final int MIN_SECRET_BYTES = 32;
 
     private static final Duration MAX_HANDOFF_GRACE = Duration.ofMillis(25);
 
@@ -81,9 +89,17 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
         return new Builder();
     }
 
-    /** Peers that must be seen, this node included, before leading; 0 when no quorum is set. */
+    /**
+     * Peers that must back a term, this node included, in a group of the expected size; 0 when no
+     * quorum is set. A group found larger needs a majority of its own size (see {@link LanElection}).
+     */
     int majority() {
         return quorum == 0 ? 0 : quorum / 2 + 1;
+    }
+
+    /** The secret's length in UTF-8 bytes; 0 when none is set. */
+    int secretBytes() {
+        return secret == null ? 0 : secret.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** A leader heartbeats three times per lease, so one lost packet never looks like death. */

@@ -1,7 +1,7 @@
 package dev.leader.lan;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.ElectionState;
@@ -12,38 +12,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One candidate of the LAN backend. Every peer heartbeats; each keeps a table of the peers it
- * heard within the lease. The rules, applied by every peer to the same table:
- * <ol>
- * <li>A live leader is followed, whoever ranks better: an incumbent is never unseated by a
- * newcomer, so nothing flaps when peers join.</li>
- * <li>Of two leaders (a healed partition) the higher term wins, then the higher priority,
- * then the lower candidate id; the loser steps down ({@link RevokeReason#PREEMPTED}).</li>
- * <li>With no live leader, the eligible peer of the highest priority and then lowest id claims
- * the term after the highest it has seen. A new peer first listens for one heartbeat interval,
- * and answers newcomers at once, so peers started together know each other before anyone
- * claims: one round.</li>
- * <li>After the RESIGN of the leader they followed, peers that are ready come before those
- * still listening (a JVM that just started, which heard the leader, so need not listen on),
- * each group by rank; the first claims at once, and each next one when all before it stayed
- * silent for a {@linkplain LanBackendSettings#handoffGrace() grace} each. A stalled best peer
- * thus delays a hand-off by one grace, not until it wakes up or expires.</li>
- * </ol>
- * <p>Claims are decided only on the receive thread once it has read every queued datagram
- * ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first reads the
- * claim that overtook it, and follows it.
+ * heard within the lease ({@link LanPeers}). A live leader is followed, whoever ranks better: an
+ * incumbent is never unseated by a newcomer, so nothing flaps when peers join. With no live
+ * leader, the eligible peer of the highest priority and then lowest id claims the term after the
+ * highest it has seen, when its {@link Campaign} says it is its turn (after listening, and in a
+ * hand-off in rank order). Claims are decided only on the receive thread once it has read every
+ * queued datagram ({@link #caughtUp}), never on a stale view: a peer resuming from a stall first
+ * reads the claim that overtook it, and follows it.
  *
- * <p>A peer declares the leader gone a full lease after it last received a message from it. With
- * a quorum ({@code leader.lan.quorum}), a leader believes until the send time of its last round
- * trip confirmed by a majority + lease - margin: every message echoes, for each peer, the stamp
- * (send time) of the latest message received from that peer, and a leader takes the
- * (majority - 1)-th latest echo of its own stamps among its peers ({@link LanPeers#echoedByMajority}).
- * Each of those peers received it after that stamp, so none declares it gone before the stamp +
- * lease; the leader stops believing a margin earlier, whether it is paused, cut off, or only its
- * own datagrams are lost. It renews as soon as an echo arrives, and a peer claims only while
- * echoes of its own stamps would keep the new term confirmed for a heartbeat interval. Without a
- * quorum a leader believes until its last heartbeat's send time + lease - margin: a paused
- * leader stops believing first, but one that is cut off or whose datagrams alone are lost goes
- * on (without a quorum the backend is available, not consistent).
+ * <p>Without a quorum a claim is granted at once, and of two leaders (a healed partition) the
+ * higher term wins, then the higher priority, then the lower id: the loser steps down
+ * ({@link RevokeReason#PREEMPTED}). A leader believes until its last heartbeat's send time +
+ * lease - margin: available, not consistent.
+ *
+ * <p>With a quorum ({@code leader.lan.quorum}) a term is a vote ({@link Ballot}): a claim is
+ * granted once a majority backs it, the leader believes until the send time of its last message
+ * a majority backed + lease - margin, renewing as their echoes arrive, and steps down as soon as
+ * the peers it hears can no longer back it by a majority.
  *
  * <p>All state is guarded by this object's monitor; the backend's receive and tick threads and
  * the API callers take it.
@@ -60,7 +45,7 @@ final class LanElection extends AbstractElection {
          * The send time on {@link System#nanoTime()}, the message's stamp, or -1 if the datagram
          * could not be sent.
          */
-        long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable String leaderId);
+        long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable PeerId leader);
     }
 
     private final LanBackendSettings settings;
@@ -68,6 +53,8 @@ final class LanElection extends AbstractElection {
     private final Outbox outbox;
 
     private final Consumer<LanElection> closed;
+
+    private final PeerId self;
 
     private final long leaseNanos;
 
@@ -83,32 +70,31 @@ final class LanElection extends AbstractElection {
 
     private final LanPeers peers;
 
+    private final Ballot ballot;
+
+    private final Campaign campaign;
+
+    private final Terms terms;
+
     private boolean campaigning;
 
-    private long maxTerm;
+    /** The stamp of our claim of the term we hold: echoes of earlier messages confirm nothing. */
+    private long termStamp;
 
-    private long campaignFromNanos;
-
-    private long ineligibleUntilNanos;
+    /** The leader we follow (or back, with a quorum); null for none. */
+    private @Nullable PeerId following;
 
     private long lastHeartbeatNanos;
 
     private long lastTickNanos;
 
-    /** Whether our last heartbeat said we were still listening: we rank ourselves as the others do. */
-    private boolean advertisedListening;
-
-    /** A leader resigned at {@link #handoffSinceNanos} and nobody has claimed since. */
-    private boolean handoff;
-
-    private long handoffSinceNanos;
+    /** A peer we have not heard before wants our answer, which the tick sends if it could not go at once. */
+    private boolean answerDue;
 
     /** A claim is due, or a hand-off deadline has moved: only {@link #caughtUp} may act on it. */
     private boolean decisionPending;
 
-    /** The next hand-off deadline, for {@link #caughtUp} to report: {@code wake} says there is one. */
-    private long wakeAtNanos;
-
+    /** {@link #caughtUp} should run again at {@link Campaign#wakeAtNanos()} even if nothing arrives. */
     private boolean wake;
 
     /**
@@ -124,12 +110,16 @@ final class LanElection extends AbstractElection {
         this.settings = settings;
         this.outbox = outbox;
         this.closed = closed;
+        this.self = new PeerId(candidateId, incarnation);
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.handoffGraceNanos = settings.handoffGrace().toNanos();
         this.beliefNanos = leaseNanos - LeaseDeadline.defaultMargin(settings.lease()).toNanos();
         this.stamps = new OwnStamps(incarnation, leaseNanos);
-        this.peers = new LanPeers(candidateId, settings.priority(), leaseNanos, stamps);
+        this.peers = new LanPeers(self, settings.priority(), leaseNanos, stamps);
+        this.ballot = new Ballot(settings, peers, self, logPrefix);
+        this.campaign = new Campaign(settings);
+        this.terms = new Terms(logPrefix);
     }
 
     String group() {
@@ -140,7 +130,7 @@ final class LanElection extends AbstractElection {
         return settings.priority();
     }
 
-    /** The peers heard within the lease, this one excluded. */
+    /** The peers heard within the lease, this one excluded (an id twice: two incarnations). */
     synchronized List<String> livePeers() {
         return peers.ids();
     }
@@ -151,7 +141,7 @@ final class LanElection extends AbstractElection {
      */
     synchronized List<LanMessage.Echo> stamping(long stamp) {
         stamps.add(stamp);
-        return peers.echoes(leaderId().orElse(null));
+        return peers.echoes(following);
     }
 
     // ---- hooks ----
@@ -160,7 +150,7 @@ final class LanElection extends AbstractElection {
     protected synchronized void onStart() {
         long now = System.nanoTime();
         campaigning = true;
-        campaignFromNanos = now + heartbeatNanos;
+        campaign.listen(now, 0);
         lastTickNanos = now;
         heartbeat(now);
     }
@@ -168,8 +158,7 @@ final class LanElection extends AbstractElection {
     @Override
     protected synchronized void onYield(Leadership term) {
         held = null;
-        // Stand aside until another peer leads (or a lease passes with nobody else eligible).
-        ineligibleUntilNanos = System.nanoTime() + leaseNanos;
+        campaign.standAside(System.nanoTime());
         outbox.send(this, LanMessage.Type.RESIGN, 0, term.fencingToken(), null);
     }
 
@@ -179,10 +168,11 @@ final class LanElection extends AbstractElection {
             if (campaigning) {
                 campaigning = false;
                 outbox.send(this, LanMessage.Type.RESIGN, LanMessage.LEAVING,
-                        held == null ? maxTerm : held.fencingToken(), null);
+                        held == null ? terms.highest() : held.fencingToken(), null);
             }
             peers.clear();
-            held = null;
+            ballot.claimEnded();
+            this.held = null;
         }
         closed.accept(this);
     }
@@ -192,39 +182,43 @@ final class LanElection extends AbstractElection {
         held = null;
         // Our heartbeats stalled (a pause, or no quorum in sight): listen again before claiming,
         // so the buffered heartbeats of whoever took over are heard first.
-        campaignFromNanos = System.nanoTime() + heartbeatNanos;
+        campaign.listen(System.nanoTime(), 0);
     }
 
     // ---- driven by the backend ----
 
-    synchronized void receive(LanMessage message, long receivedNanos) {
-        if (!campaigning || message.sender().equals(candidateId())) {
-            return;
+    /**
+     * @return why the message was refused (a term implausibly far above any we know, or no room
+     *         to track another peer), or null
+     */
+    synchronized MessageSigner.@Nullable Rejection receive(LanMessage message, long receivedNanos) {
+        PeerId sender = message.senderId();
+        if (!campaigning || sender.equals(self)) {
+            return null;
         }
-        maxTerm = Math.max(maxTerm, message.term());
+        if (!terms.plausible(message.term())) {
+            return MessageSigner.Rejection.TERM_JUMP;
+        }
+        if (!peers.admits(sender)) {
+            return MessageSigner.Rejection.PEER_LIMIT;
+        }
+        terms.seen(message.term());
+        long now = System.nanoTime();
         if (message.type() == LanMessage.Type.RESIGN) {
-            log.debug("{} {} resigned term {}{}", logPrefix, message.sender(), message.term(),
-                    message.leaving() ? " and left" : "");
-            if (peers.resign(message, receivedNanos) || Optional.of(message.sender()).equals(leaderId())) {
-                handoff = true;
-                handoffSinceNanos = receivedNanos;
+            log.debug("{} {} resigned term {}{}", logPrefix, sender, message.term(), message.leaving() ? " and left" : "");
+            if (peers.resign(message, receivedNanos) || sender.equals(following)) {
+                campaign.handoff(receivedNanos);
             }
         }
-        else {
-            if (peers.heartbeat(message, receivedNanos) == null) {
-                // A newcomer learns of us now, not a heartbeat interval later.
-                heartbeat(System.nanoTime());
-            }
+        else if (peers.heartbeat(message, receivedNanos) == null) {
+            // A newcomer learns of us now, not a heartbeat interval later.
+            answer(now);
         }
-        Leadership term = currentTerm();
-        if (settings.majority() > 1 && term != null) {
-            // An echo is a confirmation: the deadline moves now, not at our next heartbeat.
-            long confirmed = peers.echoedByMajority(settings.majority() - 1);
-            if (confirmed >= 0) {
-                renewed(term, confirmed);
-            }
+        if (settings.quorum() > 0) {
+            confirm();
         }
-        evaluate(System.nanoTime(), false);
+        evaluate(now, false);
+        return null;
     }
 
     /**
@@ -239,7 +233,7 @@ final class LanElection extends AbstractElection {
         }
         wake = false;
         evaluate(now, true);
-        return wake ? Math.max(0, wakeAtNanos - now) : -1;
+        return wake ? Math.max(0, campaign.wakeAtNanos() - now) : -1;
     }
 
     /** @return whether {@link #caughtUp} should run soon: a claim is due, or a deadline moved */
@@ -251,17 +245,15 @@ final class LanElection extends AbstractElection {
         if (now - lastTickNanos > leaseNanos / 2) {
             log.warn("{} no tick for {} ms (paused?); listening before campaigning", logPrefix,
                     (now - lastTickNanos) / 1_000_000);
-            campaignFromNanos = now + heartbeatNanos;
+            campaign.listen(now, 0);
         }
         lastTickNanos = now;
-        if (handoff && now - handoffSinceNanos > leaseNanos) {
-            handoff = false;
-        }
+        campaign.expire(now);
         peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
         decisionPending = false;
         evaluate(now, false);
         // Done listening: say so at once, or the others would pass us over in a hand-off.
-        if (now - lastHeartbeatNanos >= heartbeatNanos || (advertisedListening && now - campaignFromNanos >= 0)) {
+        if (answerDue || now - lastHeartbeatNanos >= heartbeatNanos || campaign.doneListening(now)) {
             heartbeat(now);
         }
         return decisionPending;
@@ -272,64 +264,61 @@ final class LanElection extends AbstractElection {
     /** @param caughtUp whether every queued datagram has been read: only then may we claim */
     private void evaluate(long now, boolean caughtUp) {
         Leadership mine = currentTerm();
-        LanPeers.Peer leader = peers.strongestClaim();
         if (mine != null) {
-            if (leader != null && beats(leader.term(), leader.priority(), leader.id(), mine.fencingToken(),
-                    settings.priority(), candidateId())) {
-                log.info("{} {} leads term {} over our term {}: stepping down", logPrefix, leader.id(), leader.term(),
-                        mine.fencingToken());
-                if (revoke(mine, RevokeReason.PREEMPTED, ElectionState.FOLLOWER)) {
-                    held = null;
-                    follow(leader.id());
-                    heartbeat(now);
-                }
-            }
+            stepDownIfOutvoted(mine, now);
             return;
         }
         if (held != null) {
             return;
         }
+        if (settings.quorum() > 0) {
+            if (ballot.claiming()) {
+                String lost = ballot.lost(now, 2 * heartbeatNanos);
+                if (lost == null) {
+                    return;
+                }
+                abandonClaim(now, lost);
+            }
+            if (ballot.backNextClaimer() != null) {
+                // The claimer waits for this answer, at once (a hand-off takes a round trip): it
+                // echoes the claim and names the claimer. One per vote, and votes need new terms.
+                heartbeat(now);
+            }
+        }
+        LanPeers.Peer leader = settings.quorum() > 0 && ballot.backedLeader() != null ? ballot.backedLeader()
+                : peers.strongestClaim();
         if (leader != null) {
-            handoff = false;
-            boolean changed = !Optional.of(leader.id()).equals(leaderId());
+            campaign.leaderFound();
+            boolean changed = !leader.key().equals(following);
+            following = leader.key();
             follow(leader.id());
             if (changed) {
                 // Someone else took over: a yield is done, and the others must know at once that
                 // we are eligible again, or two of them could each think itself the best.
-                ineligibleUntilNanos = 0;
+                campaign.eligibleAgain();
                 heartbeat(now);
             }
             return;
         }
-        if (leaderId().isPresent()) {
+        if (following != null) {
+            following = null;
             follow(null);
             // The others wait for our word before claiming (below): give it now.
             heartbeat(now);
         }
-        // Listening is how a newcomer learns the leader and the peers (who all answer it at
-        // once); one that heard the RESIGN of the leader it followed knows them, so it takes its
-        // place in the hand-off: after every peer that is ready, by rank.
-        boolean listening = !handoff && now - campaignFromNanos < 0;
-        if (isClosed() || listening || now - ineligibleUntilNanos < 0 || peers.leaderSeenByOthers()) {
+        if (isClosed() || peers.leaderSeenByOthers()) {
             return;
         }
-        if (settings.majority() > 0 && peers.size() + 1 < settings.majority()) {
+        int majority = ballot.majority();
+        if (majority > 0 && peers.size() + 1 < majority) {
             return;
         }
-        int ahead = peers.ahead(handoff, advertisedListening);
-        if (ahead > 0) {
-            if (!handoff) {
-                return;
-            }
-            long due = handoffSinceNanos + ahead * handoffGraceNanos;
-            if (now - due < 0) {
-                wake = true;
-                wakeAtNanos = due;
-                decisionPending = true;
-                return;
-            }
+        Campaign.Turn turn = campaign.turn(now, peers);
+        if (turn == Campaign.Turn.WAKE) {
+            wake = true;
+            decisionPending = true;
         }
-        if (settings.majority() > 1 && !echoedLately(now)) {
+        if (turn != Campaign.Turn.CLAIM || (majority > 1 && !echoedLately(now, majority))) {
             // The peers' next messages, which echo our latest one, bring the receive thread back here.
             return;
         }
@@ -337,75 +326,153 @@ final class LanElection extends AbstractElection {
             decisionPending = true;
             return;
         }
-        if (ahead > 0) {
-            log.debug("{} {} peer(s) before us silent {} ms after the RESIGN: claiming", logPrefix, ahead,
-                    (now - handoffSinceNanos) / 1_000_000);
+        if (campaign.inHandoff()) {
+            log.debug("{} claiming {} ms after the RESIGN", logPrefix, (now - campaign.handoffSinceNanos()) / 1_000_000);
         }
         claim(now);
     }
 
     private void claim(long now) {
-        long term = maxTerm + 1;
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, term, candidateId());
+        long term = terms.next();
+        if (term < 0) {
+            log.debug("{} the highest term known is {}, the largest there may be: not claiming", logPrefix, terms.highest());
+            return;
+        }
+        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, term, self);
         if (sent < 0) {
             return;
         }
-        maxTerm = term;
+        terms.seen(term);
         lastHeartbeatNanos = now;
-        advertisedListening = false;
-        handoff = false;
-        long confirmed = confirmedAt(sent);
-        if (confirmed >= 0) {
-            log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
-            if (grant(term, confirmed)) {
+        campaign.claimed();
+        log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
+        if (settings.quorum() == 0) {
+            if (grant(term, sent)) {
                 held = currentTerm();
+                termStamp = sent;
             }
+            return;
+        }
+        ballot.claim(term, sent, now);
+        confirm();
+    }
+
+    /**
+     * With a quorum: renews our term, or grants our claim, from what the peers back. A grant the
+     * core refuses (the backing is older than half the belief) is "not yet": the claim stays open,
+     * and its next heartbeats, which the backers echo, bring a fresher backing.
+     */
+    private void confirm() {
+        Leadership mine = currentTerm();
+        if (mine != null) {
+            long confirmed = ballot.backedSince(mine.fencingToken(), termStamp, -1);
+            if (confirmed >= 0) {
+                renewed(mine, confirmed);
+            }
+        }
+        else if (held == null && ballot.claiming()) {
+            long confirmed = ballot.backedSince(ballot.claimTerm(), ballot.claimStamp(), ballot.claimStamp());
+            if (confirmed >= 0 && grant(ballot.claimTerm(), confirmed)) {
+                held = currentTerm();
+                termStamp = ballot.claimStamp();
+                ballot.claimEnded();
+            }
+        }
+    }
+
+    /** Our claim cannot win: we listen (a little at random, so two claimers do not meet again) before the next. */
+    private void abandonClaim(long now, String why) {
+        log.info("{} claim of term {} abandoned: {}", logPrefix, ballot.claimTerm(), why);
+        ballot.claimAbandoned();
+        campaign.listen(now, ThreadLocalRandom.current().nextLong(heartbeatNanos));
+        // It names nobody: whoever backed us is free again.
+        heartbeat(now);
+    }
+
+    private void stepDownIfOutvoted(Leadership mine, long now) {
+        String why;
+        if (settings.quorum() > 0) {
+            why = ballot.outvoted(mine.fencingToken());
+        }
+        else {
+            LanPeers.Peer leader = peers.strongestClaim();
+            why = leader != null && beats(leader.term(), leader.priority(), leader.key(), mine.fencingToken(),
+                    settings.priority(), self) ? leader.key() + " leads term " + leader.term() : null;
+        }
+        if (why != null) {
+            log.info("{} {}: stepping down from term {}", logPrefix, why, mine.fencingToken());
+            if (revoke(mine, RevokeReason.PREEMPTED, ElectionState.FOLLOWER)) {
+                held = null;
+                following = null;
+                // Whoever leads now is followed at the next message we read; until then we name nobody.
+                heartbeat(now);
+            }
+        }
+    }
+
+    /**
+     * Answers a newcomer now, or at the next tick if we have just sent: made-up newcomers (without
+     * a secret anyone can send them) cannot make us flood the group.
+     */
+    private void answer(long now) {
+        if (now - lastHeartbeatNanos >= handoffGraceNanos) {
+            heartbeat(now);
+        }
+        else {
+            answerDue = true;
         }
     }
 
     private void heartbeat(long now) {
         Leadership mine = currentTerm();
-        boolean eligible = now - ineligibleUntilNanos >= 0;
-        boolean listening = mine == null && now - campaignFromNanos < 0;
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT,
-                (eligible ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0),
-                mine != null ? mine.fencingToken() : maxTerm, mine != null ? candidateId() : leaderId().orElse(null));
-        lastHeartbeatNanos = now;
-        if (sent >= 0) {
-            advertisedListening = listening;
+        boolean listening = mine == null && !ballot.claiming() && campaign.listening(now);
+        long term = terms.highest();
+        PeerId leader = following;
+        if (mine != null || ballot.claiming()) {
+            term = mine != null ? mine.fencingToken() : ballot.claimTerm();
+            leader = self;
         }
-        if (mine != null && sent >= 0) {
-            long confirmed = confirmedAt(sent);
+        else if (settings.quorum() > 0) {
+            // With a quorum our messages name only whom we back, in the term we back it: our vote.
+            long backing = ballot.termBacking(following);
+            term = backing >= 0 ? backing : terms.highest();
+            leader = backing >= 0 ? following : null;
+        }
+        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT,
+                (campaign.eligible(now) ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0), term, leader);
+        lastHeartbeatNanos = now;
+        answerDue = false;
+        if (sent < 0) {
+            return;
+        }
+        campaign.advertised(listening);
+        if (mine != null) {
+            long confirmed = settings.quorum() == 0 ? sent : ballot.backedSince(mine.fencingToken(), termStamp, sent);
             if (confirmed >= 0) {
-                renewed(mine, confirmed);
+                renewed(mine, Math.min(sent, confirmed));
             }
         }
-    }
-
-    /** From when a term may be believed, for a message of ours sent at {@code sentNanos}; -1 if not yet. */
-    private long confirmedAt(long sentNanos) {
-        return peers.confirmedAt(sentNanos, settings.majority() - 1);
     }
 
     /**
      * Whether a term claimed now would stay confirmed for a heartbeat interval, so that the
      * peers' answers to the claim, or their next heartbeats if those are lost, renew it in time.
      * Every peer echoes our latest message in each of its own, so this fails for a moment at most,
-     * unless our datagrams do not reach them: a term claimed then would lapse at once.
+     * unless our datagrams do not reach them: a claim then could not be backed in time.
      */
-    private boolean echoedLately(long now) {
-        long echoed = peers.echoedByMajority(settings.majority() - 1);
+    private boolean echoedLately(long now, int majority) {
+        long echoed = peers.echoedBy(majority - 1);
         return echoed >= 0 && echoed + beliefNanos - now >= heartbeatNanos;
     }
 
-    /** Whether claim a beats claim b: higher term, then higher priority, then lower id. */
-    static boolean beats(long termA, int priorityA, String idA, long termB, int priorityB, String idB) {
+    /** Whether claim a beats claim b: higher term, then higher priority, then lower id (and incarnation). */
+    static boolean beats(long termA, int priorityA, PeerId a, long termB, int priorityB, PeerId b) {
         if (termA != termB) {
             return termA > termB;
         }
         if (priorityA != priorityB) {
             return priorityA > priorityB;
         }
-        return idA.compareTo(idB) < 0;
+        return a.ranksBefore(b);
     }
 }

@@ -6,14 +6,17 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.leader.election.AbstractElection;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
@@ -41,6 +44,8 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private final ReplayWindow replays;
 
+    private final SourceRateLimit rateLimit = new SourceRateLimit();
+
     private final LanTransport transport;
 
     private final long incarnation = new SecureRandom().nextLong();
@@ -52,6 +57,9 @@ public final class LanElectionBackend implements ElectionBackend {
     private final ScheduledExecutorService ticker;
 
     private long sequence;
+
+    /** Incarnations seen with the candidate id of one of our elections, warned about once each. */
+    private final Set<Long> duplicatesWarned = new HashSet<>();
 
     private boolean echoesLeftOutLogged;
 
@@ -72,10 +80,7 @@ public final class LanElectionBackend implements ElectionBackend {
         for (MessageSigner.Rejection reason : MessageSigner.Rejection.values()) {
             rejected.put(reason, new AtomicLong());
         }
-        if (!signer.signs()) {
-            log.warn("leader.lan.secret is not set: LAN election messages are unsigned, so any host on the segment"
-                    + " can take part in or disturb the election; set a shared secret");
-        }
+        warnOfWeakSecret(settings);
         try {
             this.transport = new LanTransport(settings, new LanTransport.Receiver() {
                 @Override
@@ -105,6 +110,21 @@ public final class LanElectionBackend implements ElectionBackend {
                 settings.quorum() > 0 ? ", quorum " + settings.quorum() : "");
     }
 
+    private static void warnOfWeakSecret(LanBackendSettings settings) {
+        if (settings.secret() == null) {
+            log.warn("leader.lan.secret is not set: LAN election messages are unsigned, so any host on the segment"
+                    + " can take part in or disturb the election{}; set a shared secret of at least {} random bytes",
+                    settings.quorum() > 0 ? " and count toward leader.lan.quorum (it can confirm a leader, or keep"
+                            + " one from being elected)" : "", LanBackendSettings.MIN_SECRET_BYTES);
+        }
+        else if (settings.secretBytes() < LanBackendSettings.MIN_SECRET_BYTES) {
+            log.warn("leader.lan.secret has {} bytes, fewer than {}: one recorded datagram lets anyone on the segment"
+                    + " guess a short secret offline (HMAC-SHA256 is fast); use at least {} random bytes, e.g."
+                    + " 'openssl rand -base64 32'", settings.secretBytes(), LanBackendSettings.MIN_SECRET_BYTES,
+                    LanBackendSettings.MIN_SECRET_BYTES);
+        }
+    }
+
     public LanBackendSettings settings() {
         return settings;
     }
@@ -123,7 +143,10 @@ public final class LanElectionBackend implements ElectionBackend {
                 () -> new LanElection(name, candidateId, settings, incarnation, this::send, elections::remove));
     }
 
-    /** Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed. */
+    /**
+     * Messages refused so far, by reason: unsigned, wrongly signed, replayed, stale, malformed,
+     * rate-limited (per source address), a term jump, or a new peer beyond the peer limit.
+     */
     public Map<String, Long> rejectedMessages() {
         Map<String, Long> counts = new LinkedHashMap<>();
         rejected.forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count.get()));
@@ -148,15 +171,21 @@ public final class LanElectionBackend implements ElectionBackend {
         transport.close();
     }
 
+    /** Senders the replay window tracks; bounded by {@link ReplayWindow#MAX_INCARNATIONS}. */
+    int replayWindowSize() {
+        return replays.size();
+    }
+
     // Sequence, framing and sending under one lock: datagrams leave in sequence order, so a
     // receiver's replay check never drops a genuine message sent by another thread.
     private synchronized long send(LanElection from, LanMessage.Type type, int flags, long term,
-            @Nullable String leaderId) {
+            @Nullable PeerId leader) {
         // Stamped before framing: the stamp, which peers echo, is never later than the send.
         long stamp = System.nanoTime();
         List<LanMessage.Echo> echoes = from.stamping(stamp);
         LanMessage message = new LanMessage(type, flags, from.group(), from.name(), from.candidateId(), incarnation,
-                ++sequence, System.currentTimeMillis(), term, leaderId, from.priority(), stamp, echoes).fitted();
+                ++sequence, System.currentTimeMillis(), term, leader == null ? null : leader.candidateId(),
+                leader == null ? 0 : leader.incarnation(), from.priority(), stamp, echoes).fitted();
         if (message.echoes().size() < echoes.size() && !echoesLeftOutLogged) {
             echoesLeftOutLogged = true;
             log.warn("[election={}, id={}] {} peers are more than one datagram can echo: {} left out; a leader"
@@ -182,6 +211,10 @@ public final class LanElectionBackend implements ElectionBackend {
     private void dispatch(LanTransport.ReceivedFrame frame) {
         LanMessage message;
         try {
+            if (!rateLimit.admit(frame.source(), frame.receivedNanos())) {
+                throw new MessageSigner.RejectedException(MessageSigner.Rejection.RATE_LIMITED,
+                        "more than " + SourceRateLimit.PER_SECOND + " datagrams a second from " + frame.source());
+            }
             message = signer.open(frame.data(), frame.length());
             MessageSigner.Rejection replay = replays.check(message, System.currentTimeMillis(), System.nanoTime());
             if (replay != null) {
@@ -190,16 +223,36 @@ public final class LanElectionBackend implements ElectionBackend {
             }
         }
         catch (MessageSigner.RejectedException ex) {
-            rejected.get(ex.reason()).incrementAndGet();
-            lastError = "rejected message: " + ex.getMessage();
-            log.debug("ignored a datagram: {} ({})", ex.reason(), ex.getMessage());
+            rejected(ex.reason(), ex.getMessage());
             return;
         }
         for (LanElection election : elections) {
             if (election.name().equals(message.election()) && election.group().equals(message.group())) {
-                election.receive(message, frame.receivedNanos());
+                warnIfOurId(election, message);
+                MessageSigner.Rejection refused = election.receive(message, frame.receivedNanos());
+                if (refused != null) {
+                    rejected(refused, "from " + message.senderId() + " in term " + message.term());
+                }
             }
         }
+    }
+
+    /** Another process campaigning with one of our candidate ids is a mistake to fix, loudly. */
+    private void warnIfOurId(LanElection election, LanMessage message) {
+        if (message.sender().equals(election.candidateId()) && message.incarnation() != incarnation
+                && duplicatesWarned.size() < LanPeers.MAX_PEERS && duplicatesWarned.add(message.incarnation())) {
+            log.warn("{} another process (incarnation {}; ours is {}) campaigns with our candidate id: give each"
+                    + " candidate an id of its own. The two are told apart by incarnation and never lead on each"
+                    + " other's word, but which of them leads, the id does not tell",
+                    AbstractElection.logPrefix(election.name(), election.candidateId()),
+                    Long.toHexString(message.incarnation()), Long.toHexString(incarnation));
+        }
+    }
+
+    private void rejected(MessageSigner.Rejection reason, String detail) {
+        rejected.get(reason).incrementAndGet();
+        lastError = "rejected message: " + reason + " (" + detail + ")";
+        log.debug("ignored a datagram: {} ({})", reason, detail);
     }
 
     /** On the receive thread, with every queued datagram read: the elections claim here. */

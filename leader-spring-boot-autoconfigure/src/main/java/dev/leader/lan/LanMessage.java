@@ -26,17 +26,34 @@ import org.jspecify.annotations.Nullable;
  * strictly increases per incarnation; {@code timestampMillis} bounds how old the first message
  * of an incarnation a peer has not heard may be (see {@link ReplayWindow}).
  *
+ * <p>Identity: a peer is its candidate id together with its incarnation ({@link PeerId}), and so
+ * is the leader a message names ({@code leaderId} with {@code leaderIncarnation}): two processes
+ * given one candidate id stay two peers.
+ *
  * @param flags {@link #ELIGIBLE}: the sender campaigns; {@link #LEAVING}: the sender closed;
  *        {@link #LISTENING}: the sender campaigns but is still listening before it may claim
+ * @param term the term the sender leads, claims or backs ({@code leaderId} names whom), else the
+ *        highest it knows; never above {@link #MAX_TERM}
+ * @param leaderIncarnation the incarnation of {@code leaderId}; 0 when there is none
  * @param stamp the sender's monotonic clock when it framed the message
  * @param echoes what the sender last heard of each peer; at most what fits in {@link #MAX_SIZE}
  */
 record LanMessage(Type type, int flags, String group, String election, String sender, long incarnation,
-        long sequence, long timestampMillis, long term, @Nullable String leaderId, int priority, long stamp,
-        List<Echo> echoes) {
+        long sequence, long timestampMillis, long term, @Nullable String leaderId, long leaderIncarnation, int priority,
+        long stamp, List<Echo> echoes) {
 
-    /** Version 2 added stamp and echoes; a version 1 peer's datagrams are refused as malformed. */
-    static final int MAGIC = 0x4C445232; // "LDR2"
+    /**
+     * Version 3 names the leader's incarnation; version 2 added stamp and echoes. Datagrams of an
+     * older version are refused as malformed: a group must not mix versions (upgrade all peers of
+     * an election together, or give the new version another port).
+     */
+    static final int MAGIC = 0x4C445233; // "LDR3"
+
+    /**
+     * The largest term a message may carry, far below {@link Long#MAX_VALUE}: a claim (the
+     * highest term known + 1) can never overflow, whatever a datagram said.
+     */
+    static final long MAX_TERM = 1L << 62;
 
     static final int ELIGIBLE = 1;
 
@@ -79,9 +96,18 @@ record LanMessage(Type type, int flags, String group, String election, String se
         return (flags & LISTENING) != 0;
     }
 
-    /** The sender says it leads {@link #term()}. */
+    PeerId senderId() {
+        return new PeerId(sender, incarnation);
+    }
+
+    /** The leader the sender follows, backs or is, if any. */
+    @Nullable PeerId leader() {
+        return leaderId == null ? null : new PeerId(leaderId, leaderIncarnation);
+    }
+
+    /** The sender says it leads {@link #term()}, or claims it. */
     boolean claimsLeadership() {
-        return type == Type.HEARTBEAT && sender.equals(leaderId);
+        return type == Type.HEARTBEAT && sender.equals(leaderId) && incarnation == leaderIncarnation;
     }
 
     /**
@@ -92,7 +118,7 @@ record LanMessage(Type type, int flags, String group, String election, String se
     LanMessage fitted() {
         int room = (MAX_BODY - header().length - 2) / ECHO_SIZE;
         return echoes.size() <= room ? this : new LanMessage(type, flags, group, election, sender, incarnation, sequence,
-                timestampMillis, term, leaderId, priority, stamp, echoes.subList(0, Math.max(0, room)));
+                timestampMillis, term, leaderId, leaderIncarnation, priority, stamp, echoes.subList(0, Math.max(0, room)));
     }
 
     /**
@@ -135,6 +161,7 @@ record LanMessage(Type type, int flags, String group, String election, String se
             out.writeLong(timestampMillis);
             out.writeLong(term);
             out.writeUTF(leaderId == null ? "" : leaderId);
+            out.writeLong(leaderIncarnation);
             out.writeInt(priority);
             out.writeLong(stamp);
         }
@@ -167,7 +194,11 @@ record LanMessage(Type type, int flags, String group, String election, String se
         long sequence = in.readLong();
         long timestamp = in.readLong();
         long term = in.readLong();
+        if (term < 0 || term > MAX_TERM) {
+            throw new IOException("term " + term + " out of range");
+        }
         String leader = in.readUTF();
+        long leaderIncarnation = in.readLong();
         int priority = in.readInt();
         long stamp = in.readLong();
         int count = in.readUnsignedShort();
@@ -179,6 +210,6 @@ record LanMessage(Type type, int flags, String group, String election, String se
             echoes.add(new Echo(in.readLong(), in.readLong()));
         }
         return new LanMessage(type, flags, group, election, sender, incarnation, sequence, timestamp, term,
-                leader.isEmpty() ? null : leader, priority, stamp, echoes);
+                leader.isEmpty() ? null : leader, leader.isEmpty() ? 0 : leaderIncarnation, priority, stamp, echoes);
     }
 }

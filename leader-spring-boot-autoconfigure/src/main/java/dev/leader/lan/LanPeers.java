@@ -1,28 +1,47 @@
 package dev.leader.lan;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one candidate heard from the others within the lease, what they echoed of it, and the
- * questions {@link LanElection}'s rules ask of it. Not thread-safe: guarded by the election's
- * monitor.
+ * What one candidate heard from the others within the lease, what they echoed of it, whom they
+ * back, and the questions {@link LanElection}'s rules ask of it. Peers are told apart by
+ * {@link PeerId} (candidate id and incarnation). At most {@link #MAX_PEERS} are tracked: a flood
+ * of made-up peers (possible without a secret) cannot grow it without bound, nor push out the
+ * peers already known. Not thread-safe: guarded by the election's monitor.
  */
 final class LanPeers {
 
+    /** More peers than one datagram can echo (about a hundred) would not be confirmed anyway. */
+    static final int MAX_PEERS = 256;
+
     /**
      * {@code stamp}: that of its latest message, which we echo; {@code echoOfUs}: the latest of
-     * our stamps it echoed, or -1.
+     * our stamps it echoed, or -1; {@code leader} and {@code term}: whom its latest message named
+     * and in which term; {@code echoed}: the incarnations its latest message echoed, the peers it
+     * hears.
      */
-    record Peer(String id, int priority, boolean eligible, boolean listening, long term, @Nullable String leaderId,
-            long lastSeenNanos, long incarnation, long stamp, long echoOfUs) {
+    record Peer(PeerId key, int priority, boolean eligible, boolean listening, long term, @Nullable PeerId leader,
+            long lastSeenNanos, long stamp, long echoOfUs, long[] echoed) {
+
+        String id() {
+            return key.candidateId();
+        }
 
         boolean claimsLeadership() {
-            return id.equals(leaderId);
+            return key.equals(leader);
+        }
+
+        /** Whether its latest message names {@code leader} in {@code term}: it backs that claim. */
+        boolean backs(PeerId claimer, long claimTerm) {
+            return term == claimTerm && claimer.equals(leader);
         }
     }
 
@@ -30,7 +49,7 @@ final class LanPeers {
     private record Resigned(long term, long atNanos) {
     }
 
-    private final String selfId;
+    private final PeerId self;
 
     private final int selfPriority;
 
@@ -39,62 +58,79 @@ final class LanPeers {
     /** Only an echo of one of these confirms us. */
     private final OwnStamps stamps;
 
-    private final Map<String, Peer> peers = new HashMap<>();
+    private final Map<PeerId, Peer> peers = new HashMap<>();
 
-    /** Leaders that resigned, kept for a lease. */
-    private final Map<String, Resigned> resigned = new HashMap<>();
+    /** Leaders that resigned, kept for a lease; bounded as the peers are. */
+    private final Map<PeerId, Resigned> resigned = new HashMap<>();
 
-    LanPeers(String selfId, int selfPriority, long leaseNanos, OwnStamps stamps) {
-        this.selfId = selfId;
+    /** {@link #knownMembers()}, or -1 once a peer came, went, or changed whom it hears. */
+    private int knownMembers = -1;
+
+    LanPeers(PeerId self, int selfPriority, long leaseNanos, OwnStamps stamps) {
+        this.self = self;
         this.selfPriority = selfPriority;
         this.leaseNanos = leaseNanos;
         this.stamps = stamps;
     }
 
+    /** Whether a message of {@code sender} may be recorded: a known peer, or room for one more. */
+    boolean admits(PeerId sender) {
+        return peers.containsKey(sender) || peers.size() < MAX_PEERS;
+    }
+
     /**
-     * Records a heartbeat.
+     * Records a heartbeat; see {@link #admits}.
      *
      * @return the sender's entry before it, null for a peer not heard within the lease
      */
     @Nullable Peer heartbeat(LanMessage message, long receivedNanos) {
-        return peers.put(message.sender(), new Peer(message.sender(), message.priority(), message.eligible(),
-                message.listening(), message.term(), message.leaderId(), receivedNanos, message.incarnation(),
-                message.stamp(), echoOfUs(message)));
+        Peer before = peers.get(message.senderId());
+        long[] echoed = echoed(message, before);
+        return peers.put(message.senderId(), new Peer(message.senderId(), message.priority(), message.eligible(),
+                message.listening(), message.term(), message.leader(), receivedNanos, stamp(before, message),
+                echoOfUs(before, message), echoed));
     }
 
     /**
-     * Records a RESIGN: the sender is no longer eligible (or gone, if it left).
+     * Records a RESIGN: the sender is no longer eligible (or gone, if it left), and leads nobody.
      *
      * @return whether the sender claimed leadership in its last heartbeat we heard
      */
     boolean resign(LanMessage message, long receivedNanos) {
-        Peer before = peers.get(message.sender());
-        long echoed = echoOfUs(message);
-        resigned.put(message.sender(), new Resigned(message.term(), receivedNanos));
-        if (message.leaving()) {
-            peers.remove(message.sender());
+        Peer before = peers.get(message.senderId());
+        if (resigned.size() < MAX_PEERS || resigned.containsKey(message.senderId())) {
+            resigned.put(message.senderId(), new Resigned(message.term(), receivedNanos));
         }
-        else {
-            peers.put(message.sender(), new Peer(message.sender(), message.priority(), false, false, message.term(),
-                    null, receivedNanos, message.incarnation(), message.stamp(), echoed));
+        if (message.leaving()) {
+            peers.remove(message.senderId());
+            knownMembers = -1;
+        }
+        else if (admits(message.senderId())) {
+            peers.put(message.senderId(), new Peer(message.senderId(), message.priority(), false, false, message.term(),
+                    null, receivedNanos, stamp(before, message), echoOfUs(before, message), echoed(message, before)));
         }
         return before != null && before.claimsLeadership();
     }
 
     /** Forgets peers silent for the lease, telling {@code gone} of each, and old RESIGNs. */
-    void expire(long now, Consumer<String> gone) {
+    void expire(long now, Consumer<PeerId> gone) {
         resigned.values().removeIf(r -> now - r.atNanos() > leaseNanos);
         peers.values().removeIf(p -> {
             boolean silent = now - p.lastSeenNanos() > leaseNanos;
             if (silent) {
-                gone.accept(p.id());
+                gone.accept(p.key());
+                knownMembers = -1;
             }
             return silent;
         });
     }
 
+    @Nullable Peer get(@Nullable PeerId key) {
+        return key == null ? null : peers.get(key);
+    }
+
     List<String> ids() {
-        return new ArrayList<>(peers.keySet());
+        return peers.keySet().stream().map(PeerId::candidateId).toList();
     }
 
     int size() {
@@ -103,14 +139,40 @@ final class LanPeers {
 
     void clear() {
         peers.clear();
+        knownMembers = -1;
+    }
+
+    /**
+     * How many candidates of this election we know of, this one included: those we hear, and
+     * those they hear (their echoes name them). A claimer that hears only part of a larger group
+     * (one-way loss, a group grown past its quorum) still counts the rest, so that two claimers
+     * cannot each take their part for a majority.
+     */
+    int knownMembers() {
+        if (knownMembers < 0) {
+            knownMembers = countKnownMembers();
+        }
+        return knownMembers;
+    }
+
+    private int countKnownMembers() {
+        Set<Long> known = new HashSet<>();
+        for (Peer peer : peers.values()) {
+            known.add(peer.key().incarnation());
+            for (long incarnation : peer.echoed()) {
+                known.add(incarnation);
+            }
+        }
+        known.remove(self.incarnation());
+        return Math.min(known.size(), MAX_PEERS) + 1;
     }
 
     /** The peer with the best claim to lead, by {@link LanElection#beats}; null if none claims. */
     @Nullable Peer strongestClaim() {
         Peer best = null;
         for (Peer peer : peers.values()) {
-            if (peer.claimsLeadership() && (best == null
-                    || LanElection.beats(peer.term(), peer.priority(), peer.id(), best.term(), best.priority(), best.id()))) {
+            if (peer.claimsLeadership() && (best == null || LanElection.beats(peer.term(), peer.priority(), peer.key(),
+                    best.term(), best.priority(), best.key()))) {
                 best = peer;
             }
         }
@@ -124,8 +186,8 @@ final class LanPeers {
      */
     boolean leaderSeenByOthers() {
         for (Peer peer : peers.values()) {
-            String reported = peer.leaderId();
-            if (reported == null || reported.equals(peer.id()) || reported.equals(selfId)) {
+            PeerId reported = peer.leader();
+            if (reported == null || reported.equals(peer.key()) || reported.equals(self)) {
                 continue;
             }
             Resigned gaveUp = resigned.get(reported);
@@ -158,18 +220,18 @@ final class LanPeers {
     }
 
     private boolean ranksBefore(Peer peer) {
-        return peer.priority() != selfPriority ? peer.priority() > selfPriority : peer.id().compareTo(selfId) < 0;
+        return peer.priority() != selfPriority ? peer.priority() > selfPriority : peer.key().ranksBefore(self);
     }
 
     /**
      * What a message of ours echoes: for each peer, the stamp of its latest message; {@code leader}
      * (the peer we follow) first, should a datagram not hold them all.
      */
-    List<LanMessage.Echo> echoes(@Nullable String leader) {
+    List<LanMessage.Echo> echoes(@Nullable PeerId leader) {
         List<LanMessage.Echo> echoes = new ArrayList<>(peers.size());
         for (Peer peer : peers.values()) {
-            LanMessage.Echo echo = new LanMessage.Echo(peer.incarnation(), peer.stamp());
-            if (peer.id().equals(leader)) {
+            LanMessage.Echo echo = new LanMessage.Echo(peer.key().incarnation(), peer.stamp());
+            if (peer.key().equals(leader)) {
                 echoes.add(0, echo);
             }
             else {
@@ -180,37 +242,76 @@ final class LanPeers {
     }
 
     /**
-     * From when a term may be believed, for a message of ours sent at {@code sentNanos}. Without a
-     * quorum ({@code needed} 0), from that send time: nobody confirms anything. With one, from the
-     * send time of the last round trip a majority confirmed: the {@code needed}-th latest of our
-     * stamps the peers echoed, this node counting itself with {@code sentNanos}; -1 while fewer
-     * have echoed us. Each of those peers received that message of ours or a later one, so it
-     * keeps us (and reports us as its leader, holding back any claimer that hears it) until at
-     * least that stamp + lease; with a majority keeping us, no majority is left to elect a
-     * successor before then.
+     * The {@code needed}-th latest of our stamps among the peers' echoes, whomever they back: from
+     * when {@code needed} peers have heard us; -1 if fewer echoed us. Says that our datagrams reach
+     * them, not that they back us. {@code needed} is at least 1.
      */
-    long confirmedAt(long sentNanos, int needed) {
-        if (needed <= 0) {
-            return sentNanos;
-        }
-        long echoed = echoedByMajority(needed);
-        return echoed < 0 ? -1 : Math.min(sentNanos, echoed);
+    long echoedBy(int needed) {
+        return nthLatest(peers.values().stream().mapToLong(Peer::echoOfUs).filter(e -> e >= 0).toArray(), needed);
     }
 
     /**
-     * The {@code needed}-th latest of our stamps among the peers' echoes: from when {@code needed}
-     * peers (with us, a majority) have heard us; -1 if fewer echoed us. {@code needed} is at least 1.
+     * From when {@code needed} peers back our claim of {@code term}: the {@code needed}-th latest of
+     * our stamps (from {@code since}, the claim's, on) echoed by peers whose latest message names
+     * us in that term; -1 while fewer do. Each of them received that message of ours or a later one
+     * and backs us, and backs nobody else until a lease after it last heard us (or we resign or stop
+     * claiming): with a majority backing us, no majority is left to elect a successor before that
+     * stamp + lease. {@code needed} 0 (a group of one): from {@code since}.
      */
-    long echoedByMajority(int needed) {
-        long[] echoed = peers.values().stream().mapToLong(Peer::echoOfUs).filter(e -> e >= 0).sorted().toArray();
-        return echoed.length < needed ? -1 : echoed[echoed.length - needed];
+    long backedSince(long term, long since, int needed) {
+        if (needed <= 0) {
+            return since;
+        }
+        return nthLatest(peers.values().stream().filter(p -> p.backs(self, term) && p.echoOfUs() >= since)
+                .mapToLong(Peer::echoOfUs).toArray(), needed);
+    }
+
+    /** How many peers name a leader other than us in {@code term} or a later one. */
+    int backingOthers(long term) {
+        return (int) peers.values().stream()
+                .filter(p -> p.leader() != null && !self.equals(p.leader()) && p.term() >= term).count();
+    }
+
+    /**
+     * The live claimer a follower backs next: the strongest peer claiming a term above
+     * {@code votedTerm} (the last term it backed someone in); null if none.
+     */
+    @Nullable Peer claimerAbove(long votedTerm) {
+        Peer best = null;
+        for (Peer peer : peers.values()) {
+            if (peer.claimsLeadership() && peer.term() > votedTerm && (best == null || LanElection.beats(peer.term(),
+                    peer.priority(), peer.key(), best.term(), best.priority(), best.key()))) {
+                best = peer;
+            }
+        }
+        return best;
+    }
+
+    private static long nthLatest(long[] stamps, int n) {
+        if (stamps.length < n) {
+            return -1;
+        }
+        Arrays.sort(stamps);
+        return stamps[stamps.length - n];
+    }
+
+    /** Its latest stamp: a datagram overtaken by a later one of the same incarnation does not move it back. */
+    private static long stamp(@Nullable Peer before, LanMessage message) {
+        return before != null ? Math.max(before.stamp(), message.stamp()) : message.stamp();
     }
 
     /** The latest of our stamps the sender of {@code message} echoed, in it or before it; -1 if none. */
-    private long echoOfUs(LanMessage message) {
-        Peer known = peers.get(message.sender());
-        // A restarted peer (new incarnation) has forgotten what it heard of us.
-        return stamps.latestEchoed(message,
-                known != null && known.incarnation() == message.incarnation() ? known.echoOfUs() : -1);
+    private long echoOfUs(@Nullable Peer before, LanMessage message) {
+        return stamps.latestEchoed(message, before != null ? before.echoOfUs() : -1);
+    }
+
+    /** The incarnations {@code message} echoes, sorted; {@code before}'s array when they are the same. */
+    private long[] echoed(LanMessage message, @Nullable Peer before) {
+        long[] echoed = message.echoes().stream().mapToLong(LanMessage.Echo::incarnation).sorted().toArray();
+        if (before != null && Arrays.equals(before.echoed(), echoed)) {
+            return before.echoed();
+        }
+        knownMembers = -1;
+        return echoed;
     }
 }

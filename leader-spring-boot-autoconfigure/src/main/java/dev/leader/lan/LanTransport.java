@@ -2,8 +2,10 @@ package dev.leader.lan;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -97,8 +99,8 @@ final class LanTransport implements AutoCloseable {
         this.receiver.start();
     }
 
-    /** A datagram as it arrived, with its receive time on the monotonic clock. */
-    record ReceivedFrame(byte[] data, int length, long receivedNanos) {
+    /** A datagram as it arrived, with its source address and receive time on the monotonic clock. */
+    record ReceivedFrame(byte[] data, int length, InetAddress source, long receivedNanos) {
     }
 
     NetworkInterface networkInterface() {
@@ -135,14 +137,15 @@ final class LanTransport implements AutoCloseable {
                 // Bounded, so that a flood cannot hold the decisions off for ever.
                 for (int i = 0; i < MAX_BATCH; i++) {
                     buffer.clear();
-                    if (channel.receive(buffer) == null) {
+                    SocketAddress source = channel.receive(buffer);
+                    if (source == null) {
                         break;
                     }
                     long now = System.nanoTime();
                     buffer.flip();
                     byte[] data = new byte[buffer.remaining()];
                     buffer.get(data);
-                    sink.received(new ReceivedFrame(data, data.length, now));
+                    sink.received(new ReceivedFrame(data, data.length, ((InetSocketAddress) source).getAddress(), now));
                 }
                 waitNanos = sink.caughtUp(System.nanoTime());
             }

@@ -21,9 +21,15 @@ final class MessageSigner {
 
     static final int MAC_LENGTH = 32;
 
-    /** Why a frame was refused; each is counted. */
+    /**
+     * Why a frame was refused; each is counted. The last three bound what a flood can cost (most
+     * likely without a secret, when anyone on the segment can send): {@code RATE_LIMITED}, more
+     * datagrams from one source address than {@link SourceRateLimit} lets through;
+     * {@code TERM_JUMP}, a term implausibly far above any the election knows;
+     * {@code PEER_LIMIT}, a new peer when the election already tracks {@link LanPeers#MAX_PEERS}.
+     */
     enum Rejection {
-        MALFORMED, UNSIGNED, BAD_SIGNATURE, STALE, REPLAYED
+        MALFORMED, UNSIGNED, BAD_SIGNATURE, STALE, REPLAYED, RATE_LIMITED, TERM_JUMP, PEER_LIMIT
     }
 
     static final class RejectedException extends Exception {

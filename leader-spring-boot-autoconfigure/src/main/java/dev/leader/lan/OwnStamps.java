@@ -4,10 +4,9 @@ import java.util.ArrayDeque;
 
 /**
  * The stamps of one candidate's messages of the last lease. Only an echo of one of them confirms
- * the candidate: a stamp it never made (made by another candidate its backend runs in the same
- * election, which shares the incarnation, or by an earlier election, or one from the future)
- * proves nothing, and one older than a lease would confirm nothing anyway. Guarded by the
- * election's monitor.
+ * the candidate: a stamp it never made (made by an earlier election of its backend, which shares
+ * the incarnation, or one from the future) proves nothing, and one older than a lease would
+ * confirm nothing anyway. Guarded by the election's monitor.
  */
 final class OwnStamps {
 

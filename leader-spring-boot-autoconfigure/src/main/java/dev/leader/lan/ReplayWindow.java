@@ -1,7 +1,7 @@
 package dev.leader.lan;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,9 +12,14 @@ import org.jspecify.annotations.Nullable;
  * timestamp within the window of this host's wall clock, so an old recording cannot be replayed
  * to a peer that never heard it (or forgot it); that is the only use of the wall clock, and
  * peers whose clocks differ by more than the window cannot meet. Incarnations are forgotten two
- * windows after they fell silent, on the monotonic clock.
+ * windows after they fell silent, on the monotonic clock, and beyond {@link #MAX_INCARNATIONS} the
+ * longest silent first: made-up incarnations (without a secret anyone can send them) cannot grow
+ * it without bound. A forgotten incarnation must pass the timestamp check again.
  */
 final class ReplayWindow {
+
+    /** Far more senders than one segment's elections have. */
+    static final int MAX_INCARNATIONS = 4096;
 
     private record Seen(long sequence, long atNanos) {
     }
@@ -23,7 +28,13 @@ final class ReplayWindow {
 
     private final long forgetNanos;
 
-    private final Map<Long, Seen> incarnations = new HashMap<>();
+    /** In access order: the eldest is the one heard from longest ago. */
+    private final Map<Long, Seen> incarnations = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Seen> eldest) {
+            return size() > MAX_INCARNATIONS;
+        }
+    };
 
     private long lastPruneNanos;
 
@@ -44,6 +55,10 @@ final class ReplayWindow {
         }
         incarnations.put(message.incarnation(), new Seen(message.sequence(), nowNanos));
         return null;
+    }
+
+    synchronized int size() {
+        return incarnations.size();
     }
 
     private void prune(long nowNanos) {

@@ -4,46 +4,68 @@
  * server.
  *
  * <h2>Protocol</h2>
- * Every peer multicasts a heartbeat each lease/3 carrying (term, leader it follows, its own
- * id, priority, eligibility); a peer silent for the lease is gone. Every message also carries
- * its send time on the sender's monotonic clock (its stamp) and, for each peer the sender
- * hears, the stamp of the latest message received from it (an echo): a round trip without a
- * server, compared only on the host that made the stamp. A live leader is followed;
- * with none, the eligible peer of the highest priority, then the lowest candidate id, claims
- * the next term after a listening period of one heartbeat interval (peers answer a newcomer at
- * once, so peers started together settle in one round). Two leaders (a healed partition)
- * resolve by higher term, then priority, then lower id; the loser is revoked with
- * {@code PREEMPTED}. {@code close()} and {@code yieldLeadership()} multicast a RESIGN, so the
- * next peer claims within milliseconds instead of a lease: peers that are ready first, then those
- * still listening (heartbeats say which), each by rank, and each next one only after every peer
- * before it stayed silent for a short grace (a tenth of the heartbeat interval, at most 25 ms),
- * so a stalled or booting best peer cannot hold the hand-off up. Claims are made on the receive
- * thread only after it has read every queued datagram, so a peer resuming from a stall follows
- * the claim that overtook it instead of contesting its term.
+ * Every peer multicasts a heartbeat each lease/3 carrying (term, leader it follows or backs,
+ * its own id and incarnation, priority, eligibility); a peer silent for the lease is gone. A peer
+ * is its candidate id together with the random incarnation of its process ({@link
+ * dev.leader.lan.PeerId}): two processes given one id are two peers, and each warns of the other
+ * once. Every message also carries its send time on the sender's monotonic clock (its stamp) and,
+ * for each peer the sender hears, the stamp of the latest message received from it (an echo): a
+ * round trip without a server, compared only on the host that made the stamp. A live leader is
+ * followed; with none, the eligible peer of the highest priority, then the lowest candidate id,
+ * claims the next term after a listening period of one heartbeat interval (peers answer a
+ * newcomer at once, so peers started together settle in one round). {@code close()} and
+ * {@code yieldLeadership()} multicast a RESIGN, so the next peer claims within milliseconds
+ * instead of a lease: peers that are ready first, then those still listening (heartbeats say
+ * which), each by rank, and each next one only after every peer before it stayed silent for a
+ * short grace (a tenth of the heartbeat interval, at most 25 ms), so a stalled or booting best
+ * peer cannot hold the hand-off up. Claims are made on the receive thread only after it has read
+ * every queued datagram, so a peer resuming from a stall follows the claim that overtook it
+ * instead of contesting its term.
+ *
+ * <p>Without a quorum a claim is granted at once; two leaders (a healed partition) resolve by
+ * higher term, then priority, then lower id, and the loser is revoked with {@code PREEMPTED}.
+ * With {@code leader.lan.quorum} a term is a vote ({@link dev.leader.lan.Ballot}): a peer backs
+ * one claimer per term, and nobody else while the one it backs still leads or claims, until a
+ * lease after it last heard it; a claim is granted once a majority names the claimer in its term
+ * and echoes the claim itself or a later message of it. The majority is of the quorum, or of all
+ * candidates a peer knows of (those it hears and those they echo) when they are more.
  *
  * <h2>Security</h2>
  * With {@code leader.lan.secret} every datagram carries an HMAC-SHA256 over its content; a
  * random incarnation per process, a strictly increasing sequence and a timestamp (checked
  * against {@code leader.lan.replay-window}) refuse replays. Unsigned, wrongly signed, replayed,
  * stale and malformed datagrams are ignored and counted
- * ({@link dev.leader.lan.LanElectionBackend#rejectedMessages()}). Without a secret the backend
- * warns at start-up: any host on the segment could take part. The secret authenticates; it does
- * not encrypt (election names and candidate ids travel in clear).
+ * ({@link dev.leader.lan.LanElectionBackend#rejectedMessages()}). The secret should have at least
+ * 32 random bytes (a WARN at start-up below that): one recorded datagram lets anyone on the
+ * segment test guesses offline. Without a secret the backend warns at start-up: any host on the
+ * segment can take part, as a peer, and with a quorum count toward it. What a host can cost the
+ * peers is bounded either way: datagrams per source address ({@link
+ * dev.leader.lan.SourceRateLimit}), peers tracked per election ({@link
+ * dev.leader.lan.LanPeers#MAX_PEERS}), incarnations in the replay window, and terms (a term far
+ * above any known is refused, and no term can overflow the next claim). The secret
+ * authenticates; it does not encrypt (election names and candidate ids travel in clear).
  *
  * <h2>Safety, honestly</h2>
- * Without a server the LAN backend is available, not consistent: during a partition each side
- * elects its own leader, and both believe until the partition heals and the lower term steps
- * down. The fencing token is the term: it increases across the terms any peer has heard of,
- * but two sides of a partition can issue the same term, so it is best effort. With
- * {@code leader.lan.quorum} (the expected cluster size) a peer claims and keeps a term only
- * while it hears a majority: the minority side then has no leader once its lease runs out
- * (within one lease of the partition). A peer declares a leader gone a full lease after it last
- * received it. With a quorum, a leader believes until the send time of its last message a
- * majority has echoed + lease - margin, so whether it is paused, cut off or only its
- * own datagrams are lost, it stops believing before a majority can elect a successor. Without
- * a quorum it believes until its last heartbeat's send time + lease - margin: before a
- * successor if it paused or died, but one that is cut off, or whose datagrams alone are lost,
- * goes on confirming itself with heartbeats nobody hears and leads next to the successor.
+ * Without a quorum the LAN backend is available, not consistent: during a partition, or with
+ * one-way loss, each side elects its own leader, and both believe until the partition heals and
+ * the lower term steps down. A leader believes until its last heartbeat's send time + lease -
+ * margin: before a successor if it paused or died, but one that is cut off, or whose datagrams
+ * alone are lost, goes on next to the successor. The fencing token is the term: it increases
+ * across the terms any peer has heard of, but two sides can issue the same term.
+ *
+ * <p>With {@code leader.lan.quorum} set to the largest size the group reaches, two peers never
+ * believe at once, and no term is granted twice while any peer lives (terms are not stored: a
+ * group restarted as a whole starts over), whatever datagrams are lost, one way or both, and
+ * whatever pauses: a leader believes until the send time of its last message a majority
+ * backed + lease - margin, none of those backers backs anyone else before that send time + lease,
+ * and any two majorities share a peer. The limits: a group that grows past its quorum (a rolling
+ * deploy's surge) and then splits so that neither part hears of the other for a lease can elect
+ * one leader per part, each a majority of the quorum; votes live in memory, so a peer restarted
+ * within a lease of its last message may back a second claimer while the leader it backed still
+ * counts its last echo (only a claimer that hears neither that leader nor a peer following it
+ * can ask); and without a secret any host on the segment can back a claimer. Peers compare times
+ * only on one host's monotonic clock: the margin (a tenth of the lease) covers clock-rate drift
+ * between hosts, not a clock that stops.
  */
 @NullMarked
 package dev.leader.lan;

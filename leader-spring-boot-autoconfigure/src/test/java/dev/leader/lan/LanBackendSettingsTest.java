@@ -61,11 +61,15 @@ class LanBackendSettingsTest {
     }
 
     @Test
-    void claimsCompareByTermThenPriorityThenLowerId() {
-        assertThat(LanElection.beats(3, 0, "z", 2, 9, "a")).isTrue();
-        assertThat(LanElection.beats(2, 1, "z", 2, 0, "a")).isTrue();
-        assertThat(LanElection.beats(2, 0, "a", 2, 0, "b")).isTrue();
-        assertThat(LanElection.beats(2, 0, "b", 2, 0, "a")).isFalse();
+    void claimsCompareByTermThenPriorityThenLowerIdThenLowerIncarnation() {
+        PeerId a = new PeerId("a", 7);
+        PeerId z = new PeerId("z", 1);
+        assertThat(LanElection.beats(3, 0, z, 2, 9, a)).isTrue();
+        assertThat(LanElection.beats(2, 1, z, 2, 0, a)).isTrue();
+        assertThat(LanElection.beats(2, 0, a, 2, 0, new PeerId("b", 1))).isTrue();
+        assertThat(LanElection.beats(2, 0, new PeerId("b", 1), 2, 0, a)).isFalse();
+        assertThat(LanElection.beats(2, 0, new PeerId("a", 6), 2, 0, a)).isTrue();
+        assertThat(LanElection.beats(2, 0, a, 2, 0, new PeerId("a", 6))).isFalse();
     }
 
     @Test

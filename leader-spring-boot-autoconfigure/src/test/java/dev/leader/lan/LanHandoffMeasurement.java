@@ -19,7 +19,9 @@ import dev.leader.election.Leadership;
  * </pre>
  * (1) yield → successor granted, two backends in this JVM on lo, 20 rounds; (2) SIGTERM of a
  * leader JVM → successor granted (RESIGN), and (3) kill -9 → successor granted, peers in
- * three network namespaces (or on lo where namespaces are unavailable), 5 rounds each.
+ * three network namespaces (or on lo where namespaces are unavailable), 5 rounds each. With the
+ * argument {@code quorum}: (1) with {@code leader.lan.quorum=2}, (2) and (3) with four peers and
+ * a quorum of 3 (a successor then needs the backing of a majority: one round trip more).
  */
 public final class LanHandoffMeasurement {
 
@@ -30,20 +32,21 @@ public final class LanHandoffMeasurement {
 
     public static void main(String[] args) throws Exception {
         LoopbackMulticast.enable();
-        inProcessYield(20);
+        boolean quorum = List.of(args).contains("quorum");
+        inProcessYield(20, quorum ? 2 : 0);
         String reason = NetnsLab.unavailableReason();
         System.out.println(reason == null ? "peers in network namespaces" : "peers on lo: " + reason);
-        try (NetnsLab lab = reason == null ? new NetnsLab(3) : null) {
-            processRounds(lab, 5);
+        try (NetnsLab lab = reason == null ? new NetnsLab(4) : null) {
+            processRounds(lab, 5, quorum);
         }
         System.exit(0);
     }
 
-    private static void inProcessYield(int rounds) {
+    private static void inProcessYield(int rounds, int quorum) {
         int port = LoopbackMulticast.randomPort();
         List<Long> micros = new ArrayList<>();
-        try (LanElectionBackend one = new LanElectionBackend(LoopbackMulticast.settings(port, "m").lease(LEASE).build());
-                LanElectionBackend two = new LanElectionBackend(LoopbackMulticast.settings(port, "m").lease(LEASE).build())) {
+        try (LanElectionBackend one = new LanElectionBackend(LoopbackMulticast.settings(port, "m").lease(LEASE).quorum(quorum).build());
+                LanElectionBackend two = new LanElectionBackend(LoopbackMulticast.settings(port, "m").lease(LEASE).quorum(quorum).build())) {
             AtomicLong grantedAt = new AtomicLong();
             ElectionListener stamp = new ElectionListener() {
                 @Override
@@ -68,10 +71,10 @@ public final class LanHandoffMeasurement {
                 micros.add((grantedAt.get() - yieldedAt) / 1000);
             }
         }
-        print("yield -> successor granted, same JVM, lo", micros);
+        print("yield -> successor granted, same JVM, lo, quorum " + quorum, micros);
     }
 
-    private static void processRounds(NetnsLab lab, int rounds) throws Exception {
+    private static void processRounds(NetnsLab lab, int rounds, boolean quorum) throws Exception {
         List<Long> resign = new ArrayList<>();
         List<Long> failover = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
@@ -88,17 +91,17 @@ public final class LanHandoffMeasurement {
             };
             peers.election = "measure-" + UUID.randomUUID().toString().substring(0, 8);
             try {
-                List<LanPeerProcess> three = peers.startReady(3);
-                LanPeerProcess first = LanProcessScenarios.awaitSingleLeader(three, Duration.ofSeconds(10));
+                List<LanPeerProcess> all = quorum ? peers.startReady(4, "quorum=3") : peers.startReady(3);
+                LanPeerProcess first = LanProcessScenarios.awaitSingleLeader(all, Duration.ofSeconds(10));
                 first.terminate();
-                List<LanPeerProcess> rest = LanProcessScenarios.others(three, first);
+                List<LanPeerProcess> rest = LanProcessScenarios.others(all, first);
                 LanPeerProcess second = LanProcessScenarios.awaitSingleLeader(rest, LEASE.multipliedBy(2));
                 long closing = Long.parseLong(first.lines("CLOSING").get(0).word(1));
                 resign.add((second.lastGrantNanos() - closing) / 1000);
                 long killedAt = System.nanoTime();
                 second.kill();
-                LanPeerProcess third = LanProcessScenarios.others(rest, second).get(0);
-                await().atMost(LEASE.multipliedBy(3)).until(third::leads);
+                List<LanPeerProcess> last = LanProcessScenarios.others(rest, second);
+                LanPeerProcess third = LanProcessScenarios.awaitSingleLeader(last, LEASE.multipliedBy(3));
                 failover.add((third.lastGrantNanos() - killedAt) / 1000);
             }
             finally {

@@ -36,9 +36,26 @@ class LanMessageTest {
         assertThat(signer.open(frame, frame.length)).isEqualTo(fitted);
     }
 
+    @Test
+    void aTermBeyondTheLargestIsMalformed() throws Exception {
+        LanMessage largest = new LanMessage(LanMessage.Type.HEARTBEAT, 0, "", "e", "z", 1L, 1L, System.currentTimeMillis(),
+                LanMessage.MAX_TERM, null, 0, 0, 0, List.of());
+        byte[] frame = signer.frame(largest);
+        assertThat(signer.open(frame, frame.length).term()).isEqualTo(LanMessage.MAX_TERM);
+        for (long term : new long[] { LanMessage.MAX_TERM + 1, Long.MAX_VALUE, -1 }) {
+            LanMessage absurd = new LanMessage(LanMessage.Type.HEARTBEAT, 0, "", "e", "z", 1L, 1L,
+                    System.currentTimeMillis(), term, null, 0, 0, 0, List.of());
+            byte[] absurdFrame = signer.frame(absurd);
+            assertThatThrownBy(() -> signer.open(absurdFrame, absurdFrame.length))
+                    .isInstanceOfSatisfying(MessageSigner.RejectedException.class,
+                            ex -> assertThat(ex.reason()).isEqualTo(MessageSigner.Rejection.MALFORMED))
+                    .hasMessageContaining("term " + term);
+        }
+    }
+
     private static LanMessage message(String id, String election, List<LanMessage.Echo> echoes) {
         return new LanMessage(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, election, election, id, 42L, 9L,
-                System.currentTimeMillis(), 12, id, 0, System.nanoTime(), echoes);
+                System.currentTimeMillis(), 12, id, 42L, 0, System.nanoTime(), echoes);
     }
 
     private static List<LanMessage.Echo> echoes(int count) {

@@ -66,13 +66,18 @@ final class LanPeerProcess implements AutoCloseable {
      * @param options {@code key=value} arguments of {@link LanPeerMain}
      */
     static LanPeerProcess start(String namespace, String id, List<String> options) throws IOException {
+        return start(namespace, id, LanPeerMain.class, options);
+    }
+
+    /** Starts {@code main} (a {@link LanPeerMain}, or another sender of datagrams) with {@code id=…} and {@code options}. */
+    static LanPeerProcess start(String namespace, String id, Class<?> main, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         if (namespace != null) {
             command.addAll(List.of("ip", "netns", "exec", namespace));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), LanPeerMain.class.getName(), "id=" + id));
+                System.getProperty("java.class.path"), main.getName(), "id=" + id));
         command.addAll(options);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new LanPeerProcess(id, process);
@@ -124,6 +129,39 @@ final class LanPeerProcess implements AutoCloseable {
         return Long.parseLong(grants.get(grants.size() - 1).word(2));
     }
 
+    /**
+     * A span of {@link LanPeerMain}'s belief samples: {@code from} the first true sample of a
+     * term to {@code to} its last, or {@link Long#MAX_VALUE} while it lasts.
+     */
+    record Belief(String peer, long token, long from, long to) {
+
+        boolean overlaps(Belief other) {
+            return from <= other.to && other.from <= to;
+        }
+    }
+
+    /** What its belief probe ({@code beliefs=true}) reported so far. */
+    List<Belief> beliefs() {
+        List<Belief> spans = new ArrayList<>();
+        long token = -1;
+        long from = 0;
+        for (Line line : lines) {
+            if (line.text().startsWith("BELIEVES ")) {
+                token = Long.parseLong(line.word(1));
+                from = Long.parseLong(line.word(2));
+            }
+            else if (line.text().startsWith("DOUBTS ") && token >= 0) {
+                spans.add(new Belief(toShortString(), token, from, Long.parseLong(line.word(2))));
+                token = -1;
+            }
+        }
+        if (token >= 0) {
+            // A dead peer believed at most until its last word.
+            spans.add(new Belief(toShortString(), token, from, isAlive() ? Long.MAX_VALUE : lines.get(lines.size() - 1).receivedNanos()));
+        }
+        return spans;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -168,6 +206,11 @@ final class LanPeerProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
+    }
+
+    /** The id and the pid: peers may share an id. */
+    String toShortString() {
+        return id + "#" + process.pid();
     }
 
     @Override

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Scenarios with one peer per process, shared by the loopback and the namespace variants,
@@ -33,6 +36,23 @@ abstract class LanProcessScenarios {
 
     /** The interface peer {@code i} multicasts on. */
     protected abstract String networkInterface();
+
+    /** A failed scenario prints what every peer said, on one timeline: the report then tells the story. */
+    @RegisterExtension
+    final TestWatcher printPeersOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            List<String> timeline = new ArrayList<>();
+            for (LanPeerProcess peer : peers) {
+                for (LanPeerProcess.Line line : peer.lines()) {
+                    timeline.add(String.format("%015d %s: %s", line.receivedNanos(), peer.toShortString(), line.text()));
+                }
+            }
+            timeline.sort(null);
+            System.out.println("---- what the peers said (received at, on this host's monotonic clock) ----");
+            timeline.forEach(System.out::println);
+        }
+    };
 
     @BeforeEach
     void newElection() {
@@ -74,6 +94,24 @@ abstract class LanProcessScenarios {
     protected static LanPeerProcess awaitSingleLeader(List<LanPeerProcess> among, Duration within) {
         await().atMost(within).until(() -> among.stream().filter(LanPeerProcess::leads).count() == 1);
         return among.stream().filter(LanPeerProcess::leads).findFirst().orElseThrow();
+    }
+
+    /**
+     * What the peers' belief probes ({@code beliefs=true}) reported: never two believers at one
+     * instant, and never one token believed by two peers.
+     */
+    protected static void assertOneBelieverAtATime(List<LanPeerProcess> among) {
+        List<LanPeerProcess.Belief> beliefs = among.stream().flatMap(p -> p.beliefs().stream()).toList();
+        for (LanPeerProcess.Belief one : beliefs) {
+            for (LanPeerProcess.Belief other : beliefs) {
+                if (!one.peer().equals(other.peer())) {
+                    assertThat(one.overlaps(other)).as("%s and %s believed at once; all beliefs: %s", one, other, beliefs)
+                            .isFalse();
+                    assertThat(one.token()).as("%s and %s believed one token; all beliefs: %s", one, other, beliefs)
+                            .isNotEqualTo(other.token());
+                }
+            }
+        }
     }
 
     protected static List<LanPeerProcess> others(List<LanPeerProcess> all, LanPeerProcess except) {

@@ -109,7 +109,7 @@ class LanSecurityTest {
         long token = a.leadership().orElseThrow().fencingToken();
         // Correctly signed, from an incarnation never seen, but a minute old: a recording.
         LanMessage old = new LanMessage(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, "", "secure", "z", 42L, 1L,
-                System.currentTimeMillis() - 60_000, token + 100, "z", 0, System.nanoTime(), List.of());
+                System.currentTimeMillis() - 60_000, token + 100, "z", 42L, 0, System.nanoTime(), List.of());
         recorder.send(new MessageSigner(SECRET).frame(old));
         await().atMost(Duration.ofSeconds(2)).until(() -> backendA.rejectedMessages().get("stale") >= 1);
         await().during(LEASE).atMost(LEASE.multipliedBy(2))

@@ -54,7 +54,7 @@ class MessageSignerTest {
                     echoed.add(new LanMessage.Echo(0x0101010101010101L * (e + 1), 1_000_000_000L + e));
                 }
                 messages.add(new LanMessage(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, "", "election", id, 7L, idLength,
-                        1_780_000_000_000L, 3, id, 1, 0x0101010101010101L, echoed));
+                        1_780_000_000_000L, 3, id, 7L, 1, 0x0101010101010101L, echoed));
             }
         }
         return messages;

@@ -9,7 +9,8 @@ import dev.leader.testsupport.Shell;
 /**
  * Network namespaces joined by a bridge for the LAN backend's peers ({@link BridgedNamespaces}:
  * nothing reaches the host's real interfaces), each with one veth, {@code lan0}, with a private
- * address in 10.213.0.0/24; and one-way loss, which only these tests need.
+ * address in 10.213.0.0/24; and the loss of every datagram one peer sends, which only these tests
+ * need (one-way loss between two peers is {@link BridgedNamespaces#dropBetween}'s).
  */
 final class NetnsLab implements AutoCloseable {
 
@@ -104,6 +105,20 @@ final class NetnsLab implements AutoCloseable {
                 PEER_INTERFACE, "root"));
         add.addAll(dropAllQdisc);
         Shell.must(add);
+    }
+
+    /** Why {@link #dropBetween} cannot work here, or null if it can. */
+    static String oneWayDropUnavailableReason() {
+        return BridgedNamespaces.oneWayDropUnavailableReason();
+    }
+
+    /** One-way loss between two peers: {@code from}'s datagrams stop reaching {@code to}, and only {@code to}. */
+    void dropBetween(int from, int to) throws IOException {
+        namespaces.dropBetween(from, to);
+    }
+
+    void restoreBetween(int from, int to) throws IOException {
+        namespaces.restoreBetween(from, to);
     }
 
     void restoreOutgoing(int i) throws IOException {

@@ -58,8 +58,24 @@ class ReplayWindowTest {
         assertThat(window.check(message(7, 3, wall + 61_000), wall + 61_000, later)).isNull();
     }
 
+    @Test
+    void beyondTheLimitTheIncarnationHeardFromLongestAgoIsForgotten() {
+        long wall = 1_800_000_000_000L;
+        assertThat(window.check(message(1, 5, wall), wall, 0)).isNull();
+        for (long made = 2; made <= ReplayWindow.MAX_INCARNATIONS; made++) {
+            assertThat(window.check(message(made, 1, wall), wall, made)).isNull();
+        }
+        // Incarnation 1 is the one heard from longest ago, unless heard again: it stays.
+        assertThat(window.check(message(1, 6, wall), wall, SECOND_NANOS)).isNull();
+        assertThat(window.check(message(-1, 1, wall), wall, SECOND_NANOS)).isNull();
+        assertThat(window.size()).isEqualTo(ReplayWindow.MAX_INCARNATIONS);
+        assertThat(window.check(message(1, 6, wall), wall, SECOND_NANOS)).isEqualTo(MessageSigner.Rejection.REPLAYED);
+        // Incarnation 2 was forgotten: a message of it passes the timestamp check again.
+        assertThat(window.check(message(2, 1, wall), wall, SECOND_NANOS)).isNull();
+    }
+
     private static LanMessage message(long incarnation, long sequence, long timestampMillis) {
         return new LanMessage(LanMessage.Type.HEARTBEAT, 0, "group", "election", "peer", incarnation, sequence, timestampMillis,
-                1, null, 0, 0, List.of());
+                1, null, 0, 0, 0, List.of());
     }
 }

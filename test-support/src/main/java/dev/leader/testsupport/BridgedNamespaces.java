@@ -2,7 +2,9 @@ package dev.leader.testsupport;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -13,12 +15,33 @@ import org.jspecify.annotations.Nullable;
  * one veth into the bridge, named {@link #memberInterface()}, with the address
  * {@code <subnet>.(10 + i)/24}, multicast on and its loopback up; the hub may have an address on
  * the bridge too, for servers that run there.
+ *
+ * <p>Faults: a member's link cut both ways ({@link #linkDown}), or one-way loss between two members
+ * ({@link #dropBetween}) while both still reach everyone else, as a flaky switch port or a
+ * misbehaving NIC queue does.
  */
 public final class BridgedNamespaces implements AutoCloseable {
+
+    /**
+     * What {@link #dropBetween} needs of the kernel: an HTB root with a class whose leaf is a FIFO
+     * of length zero (every packet classified there is dropped at enqueue) and the u32 classifier.
+     * No tc action and no netem: kernels built without them (small VMs) still have these.
+     */
+    private static final String DROP_CLASS = "1:2";
+
+    private static @Nullable String oneWayDropProbe;
 
     private final String prefix;
 
     private final String memberInterface;
+
+    private @Nullable String subnet;
+
+    /** Members whose hub port has the dropping qdisc: set up once, filters added and removed. */
+    private final Set<Integer> lossyPorts = new HashSet<>();
+
+    /** The pairs {@link #dropBetween} cut, as {@code from * 1000 + to}. */
+    private final Set<Integer> droppedPairs = new HashSet<>();
 
     private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 16);
 
@@ -69,7 +92,43 @@ public final class BridgedNamespaces implements AutoCloseable {
         }
     }
 
+    /**
+     * Why {@link #dropBetween} cannot work here ({@code tc}, HTB, the FIFO or the u32 classifier
+     * missing), or null if it can; probed once, on a veth pair in a namespace of its own.
+     */
+    public static synchronized @Nullable String oneWayDropUnavailableReason() {
+        if (oneWayDropProbe != null) {
+            return oneWayDropProbe.isEmpty() ? null : oneWayDropProbe;
+        }
+        String probe = "probe-" + Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 16);
+        try {
+            String failure = Shell.run(List.of("ip", "netns", "add", probe));
+            if (failure != null) {
+                oneWayDropProbe = "cannot create a network namespace (needs root and iproute2): " + failure;
+                return oneWayDropProbe;
+            }
+            try {
+                failure = Shell.run(List.of("ip", "-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"));
+                if (failure == null) {
+                    failure = dropQdisc(List.of("ip", "netns", "exec", probe), "probe0");
+                }
+                if (failure == null) {
+                    failure = Shell.run(dropFilter(List.of("ip", "netns", "exec", probe), "add", "probe0", 10, "10.0.0.10"));
+                }
+            }
+            finally {
+                Shell.run(List.of("ip", "netns", "del", probe));
+            }
+            oneWayDropProbe = failure == null ? "" : "tc cannot drop by source address here (needs HTB, pfifo and u32): " + failure;
+        }
+        catch (IOException ex) {
+            oneWayDropProbe = "cannot run 'ip' or 'tc' (install iproute2): " + ex.getMessage();
+        }
+        return oneWayDropProbe.isEmpty() ? null : oneWayDropProbe;
+    }
+
     private void build(String subnet, @Nullable String hubAddress, int members) throws IOException {
+        this.subnet = subnet;
         String hub = hub();
         Shell.must(List.of("ip", "netns", "add", hub));
         created.add(hub);
@@ -104,6 +163,11 @@ public final class BridgedNamespaces implements AutoCloseable {
         return created.get(i + 1);
     }
 
+    /** Member {@code i}'s address on the bridge. */
+    public String memberAddress(int i) {
+        return subnet + "." + (10 + i);
+    }
+
     /** The veth's name inside every member namespace. */
     public String memberInterface() {
         return memberInterface;
@@ -126,6 +190,70 @@ public final class BridgedNamespaces implements AutoCloseable {
 
     public void linkUp(int i) throws IOException {
         Shell.must(List.of("ip", "-n", hub(), "link", "set", hubPort(i), "up"));
+    }
+
+    /**
+     * One-way loss: every IP packet member {@code from} sends (multicast included) stops reaching
+     * member {@code to}, while {@code to}'s packets still reach {@code from} and both still reach
+     * everyone else. Dropped on the bridge, at {@code to}'s port, by source address; see
+     * {@link #oneWayDropUnavailableReason()}.
+     */
+    public synchronized void dropBetween(int from, int to) throws IOException {
+        if (from == to) {
+            throw new IllegalArgumentException("a member cannot lose its own packets: " + from);
+        }
+        String reason = oneWayDropUnavailableReason();
+        if (reason != null) {
+            throw new IOException(reason);
+        }
+        if (lossyPorts.add(to)) {
+            String failure = dropQdisc(inHub(), hubPort(to));
+            if (failure != null) {
+                lossyPorts.remove(to);
+                throw new IOException("cannot set up dropping on " + hubPort(to) + ": " + failure);
+            }
+        }
+        if (droppedPairs.add(from * 1000 + to)) {
+            Shell.must(dropFilter(inHub(), "add", hubPort(to), 10 + from, memberAddress(from)));
+        }
+    }
+
+    /** Ends {@link #dropBetween(int, int)}, if it is in force: {@code from}'s packets reach {@code to} again. */
+    public synchronized void restoreBetween(int from, int to) throws IOException {
+        if (droppedPairs.remove(from * 1000 + to)) {
+            Shell.must(dropFilter(inHub(), "del", hubPort(to), 10 + from, memberAddress(from)));
+        }
+    }
+
+    /** Null when an HTB root on {@code device} sends class {@link #DROP_CLASS} into a FIFO of length zero. */
+    private static @Nullable String dropQdisc(List<String> in, String device) throws IOException {
+        List<List<String>> steps = List.of(
+                List.of("qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "1"),
+                // Rates far above what a test sends: the default class never shapes, never delays.
+                List.of("class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", "10gbit", "quantum", "60000"),
+                List.of("class", "add", "dev", device, "parent", "1:", "classid", DROP_CLASS, "htb", "rate", "10gbit", "quantum", "60000"),
+                List.of("qdisc", "add", "dev", device, "parent", DROP_CLASS, "handle", "2:", "pfifo", "limit", "0"));
+        for (List<String> step : steps) {
+            List<String> command = new ArrayList<>(in);
+            command.add("tc");
+            command.addAll(step);
+            String failure = Shell.run(command);
+            if (failure != null) {
+                return String.join(" ", step) + ": " + failure;
+            }
+        }
+        return null;
+    }
+
+    /** The u32 filter (one preference per source, so each can be removed alone) that sends {@code source}'s packets to the FIFO. */
+    private static List<String> dropFilter(List<String> in, String verb, String device, int preference, String source) {
+        List<String> command = new ArrayList<>(in);
+        command.addAll(List.of("tc", "filter", verb, "dev", device, "parent", "1:", "protocol", "ip", "pref",
+                Integer.toString(preference), "u32"));
+        if (verb.equals("add")) {
+            command.addAll(List.of("match", "ip", "src", source + "/32", "flowid", DROP_CLASS));
+        }
+        return command;
     }
 
     private String hubPort(int i) {
