@@ -66,8 +66,6 @@ class ArchitectureTest {
     @Test
     void theGenericGlueNamesBackendsOnlyThroughTheirRegistration() {
         noClasses().that().resideInAPackage("dev.leader.autoconfigure..")
-                // The LAN backend's configuration still lives here until it moves to dev.leader.lan.autoconfigure.
-                .and().doNotHaveSimpleName("LanBackendConfiguration")
                 .should().dependOnClassesThat().resideInAnyPackage(backendPackages())
                 .check(classes);
     }

@@ -25,7 +25,7 @@ public enum BackendType {
 
     ETCD("etcd", "dev.leader.etcd.autoconfigure.EtcdBackendConfiguration", null, null, "leader.etcd.endpoints"),
 
-    LAN("lan", "dev.leader.autoconfigure.LanBackendConfiguration", null, null,
+    LAN("lan", "dev.leader.lan.autoconfigure.LanBackendConfiguration", null, null,
             "leader.lan.secret", "leader.lan.group", "leader.lan.port", "leader.lan.interface");
 
     private final String id;

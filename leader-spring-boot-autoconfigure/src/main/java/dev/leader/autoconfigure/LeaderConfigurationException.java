@@ -33,20 +33,6 @@ public class LeaderConfigurationException extends RuntimeException {
                         + BackendType.allowedValues() + ").");
     }
 
-    /**
-     * A backend's settings refused a value; their messages start with the property at fault. Only
-     * for the LAN backend, whose settings do not throw an InvalidSettingException yet.
-     */
-    static LeaderConfigurationException fromSettings(String fallbackProperty, IllegalArgumentException ex) {
-        java.util.regex.Matcher property = java.util.regex.Pattern.compile("leader\\.[a-z0-9.-]*[a-z0-9]").matcher(String.valueOf(ex.getMessage()));
-        String name = property.find() ? property.group() : fallbackProperty;
-        LeaderConfigurationException failure = new LeaderConfigurationException(name, null,
-                "Invalid leader configuration: " + ex.getMessage() + ".", "Correct " + name + ".");
-        failure.initCause(ex);
-        return failure;
-    }
-
-
     public String property() {
         return property;
     }

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import dev.leader.election.ElectionNames;
+import dev.leader.election.InvalidSettingException;
+import dev.leader.election.LeaseDeadline;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +43,8 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
 
     public static final int DEFAULT_PORT = 7667;
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+    /** One hop: every packet stays on the local segment. */
+    public static final int DEFAULT_TTL = 1;
 
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
 
@@ -54,34 +57,36 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
 
     private static final Duration MAX_HANDOFF_GRACE = Duration.ofMillis(25);
 
+    private static final String ADDRESS = "an IPv4 multicast address literal in 224.0.0.0/4, e.g. " + DEFAULT_ADDRESS;
+
     public LanBackendSettings {
         if (group != null && !ElectionNames.isValid(group)) {
-            throw new IllegalArgumentException("leader.lan.group '" + group + "' is invalid: use " + ElectionNames.ALLOWED);
+            throw new InvalidSettingException("leader.lan.group", group, ElectionNames.ALLOWED);
         }
         if (!multicastAddress.isMulticastAddress() || multicastAddress.getAddress().length != 4) {
-            throw new IllegalArgumentException("leader.lan.address '" + multicastAddress.getHostAddress()
-                    + "' is not an IPv4 multicast address: use one in 224.0.0.0/4, e.g. " + DEFAULT_ADDRESS);
+            throw new InvalidSettingException("leader.lan.address", multicastAddress.getHostAddress(), ADDRESS);
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("leader.lan.port " + port + " is out of range: use 1-65535");
+            throw new InvalidSettingException("leader.lan.port", port, "a UDP port from 1 to 65535");
         }
         if (networkInterface != null && networkInterface.isBlank()) {
-            throw new IllegalArgumentException("leader.lan.interface is blank: name an interface (e.g. eth0) or leave it unset");
+            throw new InvalidSettingException("leader.lan.interface", networkInterface, "an interface's name (e.g. eth0), or leave it unset");
         }
         if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length == 0) {
-            throw new IllegalArgumentException("leader.lan.secret is empty: set a shared secret or leave it unset");
+            throw new InvalidSettingException("leader.lan.secret", "", "a shared secret of at least " + MIN_SECRET_BYTES
+                    + " bytes, or leave it unset");
         }
         if (lease.isNegative() || lease.compareTo(Duration.ofMillis(300)) < 0) {
-            throw new IllegalArgumentException("leader.lease-duration " + lease + " is too short for the LAN backend: use at least 300ms");
+            throw new InvalidSettingException("leader.lease-duration", lease, "at least 300ms with the LAN backend");
         }
         if (quorum < 0) {
-            throw new IllegalArgumentException("leader.lan.quorum " + quorum + " is negative: use 0 (off) or the expected cluster size");
+            throw new InvalidSettingException("leader.lan.quorum", quorum, "0 (off) or the expected cluster size, counting a rolling deploy's surge");
         }
         if (ttl < 1 || ttl > 255) {
-            throw new IllegalArgumentException("leader.lan.ttl " + ttl + " is out of range: use 1-255 (1 keeps packets on the local segment)");
+            throw new InvalidSettingException("leader.lan.ttl", ttl, "1 to 255 (1 keeps packets on the local segment)");
         }
         if (replayWindow.isNegative() || replayWindow.compareTo(lease) < 0) {
-            throw new IllegalArgumentException("leader.lan.replay-window " + replayWindow + " must be at least the lease (" + lease + ")");
+            throw new InvalidSettingException("leader.lan.replay-window", replayWindow, "at least the lease (" + lease.toMillis() + "ms)");
         }
     }
 
@@ -130,13 +135,13 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
 
         private @Nullable String secret;
 
-        private Duration lease = DEFAULT_LEASE;
+        private Duration lease = LeaseDeadline.DEFAULT_LEASE;
 
         private int priority;
 
         private int quorum;
 
-        private int ttl = 1;
+        private int ttl = DEFAULT_TTL;
 
         private @Nullable Duration replayWindow;
 
@@ -204,13 +209,13 @@ public record LanBackendSettings(@Nullable String group, InetAddress multicastAd
         private static InetAddress address(String literal) {
             // Only literals: a host name here would mean a DNS lookup at start-up.
             if (!literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-                throw new IllegalArgumentException("leader.lan.address '" + literal + "' is not an IPv4 literal: use e.g. " + DEFAULT_ADDRESS);
+                throw new InvalidSettingException("leader.lan.address", literal, ADDRESS);
             }
             try {
                 return InetAddress.getByName(literal);
             }
             catch (UnknownHostException ex) {
-                throw new IllegalArgumentException("leader.lan.address '" + literal + "' is invalid: " + ex.getMessage(), ex);
+                throw new InvalidSettingException("leader.lan.address", literal, ADDRESS);
             }
         }
     }

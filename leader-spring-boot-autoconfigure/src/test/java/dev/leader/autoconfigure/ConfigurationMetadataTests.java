@@ -12,6 +12,7 @@ import java.util.Map;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.etcd.EtcdBackendSettings;
+import dev.leader.lan.LanBackendSettings;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +56,9 @@ class ConfigurationMetadataTests {
         assertDefault("leader.redis.key-prefix", RedisBackendSettings.DEFAULT_KEY_PREFIX);
         assertDefault("leader.etcd.prefix", EtcdBackendSettings.DEFAULT_PREFIX);
         assertDuration("leader.etcd.watch-progress-interval", EtcdBackendSettings.DEFAULT_WATCH_PROGRESS_INTERVAL);
+        assertDefault("leader.lan.address", LanBackendSettings.DEFAULT_ADDRESS);
+        assertDefault("leader.lan.port", LanBackendSettings.DEFAULT_PORT);
+        assertDefault("leader.lan.ttl", LanBackendSettings.DEFAULT_TTL);
     }
 
     @Test
