@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * H2: the grant is a conditional {@code UPDATE} read through {@code FINAL TABLE}, which returns
- * the row as the statement left it. Times are {@code CURRENT_TIMESTAMP}, with time zone.
+ * the row as the statement left it. Times are {@code CURRENT_TIMESTAMP}, with time zone: the
+ * start of the statement in auto-commit mode (and of the transaction inside one).
  */
 final class H2Statements extends ConditionalUpdateStatements {
 
@@ -41,12 +42,17 @@ final class H2Statements extends ConditionalUpdateStatements {
 
     @Override
     void prepareSession(Connection connection, Duration statementTimeout) throws SQLException {
-        execute(connection, "SET QUERY_TIMEOUT " + Math.max(1, statementTimeout.toMillis()));
+        long millis = Math.max(1, statementTimeout.toMillis());
+        execute(connection, "SET QUERY_TIMEOUT " + millis);
+        // A wait for a row lock (a fenced transaction holds it) is bounded by this, not by the query timeout.
+        execute(connection, "SET LOCK_TIMEOUT " + millis);
     }
 
+    /** Back to H2's defaults: no query timeout, a lock timeout of one second. */
     @Override
     void resetSession(Connection connection) throws SQLException {
         execute(connection, "SET QUERY_TIMEOUT 0");
+        execute(connection, "SET LOCK_TIMEOUT 1000");
     }
 
     @Override

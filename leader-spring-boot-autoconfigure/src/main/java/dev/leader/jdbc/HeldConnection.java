@@ -185,6 +185,11 @@ final class HeldConnection implements AutoCloseable {
         catch (SQLException closedCheck) {
             return true;
         }
+        return isConnectionFailure(ex);
+    }
+
+    /** Whether {@code ex} says the connection failed (rather than one statement). */
+    static boolean isConnectionFailure(SQLException ex) {
         String state = ex.getSQLState();
         return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
                 || ex instanceof SQLRecoverableException || (state != null && state.startsWith("08"));

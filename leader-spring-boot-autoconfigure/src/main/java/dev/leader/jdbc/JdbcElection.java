@@ -117,6 +117,10 @@ final class JdbcElection extends AbstractElection {
         if (campaign.isAlive() && Thread.currentThread() != campaign) {
             try {
                 campaign.join(joinMillis);
+                if (campaign.isAlive()) {
+                    log.warn("{} campaign thread still busy {} ms after close (a statement or connect that does not time out?);"
+                            + " it stops at its next step", logPrefix, joinMillis);
+                }
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -142,7 +146,7 @@ final class JdbcElection extends AbstractElection {
                 if (closing) {
                     return;
                 }
-                health.failed(ex, true);
+                health.failed(ex, HeldConnection.isConnectionFailure(ex));
                 Duration pause = backoff.next();
                 log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
                 disconnected();
@@ -220,7 +224,7 @@ final class JdbcElection extends AbstractElection {
             renewal = statements.use(c -> sql.renew(c, claim, term.fencingToken()));
         }
         catch (SQLException ex) {
-            health.failed(ex, true);
+            health.failed(ex, HeldConnection.isConnectionFailure(ex));
             log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, ex.toString());
             nextRenewalNanos = System.nanoTime() + retryNanos;
             return;
@@ -242,7 +246,7 @@ final class JdbcElection extends AbstractElection {
             statements.use(c -> sql.release(c, claim, token));
         }
         catch (SQLException ex) {
-            health.failed(ex, true);
+            health.failed(ex, HeldConnection.isConnectionFailure(ex));
             log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, ex.toString());
         }
         finally {

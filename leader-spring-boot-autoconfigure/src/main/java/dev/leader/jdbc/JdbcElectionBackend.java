@@ -2,6 +2,7 @@ package dev.leader.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -60,9 +61,10 @@ public final class JdbcElectionBackend implements ElectionBackend {
         try (Connection first = dataSource.getConnection()) {
             JdbcDialect found = JdbcDialect.detect(first.getMetaData());
             if (detected != null && detected != found) {
-                log.warn("leader.jdbc.dialect is {} but the database says it is {}; using {}", detected.id(), found.id(), detected.id());
+                throw new IllegalArgumentException("leader.jdbc.dialect is " + detected.id() + " but the database is "
+                        + first.getMetaData().getDatabaseProductName() + " (" + found.id() + "); leave it unset to detect it");
             }
-            detected = detected != null ? detected : found;
+            detected = found;
             prepareTable(first, detected);
             reachable = true;
         }
@@ -137,14 +139,23 @@ public final class JdbcElectionBackend implements ElectionBackend {
         };
     }
 
-    /** Creates the table once, if the settings ask for it, on the first connection that works. */
+    /**
+     * Creates the table if the settings ask for it, once, on the first connection that works.
+     *
+     * @throws IllegalStateException when the table does not exist and is not to be created
+     */
     private void prepareTable(Connection connection, JdbcDialect dialect) throws SQLException {
         if (tableChecked.get()) {
             return;
         }
+        String table = settings.tableName();
         if (LeaseTable.shouldCreate(settings.schemaInitialization(), dialect, connection.getMetaData().getURL())) {
-            LeaseTable.create(connection, dialect, settings.tableName());
-            log.debug("lease table {} ready", settings.tableName());
+            LeaseTable.create(connection, dialect, table);
+        }
+        if (!LeaseTable.exists(connection, table)) {
+            throw new IllegalStateException("the lease table " + table + " does not exist: create it from "
+                    + dialect.schemaResource() + " in the leader jar (with your migrations), or set"
+                    + " leader.jdbc.initialize-schema=always (it is " + settings.schemaInitialization().name().toLowerCase(Locale.ROOT) + ")");
         }
         tableChecked.set(true);
     }

@@ -1,32 +1,16 @@
 package dev.leader.jdbc;
 
-import java.io.IOException;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
-import dev.leader.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 class PostgresElectionContractTest extends ElectionContractTest {
 
     static final Duration LEASE = Duration.ofSeconds(1);
 
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws IOException {
-        server.close();
-    }
-
     @Override
     protected ElectionBackend newBackend() {
-        return new JdbcElectionBackend(DataSources.postgres(server), DataSources.settings(LEASE));
+        return new JdbcElectionBackend(DataSources.postgres(SharedServers.postgres()), DataSources.settings(LEASE));
     }
 
     @Override
