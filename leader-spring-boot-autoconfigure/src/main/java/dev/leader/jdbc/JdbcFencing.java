@@ -36,11 +36,18 @@ import org.jspecify.annotations.Nullable;
  *         id, leadership.election(), leadership.fencingToken());
  * }</pre>
  *
- * <p>While a fenced transaction is open, the leader's own renewals wait for it too (they update
- * the same row): keep fenced transactions shorter than the statement timeout, or renewals fail
- * and are retried, and past the lease the term is lost (no successor can be granted before the
- * transaction ends, so no write of the next term can overtake it). On H2 the predicate form
- * takes no lock (H2 has no share lock in a subquery); {@code assertHolds} locks the row for update.
+ * <p>The lock is the price of the guarantee. While a fenced transaction is open, the leader's
+ * own renewals wait for it too (they update the same row): keep fenced transactions shorter than
+ * the statement timeout, or renewals fail and are retried, and past the lease the term is lost.
+ * No successor is granted before the transaction ends, so no write of the next term can
+ * overtake it; a leader process that stops inside a fenced transaction therefore holds the next
+ * grant back until its session ends: bound that with PostgreSQL's
+ * {@code idle_in_transaction_session_timeout} or MariaDB's {@code idle_transaction_timeout}.
+ *
+ * <p>The check compares the expiry with the time of the check (PostgreSQL
+ * {@code clock_timestamp()}, MariaDB/MySQL {@code UTC_TIMESTAMP(6)}); on H2 it is the
+ * transaction's start, and the predicate form takes no lock (H2 has no share lock in a subquery),
+ * while {@code assertHolds} locks the row for update.
  */
 public final class JdbcFencing {
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,14 +19,21 @@ public final class MariaDbServer extends ServerProcess {
 
     static final Path CLIENT = Path.of("/usr/bin/mariadb");
 
-    private MariaDbServer(Path directory) throws IOException {
+    private final List<String> options;
+
+    private MariaDbServer(Path directory, List<String> options) throws IOException {
         super(directory);
+        this.options = options;
     }
 
-    /** Makes a data directory, starts the server and creates the database {@code leader}. */
-    public static MariaDbServer start() throws IOException {
+    /**
+     * Makes a data directory, starts the server and creates the database {@code leader}.
+     *
+     * @param options further server options, e.g. {@code --userstat=1}
+     */
+    public static MariaDbServer start(String... options) throws IOException {
         requireExecutable(SERVER, "install it with 'apt-get install -y mariadb-server'");
-        MariaDbServer server = new MariaDbServer(Files.createTempDirectory("leader-mariadb"));
+        MariaDbServer server = new MariaDbServer(Files.createTempDirectory("leader-mariadb"), List.of(options));
         try {
             run(List.of("/usr/bin/mariadb-install-db", "--no-defaults", "--datadir=" + server.data(), "--user=root",
                     "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"), Duration.ofSeconds(120));
@@ -57,10 +65,12 @@ public final class MariaDbServer extends ServerProcess {
     @Override
     protected List<String> command() {
         Path directory = directory();
-        return List.of(SERVER.toString(), "--no-defaults", "--datadir=" + data(), "--port=" + port(),
+        List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults", "--datadir=" + data(), "--port=" + port(),
                 "--bind-address=127.0.0.1", "--socket=" + directory.resolve("mariadb.sock"), "--user=root",
                 "--pid-file=" + directory.resolve("mariadb.pid"), "--log-error=" + log(), "--skip-name-resolve",
-                "--innodb-buffer-pool-size=32M", "--max-connections=300");
+                "--innodb-buffer-pool-size=32M", "--max-connections=300"));
+        command.addAll(options);
+        return command;
     }
 
     @Override
