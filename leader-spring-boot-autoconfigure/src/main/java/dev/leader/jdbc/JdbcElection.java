@@ -146,10 +146,13 @@ final class JdbcElection extends AbstractElection {
                 if (closing) {
                     return;
                 }
-                health.failed(ex, HeldConnection.isConnectionFailure(ex));
+                boolean unreachable = HeldConnection.isConnectionFailure(ex);
+                health.failed(ex, unreachable);
                 Duration pause = backoff.next();
                 log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
-                disconnected();
+                if (unreachable) {
+                    disconnected();
+                }
                 pauseFor(pause.toNanos());
             }
             catch (InterruptedException ex) {

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * restarted server is the same server. The faults act on the server's whole process tree
  * (PostgreSQL forks a process per connection), always by process id.
  */
-public abstract class ServerProcess implements AutoCloseable {
+public abstract class DatabaseServer implements AutoCloseable {
 
     private final Path directory;
 
@@ -30,7 +30,7 @@ public abstract class ServerProcess implements AutoCloseable {
 
     private @Nullable Process process;
 
-    protected ServerProcess(Path directory) throws IOException {
+    protected DatabaseServer(Path directory) throws IOException {
         this.directory = directory;
         this.port = freePort();
     }
