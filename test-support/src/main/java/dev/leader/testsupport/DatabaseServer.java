@@ -109,7 +109,12 @@ public abstract class DatabaseServer implements AutoCloseable {
     public void close() throws IOException {
         Process running = process;
         if (running != null) {
-            signal("CONT");
+            try {
+                signal("CONT"); // a paused server is killed all the same; this only tidies up
+            }
+            catch (IOException ex) {
+                System.err.println("could not resume " + getClass().getSimpleName() + " before killing it: " + ex.getMessage());
+            }
             kill9();
         }
         try (Stream<Path> files = Files.walk(directory)) {
