@@ -9,6 +9,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The JDBC backend's tests: PostgreSQL 15 (run as the user 'postgres' through setpriv) and MariaDB.
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15 postgresql-contrib)
+[ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test servers: ${need[*]}"
@@ -17,7 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 # Debian starts the packaged servers as services; the tests start their own on free ports.
-for service in redis-server etcd; do
+for service in redis-server etcd postgresql mariadb; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
   fi

@@ -1,0 +1,268 @@
+package dev.leader.jdbc;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import dev.leader.election.AbstractElection;
+import dev.leader.election.Backoff;
+import dev.leader.election.DaemonThreads;
+import dev.leader.election.ElectionState;
+import dev.leader.election.LeaseDeadline;
+import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One candidate: a campaign thread that, as a follower, runs the conditional acquire and then
+ * waits the dialect's way ({@link FollowerWait}); as a leader, renews every renew interval and
+ * believes until the send time of the last confirmed statement + lease - margin. Statements go
+ * through the backend's shared statement connection, one at a time.
+ *
+ * <p>The incarnation is random per election object: a restarted process that reuses its
+ * candidate id is still another claimant, and cannot renew or release its predecessor's term.
+ */
+final class JdbcElection extends AbstractElection {
+
+    /**
+     * After yielding, wait this long (and as long as a follower may take to notice the release)
+     * before competing again, so that a woken follower wins.
+     */
+    static final Duration YIELD_PAUSE = Duration.ofMillis(100);
+
+    private final HeldConnection statements;
+
+    private final LeaseStatements sql;
+
+    private final BackendHealth health;
+
+    private final FollowerWait followerWait;
+
+    private final LeaseStatements.Claim claim;
+
+    private final long renewIntervalNanos;
+
+    private final long retryNanos;
+
+    private final long joinMillis;
+
+    private final Wakeup wakeup = new Wakeup();
+
+    private final Backoff backoff;
+
+    private final Thread campaign;
+
+    private volatile boolean closing;
+
+    // ---- campaign thread only ----
+
+    private long nextRenewalNanos;
+
+    private long notBeforeNanos = System.nanoTime();
+
+    /** The token of our last granted term until the campaign thread handled its end; 0 for none. */
+    private long lastToken;
+
+    JdbcElection(String name, String candidateId, JdbcBackendSettings settings, HeldConnection statements,
+            LeaseStatements sql, BackendHealth health, FollowerWait.Factory waits) {
+        super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
+        this.statements = statements;
+        this.sql = sql;
+        this.health = health;
+        this.claim = new LeaseStatements.Claim(name, candidateId, incarnation());
+        this.renewIntervalNanos = settings.renewInterval().toNanos();
+        this.retryNanos = Math.max(Duration.ofMillis(5).toNanos(), settings.lease().toNanos() / 10);
+        this.joinMillis = settings.renewInterval().multipliedBy(2).toMillis() + 1_000;
+        Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
+        this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
+        this.followerWait = waits.create(name, candidateId, wakeup, this::follow);
+        this.campaign = DaemonThreads.single("leader-jdbc-" + name).newThread(this::campaign);
+    }
+
+    private static String incarnation() {
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    // ---- hooks ----
+
+    @Override
+    protected void onStart() {
+        campaign.start();
+    }
+
+    @Override
+    protected void onYield(Leadership term) {
+        wakeup.wake(); // the campaign thread releases the ended term
+    }
+
+    @Override
+    protected void onLeaseExpired(Leadership term) {
+        log.warn("{} lease deadline passed without a confirmed renewal; campaigning again", logPrefix);
+        wakeup.wake();
+    }
+
+    @Override
+    protected void onClose(@Nullable Leadership held) {
+        closing = true;
+        wakeup.wake();
+        if (held != null) {
+            // Release here rather than on the campaign thread: the successor is woken now.
+            release(held.fencingToken());
+        }
+        else {
+            followerWait.abort();
+        }
+        if (campaign.isAlive() && Thread.currentThread() != campaign) {
+            try {
+                campaign.join(joinMillis);
+                if (campaign.isAlive()) {
+                    log.warn("{} campaign thread still busy {} ms after close (a statement or connect that does not time out?);"
+                            + " it stops at its next step", logPrefix, joinMillis);
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        followerWait.close();
+    }
+
+    // ---- the campaign thread ----
+
+    private void campaign() {
+        boolean opened = false;
+        while (!closing) {
+            wakeup.clear();
+            try {
+                if (!opened) {
+                    followerWait.open();
+                    opened = true;
+                }
+                step();
+            }
+            catch (SQLException ex) {
+                if (closing) {
+                    return;
+                }
+                boolean unreachable = HeldConnection.isConnectionFailure(ex);
+                health.failed(ex, unreachable);
+                Duration pause = backoff.next();
+                log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
+                if (unreachable) {
+                    disconnected();
+                }
+                pauseFor(pause.toNanos());
+            }
+            catch (InterruptedException ex) {
+                if (closing) {
+                    return;
+                }
+            }
+            catch (RuntimeException ex) {
+                log.error("{} campaign step failed", logPrefix, ex);
+                pauseFor(backoff.next().toNanos());
+            }
+        }
+    }
+
+    private void step() throws SQLException, InterruptedException {
+        Leadership term = currentTerm();
+        if (term != null) {
+            lead(term);
+            return;
+        }
+        long ended = lastToken;
+        if (ended != 0) {
+            // The term ended here (yield, lease deadline, lost renewal) and our claim could take it
+            // again at once: release it in the database (a no-op unless it is still ours), then
+            // stand back so that a follower woken by the release wins.
+            lastToken = 0;
+            release(ended);
+            notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos() + followerWait.noticeNanos();
+            return;
+        }
+        long early = notBeforeNanos - System.nanoTime();
+        if (early > 0) {
+            wakeup.await(early);
+            return;
+        }
+        LeaseStatements.Attempt attempt = statements.use(c -> sql.acquire(c, claim));
+        health.succeeded(System.nanoTime() - attempt.sendNanos());
+        backoff.reset();
+        if (attempt.granted()) {
+            won(attempt);
+            return;
+        }
+        follow(attempt.holder());
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} holds the lease for {} ms more", logPrefix, attempt.holder(), attempt.remainingNanos() / 1_000_000);
+        }
+        followerWait.await(attempt.remainingNanos());
+    }
+
+    private void won(LeaseStatements.Attempt attempt) {
+        if (!closing && grant(attempt.token(), attempt.sendNanos())) {
+            nextRenewalNanos = attempt.sendNanos() + renewIntervalNanos;
+            lastToken = attempt.token();
+            followerWait.leading();
+            return;
+        }
+        if (closing || isClosed()) {
+            // close() raced the grant: the term is ours but nobody wants it.
+            release(attempt.token());
+        }
+        // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.
+    }
+
+    private void lead(Leadership term) throws InterruptedException {
+        long wait = nextRenewalNanos - System.nanoTime();
+        if (wait > 0) {
+            wakeup.await(wait);
+            return;
+        }
+        LeaseStatements.Renewal renewal;
+        try {
+            renewal = statements.use(c -> sql.renew(c, claim, term.fencingToken()));
+        }
+        catch (SQLException ex) {
+            health.failed(ex, HeldConnection.isConnectionFailure(ex));
+            log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, ex.toString());
+            nextRenewalNanos = System.nanoTime() + retryNanos;
+            return;
+        }
+        health.succeeded(System.nanoTime() - renewal.sendNanos());
+        if (renewal.renewed()) {
+            renewed(term, renewal.sendNanos());
+            nextRenewalNanos = renewal.sendNanos() + renewIntervalNanos;
+            followerWait.leading();
+            return;
+        }
+        log.warn("{} the database no longer holds our lease (it expired there, or another holds it)", logPrefix);
+        revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+    }
+
+    /** Gives the term up in the database (row first, so that whoever wakes finds it free), then the wait's hold. */
+    private void release(long token) {
+        try {
+            statements.use(c -> sql.release(c, claim, token));
+        }
+        catch (SQLException ex) {
+            health.failed(ex, HeldConnection.isConnectionFailure(ex));
+            log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, ex.toString());
+        }
+        finally {
+            followerWait.notLeading();
+        }
+    }
+
+    private void pauseFor(long nanos) {
+        try {
+            wakeup.await(nanos);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
