@@ -26,7 +26,10 @@ public enum BackendType {
     ETCD("etcd", "dev.leader.etcd.autoconfigure.EtcdBackendConfiguration", null, null, "leader.etcd.endpoints"),
 
     LAN("lan", "dev.leader.lan.autoconfigure.LanBackendConfiguration", null, null,
-            "leader.lan.secret", "leader.lan.group", "leader.lan.port", "leader.lan.interface");
+            "leader.lan.secret", "leader.lan.group", "leader.lan.port", "leader.lan.interface"),
+
+    /** Never inferred from a DataSource alone: an application does not write election rows to its database by surprise. */
+    JDBC("jdbc", "dev.leader.jdbc.autoconfigure.JdbcBackendConfiguration", null, null, "leader.jdbc.url");
 
     private final String id;
 
@@ -77,7 +80,7 @@ public enum BackendType {
         return Arrays.stream(values()).filter(t -> t.id.equals(normalized)).findFirst();
     }
 
-    /** {@code local, zookeeper, redis, etcd, lan}. */
+    /** {@code local, zookeeper, redis, etcd, lan, jdbc}. */
     public static String allowedValues() {
         return String.join(", ", Arrays.stream(values()).map(BackendType::id).toList());
     }

@@ -3,6 +3,7 @@ package dev.leader.jdbc;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.election.LeaseDeadline;
 import org.jspecify.annotations.Nullable;
 
@@ -29,8 +30,6 @@ public record JdbcBackendSettings(String tableName, Duration lease, Duration ren
 
     public static final String DEFAULT_TABLE_NAME = "leader_election";
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
-
     public static final Duration MIN_LEASE = Duration.ofMillis(100);
 
     /** The longest default statement timeout; a longer one must be asked for. */
@@ -50,24 +49,23 @@ public record JdbcBackendSettings(String tableName, Duration lease, Duration ren
         Objects.requireNonNull(schemaInitialization, "leader.jdbc.initialize-schema");
         requireValidTableName(tableName);
         if (lease.compareTo(MIN_LEASE) < 0) {
-            throw new IllegalArgumentException("leader.lease-duration must be at least " + MIN_LEASE.toMillis()
-                    + "ms for the JDBC backend (it is " + lease + ")");
+            throw new InvalidSettingException("leader.lease-duration", lease, "at least " + MIN_LEASE.toMillis() + "ms with the JDBC backend");
         }
         if (renewInterval.isNegative() || renewInterval.isZero() || renewInterval.compareTo(lease.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("leader.jdbc.renew-interval must be positive and at most half the lease ("
-                    + lease.dividedBy(2).toMillis() + "ms; it is " + renewInterval + "), so that a failed renewal is retried in time");
+            throw new InvalidSettingException("leader.jdbc.renew-interval", renewInterval, "a positive duration of at most half the lease ("
+                    + lease.dividedBy(2).toMillis() + "ms), so that a failed renewal is retried in time");
         }
         if (statementTimeout.compareTo(Duration.ofMillis(1)) < 0 || statementTimeout.compareTo(renewInterval) >= 0) {
-            throw new IllegalArgumentException("leader.jdbc.statement-timeout must be at least 1ms and below the renew interval ("
-                    + renewInterval.toMillis() + "ms; it is " + statementTimeout + "), so that a stuck renewal is retried in time");
+            throw new InvalidSettingException("leader.jdbc.statement-timeout", statementTimeout, "at least 1ms and below the renew interval ("
+                    + renewInterval.toMillis() + "ms), so that a stuck renewal is retried in time");
         }
     }
 
     /** Returns {@code tableName} if it is a valid {@code leader.jdbc.table-name}, else throws naming the property. */
     static String requireValidTableName(String tableName) {
         if (!TABLE_NAME.matcher(tableName).matches() || tableName.length() > 63) {
-            throw new IllegalArgumentException("leader.jdbc.table-name '" + tableName + "' is invalid: use an unquoted SQL"
-                    + " identifier (letters, digits and '_', not starting with a digit), optionally schema.table, at most 63 characters");
+            throw new InvalidSettingException("leader.jdbc.table-name", tableName, "an unquoted SQL identifier (letters, digits"
+                    + " and '_', not starting with a digit), optionally schema.table, at most 63 characters");
         }
         return tableName;
     }
@@ -156,8 +154,8 @@ public record JdbcBackendSettings(String tableName, Duration lease, Duration ren
                 this.dialect = null;
                 return this;
             }
-            this.dialect = JdbcDialect.fromId(dialect).orElseThrow(() -> new IllegalArgumentException(
-                    "leader.jdbc.dialect '" + dialect + "' is invalid: use postgresql, mariadb (also for MySQL) or h2, or leave it unset to detect it"));
+            this.dialect = JdbcDialect.fromId(dialect).orElseThrow(() -> new InvalidSettingException("leader.jdbc.dialect", dialect,
+                    "postgresql, mariadb (also for MySQL) or h2, or leave it unset to detect it"));
             return this;
         }
 
@@ -168,7 +166,7 @@ public record JdbcBackendSettings(String tableName, Duration lease, Duration ren
         }
 
         public JdbcBackendSettings build() {
-            Duration leaseOrDefault = lease != null ? lease : DEFAULT_LEASE;
+            Duration leaseOrDefault = lease != null ? lease : LeaseDeadline.DEFAULT_LEASE;
             Duration renew = renewInterval != null ? renewInterval : defaultRenewInterval(leaseOrDefault);
             Duration timeout = statementTimeout != null ? statementTimeout : defaultStatementTimeout(renew);
             return new JdbcBackendSettings(tableName != null ? tableName : DEFAULT_TABLE_NAME, leaseOrDefault, renew, timeout,

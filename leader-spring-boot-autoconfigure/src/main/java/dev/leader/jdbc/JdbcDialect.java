@@ -47,6 +47,25 @@ public enum JdbcDialect {
     }
 
     /**
+     * The dialect a JDBC URL names ({@code jdbc:postgresql:}, {@code jdbc:mariadb:},
+     * {@code jdbc:mysql:}, {@code jdbc:h2:}), known without connecting, so that an application
+     * whose database is down can still start; empty for another URL.
+     */
+    public static Optional<JdbcDialect> fromUrl(String jdbcUrl) {
+        String url = jdbcUrl.trim().toLowerCase(Locale.ROOT);
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Optional.of(POSTGRESQL);
+        }
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            return Optional.of(MARIADB);
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return Optional.of(H2);
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The dialect of the database behind {@code metaData}.
      *
      * @throws IllegalArgumentException for any other database, naming it

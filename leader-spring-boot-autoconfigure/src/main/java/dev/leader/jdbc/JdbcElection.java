@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import dev.leader.election.AbstractElection;
+import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Backoff;
 import dev.leader.election.DaemonThreads;
 import dev.leader.election.ElectionState;
@@ -34,7 +35,7 @@ final class JdbcElection extends AbstractElection {
 
     private final LeaseStatements sql;
 
-    private final BackendHealth health;
+    private final BackendStatusTracker health;
 
     private final FollowerWait followerWait;
 
@@ -64,7 +65,7 @@ final class JdbcElection extends AbstractElection {
     private long lastToken;
 
     JdbcElection(String name, String candidateId, JdbcBackendSettings settings, HeldConnection statements,
-            LeaseStatements sql, BackendHealth health, FollowerWait.Factory waits) {
+            LeaseStatements sql, BackendStatusTracker health, FollowerWait.Factory waits) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
         this.statements = statements;
         this.sql = sql;
@@ -147,7 +148,7 @@ final class JdbcElection extends AbstractElection {
                     return;
                 }
                 boolean unreachable = HeldConnection.isConnectionFailure(ex);
-                health.failed(ex, unreachable);
+                failed(ex, unreachable);
                 Duration pause = backoff.next();
                 log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
                 if (unreachable) {
@@ -227,7 +228,7 @@ final class JdbcElection extends AbstractElection {
             renewal = statements.use(c -> sql.renew(c, claim, term.fencingToken()));
         }
         catch (SQLException ex) {
-            health.failed(ex, HeldConnection.isConnectionFailure(ex));
+            failed(ex, HeldConnection.isConnectionFailure(ex));
             log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, ex.toString());
             nextRenewalNanos = System.nanoTime() + retryNanos;
             return;
@@ -249,7 +250,7 @@ final class JdbcElection extends AbstractElection {
             statements.use(c -> sql.release(c, claim, token));
         }
         catch (SQLException ex) {
-            health.failed(ex, HeldConnection.isConnectionFailure(ex));
+            failed(ex, HeldConnection.isConnectionFailure(ex));
             log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, ex.toString());
         }
         finally {
@@ -263,6 +264,16 @@ final class JdbcElection extends AbstractElection {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A statement failed; the database is unreachable only when it broke the connection or none could be opened. */
+    private void failed(Exception ex, boolean unreachable) {
+        if (unreachable) {
+            health.failed(ex);
+        }
+        else {
+            health.error(ex.toString());
         }
     }
 }

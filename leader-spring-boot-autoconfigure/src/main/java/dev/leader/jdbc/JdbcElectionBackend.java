@@ -1,12 +1,15 @@
 package dev.leader.jdbc;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import dev.leader.election.BackendStatus;
+import dev.leader.election.BackendStatusTracker;
+import dev.leader.election.InvalidSettingException;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
@@ -39,7 +42,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
 
     private final HeldConnection statements;
 
-    private final BackendHealth health;
+    private final BackendStatusTracker health = new BackendStatusTracker();
 
     private final @Nullable PostgresListener listener;
 
@@ -61,8 +64,8 @@ public final class JdbcElectionBackend implements ElectionBackend {
         try (Connection first = dataSource.getConnection()) {
             JdbcDialect found = JdbcDialect.detect(first.getMetaData());
             if (detected != null && detected != found) {
-                throw new IllegalArgumentException("leader.jdbc.dialect is " + detected.id() + " but the database is "
-                        + first.getMetaData().getDatabaseProductName() + " (" + found.id() + "); leave it unset to detect it");
+                throw new InvalidSettingException("leader.jdbc.dialect", detected.id(), found.id() + ", the dialect of the database ("
+                        + first.getMetaData().getDatabaseProductName() + "), or leave it unset to detect it");
             }
             detected = found;
             prepareTable(first, detected);
@@ -76,7 +79,9 @@ public final class JdbcElectionBackend implements ElectionBackend {
             log.warn("the database is not reachable yet; elections campaign once it is: {}", ex.toString());
         }
         this.dialect = detected;
-        this.health = new BackendHealth(reachable);
+        if (reachable) {
+            health.connected();
+        }
         this.sql = LeaseStatements.of(dialect, settings);
         this.statements = new HeldConnection(dataSource, "statements", new HeldConnection.Session() {
             @Override
@@ -118,8 +123,13 @@ public final class JdbcElectionBackend implements ElectionBackend {
     }
 
     @Override
+    public Duration lease() {
+        return settings.lease();
+    }
+
+    @Override
     public BackendStatus status() {
-        return health.status();
+        return health.status("the database has not been reached yet");
     }
 
     @Override

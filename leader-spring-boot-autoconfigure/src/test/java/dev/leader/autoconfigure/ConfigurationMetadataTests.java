@@ -12,6 +12,7 @@ import java.util.Map;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.etcd.EtcdBackendSettings;
+import dev.leader.jdbc.JdbcBackendSettings;
 import dev.leader.lan.LanBackendSettings;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
@@ -59,6 +60,7 @@ class ConfigurationMetadataTests {
         assertDefault("leader.lan.address", LanBackendSettings.DEFAULT_ADDRESS);
         assertDefault("leader.lan.port", LanBackendSettings.DEFAULT_PORT);
         assertDefault("leader.lan.ttl", LanBackendSettings.DEFAULT_TTL);
+        assertDefault("leader.jdbc.table-name", JdbcBackendSettings.DEFAULT_TABLE_NAME);
     }
 
     @Test

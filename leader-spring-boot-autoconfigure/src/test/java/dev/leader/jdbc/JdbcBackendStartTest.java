@@ -1,6 +1,7 @@
 package dev.leader.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +19,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.leader.election.Election;
 import dev.leader.testsupport.PostgresServer;
+import dev.leader.election.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -59,8 +61,12 @@ class JdbcBackendStartTest {
     void aDialectThatIsNotTheDatabasesFailsTheStart() {
         String url = "jdbc:h2:mem:start-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         JdbcBackendSettings postgres = JdbcBackendSettings.builder().dialect(JdbcDialect.POSTGRESQL).build();
-        assertThatIllegalArgumentException().isThrownBy(() -> new JdbcElectionBackend(DataSources.h2(url), postgres))
-                .withMessageContaining("leader.jdbc.dialect is postgresql but the database is H2");
+        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> new JdbcElectionBackend(DataSources.h2(url), postgres))
+                .satisfies(refused -> {
+                    assertThat(refused.property()).isEqualTo("leader.jdbc.dialect");
+                    assertThat(refused.value()).isEqualTo("postgresql");
+                    assertThat(refused.allowed()).contains("h2").contains("H2");
+                });
     }
 
     @Test
