@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import dev.leader.election.Backoff;
+import dev.leader.election.DaemonThreads;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,7 @@ final class CandidateThread {
 
     private final ScheduledExecutorService executor;
 
-    private final ZooKeeperElectionBackend backend;
+    private final ZooKeeperSession session;
 
     private final Backoff retry = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
 
@@ -39,18 +40,14 @@ final class CandidateThread {
 
     private final Step onRetry;
 
-    CandidateThread(String name, ZooKeeperElectionBackend backend, Logger log, String logPrefix, BooleanSupplier closed,
+    CandidateThread(String name, ZooKeeperSession session, Logger log, String logPrefix, BooleanSupplier closed,
             Step onRetry) {
-        this.backend = backend;
+        this.session = session;
         this.log = log;
         this.logPrefix = logPrefix;
         this.closed = closed;
         this.onRetry = onRetry;
-        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "leader-zookeeper-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-zookeeper-" + name));
     }
 
     void submit(Step step) {
@@ -87,7 +84,7 @@ final class CandidateThread {
             return;
         }
         try {
-            step.run(backend.client());
+            step.run(session.client());
         }
         catch (KeeperException.SessionExpiredException | KeeperException.SessionMovedException ex) {
             log.debug("{} {}; the new session campaigns", logPrefix, ex.getMessage());
@@ -98,14 +95,14 @@ final class CandidateThread {
             retryLater(ex, false);
         }
         catch (KeeperException ex) {
-            backend.recordError(ex.getMessage());
+            session.recordError(ex.getMessage());
             retryLater(ex, true);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
         catch (RuntimeException ex) {
-            backend.recordError(String.valueOf(ex));
+            session.recordError(String.valueOf(ex));
             retryLater(ex, true);
         }
     }

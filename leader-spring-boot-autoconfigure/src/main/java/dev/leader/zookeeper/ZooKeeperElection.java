@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
@@ -24,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ZooKeeperElection extends AbstractElection {
 
-    private final ZooKeeperElectionBackend backend;
+    private final ZooKeeperSession session;
+
+    private final Consumer<ZooKeeperElection> forget;
 
     private final String electionPath;
 
@@ -74,17 +77,22 @@ final class ZooKeeperElection extends AbstractElection {
         }
     };
 
-    ZooKeeperElection(String name, String candidateId, ZooKeeperElectionBackend backend) {
+    /**
+     * @param session the backend's ZooKeeper session, which every election of it shares
+     * @param forget told when this election has closed
+     */
+    ZooKeeperElection(String name, String candidateId, ZooKeeperSession session, Consumer<ZooKeeperElection> forget) {
         // Believe for at most 2/3 of the session timeout after the send time of the last
         // confirmed call: the client itself declares the connection lost at 2/3, and the
         // server cannot expire the session (and hand our term on) before the full timeout.
-        super(name, candidateId, LeaseDeadline.of(backend.settings().sessionTimeout(),
-                backend.settings().sessionTimeout().dividedBy(3)));
-        this.backend = backend;
-        this.electionPath = backend.settings().electionPath(name);
+        super(name, candidateId, LeaseDeadline.of(session.settings().sessionTimeout(),
+                session.settings().sessionTimeout().dividedBy(3)));
+        this.session = session;
+        this.forget = forget;
+        this.electionPath = session.settings().electionPath(name);
         this.data = candidateId.getBytes(StandardCharsets.UTF_8);
-        this.renewInterval = backend.settings().sessionTimeout().dividedBy(6);
-        this.thread = new CandidateThread(name, backend, log, logPrefix, this::isClosed, this::campaign);
+        this.renewInterval = session.settings().sessionTimeout().dividedBy(6);
+        this.thread = new CandidateThread(name, session, log, logPrefix, this::isClosed, this::campaign);
     }
 
     // ---- hooks ----
@@ -108,16 +116,16 @@ final class ZooKeeperElection extends AbstractElection {
         ownPath = null;
         predecessorPath = null;
         leaderPath = null;
-        ZooKeeper zk = backend.client();
+        ZooKeeper zk = session.client();
         if (own != null) {
-            backend.release(zk, own); // at once, for a fast hand-off
+            session.release(zk, own); // at once, for a fast hand-off
         }
         // A create whose reply was lost made a node we never heard of; the session, shared with
         // other elections, would keep it, and every candidate would wait behind it.
-        backend.releaseAll(zk, electionPath, guid);
+        session.releaseAll(zk, electionPath, guid);
         stopRenewal();
         thread.shutdown();
-        backend.forget(this);
+        forget.accept(this);
     }
 
     @Override
@@ -160,7 +168,7 @@ final class ZooKeeperElection extends AbstractElection {
     // ---- the recipe, on the candidate's thread ----
 
     private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
-        if (state() == ElectionState.LATENT || !backend.isConnected()) {
+        if (state() == ElectionState.LATENT || !session.isConnected()) {
             return; // the backend's connect event campaigns
         }
         if (ownPath == null && !join(zk)) {
@@ -171,11 +179,11 @@ final class ZooKeeperElection extends AbstractElection {
 
     /** Finds this candidate's node (a create whose reply was lost) or creates it. */
     private boolean join(ZooKeeper zk) throws KeeperException, InterruptedException {
-        backend.ensureElectionNode(zk, electionPath);
+        session.ensureElectionNode(zk, electionPath);
         String found = null;
         for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
             String path = electionPath + "/" + node.name();
-            if (!node.guid().equals(guid) || backend.isReleasing(path)) {
+            if (!node.guid().equals(guid) || session.isReleasing(path)) {
                 continue;
             }
             Stat stat = zk.exists(path, false);
@@ -184,7 +192,7 @@ final class ZooKeeperElection extends AbstractElection {
                 found = path;
             }
             else if (stat != null) {
-                backend.release(zk, path);
+                session.release(zk, path);
             }
         }
         if (found == null) {
@@ -194,7 +202,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (isClosed()) {
             // close() ran while we created; it may not have seen the path.
             ownPath = null;
-            backend.release(zk, found);
+            session.release(zk, found);
             return false;
         }
         return true;
@@ -202,7 +210,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     private String create(ZooKeeper zk) throws KeeperException, InterruptedException {
         try {
-            String created = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, backend.acl(),
+            String created = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, session.acl(),
                     CreateMode.EPHEMERAL_SEQUENTIAL);
             log.debug("{} created {}", logPrefix, created);
             return created;
@@ -211,7 +219,7 @@ final class ZooKeeperElection extends AbstractElection {
             if (isClosed()) {
                 // close() may have looked for our nodes before this create reached the server:
                 // look again, after it.
-                backend.releaseAll(zk, electionPath, guid);
+                session.releaseAll(zk, electionPath, guid);
             }
             throw ex;
         }
@@ -226,7 +234,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** @return false when the predecessor vanished before the watch was set: look again */
     private boolean checkOnce(ZooKeeper zk) throws KeeperException, InterruptedException {
         String own = ownPath;
-        if (own == null || state() == ElectionState.LATENT || !backend.isConnected()) {
+        if (own == null || state() == ElectionState.LATENT || !session.isConnected()) {
             return true;
         }
         long sendNanos = System.nanoTime();
@@ -256,8 +264,8 @@ final class ZooKeeperElection extends AbstractElection {
             requeue(zk);
             return;
         }
-        // The reads above may come from a server cut off from its quorum: see QuorumContact.
-        QuorumContact.sync(zk, own, backend.settings().sessionTimeout());
+        // The reads above may come from a server cut off from its quorum: see QuorumSync.
+        QuorumSync.sync(zk, own, session.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
         Stat stat = NodeWatch.set(zk, own, ownWatcher);
         if (stat == null) {
@@ -265,12 +273,12 @@ final class ZooKeeperElection extends AbstractElection {
             return;
         }
         if (stat.getEphemeralOwner() != zk.getSessionId()) {
-            backend.release(zk, own);
+            session.release(zk, own);
             lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
             return;
         }
-        backend.recordLatency(System.nanoTime() - sendNanos);
-        long confirmed = sendNanos - backend.shortfallNanos(zk);
+        session.succeeded(System.nanoTime() - sendNanos);
+        long confirmed = sendNanos - session.shortfallNanos(zk);
         Leadership term = currentTerm();
         if (term != null) {
             renewed(term, confirmed);
@@ -327,7 +335,7 @@ final class ZooKeeperElection extends AbstractElection {
     }
 
     private void refreshLeader(ZooKeeper zk) throws KeeperException, InterruptedException {
-        if (currentTerm() != null || ownPath == null || !backend.isConnected()) {
+        if (currentTerm() != null || ownPath == null || !session.isConnected()) {
             leaderPath = null;
             return;
         }
@@ -359,7 +367,7 @@ final class ZooKeeperElection extends AbstractElection {
         ownPath = null;
         grantedPath = null;
         if (own != null) {
-            backend.release(zk, own);
+            session.release(zk, own);
         }
         campaign(zk);
     }
@@ -386,11 +394,11 @@ final class ZooKeeperElection extends AbstractElection {
             stopRenewal();
             return;
         }
-        ZooKeeper zk = backend.client();
+        ZooKeeper zk = session.client();
         try {
-            QuorumContact.confirmAsync(zk, own, sendNanos -> {
-                backend.recordLatency(System.nanoTime() - sendNanos);
-                renewed(term, sendNanos - backend.shortfallNanos(zk));
+            QuorumSync.confirmAsync(zk, own, sendNanos -> {
+                session.succeeded(System.nanoTime() - sendNanos);
+                renewed(term, sendNanos - session.shortfallNanos(zk));
             }, () -> submit(this::check));
         }
         catch (RuntimeException ex) {

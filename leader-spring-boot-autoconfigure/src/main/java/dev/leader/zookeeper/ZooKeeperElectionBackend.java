@@ -1,72 +1,20 @@
 package dev.leader.zookeeper;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import dev.leader.election.BackendStatus;
-import dev.leader.election.Backoff;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.client.ZKClientConfig;
-import org.apache.zookeeper.data.ACL;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One ZooKeeper client (one session at a time) shared by every election of this process. It
- * turns the client's connection states into explicit calls on the elections: suspended
- * (stop believing at the lease deadline), reconnected (re-check), expired (revoke, then a new
- * session and a new campaign).
+ * Elections through one ZooKeeper session shared by every election of this process (see
+ * {@link ZooKeeperSession}): the session's states become explicit calls on the elections.
  */
 public final class ZooKeeperElectionBackend implements ElectionBackend {
 
-    private static final Logger log = LoggerFactory.getLogger(ZooKeeperElectionBackend.class);
-
-    private final ZooKeeperBackendSettings settings;
-
-    /** {@code [backend=zookeeper, connect=…]}: backend lines concern every election at once. */
-    private final String logPrefix;
-
     private final OpenElections<ZooKeeperElection> elections = new OpenElections<>();
 
-    /** Nodes whose delete was not confirmed; retried on every reconnect so none outlives its owner's intent. */
-    private final Set<String> pendingReleases = ConcurrentHashMap.newKeySet();
-
-    /** Closed candidates whose nodes were not yet all found and deleted; retried on every reconnect. */
-    private final Set<ClosedCandidate> pendingSweeps = ConcurrentHashMap.newKeySet();
-
-    private final ScheduledExecutorService reopener = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread t = new Thread(task, "leader-zookeeper-session");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private final Backoff reopenBackoff = Backoff.forReconnect();
-
-    private volatile ZooKeeper client;
-
-    private volatile boolean connected;
-
-    private volatile @Nullable Instant unreachableSince = Instant.now();
-
-    private volatile @Nullable String lastError;
-
-    private volatile @Nullable Duration latency;
+    private final ZooKeeperSession session;
 
     /**
      * Opens the session in the background; a server that is down now is retried by the client.
@@ -74,60 +22,27 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
      * @throws IllegalArgumentException if the client cannot be built from {@code settings}
      */
     public ZooKeeperElectionBackend(ZooKeeperBackendSettings settings) {
-        this.settings = settings;
-        this.logPrefix = "[backend=zookeeper, connect=" + settings.connectString() + "]";
-        if (settings.tls() != null) {
-            requireNettyClasses();
-        }
-        try {
-            open();
-        }
-        catch (IOException ex) {
-            throw new IllegalArgumentException("cannot create a ZooKeeper client for leader.zookeeper.connect-string '"
-                    + settings.connectString() + "': " + ex.getMessage(), ex);
-        }
-    }
-
-    private static void requireNettyClasses() {
-        for (String type : new String[] { "io.netty.handler.ssl.SslContext", "io.netty.channel.epoll.Epoll" }) {
-            try {
-                Class.forName(type, false, ZooKeeperElectionBackend.class.getClassLoader());
+        this.session = new ZooKeeperSession(settings, new ZooKeeperSession.Listener() {
+            @Override
+            public void connected() {
+                elections.forEach(ZooKeeperElection::sessionConnected);
             }
-            catch (ClassNotFoundException ex) {
-                throw new IllegalArgumentException("leader.zookeeper.tls needs ZooKeeper's Netty client socket: add "
-                        + "io.netty:netty-handler and io.netty:netty-transport-classes-epoll to the class path (" + type + " is missing)", ex);
-            }
-        }
-    }
 
-    private void open() throws IOException {
-        ZKClientConfig config = new ZKClientConfig();
-        ZooKeeperBackendSettings.Tls tls = settings.tls();
-        if (tls != null) {
-            config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-            config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
-            setIfPresent(config, "zookeeper.ssl.keyStore.location", tls.keyStore() == null ? null : tls.keyStore().toString());
-            setIfPresent(config, "zookeeper.ssl.keyStore.password", tls.keyStorePassword());
-            setIfPresent(config, "zookeeper.ssl.trustStore.location", tls.trustStore() == null ? null : tls.trustStore().toString());
-            setIfPresent(config, "zookeeper.ssl.trustStore.password", tls.trustStorePassword());
-        }
-        SessionWatcher watcher = new SessionWatcher();
-        // Under the watcher's lock: the first event must not be seen before we know our client.
-        synchronized (watcher) {
-            ZooKeeper zk = new ZooKeeper(settings.connectString(), (int) settings.sessionTimeout().toMillis(), watcher, false, config);
-            String auth = settings.digestAuth();
-            if (auth != null) {
-                zk.addAuthInfo("digest", auth.getBytes(StandardCharsets.UTF_8));
+            @Override
+            public void suspended() {
+                elections.forEach(ZooKeeperElection::sessionSuspended);
             }
-            watcher.owner = zk;
-            client = zk;
-        }
-    }
 
-    private static void setIfPresent(ZKClientConfig config, String key, @Nullable String value) {
-        if (value != null) {
-            config.setProperty(key, value);
-        }
+            @Override
+            public void expired() {
+                elections.forEach(ZooKeeperElection::sessionExpired);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return !elections.isClosed();
+            }
+        });
     }
 
     @Override
@@ -137,254 +52,28 @@ public final class ZooKeeperElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        return elections.open(name, () -> new ZooKeeperElection(name, candidateId, this));
+        return elections.open(name, () -> new ZooKeeperElection(name, candidateId, session, elections::remove));
     }
 
     /** The session timeout the server granted (it may clamp what was asked), once connected. */
     @Override
     public Duration lease() {
-        ZooKeeper zk = client;
-        int negotiated = zk == null ? 0 : zk.getSessionTimeout();
-        return negotiated > 0 ? Duration.ofMillis(negotiated) : settings.sessionTimeout();
+        return session.lease();
     }
 
     @Override
     public BackendStatus status() {
-        Instant since = unreachableSince;
-        if (connected || since == null) {
-            return BackendStatus.up(latency, lastError);
-        }
-        String error = lastError;
-        return BackendStatus.down(since, error != null ? error : "not connected to ZooKeeper at " + settings.connectString());
+        return session.status();
     }
 
     @Override
     public void close() {
         elections.closeAll();
-        reopener.shutdownNow();
-        try {
-            // Closing the session deletes every ephemeral node of ours at once.
-            client.close(1000);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        session.close();
     }
 
-    // ---- for elections ----
-
-    ZooKeeperBackendSettings settings() {
-        return settings;
-    }
-
-    ZooKeeper client() {
-        return client;
-    }
-
-    boolean isConnected() {
-        return connected && !elections.isClosed();
-    }
-
-    List<ACL> acl() {
-        return settings.digestAuth() != null ? ZooDefs.Ids.CREATOR_ALL_ACL : ZooDefs.Ids.OPEN_ACL_UNSAFE;
-    }
-
-    void forget(ZooKeeperElection election) {
-        elections.remove(election);
-    }
-
-    void recordLatency(long nanos) {
-        latency = Duration.ofNanos(nanos);
-    }
-
-    void recordError(String error) {
-        lastError = error;
-    }
-
-    /**
-     * How much earlier than the send time a confirmation must be dated when the server granted
-     * a shorter session than we asked for: the lease was built from the requested timeout.
-     */
-    long shortfallNanos(ZooKeeper zk) {
-        long requested = settings.sessionTimeout().toNanos();
-        long negotiated = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
-        return negotiated > 0 && negotiated < requested ? (requested - negotiated) * 2 / 3 : 0;
-    }
-
-    boolean isReleasing(String path) {
-        return pendingReleases.contains(path);
-    }
-
-    /** Creates {@code electionPath} and its parents, unless it exists. */
-    void ensureElectionNode(ZooKeeper zk, String electionPath) throws KeeperException, InterruptedException {
-        if (zk.exists(electionPath, false) != null) {
-            return;
-        }
-        StringBuilder path = new StringBuilder();
-        String[] segments = electionPath.substring(1).split("/");
-        for (int i = 0; i < segments.length; i++) {
-            path.append('/').append(segments[i]);
-            boolean last = i == segments.length - 1;
-            try {
-                // The election node is a container: the server removes it once its last candidate is gone.
-                zk.create(path.toString(), new byte[0], acl(), last ? CreateMode.CONTAINER : CreateMode.PERSISTENT);
-            }
-            catch (KeeperException.NodeExistsException ex) {
-                // created by another candidate
-            }
-            catch (KeeperException.NoNodeException ex) {
-                int slash = settings.connectString().indexOf('/');
-                if (i == 0 && slash >= 0) {
-                    // ZooKeeper creates no chroot; without it every path below fails alike.
-                    throw new IllegalStateException("the chroot " + settings.connectString().substring(slash)
-                            + " of leader.zookeeper.connect-string does not exist: create it", ex);
-                }
-                throw ex;
-            }
-        }
-    }
-
-    /** Deletes {@code path} now; if the reply is lost, again after every reconnect until done. */
-    void release(ZooKeeper zk, String path) {
-        pendingReleases.add(path);
-        zk.delete(path, -1, (rc, p, ctx) -> {
-            KeeperException.Code code = KeeperException.Code.get(rc);
-            if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
-                    || code == KeeperException.Code.SESSIONEXPIRED) {
-                pendingReleases.remove(p);
-            }
-            else {
-                log.debug("{} delete of {} not confirmed ({}); retried on reconnect", logPrefix, p, code);
-            }
-        }, null);
-    }
-
-    /**
-     * Deletes every node of the candidate {@code guid} under {@code electionPath}, including
-     * one made by a create whose reply was lost; if the connection is down, again after every
-     * reconnect until done.
-     */
-    void releaseAll(ZooKeeper zk, String electionPath, String guid) {
-        ClosedCandidate candidate = new ClosedCandidate(electionPath, guid);
-        pendingSweeps.add(candidate);
-        sweep(zk, candidate);
-    }
-
-    private void sweep(ZooKeeper zk, ClosedCandidate candidate) {
-        // The sync orders the read after a create still on its way through another server.
-        zk.sync(candidate.electionPath(), (syncRc, syncPath, syncCtx) -> {
-            if (KeeperException.Code.get(syncRc) != KeeperException.Code.OK) {
-                return;
-            }
-            zk.getChildren(candidate.electionPath(), false, (rc, path, ctx, children) -> {
-                KeeperException.Code code = KeeperException.Code.get(rc);
-                if (code == KeeperException.Code.OK) {
-                    for (CandidateNode node : CandidateNode.sorted(children)) {
-                        if (node.guid().equals(candidate.guid())) {
-                            release(zk, path + "/" + node.name());
-                        }
-                    }
-                }
-                if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
-                    pendingSweeps.remove(candidate);
-                }
-            }, null);
-        }, null);
-    }
-
-    private record ClosedCandidate(String electionPath, String guid) {
-    }
-
-    // ---- session events ----
-
-    private void onConnected(ZooKeeper zk) {
-        connected = true;
-        unreachableSince = null;
-        reopenBackoff.reset();
-        if (zk.getSessionTimeout() < settings.sessionTimeout().toMillis()) {
-            log.warn("{} ZooKeeper negotiated a session timeout of {} ms, shorter than the {} ms asked; leases are shortened to match",
-                    logPrefix, zk.getSessionTimeout(), settings.sessionTimeout().toMillis());
-        }
-        for (String path : pendingReleases) {
-            release(zk, path);
-        }
-        for (ClosedCandidate candidate : pendingSweeps) {
-            sweep(zk, candidate);
-        }
-        elections.forEach(ZooKeeperElection::sessionConnected);
-    }
-
-    private void onDisconnected() {
-        connected = false;
-        unreachableSince = Instant.now();
-        lastError = "disconnected from ZooKeeper";
-        elections.forEach(ZooKeeperElection::sessionSuspended);
-    }
-
-    private void onExpired(ZooKeeper expired) {
-        connected = false;
-        if (unreachableSince == null) {
-            unreachableSince = Instant.now();
-        }
-        lastError = "ZooKeeper session 0x" + Long.toHexString(expired.getSessionId()) + " expired";
-        log.warn("{} {}; revoking and opening a new session", logPrefix, lastError);
-        // The server deleted our ephemeral nodes with the session; nothing is left to release.
-        pendingReleases.clear();
-        pendingSweeps.clear();
-        elections.forEach(ZooKeeperElection::sessionExpired);
-        reopener.execute(() -> reopen(expired));
-    }
-
-    private void reopen(ZooKeeper expired) {
-        if (elections.isClosed() || client != expired) {
-            return;
-        }
-        try {
-            expired.close(100);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        try {
-            open();
-            if (elections.isClosed()) {
-                // close() ran while we opened; it closed the client before this one.
-                client.close(100);
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        catch (IOException | RuntimeException ex) {
-            lastError = "cannot open a new ZooKeeper session: " + ex;
-            Duration wait = reopenBackoff.next();
-            log.warn("{} {}; retrying in {} ms", logPrefix, lastError, wait.toMillis());
-            reopener.schedule(() -> reopen(expired), wait.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Connection events of one client; events of a replaced client are stale and ignored. */
-    private final class SessionWatcher implements Watcher {
-
-        private @Nullable ZooKeeper owner;
-
-        @Override
-        public synchronized void process(WatchedEvent event) {
-            ZooKeeper zk = owner;
-            if (event.getType() != Event.EventType.None || zk == null || zk != client || elections.isClosed()) {
-                return;
-            }
-            switch (event.getState()) {
-                case SyncConnected -> onConnected(zk);
-                case Disconnected -> onDisconnected();
-                case Expired -> onExpired(zk);
-                case AuthFailed -> {
-                    lastError = "ZooKeeper authentication failed";
-                    log.error("{} {}: check leader.zookeeper.auth", logPrefix, lastError);
-                }
-                default -> log.debug("{} ZooKeeper connection state {}", logPrefix, event.getState());
-            }
-        }
+    /** The session; for tests that inspect or break it. */
+    ZooKeeperSession session() {
+        return session;
     }
 }

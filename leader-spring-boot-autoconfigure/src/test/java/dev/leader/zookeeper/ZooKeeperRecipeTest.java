@@ -103,13 +103,13 @@ class ZooKeeperRecipeTest {
         // node of the lost create survives and must be found, not orphaned.
         ZooKeeperElectionBackend viaProxy = backend(proxy.connectString(), Duration.ofSeconds(6));
         await().atMost(Duration.ofSeconds(5)).until(() -> viaProxy.status().reachable());
-        long session = viaProxy.client().getSessionId();
+        long session = viaProxy.session().client().getSessionId();
         proxy.dropAfterNextCandidateCreate();
         ZooKeeperElection a = candidate(viaProxy, "a");
         a.start();
         await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
         assertThat(proxy.createsDropped()).as("the create reply was really lost").isEqualTo(1);
-        assertThat(viaProxy.client().getSessionId()).as("same session: the lost create's node still exists").isEqualTo(session);
+        assertThat(viaProxy.session().client().getSessionId()).as("same session: the lost create's node still exists").isEqualTo(session);
         assertThat(children()).as("only the node the lost create made").hasSize(1);
         assertThat(a.ownPath()).isEqualTo("/leader/" + name + "/" + children().get(0));
         ZooKeeperElection b = candidate(backend(server.connectString()), "b");
@@ -161,7 +161,7 @@ class ZooKeeperRecipeTest {
         // would in an application whose backend serves other elections.
         ZooKeeperElectionBackend viaProxy = backend(proxy.connectString(), Duration.ofSeconds(6));
         await().atMost(Duration.ofSeconds(5)).until(() -> viaProxy.status().reachable());
-        long session = viaProxy.client().getSessionId();
+        long session = viaProxy.session().client().getSessionId();
         proxy.dropAfterNextCandidateCreateThenRefuse();
         ZooKeeperElection a = candidate(viaProxy, "a");
         a.start();
@@ -171,7 +171,7 @@ class ZooKeeperRecipeTest {
 
         proxy.heal();
         await().atMost(Duration.ofSeconds(5)).until(() -> viaProxy.status().reachable());
-        assertThat(viaProxy.client().getSessionId()).as("same session").isEqualTo(session);
+        assertThat(viaProxy.session().client().getSessionId()).as("same session").isEqualTo(session);
         ZooKeeperElection b = candidate(backend(server.connectString()), "b");
         b.start();
         await().atMost(Duration.ofSeconds(10)).until(b::isLeader);

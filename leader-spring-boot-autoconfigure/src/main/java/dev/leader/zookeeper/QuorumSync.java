@@ -15,9 +15,9 @@ import org.apache.zookeeper.ZooKeeper;
  * for up to syncLimit ticks; a {@code sync} must pass through the ensemble's leader, so a read
  * that follows it on the same session is not stale.
  */
-final class QuorumContact {
+final class QuorumSync {
 
-    private QuorumContact() {
+    private QuorumSync() {
     }
 
     /** Blocks until a sync on {@code path} passed through the quorum's leader. */
