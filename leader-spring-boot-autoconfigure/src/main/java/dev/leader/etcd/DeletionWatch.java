@@ -52,8 +52,8 @@ final class DeletionWatch implements AutoCloseable {
 
     static DeletionWatch open(EtcdHttp http, String prefix, long startRevision, ScheduledExecutorService scheduler,
             Duration silenceLimit) throws IOException, InterruptedException {
-        String body = "{\"create_request\":{\"key\":\"" + Json.base64(prefix) + "\",\"range_end\":\""
-                + Json.base64(EtcdKv.rangeEnd(prefix)) + "\",\"start_revision\":\"" + startRevision
+        String body = "{\"create_request\":{\"key\":\"" + GatewayJson.base64(prefix) + "\",\"range_end\":\""
+                + GatewayJson.base64(EtcdKv.rangeEnd(prefix)) + "\",\"start_revision\":\"" + startRevision
                 + "\",\"filters\":[\"NOPUT\"],\"progress_notify\":true}}";
         DeletionWatch watch = new DeletionWatch(http.stream("/v3/watch", body), scheduler, silenceLimit);
         watch.checkSilenceIn(watch.silenceLimitNanos);
@@ -99,7 +99,7 @@ final class DeletionWatch implements AutoCloseable {
     private static @Nullable Batch parse(String line) throws IOException {
         Map<String, Object> message;
         try {
-            message = Json.parseObject(line);
+            message = GatewayJson.parseObject(line);
         }
         catch (IllegalArgumentException ex) {
             throw new EtcdException(EtcdException.UNAVAILABLE, "unreadable watch message: " + ex.getMessage());
@@ -107,17 +107,17 @@ final class DeletionWatch implements AutoCloseable {
         if (EtcdException.isStreamError(message)) {
             throw EtcdException.from(200, message);
         }
-        Map<String, Object> result = Json.object(message, "result");
-        if (Json.longOf(result.get("compact_revision")) > 0) {
+        Map<String, Object> result = GatewayJson.object(message, "result");
+        if (GatewayJson.longOf(result.get("compact_revision")) > 0) {
             return new Batch(List.of(), true);
         }
-        if (Json.bool(result, "canceled")) {
+        if (GatewayJson.bool(result, "canceled")) {
             throw new EtcdException(EtcdException.UNAVAILABLE, "etcd canceled the watch: " + result.get("cancel_reason"));
         }
         List<String> deleted = new ArrayList<>();
-        for (Map<String, Object> event : Json.objects(result, "events")) {
+        for (Map<String, Object> event : GatewayJson.objects(result, "events")) {
             if ("DELETE".equals(event.get("type"))) {
-                deleted.add(Json.decode(Json.object(event, "kv").get("key")));
+                deleted.add(GatewayJson.decode(GatewayJson.object(event, "kv").get("key")));
             }
         }
         // Progress notifications and the creation answer carry no events: they only prove the stream lives.

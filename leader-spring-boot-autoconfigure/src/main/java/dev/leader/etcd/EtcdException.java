@@ -26,22 +26,22 @@ final class EtcdException extends IOException {
     static EtcdException from(int status, String body) {
         Map<String, Object> answer;
         try {
-            answer = Json.parseObject(body);
+            answer = GatewayJson.parseObject(body);
         }
         catch (IllegalArgumentException ex) {
-            return new EtcdException(UNAVAILABLE, "etcd answered HTTP " + status + ": " + Json.abbreviate(body));
+            return new EtcdException(UNAVAILABLE, "etcd answered HTTP " + status + ": " + GatewayJson.abbreviate(body));
         }
         return from(status, answer);
     }
 
     static EtcdException from(int status, Map<String, Object> answer) {
-        Map<String, Object> streamError = Json.object(answer, "error");
+        Map<String, Object> streamError = GatewayJson.object(answer, "error");
         if (!streamError.isEmpty()) {
-            return new EtcdException((int) Json.longOf(streamError.get("grpc_code")),
+            return new EtcdException((int) GatewayJson.longOf(streamError.get("grpc_code")),
                     "etcd answered HTTP " + status + " with a stream error: " + streamError.get("message"));
         }
         Object message = answer.containsKey("message") ? answer.get("message") : answer.get("error");
-        return new EtcdException((int) Json.longOf(answer.get("code")), "etcd answered HTTP " + status + ": " + message);
+        return new EtcdException((int) GatewayJson.longOf(answer.get("code")), "etcd answered HTTP " + status + ": " + message);
     }
 
     /** Whether {@code answer} is a streaming call's error object in place of a result. */

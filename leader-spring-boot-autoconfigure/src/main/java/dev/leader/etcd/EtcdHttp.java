@@ -80,7 +80,7 @@ final class EtcdHttp implements AutoCloseable {
      * member that sent it, and the next endpoint is tried as for a unary call.
      */
     Map<String, Object> postStreamed(String path, String body, Duration timeout) throws IOException, InterruptedException {
-        return Json.object(call(path, body, timeout, true), "result");
+        return GatewayJson.object(call(path, body, timeout, true), "result");
     }
 
     /**
@@ -220,7 +220,7 @@ final class EtcdHttp implements AutoCloseable {
     /** The answer as an object, or null when it is not JSON (then it is an error of that member). */
     private static @Nullable Map<String, Object> parse(String body) {
         try {
-            return Json.parseObject(body);
+            return GatewayJson.parseObject(body);
         }
         catch (IllegalArgumentException ex) {
             return null;
@@ -241,7 +241,7 @@ final class EtcdHttp implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw EtcdException.from(response.statusCode(), response.body());
         }
-        Object fresh = Json.parseObject(response.body()).get("token");
+        Object fresh = GatewayJson.parseObject(response.body()).get("token");
         if (fresh == null) {
             throw new EtcdException(UNAUTHENTICATED, "etcd returned no auth token for user " + settings.user());
         }

@@ -38,11 +38,11 @@ final class EtcdKv {
     Lease grant(long ttlSeconds) throws IOException, InterruptedException {
         long send = System.nanoTime();
         Map<String, Object> reply = http.post("/v3/lease/grant", "{\"TTL\":\"" + ttlSeconds + "\"}", timeout);
-        long id = Json.longOf(reply.get("ID"));
+        long id = GatewayJson.longOf(reply.get("ID"));
         if (id == 0) {
             throw new EtcdException(0, "etcd granted no lease: " + reply.get("error"));
         }
-        return new Lease(id, Json.longOf(reply.get("TTL")), send);
+        return new Lease(id, GatewayJson.longOf(reply.get("TTL")), send);
     }
 
     /**
@@ -55,10 +55,10 @@ final class EtcdKv {
      */
     long keepAlive(long leaseId, Duration keepAliveTimeout) throws IOException, InterruptedException {
         Map<String, Object> result = http.postStreamed("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout);
-        if (Json.longOf(result.get("ID")) != leaseId) {
+        if (GatewayJson.longOf(result.get("ID")) != leaseId) {
             throw new EtcdException(0, "keep-alive of lease " + Long.toHexString(leaseId) + " answered for another: " + result);
         }
-        return Json.longOf(result.get("TTL"));
+        return GatewayJson.longOf(result.get("TTL"));
     }
 
     void revoke(long leaseId) throws IOException, InterruptedException {
@@ -78,36 +78,36 @@ final class EtcdKv {
      * revision, so a key whose create reply was lost is found and reused.
      */
     long createIfAbsent(String key, String value, long leaseId) throws IOException, InterruptedException {
-        String k = Json.base64(key);
+        String k = GatewayJson.base64(key);
         String body = "{\"compare\":[{\"key\":\"" + k + "\",\"target\":\"CREATE\",\"create_revision\":\"0\"}],"
-                + "\"success\":[{\"request_put\":{\"key\":\"" + k + "\",\"value\":\"" + Json.base64(value)
+                + "\"success\":[{\"request_put\":{\"key\":\"" + k + "\",\"value\":\"" + GatewayJson.base64(value)
                 + "\",\"lease\":\"" + leaseId + "\"}}],"
                 + "\"failure\":[{\"request_range\":{\"key\":\"" + k + "\"}}]}";
         Map<String, Object> reply = http.post("/v3/kv/txn", body, timeout);
-        if (Json.bool(reply, "succeeded")) {
-            return Json.longOf(Json.object(reply, "header").get("revision"));
+        if (GatewayJson.bool(reply, "succeeded")) {
+            return GatewayJson.longOf(GatewayJson.object(reply, "header").get("revision"));
         }
-        for (Map<String, Object> response : Json.objects(reply, "responses")) {
-            for (Map<String, Object> kv : Json.objects(Json.object(response, "response_range"), "kvs")) {
-                return Json.longOf(kv.get("create_revision"));
+        for (Map<String, Object> response : GatewayJson.objects(reply, "responses")) {
+            for (Map<String, Object> kv : GatewayJson.objects(GatewayJson.object(response, "response_range"), "kvs")) {
+                return GatewayJson.longOf(kv.get("create_revision"));
             }
         }
         throw new EtcdException(0, "key " + key + " neither created nor found");
     }
 
     Range range(String prefix) throws IOException, InterruptedException {
-        String body = "{\"key\":\"" + Json.base64(prefix) + "\",\"range_end\":\"" + Json.base64(rangeEnd(prefix)) + "\"}";
+        String body = "{\"key\":\"" + GatewayJson.base64(prefix) + "\",\"range_end\":\"" + GatewayJson.base64(rangeEnd(prefix)) + "\"}";
         Map<String, Object> reply = http.post("/v3/kv/range", body, timeout);
         List<Kv> kvs = new ArrayList<>();
-        for (Map<String, Object> kv : Json.objects(reply, "kvs")) {
-            kvs.add(new Kv(Json.decode(kv.get("key")), Json.decode(kv.get("value")), Json.longOf(kv.get("create_revision"))));
+        for (Map<String, Object> kv : GatewayJson.objects(reply, "kvs")) {
+            kvs.add(new Kv(GatewayJson.decode(kv.get("key")), GatewayJson.decode(kv.get("value")), GatewayJson.longOf(kv.get("create_revision"))));
         }
         kvs.sort(Comparator.comparingLong(Kv::createRevision));
-        return new Range(Json.longOf(Json.object(reply, "header").get("revision")), List.copyOf(kvs));
+        return new Range(GatewayJson.longOf(GatewayJson.object(reply, "header").get("revision")), List.copyOf(kvs));
     }
 
     void delete(String key) throws IOException, InterruptedException {
-        http.post("/v3/kv/deleterange", "{\"key\":\"" + Json.base64(key) + "\"}", timeout);
+        http.post("/v3/kv/deleterange", "{\"key\":\"" + GatewayJson.base64(key) + "\"}", timeout);
     }
 
     /** The key just past every key starting with {@code prefix}. */

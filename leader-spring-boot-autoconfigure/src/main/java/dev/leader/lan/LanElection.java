@@ -66,7 +66,7 @@ final class LanElection extends AbstractElection {
     private final long beliefNanos;
 
     /** Only an echo of one of these confirms us. */
-    private final OwnStamps stamps;
+    private final SentStamps stamps;
 
     private final LanPeers peers;
 
@@ -115,7 +115,7 @@ final class LanElection extends AbstractElection {
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.handoffGraceNanos = settings.handoffGrace().toNanos();
         this.beliefNanos = leaseNanos - LeaseDeadline.defaultMargin(settings.lease()).toNanos();
-        this.stamps = new OwnStamps(incarnation, leaseNanos);
+        this.stamps = new SentStamps(incarnation, leaseNanos);
         this.peers = new LanPeers(self, settings.priority(), leaseNanos, stamps);
         this.ballot = new Ballot(settings, peers, self, logPrefix);
         this.campaign = new Campaign(settings);

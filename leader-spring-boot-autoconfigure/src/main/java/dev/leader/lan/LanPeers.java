@@ -56,7 +56,7 @@ final class LanPeers {
     private final long leaseNanos;
 
     /** Only an echo of one of these confirms us. */
-    private final OwnStamps stamps;
+    private final SentStamps stamps;
 
     private final Map<PeerId, Peer> peers = new HashMap<>();
 
@@ -66,7 +66,7 @@ final class LanPeers {
     /** {@link #knownMembers()}, or -1 once a peer came, went, or changed whom it hears. */
     private int knownMembers = -1;
 
-    LanPeers(PeerId self, int selfPriority, long leaseNanos, OwnStamps stamps) {
+    LanPeers(PeerId self, int selfPriority, long leaseNanos, SentStamps stamps) {
         this.self = self;
         this.selfPriority = selfPriority;
         this.leaseNanos = leaseNanos;

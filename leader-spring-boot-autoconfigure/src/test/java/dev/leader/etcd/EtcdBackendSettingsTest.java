@@ -53,17 +53,17 @@ class EtcdBackendSettingsTest {
 
     @Test
     void jsonReadsTheGatewaysShapes() {
-        var reply = Json.parseObject("{\"result\":{\"header\":{\"revision\":\"7\"},\"events\":[{\"type\":\"DELETE\","
-                + "\"kv\":{\"key\":\"" + Json.base64("/leader/x/1") + "\",\"mod_revision\":7}}],\"ok\":true,\"n\":null,"
+        var reply = GatewayJson.parseObject("{\"result\":{\"header\":{\"revision\":\"7\"},\"events\":[{\"type\":\"DELETE\","
+                + "\"kv\":{\"key\":\"" + GatewayJson.base64("/leader/x/1") + "\",\"mod_revision\":7}}],\"ok\":true,\"n\":null,"
                 + "\"s\":\"a\\\"b\\u00e9\"}}");
-        var result = Json.object(reply, "result");
-        assertThat(Json.longOf(Json.object(result, "header").get("revision"))).isEqualTo(7);
-        assertThat(Json.decode(Json.object(Json.objects(result, "events").get(0), "kv").get("key"))).isEqualTo("/leader/x/1");
-        assertThat(Json.longOf(Json.object(Json.objects(result, "events").get(0), "kv").get("mod_revision"))).isEqualTo(7);
-        assertThat(Json.bool(result, "ok")).isTrue();
+        var result = GatewayJson.object(reply, "result");
+        assertThat(GatewayJson.longOf(GatewayJson.object(result, "header").get("revision"))).isEqualTo(7);
+        assertThat(GatewayJson.decode(GatewayJson.object(GatewayJson.objects(result, "events").get(0), "kv").get("key"))).isEqualTo("/leader/x/1");
+        assertThat(GatewayJson.longOf(GatewayJson.object(GatewayJson.objects(result, "events").get(0), "kv").get("mod_revision"))).isEqualTo(7);
+        assertThat(GatewayJson.bool(result, "ok")).isTrue();
         assertThat(result.get("s")).isEqualTo("a\"bé");
-        assertThat(Json.longOf(result.get("missing"))).isZero();
-        assertThatIllegalArgumentException().isThrownBy(() -> Json.parseObject("{\"a\":"));
+        assertThat(GatewayJson.longOf(result.get("missing"))).isZero();
+        assertThatIllegalArgumentException().isThrownBy(() -> GatewayJson.parseObject("{\"a\":"));
     }
 
     @Test
@@ -78,9 +78,9 @@ class EtcdBackendSettingsTest {
         assertThat(streamed.code()).isEqualTo(14);
         assertThat(streamed.unavailable()).isTrue();
         assertThat(streamed).hasMessageContaining("rpc not supported for learner");
-        assertThat(EtcdException.isStreamError(Json.parseObject("{\"error\":{\"grpc_code\":14}}"))).isTrue();
+        assertThat(EtcdException.isStreamError(GatewayJson.parseObject("{\"error\":{\"grpc_code\":14}}"))).isTrue();
         // A lease grant's answer has an "error" string of its own: not a stream error.
-        assertThat(EtcdException.isStreamError(Json.parseObject("{\"ID\":\"1\",\"error\":\"\"}"))).isFalse();
+        assertThat(EtcdException.isStreamError(GatewayJson.parseObject("{\"ID\":\"1\",\"error\":\"\"}"))).isFalse();
     }
 
     @Test

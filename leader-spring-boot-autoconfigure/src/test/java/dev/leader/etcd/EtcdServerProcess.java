@@ -158,8 +158,8 @@ public final class EtcdServerProcess implements AutoCloseable {
             Set<String> named = new HashSet<>();
             for (int i = 0; i < clientPorts.size(); i++) {
                 if (processes.get(i) != null) {
-                    Map<String, Object> status = Json.parseObject(post(client, i, "/v3/maintenance/status", "{}").body());
-                    memberById.put(Json.object(status, "header").get("member_id").toString(), i);
+                    Map<String, Object> status = GatewayJson.parseObject(post(client, i, "/v3/maintenance/status", "{}").body());
+                    memberById.put(GatewayJson.object(status, "header").get("member_id").toString(), i);
                     named.add(String.valueOf(status.get("leader")));
                 }
             }

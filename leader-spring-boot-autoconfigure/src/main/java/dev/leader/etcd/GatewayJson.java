@@ -12,18 +12,18 @@ import org.jspecify.annotations.Nullable;
  * The gateway writes int64 fields as strings, so numbers are kept as their text and read with
  * {@link #longOf(Object)}. Keys and values travel base64-encoded, which keeps escaping trivial.
  */
-final class Json {
+final class GatewayJson {
 
     private final String text;
 
     private int pos;
 
-    private Json(String text) {
+    private GatewayJson(String text) {
         this.text = text;
     }
 
     static Map<String, Object> parseObject(String text) {
-        Json json = new Json(text);
+        GatewayJson json = new GatewayJson(text);
         json.skipSpace();
         Object value = json.value();
         if (!(value instanceof Map<?, ?>)) {

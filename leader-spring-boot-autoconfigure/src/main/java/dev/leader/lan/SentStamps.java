@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * the incarnation, or one from the future) proves nothing, and one older than a lease would
  * confirm nothing anyway. Guarded by the election's monitor.
  */
-final class OwnStamps {
+final class SentStamps {
 
     private final long incarnation;
 
@@ -16,7 +16,7 @@ final class OwnStamps {
 
     private final ArrayDeque<Long> stamps = new ArrayDeque<>();
 
-    OwnStamps(long incarnation, long keepNanos) {
+    SentStamps(long incarnation, long keepNanos) {
         this.incarnation = incarnation;
         this.keepNanos = keepNanos;
     }
