@@ -44,6 +44,11 @@ public final class BackendStatusTracker {
         lastError = error;
     }
 
+    /** Whether the last contact succeeded. */
+    public boolean isReachable() {
+        return unreachableSince == null;
+    }
+
     /** The status now; {@code whileUnreachable} names the error when none was seen yet. */
     public BackendStatus status(String whileUnreachable) {
         Instant since = unreachableSince;

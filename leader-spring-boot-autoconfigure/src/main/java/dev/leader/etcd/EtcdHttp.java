@@ -11,13 +11,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.BackendStatus;
+import dev.leader.election.BackendStatusTracker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +53,7 @@ final class EtcdHttp implements AutoCloseable {
 
     private volatile @Nullable String token;
 
-    private volatile @Nullable Instant unreachableSince;
-
-    private volatile @Nullable String lastError;
-
-    private volatile @Nullable Duration latency;
+    private final BackendStatusTracker status = new BackendStatusTracker();
 
     EtcdHttp(EtcdBackendSettings settings) {
         this.settings = settings;
@@ -147,15 +143,11 @@ final class EtcdHttp implements AutoCloseable {
     }
 
     BackendStatus status() {
-        Instant since = unreachableSince;
-        return since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);
+        return status.status("no etcd endpoint has answered yet");
     }
 
     void failed(@Nullable Exception ex) {
-        lastError = ex == null ? null : ex.toString();
-        if (unreachableSince == null) {
-            unreachableSince = Instant.now();
-        }
+        status.failed(ex);
     }
 
     @Override
@@ -212,8 +204,7 @@ final class EtcdHttp implements AutoCloseable {
             }
             throw error;
         }
-        latency = Duration.ofNanos(System.nanoTime() - start);
-        unreachableSince = null;
+        status.succeeded(System.nanoTime() - start);
         return answer;
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.BackendStatus;
+import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
@@ -63,9 +63,7 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private boolean echoesLeftOutLogged;
 
-    private volatile @Nullable String lastError;
-
-    private volatile @Nullable Instant failingSince;
+    private final BackendStatusTracker status = new BackendStatusTracker();
 
     /**
      * Joins the multicast group.
@@ -160,8 +158,7 @@ public final class LanElectionBackend implements ElectionBackend {
 
     @Override
     public BackendStatus status() {
-        Instant since = failingSince;
-        return since == null ? BackendStatus.up(null, lastError) : BackendStatus.down(since, lastError);
+        return status.status("nothing sent to the group yet");
     }
 
     @Override
@@ -195,15 +192,14 @@ public final class LanElectionBackend implements ElectionBackend {
         byte[] frame = signer.frame(message);
         try {
             transport.send(frame);
-            failingSince = null;
+            status.connected();
             return stamp;
         }
         catch (IOException ex) {
-            if (failingSince == null) {
-                failingSince = Instant.now();
+            if (status.isReachable()) {
                 log.warn("[election={}, id={}] sending to the group failed: {}", from.name(), from.candidateId(), ex.toString());
             }
-            lastError = "send failed: " + ex;
+            status.failed("send failed: " + ex);
             return -1;
         }
     }
@@ -251,7 +247,7 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private void rejected(MessageSigner.Rejection reason, String detail) {
         rejected.get(reason).incrementAndGet();
-        lastError = "rejected message: " + reason + " (" + detail + ")";
+        status.error("rejected message: " + reason + " (" + detail + ")");
         log.debug("ignored a datagram: {} ({})", reason, detail);
     }
 

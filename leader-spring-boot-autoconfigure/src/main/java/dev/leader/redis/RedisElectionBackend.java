@@ -1,7 +1,6 @@
 package dev.leader.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.leader.election.BackendStatus;
+import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
@@ -43,11 +43,7 @@ public final class RedisElectionBackend implements ElectionBackend {
     /** Channel → the elections of this backend listening on it. */
     private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
 
-    private volatile @Nullable Instant unreachableSince = Instant.now();
-
-    private volatile @Nullable String lastError;
-
-    private volatile @Nullable Duration latency;
+    private final BackendStatusTracker status = new BackendStatusTracker();
 
     /** A backend on one standalone or Sentinel ({@code redis-sentinel://}) URI. */
     public RedisElectionBackend(RedisURI uri, RedisBackendSettings settings) {
@@ -105,8 +101,7 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     @Override
     public BackendStatus status() {
-        Instant since = unreachableSince;
-        return since == null ? BackendStatus.up(latency, lastError) : BackendStatus.down(since, lastError);
+        return status.status("not connected to Redis yet");
     }
 
     @Override
@@ -155,7 +150,7 @@ public final class RedisElectionBackend implements ElectionBackend {
     }
 
     void succeeded(long roundTripNanos) {
-        latency = Duration.ofNanos(roundTripNanos);
+        status.succeeded(roundTripNanos);
         connection.answered();
     }
 
@@ -164,7 +159,7 @@ public final class RedisElectionBackend implements ElectionBackend {
             return;
         }
         Throwable cause = RedisScripts.unwrap(error);
-        lastError = cause.toString();
+        status.error(cause.toString());
         if (cause instanceof RedisCommandTimeoutException) {
             connection.timedOut();
         }
@@ -197,21 +192,18 @@ public final class RedisElectionBackend implements ElectionBackend {
         }
 
         void connected() {
-            if (unreachableSince != null) {
+            if (!status.isReachable()) {
                 log.info("connected to Redis");
             }
-            unreachableSince = null;
+            status.connected();
             elections.forEach(RedisElection::connectionRestored);
         }
 
         void disconnected(@Nullable Throwable cause) {
-            if (unreachableSince == null) {
-                unreachableSince = Instant.now();
+            if (status.isReachable()) {
                 log.warn("lost the connection to Redis{}", cause == null ? "" : ": " + cause);
             }
-            if (cause != null) {
-                lastError = cause.toString();
-            }
+            status.failed(cause);
             elections.forEach(RedisElection::connectionLost);
         }
     }

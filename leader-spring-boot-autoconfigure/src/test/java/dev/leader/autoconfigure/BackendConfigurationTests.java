@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
