@@ -21,7 +21,7 @@ final class Report {
     private record HandoffRow(String backend, String server, Duration lease, Stats graceful, Stats crash) {
     }
 
-    /** Backends of the issue that this run could not measure, with the reason. */
+    /** Backends this run could not measure, with the reason. */
     private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan");
 
     /** The issue's hand-off target (p50 <= 5 ms on loopback) names these backends. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of DESIGN.md that every backend keeps, checked on a real server. A subclass says
+ * The rules every backend keeps (docs/design.md), checked on a real server. A subclass says
  * how to make a backend (one per simulated process) and how long its lease is. Each test uses
  * a fresh election name, so tests never see each other's state.
  */
