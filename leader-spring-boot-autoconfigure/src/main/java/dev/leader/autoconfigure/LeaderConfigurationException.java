@@ -17,11 +17,14 @@ public class LeaderConfigurationException extends RuntimeException {
 
     private final String action;
 
+    private final String description;
+
     public LeaderConfigurationException(String property, @Nullable Object value, String description, String action) {
         super(description + " " + action);
         this.property = property;
         this.value = value;
         this.action = action;
+        this.description = description;
     }
 
     /** The chosen backend's client library is not on the class path. */
@@ -42,8 +45,7 @@ public class LeaderConfigurationException extends RuntimeException {
     }
 
     public String description() {
-        String message = getMessage();
-        return message.substring(0, message.length() - action.length() - 1);
+        return description;
     }
 
     public String action() {

@@ -47,8 +47,8 @@ final class LeaderOnlyBeanPostProcessor implements BeanPostProcessor {
             return bean;
         }
         LeaderOnlyAnnotations.Found onType = annotations.findOnType(type);
-        boolean bound = bean instanceof Lifecycle && LeaderOnlyInterceptor.isBoundLifecycle(type, onType);
-        if (bound) {
+        boolean bound = bean instanceof Lifecycle && onType != null && LeaderOnlyInterceptor.isBoundLifecycle(type, onType);
+        if (bound && onType != null) {
             lifecycles.put((Lifecycle) bean, onType.election());
             if (!onType.election().isEmpty()) {
                 names.add(onType.election());

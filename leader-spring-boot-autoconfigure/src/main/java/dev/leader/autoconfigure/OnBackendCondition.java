@@ -1,6 +1,7 @@
 package dev.leader.autoconfigure;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -12,8 +13,11 @@ final class OnBackendCondition extends SpringBootCondition {
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnBackend.class.getName());
-        String wanted = (String) attributes.get("value");
+        Map<String, @Nullable Object> attributes = metadata.getAnnotationAttributes(ConditionalOnBackend.class.getName());
+        String wanted = attributes != null ? (String) attributes.get("value") : null;
+        if (wanted == null) {
+            return ConditionOutcome.noMatch("no @ConditionalOnBackend value");
+        }
         BackendSelection selection = BackendSelection.of(context.getEnvironment());
         ConditionMessage.Builder message = ConditionMessage.forCondition(ConditionalOnBackend.class, wanted);
         if (selection.type() != null && selection.type().id().equals(wanted)) {

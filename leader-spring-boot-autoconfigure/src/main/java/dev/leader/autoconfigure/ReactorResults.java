@@ -1,5 +1,6 @@
 package dev.leader.autoconfigure;
 
+import java.util.Objects;
 import java.util.Optional;
 import dev.leader.election.Admission;
 import dev.leader.election.Leadership;
@@ -49,7 +50,7 @@ final class ReactorResults {
             LeaderOnlyInterceptor interceptor, boolean mono) {
         Optional<Admission> admitted = guard.election().admit();
         if (admitted.isEmpty()) {
-            return (Publisher<Object>) interceptor.notLeader(guard, template);
+            return (Publisher<Object>) Objects.requireNonNull(interceptor.notLeader(guard, template));
         }
         Admission admission = admitted.get();
         Leadership term = admission.leadership();

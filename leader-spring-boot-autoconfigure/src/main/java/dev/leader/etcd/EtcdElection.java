@@ -288,9 +288,10 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             keepAlive.start(fresh);
             log.debug("{} lease {} granted, TTL {} s", logPrefix, Long.toHexString(fresh.id()), fresh.ttlSeconds());
         }
-        if (myRevision == 0) {
-            EtcdKv.Lease current = lease;
-            myRevision = kv.createIfAbsent(myKey, candidateId(), current.id());
+        String key = myKey;
+        EtcdKv.Lease current = lease;
+        if (myRevision == 0 && key != null && current != null) {
+            myRevision = kv.createIfAbsent(key, candidateId(), current.id());
         }
     }
 

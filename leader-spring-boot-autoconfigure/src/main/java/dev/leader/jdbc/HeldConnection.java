@@ -70,6 +70,20 @@ final class HeldConnection implements AutoCloseable {
         this.networkTimeoutMillis = networkTimeoutMillis;
     }
 
+    /** Work on the connection that returns nothing. */
+    @FunctionalInterface
+    interface Action {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** As {@link #use(Work)}, for work that returns nothing. */
+    void run(Action action) throws SQLException {
+        use(c -> {
+            action.run(c);
+            return Boolean.TRUE;
+        });
+    }
+
     /**
      * Runs {@code work} on the connection, opening it first if needed. A failure that broke the
      * connection drops it, so that the next use opens a new one.

@@ -100,7 +100,8 @@ final class NamedLockWait implements FollowerWait {
 
     @Override
     public void open() throws SQLException {
-        connection.use(c -> null);
+        connection.run(c -> {
+        });
     }
 
     /**
@@ -131,7 +132,7 @@ final class NamedLockWait implements FollowerWait {
             return;
         }
         long waitMillis = Math.max(1, (remainingNanos + 999_999) / 1_000_000);
-        connection.use(c -> {
+        connection.run(c -> {
             HeldConnection.setNetworkTimeout(c, (int) Math.min(Integer.MAX_VALUE, waitMillis + slackMillis));
             try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
                 lock.setString(1, lockName);
@@ -146,14 +147,13 @@ final class NamedLockWait implements FollowerWait {
                     HeldConnection.setNetworkTimeout(c, slackMillis);
                 }
             }
-            return null;
         });
     }
 
     @Override
     public void leading() {
         try {
-            connection.use(c -> {
+            connection.run(c -> {
                 // Held already (we won after waiting on it), or take it now, waiting for a follower
                 // that holds it for one attempt; never counted twice. The network timeout (a renew
                 // interval) is above the wait.
@@ -167,7 +167,6 @@ final class NamedLockWait implements FollowerWait {
                     }
                 }
                 log.debug("{} leading: held={}", lockName, held);
-                return null;
             });
         }
         catch (SQLException ex) {
@@ -178,11 +177,10 @@ final class NamedLockWait implements FollowerWait {
     @Override
     public void notLeading() {
         try {
-            connection.use(c -> {
+            connection.run(c -> {
                 if (held) {
                     release(c);
                 }
-                return null;
             });
         }
         catch (SQLException ex) {

@@ -81,7 +81,7 @@ final class PostgresListener implements AutoCloseable {
     private void listen() {
         while (!closed) {
             try {
-                connection.use(c -> {
+                connection.run(c -> {
                     // LISTEN ran when the connection opened; from here on nothing is missed.
                     backoff.reset();
                     subscribers.values().forEach(Subscriber::resync);
@@ -95,7 +95,6 @@ final class PostgresListener implements AutoCloseable {
                             }
                         }
                     }
-                    return null;
                 });
             }
             catch (SQLException | RuntimeException ex) {

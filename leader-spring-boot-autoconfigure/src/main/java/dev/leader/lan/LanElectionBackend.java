@@ -219,7 +219,7 @@ public final class LanElectionBackend implements ElectionBackend {
             }
         }
         catch (MessageSigner.RejectedException ex) {
-            rejected(ex.reason(), ex.getMessage());
+            rejected(ex.reason(), String.valueOf(ex.getMessage()));
             return;
         }
         for (LanElection election : elections) {
@@ -246,7 +246,7 @@ public final class LanElectionBackend implements ElectionBackend {
     }
 
     private void rejected(MessageSigner.Rejection reason, String detail) {
-        rejected.get(reason).incrementAndGet();
+        rejected.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
         status.error("rejected message: " + reason + " (" + detail + ")");
         log.debug("ignored a datagram: {} ({})", reason, detail);
     }

@@ -95,7 +95,7 @@ final class CandidateThread {
             retryLater(ex, false);
         }
         catch (KeeperException ex) {
-            session.recordError(ex.getMessage());
+            session.recordError(String.valueOf(ex.getMessage()));
             retryLater(ex, true);
         }
         catch (InterruptedException ex) {

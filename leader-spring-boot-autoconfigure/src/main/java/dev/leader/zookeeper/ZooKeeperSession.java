@@ -69,6 +69,8 @@ final class ZooKeeperSession {
 
     private final Backoff reopenBackoff = Backoff.forReconnect();
 
+    // Set by open(), under its watcher's lock, so that no event of the new client is missed.
+    @SuppressWarnings("NullAway.Init")
     private volatile ZooKeeper client;
 
     private volatile boolean connected;

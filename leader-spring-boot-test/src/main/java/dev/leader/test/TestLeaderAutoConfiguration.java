@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindResult;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -40,7 +41,8 @@ public final class TestLeaderAutoConfiguration {
 
     static LeadershipMode mode(Environment environment) {
         try {
-            return Binder.get(environment).bind(MODE_PROPERTY, LeadershipMode.class).orElse(LeadershipMode.ALWAYS);
+            BindResult<LeadershipMode> mode = Binder.get(environment).bind(MODE_PROPERTY, LeadershipMode.class);
+            return mode.isBound() ? mode.get() : LeadershipMode.ALWAYS;
         }
         catch (BindException ex) {
             throw new LeaderConfigurationException(MODE_PROPERTY, environment.getProperty(MODE_PROPERTY),
