@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.context.Lifecycle;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodClassKey;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -40,6 +41,10 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
             LeaderOnlyInterceptor.class.getClassLoader());
+
+    /** With it, Spring's proxies run a Kotlin suspend function as a publisher (and a Flow as a Flux). */
+    private static final boolean COROUTINES_REACTOR_PRESENT = REACTOR_PRESENT && ClassUtils.isPresent(
+            "kotlinx.coroutines.reactor.MonoKt", LeaderOnlyInterceptor.class.getClassLoader());
 
     private final Supplier<ElectionRegistry> registry;
 
@@ -72,10 +77,18 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     /** What a guarded method returns decides how long its admission lasts and what a skip returns. */
     enum ResultKind {
-        VALUE, OPTIONAL, COMPLETION_STAGE, MONO, FLUX, LIFECYCLE;
+        VALUE, OPTIONAL, COMPLETION_STAGE, MONO, FLUX, KOTLIN_FLOW, LIFECYCLE;
 
         static ResultKind of(Method method) {
+            if (COROUTINES_REACTOR_PRESENT && KotlinDetector.isSuspendingFunction(method)) {
+                // The joinpoint answers with a publisher that the proxy awaits as a Mono, or turns
+                // into a Flow when the function returns one.
+                return KotlinResults.returnsFlow(method) ? FLUX : MONO;
+            }
             Class<?> type = method.getReturnType();
+            if (COROUTINES_REACTOR_PRESENT && KotlinResults.isFlow(type)) {
+                return KOTLIN_FLOW;
+            }
             if (type == Optional.class) {
                 return OPTIONAL;
             }
@@ -122,6 +135,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         return switch (guard.kind()) {
             case LIFECYCLE -> lifecycle(invocation);
             case MONO, FLUX -> ReactorResults.deferred(guard, invocation, this);
+            case KOTLIN_FLOW -> KotlinResults.deferred(guard, invocation, this);
             default -> invokeAdmitted(guard, invocation);
         };
     }
@@ -199,6 +213,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         return switch (guard.kind()) {
             case COMPLETION_STAGE -> refused != null ? CompletableFuture.failedFuture(refused) : CompletableFuture.completedFuture(null);
             case MONO, FLUX -> ReactorResults.skipped(guard.kind(), refused);
+            case KOTLIN_FLOW -> KotlinResults.skipped(refused);
             case OPTIONAL -> {
                 if (refused != null) {
                     throw refused;

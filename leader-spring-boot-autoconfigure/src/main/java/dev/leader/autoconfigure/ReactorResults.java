@@ -2,6 +2,7 @@ package dev.leader.autoconfigure;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import dev.leader.election.Admission;
 import dev.leader.election.Leadership;
 import dev.leader.spring.LeaderContext;
@@ -35,22 +36,36 @@ final class ReactorResults {
 
     static Publisher<?> deferred(LeaderOnlyInterceptor.Guard guard, MethodInvocation invocation,
             LeaderOnlyInterceptor interceptor) {
+        return deferred(guard, invocation, interceptor, ReactorResults::asPublisher);
+    }
+
+    /**
+     * As {@link #deferred(LeaderOnlyInterceptor.Guard, MethodInvocation, LeaderOnlyInterceptor)},
+     * for a method whose result {@code toPublisher} turns into a publisher (a Kotlin Flow).
+     */
+    static Publisher<?> deferred(LeaderOnlyInterceptor.Guard guard, MethodInvocation invocation,
+            LeaderOnlyInterceptor interceptor, Function<Object, Publisher<Object>> toPublisher) {
         boolean mono = guard.kind() == LeaderOnlyInterceptor.ResultKind.MONO;
         // Every subscription proceeds through its own copy of the invocation, so that advice
         // after ours (a transaction, say) runs again each time.
         MethodInvocation template = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
         if (mono) {
-            return Mono.defer(() -> Mono.from(admitted(guard, template, interceptor, true)));
+            return Mono.defer(() -> Mono.from(admitted(guard, template, interceptor, true, toPublisher)));
         }
-        return Flux.defer(() -> admitted(guard, template, interceptor, false));
+        return Flux.defer(() -> admitted(guard, template, interceptor, false, toPublisher));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Publisher<Object> asPublisher(Object result) {
+        return (Publisher<Object>) result;
     }
 
     @SuppressWarnings("unchecked")
     private static Publisher<Object> admitted(LeaderOnlyInterceptor.Guard guard, MethodInvocation template,
-            LeaderOnlyInterceptor interceptor, boolean mono) {
+            LeaderOnlyInterceptor interceptor, boolean mono, Function<Object, Publisher<Object>> toPublisher) {
         Optional<Admission> admitted = guard.election().admit();
         if (admitted.isEmpty()) {
-            return (Publisher<Object>) Objects.requireNonNull(interceptor.notLeader(guard, template));
+            return toPublisher.apply(Objects.requireNonNull(interceptor.notLeader(guard, template)));
         }
         Admission admission = admitted.get();
         Leadership term = admission.leadership();
@@ -68,11 +83,13 @@ final class ReactorResults {
             LeaderOnlyInterceptor.ended(call, admission, null);
             return mono ? Mono.empty() : Flux.empty();
         }
+        // A Kotlin suspend function's joinpoint answers with a Mono or a Flux whatever it declares.
+        Publisher<Object> source = toPublisher.apply(result);
         if (mono) {
-            return ((Mono<Object>) result).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
+            return Mono.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
                     .contextWrite(context -> context.put(Leadership.class, term));
         }
-        return ((Flux<Object>) result).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
+        return Flux.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
                 .contextWrite(context -> context.put(Leadership.class, term));
     }
 

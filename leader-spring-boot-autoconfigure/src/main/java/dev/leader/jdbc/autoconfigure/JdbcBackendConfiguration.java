@@ -12,10 +12,11 @@ import dev.leader.jdbc.JdbcFencing;
 import dev.leader.jdbc.UnpooledDataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -34,9 +35,11 @@ public final class JdbcBackendConfiguration {
 
     private static final String CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
 
+    /** After the application's schema migrations (Flyway, Liquibase, spring.sql.init), which may create the table. */
     @Bean
-    @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LeaderProperties leader, JdbcBackendProperties properties, BeanFactory beans) {
+    @ConditionalOnMissingBean(ElectionBackend.class)
+    @DependsOnDatabaseInitialization
+    JdbcElectionBackend leaderElectionBackend(LeaderProperties leader, JdbcBackendProperties properties, BeanFactory beans) {
         DataSource dataSource = dataSource(properties, beans);
         JdbcBackendSettings.Builder settings = JdbcBackendSettings.builder();
         PropertyMapper map = PropertyMapper.get();
@@ -58,8 +61,9 @@ public final class JdbcBackendConfiguration {
     /** Fenced writes in the application's own transactions, against the lease table. */
     @Bean
     @ConditionalOnMissingBean
-    @Nullable JdbcFencing leaderJdbcFencing(ObjectProvider<ElectionBackend> backend) {
-        return backend.getObject() instanceof JdbcElectionBackend jdbc ? jdbc.fencing() : null;
+    @ConditionalOnBean(JdbcElectionBackend.class)
+    JdbcFencing leaderJdbcFencing(JdbcElectionBackend backend) {
+        return backend.fencing();
     }
 
     private static DataSource dataSource(JdbcBackendProperties properties, BeanFactory beans) {

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -61,6 +62,21 @@ class JdbcBackendConfigurationTests {
             assertThat(context.getBean(ElectionBackend.class)).isInstanceOf(JdbcElectionBackend.class);
             await().atMost(Duration.ofSeconds(15)).until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader());
         });
+    }
+
+    @Test
+    void runWhenTheApplicationsMigrationsCreateTheTableShouldStartAfterThem() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, DataSourceAutoConfiguration.class,
+                        DataSourceInitializationAutoConfiguration.class))
+                .withPropertyValues("leader.backend=jdbc", "spring.datasource.url=" + h2(), "leader.lease-duration=2s",
+                        "leader.jdbc.initialize-schema=never", "spring.sql.init.mode=always",
+                        "spring.sql.init.schema-locations=classpath:dev/leader/jdbc/schema-h2.sql")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    await().atMost(Duration.ofSeconds(15))
+                            .until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader());
+                });
     }
 
     @Test
