@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import dev.leader.election.AbstractElection;
 import dev.leader.election.Admission;
 import dev.leader.election.Election;
 import dev.leader.spring.ElectionRegistry;
@@ -207,7 +208,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         NotLeaderException refused = guard.onNotLeader() == LeaderOnly.OnNotLeader.THROW
                 ? new NotLeaderException(election.name(), election.candidateId()) : null;
         if (refused == null && log.isDebugEnabled()) {
-            log.debug("[election={}, id={}] skipped {}: not leader", election.name(), election.candidateId(),
+            log.debug("{} skipped {}: not leader", AbstractElection.logPrefix(election.name(), election.candidateId()),
                     invocation.getMethod().getName());
         }
         return switch (guard.kind()) {

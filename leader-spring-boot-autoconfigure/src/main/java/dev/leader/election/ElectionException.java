@@ -20,7 +20,7 @@ public class ElectionException extends RuntimeException {
     }
 
     private static String describe(String election, String candidateId, String message) {
-        return "[election=" + election + ", id=" + candidateId + "] " + message;
+        return AbstractElection.logPrefix(election, candidateId) + " " + message;
     }
 
     public String election() {

@@ -17,12 +17,12 @@ public abstract sealed class LeaderEvent extends ApplicationEvent permits OnGran
     }
 
     /** The election's name. */
-    public String getElection() {
+    public String election() {
         return election;
     }
 
     /** This application's candidate id. */
-    public String getCandidateId() {
+    public String candidateId() {
         return candidateId;
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.leader.election.AbstractElection;
 import dev.leader.election.Admission;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
@@ -42,7 +43,7 @@ final class LifecycleBinding implements ElectionListener {
         this.election = election;
         this.lifecycle = lifecycle;
         this.stopTimeout = stopTimeout;
-        this.logPrefix = "[election=" + election.name() + ", id=" + election.candidateId() + "]";
+        this.logPrefix = AbstractElection.logPrefix(election.name(), election.candidateId());
     }
 
     /** Starts the lifecycle at once if the election is already led here. */

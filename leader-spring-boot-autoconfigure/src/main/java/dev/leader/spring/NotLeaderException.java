@@ -1,5 +1,7 @@
 package dev.leader.spring;
 
+import dev.leader.election.AbstractElection;
+
 /** A {@link LeaderOnly} call with {@code onNotLeader = THROW} was made on a non-leader. */
 public class NotLeaderException extends IllegalStateException {
 
@@ -8,16 +10,16 @@ public class NotLeaderException extends IllegalStateException {
     private final String candidateId;
 
     public NotLeaderException(String election, String candidateId) {
-        super("[election=" + election + ", id=" + candidateId + "] this application does not lead");
+        super(AbstractElection.logPrefix(election, candidateId) + " this application does not lead");
         this.election = election;
         this.candidateId = candidateId;
     }
 
-    public String getElection() {
+    public String election() {
         return election;
     }
 
-    public String getCandidateId() {
+    public String candidateId() {
         return candidateId;
     }
 }

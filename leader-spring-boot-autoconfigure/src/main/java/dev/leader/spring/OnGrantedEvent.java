@@ -13,7 +13,7 @@ public final class OnGrantedEvent extends LeaderEvent {
         this.leadership = leadership;
     }
 
-    public Leadership getLeadership() {
+    public Leadership leadership() {
         return leadership;
     }
 

@@ -14,12 +14,12 @@ public final class OnLeaderChangedEvent extends LeaderEvent {
     }
 
     /** The new leader, empty while nobody is known to lead. */
-    public Optional<String> getLeaderId() {
+    public Optional<String> leaderId() {
         return leaderId;
     }
 
     @Override
     public String toString() {
-        return "OnLeaderChangedEvent[" + getElection() + ", " + leaderId.orElse("-") + "]";
+        return "OnLeaderChangedEvent[" + election() + ", " + leaderId.orElse("-") + "]";
     }
 }

@@ -18,11 +18,11 @@ public final class OnRevokedEvent extends LeaderEvent {
     }
 
     /** The term that ended. */
-    public Leadership getLeadership() {
+    public Leadership leadership() {
         return leadership;
     }
 
-    public RevokeReason getReason() {
+    public RevokeReason reason() {
         return reason;
     }
 

@@ -72,10 +72,10 @@ class LeaderAutoConfigurationTests {
             EventCollector events = context.getBean(EventCollector.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> events.events.stream().anyMatch(OnGrantedEvent.class::isInstance));
             OnGrantedEvent granted = (OnGrantedEvent) events.events.stream().filter(OnGrantedEvent.class::isInstance).findFirst().orElseThrow();
-            assertThat(granted.getElection()).isEqualTo("default");
-            assertThat(granted.getLeadership().fencingToken()).isPositive();
+            assertThat(granted.election()).isEqualTo("default");
+            assertThat(granted.leadership().fencingToken()).isPositive();
             assertThat(events.events).anyMatch(e -> e instanceof OnLeaderChangedEvent changed
-                    && changed.getLeaderId().equals(java.util.Optional.of(granted.getCandidateId())));
+                    && changed.leaderId().equals(java.util.Optional.of(granted.candidateId())));
         });
     }
 
@@ -85,7 +85,7 @@ class LeaderAutoConfigurationTests {
         runner().withBean(EventCollector.class, () -> events).run(context ->
                 await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader()));
         await().atMost(Duration.ofSeconds(5)).until(() -> events.events.stream().anyMatch(e -> e instanceof OnRevokedEvent revoked
-                && revoked.getReason() == dev.leader.election.RevokeReason.CLOSED));
+                && revoked.reason() == dev.leader.election.RevokeReason.CLOSED));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.leader.test;
 
 import java.time.Duration;
 import dev.leader.spring.ElectionRegistry;
+import dev.leader.election.AbstractElection;
 import dev.leader.election.Election;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
@@ -116,8 +117,8 @@ public final class LeadershipControl {
     private static void awaitEvents(TestElection election) {
         try {
             if (!election.awaitEvents(EVENT_TIMEOUT)) {
-                throw new IllegalStateException("[election=" + election.name() + ", id=" + election.candidateId()
-                        + "] listeners did not receive the events within " + EVENT_TIMEOUT + "; is one blocked?");
+                throw new IllegalStateException(AbstractElection.logPrefix(election.name(), election.candidateId())
+                        + " listeners did not receive the events within " + EVENT_TIMEOUT + "; is one blocked?");
             }
         }
         catch (InterruptedException ex) {

@@ -30,12 +30,12 @@ public class LeaderJobs {
 
     @EventListener
     public synchronized void onGranted(OnGrantedEvent event) {
-        heard.add("granted " + event.getElection() + " " + event.getLeadership().fencingToken());
+        heard.add("granted " + event.election() + " " + event.leadership().fencingToken());
     }
 
     @EventListener
     public synchronized void onRevoked(OnRevokedEvent event) {
-        heard.add("revoked " + event.getElection() + " " + event.getLeadership().fencingToken() + " " + event.getReason());
+        heard.add("revoked " + event.election() + " " + event.leadership().fencingToken() + " " + event.reason());
     }
 
     public synchronized List<Long> tokensRun() {

@@ -120,7 +120,7 @@ class LeadershipControlTests {
         runner.withBean("leaderChanges", ApplicationListener.class,
                 () -> (ApplicationListener<OnLeaderChangedEvent>) e -> {
                     synchronized (leaders) {
-                        leaders.add(e.getLeaderId());
+                        leaders.add(e.leaderId());
                     }
                 })
                 .run(context -> {
@@ -197,8 +197,8 @@ class LeadershipControlTests {
 
         @Override
         public void onApplicationEvent(OnRevokedEvent event) {
-            if (event.getReason() == RevokeReason.RELEASED) {
-                control.getObject().grant(event.getElection());
+            if (event.reason() == RevokeReason.RELEASED) {
+                control.getObject().grant(event.election());
             }
         }
     }

@@ -22,18 +22,18 @@ class LeadershipLog {
     @EventListener
     void granted(OnGrantedEvent event) {
         long at = System.nanoTime();
-        report.line("granted candidate=" + event.getCandidateId() + " token=" + event.getLeadership().fencingToken()
+        report.line("granted candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
                 + " at=" + at);
-        log.info("leadership granted election={} candidate={} token={} at={}", event.getElection(),
-                event.getCandidateId(), event.getLeadership().fencingToken(), at);
+        log.info("leadership granted election={} candidate={} token={} at={}", event.election(),
+                event.candidateId(), event.leadership().fencingToken(), at);
     }
 
     @EventListener
     void revoked(OnRevokedEvent event) {
         long at = System.nanoTime();
-        report.line("revoked candidate=" + event.getCandidateId() + " token=" + event.getLeadership().fencingToken()
-                + " reason=" + event.getReason() + " at=" + at);
-        log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.getElection(),
-                event.getCandidateId(), event.getLeadership().fencingToken(), event.getReason(), at);
+        report.line("revoked candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
+                + " reason=" + event.reason() + " at=" + at);
+        log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.election(),
+                event.candidateId(), event.leadership().fencingToken(), event.reason(), at);
     }
 }
