@@ -11,6 +11,7 @@ import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.redis.RedisServerProcess;
+import dev.leader.testsupport.PostgresServer;
 import dev.leader.zookeeper.ZooKeeperTestServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,6 +143,33 @@ class LeaderHealthOutageTests {
                     }
                 };
             }
+        },
+        JDBC {
+            @Override
+            Server start(Path temp) throws Exception {
+                PostgresServer server = PostgresServer.start();
+                return new Server() {
+                    @Override
+                    public String property() {
+                        return "leader.jdbc.url=" + server.jdbcUrl() + "?user=" + server.user() + "&connectTimeout=2";
+                    }
+
+                    @Override
+                    public void stop() {
+                        server.kill9();
+                    }
+
+                    @Override
+                    public void restart() throws Exception {
+                        server.restart();
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        server.close();
+                    }
+                };
+            }
         };
 
         abstract Server start(Path temp) throws Exception;
@@ -155,6 +183,7 @@ class LeaderHealthOutageTests {
                         HealthEndpointAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
                         AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class))
                 .withPropertyValues(server.property(), "leader.lease-duration=" + LEASE.toMillis() + "ms",
+                        "leader.jdbc.initialize-schema=always",
                         "management.endpoint.health.probes.enabled=true",
                         "management.endpoint.health.show-details=always")
                 .withInitializer(context -> context.addApplicationListener((ContextRefreshedEvent refreshed) -> {
