@@ -17,6 +17,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -57,6 +58,18 @@ public final class LeaderAutoConfiguration {
         boolean announcesReadiness = beans.containsBean("springApplicationArguments");
         boolean onReady = properties.getCampaign() == LeaderProperties.Campaign.ON_READY && announcesReadiness;
         return new ElectionLifecycle(registry, leaderOnly, onReady, shutdownTimeout(properties));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnExpression("${leader.spread.instances:0} != 0")
+    LeadershipSpreading leadershipSpreading(ObjectProvider<ElectionRegistry> registry, LeaderProperties properties) {
+        int instances = properties.getSpread().getInstances();
+        if (instances < 0) {
+            throw new InvalidSettingException("leader.spread.instances", instances,
+                    "0 (no spreading) or the number of instances to spread leadership over");
+        }
+        return new LeadershipSpreading(registry, instances);
     }
 
     @Bean

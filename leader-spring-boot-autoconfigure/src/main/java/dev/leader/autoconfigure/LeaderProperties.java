@@ -56,6 +56,8 @@ public class LeaderProperties {
 
     private final Health health = new Health();
 
+    private final Spread spread = new Spread();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -114,6 +116,30 @@ public class LeaderProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Spread getSpread() {
+        return spread;
+    }
+
+    /** Spreading leadership of many elections over the instances. */
+    public static class Spread {
+
+        /**
+         * The number of instances to spread leadership over; above 0, an instance that leads more
+         * than its fair share of the application's elections (plus a slack of a tenth) yields the
+         * excess to instances that lead fewer. 0 (the default): no spreading, the first instance
+         * to campaign leads whatever it wins.
+         */
+        private int instances;
+
+        public int getInstances() {
+            return instances;
+        }
+
+        public void setInstances(int instances) {
+            this.instances = instances;
+        }
     }
 
     /** When the application starts campaigning. */

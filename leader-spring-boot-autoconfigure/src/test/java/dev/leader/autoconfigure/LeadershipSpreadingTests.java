@@ -1,0 +1,95 @@
+package dev.leader.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import dev.leader.election.Election;
+import dev.leader.spring.ElectionRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+
+/**
+ * Spreading 30 elections over three instances of real elections (the local backend): the first
+ * instance to start wins them all, then hands the excess over until none leads more than its fair
+ * share; without spreading it keeps them all.
+ */
+class LeadershipSpreadingTests {
+
+    private static final int ELECTIONS = 30;
+
+    @TempDir
+    Path locks;
+
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        instances.forEach(ConfigurableApplicationContext::close);
+    }
+
+    private ElectionRegistry start(String... properties) {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        TestPropertySourceUtils.addInlinedPropertiesToEnvironment(context, "leader.local.directory=" + locks);
+        TestPropertySourceUtils.addInlinedPropertiesToEnvironment(context, properties);
+        context.register(LeaderAutoConfiguration.class);
+        context.refresh();
+        instances.add(context);
+        ElectionRegistry registry = context.getBean(ElectionRegistry.class);
+        for (int i = 0; i < ELECTIONS; i++) {
+            registry.election("tenant-" + i);
+        }
+        return registry;
+    }
+
+    private static long leading(ElectionRegistry registry) {
+        return registry.elections().values().stream().filter(Election::isLeader).count();
+    }
+
+    /** Who leads each election, as the instances see it: a snapshot to compare over time. */
+    private static Map<String, String> leaders(List<ElectionRegistry> registries) {
+        Map<String, String> leaders = new TreeMap<>();
+        for (ElectionRegistry registry : registries) {
+            registry.elections().forEach((name, election) -> {
+                if (election.isLeader()) {
+                    leaders.put(name, registry.candidateId());
+                }
+            });
+        }
+        return leaders;
+    }
+
+    @Test
+    void leadershipSpreadsToAFairShareWithoutFlapping() {
+        ElectionRegistry first = start("leader.spread.instances=3");
+        await().atMost(Duration.ofSeconds(30)).until(() -> leading(first) == ELECTIONS + 1);
+        ElectionRegistry second = start("leader.spread.instances=3");
+        ElectionRegistry third = start("leader.spread.instances=3");
+        List<ElectionRegistry> all = List.of(first, second, third);
+        int share = LeadershipSpreading.fairShare(ELECTIONS + 1, 3);
+        await().atMost(Duration.ofSeconds(120)).until(() -> all.stream().allMatch(r -> leading(r) <= share)
+                && leaders(all).size() == ELECTIONS + 1);
+        assertThat(share).isLessThanOrEqualTo((ELECTIONS + 1) * 40 / 100);
+        Map<String, String> settled = leaders(all);
+        // Settled: every election led, nobody over its share, and nothing moves any more.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> leaders(all).equals(settled));
+    }
+
+    @Test
+    void withoutSpreadingTheFirstInstanceKeepsEveryElection() {
+        ElectionRegistry first = start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> leading(first) == ELECTIONS + 1);
+        ElectionRegistry second = start();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> leading(first) == ELECTIONS + 1);
+        assertThat(leading(second)).isZero();
+    }
+}
