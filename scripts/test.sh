@@ -31,6 +31,10 @@ if [ "$(id -u)" -eq 0 ]; then ip link set lo multicast on 2>/dev/null || true; f
 
 ./mvnw -B -ntp verify "$@"
 
+# The sample processed ahead of time (the aot profile) must still elect a leader.
+./mvnw -B -ntp -pl sample-app -am -Paot verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=AotSampleIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
+
 # The library is built for Java 17 and must also run on the newest LTS: run its tests on JDK 25
 # too when one is installed (LEADER_SKIP_JDK25=1 skips this).
 jdk25=/usr/lib/jvm/temurin-25-jdk-amd64

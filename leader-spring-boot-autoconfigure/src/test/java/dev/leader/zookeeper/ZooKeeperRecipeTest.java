@@ -133,7 +133,9 @@ class ZooKeeperRecipeTest {
         b.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().isPresent());
         String nodeOfB = b.ownPath();
-        ZooKeeperElection c = candidate(backend(server.connectString()), "c");
+        ZooKeeperElectionBackend backendOfC = backend(server.connectString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> backendOfC.status().reachable());
+        ZooKeeperElection c = candidate(backendOfC, "c");
         AtomicInteger hookRuns = new AtomicInteger();
         c.beforePredecessorWatch = () -> {
             if (hookRuns.getAndIncrement() == 0) {
@@ -143,7 +145,11 @@ class ZooKeeperRecipeTest {
             }
         };
         c.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("a"::equals).isPresent());
+        // Closing b's session waits for the server and for b's client threads (up to a second):
+        // the bound leaves room for a busy machine.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(c.leaderId())
+            .as(() -> "leader seen by c (state " + c.state() + ", hook runs " + hookRuns + ")")
+            .contains("a"));
         assertThat(hookRuns.get()).as("c looked for a predecessor again").isGreaterThanOrEqualTo(2);
         assertThat(children()).hasSize(2);
         // A watch set on the vanished node would wait for a create that never comes (a sequential

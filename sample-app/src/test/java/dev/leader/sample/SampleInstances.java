@@ -51,7 +51,12 @@ final class SampleInstances implements AutoCloseable {
     }
 
     Instance start(String... arguments) throws IOException {
-        return start(List.of(), arguments);
+        return start(List.of(), List.of(), arguments);
+    }
+
+    /** Starts an instance with JVM options, e.g. {@code -Dspring.aot.enabled=true}. */
+    Instance startWithJvmOptions(List<String> jvmOptions, String... arguments) throws IOException {
+        return start(List.of(), jvmOptions, arguments);
     }
 
     /**
@@ -60,15 +65,16 @@ final class SampleInstances implements AutoCloseable {
      * ask its log ({@link #leadsByLog}, {@link #startedByLog}), not {@link #state}.
      */
     Instance startInNamespace(String namespace, String... arguments) throws IOException {
-        return start(List.of("ip", "netns", "exec", namespace), arguments);
+        return start(List.of("ip", "netns", "exec", namespace), List.of(), arguments);
     }
 
-    private Instance start(List<String> launcher, String... arguments) throws IOException {
+    private Instance start(List<String> launcher, List<String> jvmOptions, String... arguments) throws IOException {
         int port = freePort();
         Path log = workDirectory.resolve("instance-" + instances.size() + ".log");
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1"));
+        command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Instance instance = new Instance(process, port, log);
