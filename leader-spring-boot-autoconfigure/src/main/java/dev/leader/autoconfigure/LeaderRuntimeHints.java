@@ -1,7 +1,6 @@
 package dev.leader.autoconfigure;
 
 import java.lang.reflect.Method;
-import dev.leader.jdbc.JdbcDialect;
 import dev.leader.spring.LeaderOnly;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aot.hint.MemberCategory;
@@ -10,18 +9,16 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * What the library loads reflectively or as a resource, for ahead-of-time processing and native
- * images: the JDBC backend's schema scripts, the configuration metadata, and the annotation the
- * guard reads. The backends' configurations and properties are ordinary beans that Spring's own
- * AOT processing covers; the methods of user beans carrying {@code @LeaderOnly} are registered by
+ * images: the configuration metadata and the annotation the guard reads. Each backend registers
+ * its own resources, as {@code JdbcRuntimeHints} does the JDBC schema scripts. The backends'
+ * configurations and properties are ordinary beans that Spring's own AOT processing covers; the
+ * methods of user beans carrying {@code @LeaderOnly} are registered by
  * {@link LeaderOnlyAotProcessor}.
  */
 public final class LeaderRuntimeHints implements RuntimeHintsRegistrar {
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-        for (JdbcDialect dialect : JdbcDialect.values()) {
-            hints.resources().registerPattern(dialect.schemaResource());
-        }
         hints.resources().registerPattern("META-INF/spring-configuration-metadata.json");
         hints.reflection().registerType(LeaderOnly.class, MemberCategory.INVOKE_PUBLIC_METHODS);
         hints.reflection().registerType(LeaderOnly.OnNotLeader.class, MemberCategory.INVOKE_PUBLIC_METHODS);
