@@ -22,6 +22,25 @@ final class EtcdKv {
     record Lease(long id, long ttlSeconds, long sendNanos) {
     }
 
+    /** Who answered a call: the member and the raft term it was in. */
+    record Answerer(String memberId, long raftTerm) {
+
+        static Answerer of(Map<String, Object> reply) {
+            Map<String, Object> header = GatewayJson.object(reply, "header");
+            return new Answerer(String.valueOf(header.get("member_id")), GatewayJson.longOf(header.get("raft_term")));
+        }
+    }
+
+    /**
+     * A keep-alive's answer.
+     *
+     * @param ttl the TTL etcd restarted the lease with; 0 or less only when a member answered, for
+     *        this lease, that it does not exist (etcd leaves the TTL out then)
+     * @param answerer the member that answered, and its raft term then
+     */
+    record KeepAlive(long ttl, Answerer answerer) {
+    }
+
     private final EtcdHttp http;
 
     private final Duration timeout;
@@ -48,17 +67,24 @@ final class EtcdKv {
     /**
      * One keep-alive.
      *
-     * @return the TTL etcd restarted the lease with; 0 or less only when a member answered, for
-     *         this lease, that it does not exist (etcd leaves the TTL out then)
-     * @throws IOException on any other answer, an error from whichever member: that says
-     *         nothing about the lease
+     * @throws IOException on any answer but a TTL or a lease that does not exist, an error from
+     *         whichever member: that says nothing about the lease
      */
-    long keepAlive(long leaseId, Duration keepAliveTimeout) throws IOException, InterruptedException {
+    KeepAlive keepAlive(long leaseId, Duration keepAliveTimeout) throws IOException, InterruptedException {
         Map<String, Object> result = http.postStreamed("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout);
         if (GatewayJson.longOf(result.get("ID")) != leaseId) {
             throw new EtcdException(0, "keep-alive of lease " + Long.toHexString(leaseId) + " answered for another: " + result);
         }
-        return GatewayJson.longOf(result.get("TTL"));
+        return new KeepAlive(GatewayJson.longOf(result.get("TTL")), Answerer.of(result));
+    }
+
+    /**
+     * A linearizable read of nothing in particular: its answer comes only once a quorum has
+     * confirmed that the answering member's leader still leads, and says who answered in which
+     * raft term.
+     */
+    Answerer quorumRead(Duration readTimeout) throws IOException, InterruptedException {
+        return Answerer.of(http.post("/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}", readTimeout));
     }
 
     void revoke(long leaseId) throws IOException, InterruptedException {

@@ -15,6 +15,14 @@ import org.slf4j.LoggerFactory;
  * without a TTL means etcd no longer has the lease; that is a lost lease at once, not a silence
  * to wait out. Any other answer (a member without a leader, a learner, a timeout) says nothing
  * about the lease: the next endpoint is tried, and our deadline decides.
+ *
+ * <p>etcd renews a lease on its raft leader's word alone, without a quorum (etcd#15247): a
+ * leader cut off from its peers, or stalled, answers keep-alives until its own election timeout
+ * ends its term, while the other members have elected a leader whose copy of the lease runs out.
+ * So an acknowledgement counts only once a linearizable read, sent after it to the same member,
+ * comes back in the same raft term: a quorum then confirmed that term's leader after the renewal,
+ * so no newer leader existed when it renewed. A new leader starts every lease afresh, so a
+ * renewal by a true leader is never undone by a change of leader.
  */
 final class LeaseKeepAlive {
 
@@ -91,10 +99,23 @@ final class LeaseKeepAlive {
             return false;
         }
         long send = System.nanoTime();
-        if (kv.keepAlive(id, interval) > 0 && leaseId == id) {
+        EtcdKv.KeepAlive answer = kv.keepAlive(id, interval);
+        if (answer.ttl() > 0 && leaseId == id && confirmedByQuorum(id, answer)) {
             lastAckSendNanos = Math.max(lastAckSendNanos, send);
             return true;
         }
+        return false;
+    }
+
+    /** Whether a quorum confirmed, after it, the raft term in which the keep-alive was answered. */
+    private boolean confirmedByQuorum(long id, EtcdKv.KeepAlive answer) throws IOException, InterruptedException {
+        EtcdKv.Answerer after = kv.quorumRead(interval);
+        if (after.equals(answer.answerer())) {
+            return true;
+        }
+        log.warn("{} keep-alive of lease {} was answered by member {} in raft term {}, which a quorum did not confirm"
+                + " (then member {}, term {}): not counted", logPrefix, Long.toHexString(id), answer.answerer().memberId(),
+                answer.answerer().raftTerm(), after.memberId(), after.raftTerm());
         return false;
     }
 
@@ -119,18 +140,20 @@ final class LeaseKeepAlive {
         long send = System.nanoTime();
         if (pausedLease != id) {
             try {
-                long ttl = kv.keepAlive(id, interval);
+                EtcdKv.KeepAlive answer = kv.keepAlive(id, interval);
                 if (leaseId != id) {
                     return;
                 }
-                if (ttl <= 0) {
+                if (answer.ttl() <= 0) {
                     log.warn("{} etcd no longer has lease {}", logPrefix, Long.toHexString(id));
                     stop();
                     listener.lost(id);
                     return;
                 }
-                lastAckSendNanos = Math.max(lastAckSendNanos, send);
-                listener.acknowledged(id, send);
+                if (confirmedByQuorum(id, answer) && leaseId == id) {
+                    lastAckSendNanos = Math.max(lastAckSendNanos, send);
+                    listener.acknowledged(id, send);
+                }
             }
             catch (IOException ex) {
                 // Our deadline, not this error, decides when leadership ends: etcd may simply be slow.

@@ -1,0 +1,230 @@
+package dev.leader.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import dev.leader.election.Election;
+import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.Shell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A raft leader cut off from its peers but not from its clients goes on answering lease
+ * keep-alives as if it still led until its own election timeout ends it (etcd 3.4 renews a lease
+ * on the leader's word alone; etcd#15247), while the other members elect a new leader whose copy
+ * of the lease runs out. A candidate that counted those answers would believe it leads next to
+ * the one the new leader let in. Here the cut-off member is the only one the first candidate
+ * knows, it runs in a network namespace of its own so that its peer traffic can be dropped while
+ * its client port still answers, and its election timeout is long, so it stays a stale leader for
+ * seconds, as a member stalled in fsync or starved of CPU does.
+ */
+class EtcdStaleRaftLeaderTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(2);
+
+    private static final String BINARY = "/usr/bin/etcd";
+
+    @TempDir
+    Path data;
+
+    private final List<Process> members = new ArrayList<>();
+
+    private final List<EtcdElectionBackend> backends = new ArrayList<>();
+
+    private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF), 16);
+
+    private final String namespace = "etcd-stale-" + tag;
+
+    private final String hostSide = "es" + tag + "h";
+
+    private final String subnet = "10.97." + ThreadLocalRandom.current().nextInt(1, 250);
+
+    private boolean namespaceCreated;
+
+    @AfterEach
+    void stopAll() throws IOException {
+        for (EtcdElectionBackend backend : backends) {
+            backend.close();
+        }
+        for (Process member : members) {
+            member.destroyForcibly();
+        }
+        if (namespaceCreated) {
+            Shell.run(List.of("ip", "netns", "del", namespace));
+        }
+    }
+
+    @Test
+    void keepAlivesAnsweredByACutOffRaftLeaderDoNotExtendBelief() throws Exception {
+        String unavailable = BridgedNamespaces.oneWayDropUnavailableReason();
+        Assumptions.assumeTrue(unavailable == null, unavailable);
+        createNamespace();
+        String hostAddress = subnet + ".1";
+        String isolatedAddress = subnet + ".2";
+        int[] clientPorts = { freePort(), freePort(), freePort() };
+        int[] peerPorts = { freePort(), freePort(), freePort() };
+        String[] hosts = { isolatedAddress, hostAddress, hostAddress };
+        StringBuilder cluster = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            cluster.append(i == 0 ? "" : ",").append("m").append(i).append("=http://").append(hosts[i]).append(':').append(peerPorts[i]);
+        }
+        // Member 0 steps down only after 6 s without its peers (etcd's check-quorum runs once per
+        // election timeout); members 1 and 2 elect a new leader about a second after losing it.
+        members.add(startMember(List.of("ip", "netns", "exec", namespace), 0, hosts[0], hosts[0], clientPorts[0], peerPorts[0],
+                cluster.toString(), List.of("--heartbeat-interval", "100", "--election-timeout", "6000")));
+        for (int i = 1; i < 3; i++) {
+            members.add(startMember(List.of(), i, hosts[i], "127.0.0.1", clientPorts[i], peerPorts[i], cluster.toString(), List.of()));
+        }
+        URI isolated = URI.create("http://" + isolatedAddress + ":" + clientPorts[0]);
+        List<URI> others = List.of(URI.create("http://127.0.0.1:" + clientPorts[1]), URI.create("http://127.0.0.1:" + clientPorts[2]));
+        makeLeader(isolated, others);
+
+        String election = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+        Election first = candidate(List.of(isolated), election, "first");
+        first.start();
+        await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
+        Election second = candidate(others, election, "second");
+        second.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.leaderId().filter("first"::equals).isPresent());
+
+        AtomicLong bothBelieved = new AtomicLong();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (first.isLeader() && second.isLeader()) {
+                    bothBelieved.incrementAndGet();
+                }
+                LockSupport.parkNanos(200_000);
+            }
+        }, "both-believe-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        cutOffFromPeers(clientPorts[0]);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(second::isLeader);
+            // Until the cut-off member's check-quorum ends its term, at the latest.
+            await().atMost(Duration.ofSeconds(15)).until(() -> !first.isLeader());
+        }
+        finally {
+            watcher.interrupt();
+            watcher.join();
+        }
+        assertThat(bothBelieved.get()).as("samples in which both candidates believed they led").isZero();
+    }
+
+    private Election candidate(List<URI> endpoints, String election, String id) {
+        EtcdElectionBackend backend = new EtcdElectionBackend(EtcdBackendSettings.of(endpoints).withLeaseDuration(LEASE));
+        backends.add(backend);
+        return backend.election(election, id);
+    }
+
+    private void createNamespace() throws IOException {
+        Shell.must(List.of("ip", "netns", "add", namespace));
+        namespaceCreated = true;
+        Shell.must(List.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace));
+        Shell.must(List.of("ip", "addr", "add", subnet + ".1/24", "dev", hostSide));
+        Shell.must(List.of("ip", "link", "set", hostSide, "up"));
+        Shell.must(List.of("ip", "-n", namespace, "addr", "add", subnet + ".2/24", "dev", "eth0"));
+        Shell.must(List.of("ip", "-n", namespace, "link", "set", "eth0", "up"));
+        Shell.must(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
+    }
+
+    /**
+     * Drops every packet on the namespace's link except those to or from the member's client
+     * port, both ways: its peers no longer hear it nor it them, its clients still do.
+     */
+    private void cutOffFromPeers(int clientPort) throws IOException {
+        for (List<String> in : List.of(List.<String>of(), List.of("ip", "netns", "exec", namespace))) {
+            String device = in.isEmpty() ? hostSide : "eth0";
+            tc(in, "qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "2");
+            tc(in, "class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", "10gbit", "quantum", "60000");
+            tc(in, "class", "add", "dev", device, "parent", "1:", "classid", "1:2", "htb", "rate", "10gbit", "quantum", "60000");
+            tc(in, "qdisc", "add", "dev", device, "parent", "1:2", "handle", "2:", "pfifo", "limit", "0");
+            for (String direction : List.of("sport", "dport")) {
+                tc(in, "filter", "add", "dev", device, "parent", "1:", "protocol", "ip", "pref", "1", "u32", "match", "ip", direction,
+                        Integer.toString(clientPort), "0xffff", "flowid", "1:1");
+            }
+        }
+    }
+
+    private static void tc(List<String> in, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(in);
+        command.add("tc");
+        command.addAll(List.of(arguments));
+        Shell.must(command);
+    }
+
+    private Process startMember(List<String> launcher, int member, String peerHost, String clientHost, int clientPort, int peerPort,
+            String cluster, List<String> extra) throws IOException {
+        String client = "http://" + clientHost + ":" + clientPort;
+        String peer = "http://" + peerHost + ":" + peerPort;
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(BINARY, "--name", "m" + member, "--data-dir", Files.createDirectories(data.resolve("m" + member)).toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster, "--initial-cluster-state", "new",
+                "--initial-cluster-token", "stale-" + tag));
+        command.addAll(extra);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("m" + member + ".log").toFile()).start();
+    }
+
+    /** Waits for a leader, then hands leadership to the member at {@code target}. */
+    private static void makeLeader(URI target, List<URI> others) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+        String targetId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> memberId(client, target), id -> id != null);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            Map<String, Object> status = GatewayJson.parseObject(post(client, target, "/v3/maintenance/status", "{}"));
+            String leader = String.valueOf(status.get("leader"));
+            if (leader.equals(targetId)) {
+                return true;
+            }
+            for (URI other : others) {
+                if (leader.equals(memberId(client, other))) {
+                    post(client, other, "/v3/maintenance/transfer-leadership", "{\"targetID\":\"" + targetId + "\"}");
+                }
+            }
+            return false;
+        });
+    }
+
+    private static String memberId(HttpClient client, URI member) throws IOException, InterruptedException {
+        Map<String, Object> status = GatewayJson.parseObject(post(client, member, "/v3/maintenance/status", "{}"));
+        return String.valueOf(GatewayJson.object(status, "header").get("member_id"));
+    }
+
+    private static String post(HttpClient client, URI member, String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(member.resolve(path)).timeout(Duration.ofSeconds(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
