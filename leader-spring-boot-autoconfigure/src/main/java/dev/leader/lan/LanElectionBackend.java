@@ -185,8 +185,8 @@ public final class LanElectionBackend implements ElectionBackend {
                 leader == null ? 0 : leader.incarnation(), from.priority(), stamp, echoes).fitted();
         if (message.echoes().size() < echoes.size() && !echoesLeftOutLogged) {
             echoesLeftOutLogged = true;
-            log.warn("[election={}, id={}] {} peers are more than one datagram can echo: {} left out; a leader"
-                    + " they do not echo is confirmed by the others only", from.name(), from.candidateId(), echoes.size(),
+            log.warn("{} {} peers are more than one datagram can echo: {} left out; a leader"
+                    + " they do not echo is confirmed by the others only", AbstractElection.logPrefix(from.name(), from.candidateId()), echoes.size(),
                     echoes.size() - message.echoes().size());
         }
         byte[] frame = signer.frame(message);
@@ -197,7 +197,7 @@ public final class LanElectionBackend implements ElectionBackend {
         }
         catch (IOException ex) {
             if (status.isReachable()) {
-                log.warn("[election={}, id={}] sending to the group failed: {}", from.name(), from.candidateId(), ex.toString());
+                log.warn("{} sending to the group failed: {}", AbstractElection.logPrefix(from.name(), from.candidateId()), ex.toString());
             }
             status.failed("send failed: " + ex);
             return -1;
@@ -262,7 +262,7 @@ public final class LanElectionBackend implements ElectionBackend {
                 }
             }
             catch (RuntimeException ex) {
-                log.warn("[election={}, id={}] deciding failed", election.name(), election.candidateId(), ex);
+                log.warn("{} deciding failed", AbstractElection.logPrefix(election.name(), election.candidateId()), ex);
             }
         }
         return wait;
@@ -275,7 +275,7 @@ public final class LanElectionBackend implements ElectionBackend {
                 decide |= election.tick();
             }
             catch (RuntimeException ex) {
-                log.warn("[election={}, id={}] tick failed", election.name(), election.candidateId(), ex);
+                log.warn("{} tick failed", AbstractElection.logPrefix(election.name(), election.candidateId()), ex);
             }
         }
         if (decide) {

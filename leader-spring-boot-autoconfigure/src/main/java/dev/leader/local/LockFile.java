@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import dev.leader.election.AbstractElection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,7 @@ final class LockFile {
             holder = null;
             osLock = null;
             lastError = "lost the lock on " + path + ": the file was deleted or replaced, or its descriptor closed";
-            log.warn("[election={}, id={}] {}", election.name(), election.candidateId(), lastError);
+            log.warn("{} {}", AbstractElection.logPrefix(election.name(), election.candidateId()), lastError);
             // Drops our lock on the old file, so a process waiting on it wakes and finds the new one.
             closeOpen();
             election.lockLost();
@@ -310,7 +311,7 @@ final class LockFile {
 
     private void failed(String error, LocalElection next) {
         if (!error.equals(lastError)) {
-            log.warn("[election={}, id={}] {}; retrying", next.name(), next.candidateId(), error);
+            log.warn("{} {}; retrying", AbstractElection.logPrefix(next.name(), next.candidateId()), error);
         }
         lastError = error;
     }
