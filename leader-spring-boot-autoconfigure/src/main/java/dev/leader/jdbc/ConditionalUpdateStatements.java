@@ -1,6 +1,7 @@
 package dev.leader.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +13,26 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class ConditionalUpdateStatements extends LeaseStatements {
 
-    protected ConditionalUpdateStatements(JdbcBackendSettings settings) {
+    private final String renew;
+
+    private final String release;
+
+    private final String read;
+
+    /**
+     * @param now the database's current time, in UTC or with its time zone
+     * @param expiryInLease the time a lease granted now expires, with one parameter: the lease in
+     *        microseconds
+     * @param microsUntilExpiry the microseconds from now until the row's {@code expiry}
+     */
+    protected ConditionalUpdateStatements(JdbcBackendSettings settings, String now, String expiryInLease,
+            String microsUntilExpiry) {
         super(settings);
+        this.renew = "UPDATE " + table + " SET expiry = " + expiryInLease
+                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ? AND expiry > " + now;
+        this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, expiry = " + now
+                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
+        this.read = "SELECT holder, GREATEST(0, " + microsUntilExpiry + ") FROM " + table + " WHERE name = ?";
     }
 
     /** The conditional grant; the new token, or null when it did not match. */
@@ -37,5 +56,28 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
             createRow(connection, claim.election());
         }
         throw new SQLException("the lease row of election '" + claim.election() + "' vanished again right after it was created");
+    }
+
+    @Override
+    final Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(renew)) {
+            statement.setLong(1, leaseMicros);
+            bindClaim(statement, 2, claim, token);
+            long sendNanos = System.nanoTime();
+            return new Renewal(statement.executeUpdate() == 1, sendNanos);
+        }
+    }
+
+    @Override
+    final boolean release(Connection connection, Claim claim, long token) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(release)) {
+            bindClaim(statement, 1, claim, token);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    final Lease read(Connection connection, String election) throws SQLException {
+        return readLease(connection, read, election);
     }
 }

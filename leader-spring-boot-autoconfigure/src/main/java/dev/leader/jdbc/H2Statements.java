@@ -20,24 +20,13 @@ final class H2Statements extends ConditionalUpdateStatements {
 
     private final String createRow;
 
-    private final String renew;
-
-    private final String release;
-
-    private final String read;
-
     H2Statements(JdbcBackendSettings settings) {
-        super(settings);
+        super(settings, NOW, "DATEADD(MICROSECOND, ?, " + NOW + ")", "DATEDIFF(MICROSECOND, " + NOW + ", expiry)");
         this.take = "SELECT token FROM FINAL TABLE (UPDATE " + table + " SET holder = ?, incarnation = ?, token = token + 1,"
                 + " expiry = DATEADD(MICROSECOND, ?, " + NOW + ") WHERE name = ? AND (holder IS NULL OR expiry <= " + NOW
                 + " OR (holder = ? AND incarnation = ?)))";
         this.createRow = "MERGE INTO " + table + " l USING (VALUES CAST(? AS VARCHAR(128))) v(n) ON l.name = v.n"
                 + " WHEN NOT MATCHED THEN INSERT (name, holder, incarnation, token, expiry) VALUES (v.n, NULL, NULL, 0, " + NOW + ")";
-        this.renew = "UPDATE " + table + " SET expiry = DATEADD(MICROSECOND, ?, " + NOW + ")"
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ? AND expiry > " + NOW;
-        this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, expiry = " + NOW
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
-        this.read = "SELECT holder, GREATEST(0, DATEDIFF(MICROSECOND, " + NOW + ", expiry)) FROM " + table + " WHERE name = ?";
     }
 
     @Override
@@ -82,28 +71,5 @@ final class H2Statements extends ConditionalUpdateStatements {
                 throw ex;
             }
         }
-    }
-
-    @Override
-    Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(renew)) {
-            statement.setLong(1, leaseMicros);
-            bindClaim(statement, 2, claim, token);
-            long sendNanos = System.nanoTime();
-            return new Renewal(statement.executeUpdate() == 1, sendNanos);
-        }
-    }
-
-    @Override
-    boolean release(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(release)) {
-            bindClaim(statement, 1, claim, token);
-            return statement.executeUpdate() == 1;
-        }
-    }
-
-    @Override
-    Lease read(Connection connection, String election) throws SQLException {
-        return readLease(connection, read, election);
     }
 }

@@ -24,23 +24,12 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
 
     private final String createRow;
 
-    private final String renew;
-
-    private final String release;
-
-    private final String read;
-
     MariaDbStatements(JdbcBackendSettings settings) {
-        super(settings);
+        super(settings, NOW, NOW + " + INTERVAL ? MICROSECOND", "TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expiry)");
         this.take = "UPDATE " + table + " SET holder = ?, incarnation = ?, token = LAST_INSERT_ID(token + 1), expiry = "
                 + NOW + " + INTERVAL ? MICROSECOND WHERE name = ? AND (holder IS NULL OR expiry <= " + NOW
                 + " OR (holder = ? AND incarnation = ?))";
         this.createRow = "INSERT IGNORE INTO " + table + " (name, holder, incarnation, token, expiry) VALUES (?, NULL, NULL, 0, " + NOW + ")";
-        this.renew = "UPDATE " + table + " SET expiry = " + NOW + " + INTERVAL ? MICROSECOND"
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ? AND expiry > " + NOW;
-        this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, expiry = " + NOW
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
-        this.read = "SELECT holder, GREATEST(0, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expiry)) FROM " + table + " WHERE name = ?";
     }
 
     @Override
@@ -91,29 +80,6 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
             statement.setString(1, election);
             statement.executeUpdate();
         }
-    }
-
-    @Override
-    Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(renew)) {
-            statement.setLong(1, leaseMicros);
-            bindClaim(statement, 2, claim, token);
-            long sendNanos = System.nanoTime();
-            return new Renewal(statement.executeUpdate() == 1, sendNanos);
-        }
-    }
-
-    @Override
-    boolean release(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(release)) {
-            bindClaim(statement, 1, claim, token);
-            return statement.executeUpdate() == 1;
-        }
-    }
-
-    @Override
-    Lease read(Connection connection, String election) throws SQLException {
-        return readLease(connection, read, election);
     }
 
     static boolean isMariaDb(Connection connection) throws SQLException {
