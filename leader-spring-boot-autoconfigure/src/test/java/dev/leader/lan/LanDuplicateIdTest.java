@@ -5,43 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two processes given one candidate id, each in a network namespace of its own: they are told
  * apart by incarnation, never both believe, and each warns (once) of the other.
  */
-class LanDuplicateIdTest extends LanProcessScenarios {
+class LanDuplicateIdTest extends LanNamespaceScenarios {
 
     private static final String WARNING = "campaigns with our candidate id";
 
-    private static NetnsLab lab;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception {
-        String reason = NetnsLab.unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "network namespace tests skipped: " + reason);
-        lab = new NetnsLab(3);
-    }
-
-    @AfterAll
-    static void deleteNamespaces() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
     @Override
-    protected String namespace(int i) {
-        return lab.namespace(i);
-    }
-
-    @Override
-    protected String networkInterface() {
-        return NetnsLab.PEER_INTERFACE;
+    protected int namespaces() {
+        return 3;
     }
 
     /** Before incarnations told them apart, each ignored the other's datagrams as its own, and both led. */

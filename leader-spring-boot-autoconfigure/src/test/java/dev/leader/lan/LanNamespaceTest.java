@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,32 +13,11 @@ import org.junit.jupiter.api.Test;
  * Skipped, with the reason, where namespaces cannot be made; {@link LanLoopbackProcessTest}
  * still runs there.
  */
-class LanNamespaceTest extends LanProcessScenarios {
-
-    private static NetnsLab lab;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception {
-        String reason = NetnsLab.unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "network namespace tests skipped: " + reason);
-        lab = new NetnsLab(5);
-    }
-
-    @AfterAll
-    static void deleteNamespaces() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+class LanNamespaceTest extends LanNamespaceScenarios {
 
     @Override
-    protected String namespace(int i) {
-        return lab.namespace(i);
-    }
-
-    @Override
-    protected String networkInterface() {
-        return NetnsLab.PEER_INTERFACE;
+    protected int namespaces() {
+        return 5;
     }
 
     @Test
@@ -174,12 +151,14 @@ class LanNamespaceTest extends LanProcessScenarios {
         LanPeerProcess b = startPeer(1, "b");
         LanPeerProcess c = startPeer(2, "c");
         List.of(intruder, b, c).forEach(LanPeerProcess::awaitReady);
-        awaitSingleLeader(List.of(b, c), Duration.ofSeconds(10));
-        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> b.leads() && !c.leads());
+        // b ranks above c, but on a busy machine c may be up first and keep its term: either leads.
+        LanPeerProcess leader = awaitSingleLeader(List.of(b, c), Duration.ofSeconds(10));
+        LanPeerProcess follower = leader == b ? c : b;
+        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> leader.leads() && !follower.leads());
         assertThat(b.lines("LEADER")).noneMatch(l -> l.word(1).equals("a"));
         assertThat(c.lines("LEADER")).noneMatch(l -> l.word(1).equals("a"));
-        b.command("rejected");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.lines("REJECTED").isEmpty());
-        assertThat(b.lines("REJECTED").get(0).text()).containsPattern("bad_signature=[1-9]");
+        leader.command("rejected");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !leader.lines("REJECTED").isEmpty());
+        assertThat(leader.lines("REJECTED").get(0).text()).containsPattern("bad_signature=[1-9]");
     }
 }

@@ -4,9 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,34 +14,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * believers at one instant nor two believers of one token. Every peer samples its own
  * {@code isLeader()} (its belief probe); the checks read those samples.
  */
-class LanQuorumVoteTest extends LanProcessScenarios {
+class LanQuorumVoteTest extends LanNamespaceScenarios {
 
-    private static NetnsLab lab;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception {
-        String reason = NetnsLab.unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "network namespace tests skipped: " + reason);
-        String dropReason = NetnsLab.oneWayDropUnavailableReason();
-        Assumptions.assumeTrue(dropReason == null, () -> "one-way loss tests skipped: " + dropReason);
-        lab = new NetnsLab(4);
-    }
-
-    @AfterAll
-    static void deleteNamespaces() {
-        if (lab != null) {
-            lab.close();
-        }
+    @Override
+    protected int namespaces() {
+        return 4;
     }
 
     @Override
-    protected String namespace(int i) {
-        return lab.namespace(i);
-    }
-
-    @Override
-    protected String networkInterface() {
-        return NetnsLab.PEER_INTERFACE;
+    protected boolean needsOneWayLoss() {
+        return true;
     }
 
     /** Which of a's and b's datagrams stop reaching the other; c hears both and both hear c. */

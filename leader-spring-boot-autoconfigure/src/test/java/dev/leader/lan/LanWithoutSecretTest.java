@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,32 +13,11 @@ import org.junit.jupiter.api.Test;
  * replay-window entries, datagrams read per source address), and no term it sends can overflow
  * or burn the terms. It can still take part as any peer could: only a secret keeps it out.
  */
-class LanWithoutSecretTest extends LanProcessScenarios {
-
-    private static NetnsLab lab;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception {
-        String reason = NetnsLab.unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "network namespace tests skipped: " + reason);
-        lab = new NetnsLab(3);
-    }
-
-    @AfterAll
-    static void deleteNamespaces() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+class LanWithoutSecretTest extends LanNamespaceScenarios {
 
     @Override
-    protected String namespace(int i) {
-        return lab.namespace(i);
-    }
-
-    @Override
-    protected String networkInterface() {
-        return NetnsLab.PEER_INTERFACE;
+    protected int namespaces() {
+        return 3;
     }
 
     /** Before: the next claim after a term of Long.MAX_VALUE was Long.MIN_VALUE. */
