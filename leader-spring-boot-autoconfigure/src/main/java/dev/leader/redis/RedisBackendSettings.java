@@ -3,6 +3,7 @@ package dev.leader.redis;
 import java.time.Duration;
 import dev.leader.election.InvalidSettingException;
 import dev.leader.election.LeaseDeadline;
+import io.lettuce.core.SslOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +21,11 @@ import org.jspecify.annotations.Nullable;
  *        set) so that followers need no reads at rest; off by default because it changes a
  *        server setting that other applications share. Without them followers wake when the
  *        lease they last read would expire (about once per lease while a leader renews).
+ * @param ssl key and trust material for TLS ({@code leader.redis.ssl.bundle}, or the bundle of
+ *        the Spring Data Redis connection), or null; when set, every URI is connected over TLS
  */
 public record RedisBackendSettings(String keyPrefix, Duration lease, Duration commandTimeout,
-        Duration followerRecheck, boolean enableExpiryNotifications) {
+        Duration followerRecheck, boolean enableExpiryNotifications, @Nullable SslOptions ssl) {
 
     public static final String DEFAULT_KEY_PREFIX = "leader:";
 
@@ -58,7 +61,7 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
     /** Default prefix and timeouts derived from {@code lease}. */
     public static RedisBackendSettings of(Duration lease) {
         return new RedisBackendSettings(DEFAULT_KEY_PREFIX, lease, defaultCommandTimeout(lease),
-                lease.compareTo(DEFAULT_FOLLOWER_RECHECK) > 0 ? lease : DEFAULT_FOLLOWER_RECHECK, false);
+                lease.compareTo(DEFAULT_FOLLOWER_RECHECK) > 0 ? lease : DEFAULT_FOLLOWER_RECHECK, false, null);
     }
 
     /**
@@ -69,7 +72,7 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
         RedisBackendSettings base = of(lease == null ? LeaseDeadline.DEFAULT_LEASE : lease);
         return new RedisBackendSettings(keyPrefix == null ? base.keyPrefix : keyPrefix, base.lease,
                 commandTimeout == null ? base.commandTimeout : commandTimeout,
-                followerRecheck == null ? base.followerRecheck : followerRecheck, false);
+                followerRecheck == null ? base.followerRecheck : followerRecheck, false, null);
     }
 
     /** A quarter of the lease, at most 2 s: safely below the renew interval of lease/3. */
@@ -79,15 +82,20 @@ public record RedisBackendSettings(String keyPrefix, Duration lease, Duration co
     }
 
     public RedisBackendSettings withKeyPrefix(String prefix) {
-        return new RedisBackendSettings(prefix, lease, commandTimeout, followerRecheck, enableExpiryNotifications);
+        return new RedisBackendSettings(prefix, lease, commandTimeout, followerRecheck, enableExpiryNotifications, ssl);
     }
 
     public RedisBackendSettings withFollowerRecheck(Duration recheck) {
-        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, recheck, enableExpiryNotifications);
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, recheck, enableExpiryNotifications, ssl);
     }
 
     public RedisBackendSettings withEnableExpiryNotifications(boolean enable) {
-        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, followerRecheck, enable);
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, followerRecheck, enable, ssl);
+    }
+
+    /** TLS with {@code ssl}'s key and trust material on every URI; null for what the URIs say. */
+    public RedisBackendSettings withSsl(@Nullable SslOptions ssl) {
+        return new RedisBackendSettings(keyPrefix, lease, commandTimeout, followerRecheck, enableExpiryNotifications, ssl);
     }
 
     /** A leader renews this often. */

@@ -18,6 +18,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -106,9 +107,15 @@ final class RedisConnection implements AutoCloseable {
         // below bound every command, but the handshake of a new connection (HELLO, AUTH, SELECT)
         // waits for the URI's own timeout, 60 s by default: a reconnect into a silent network
         // would block that long before it tried again.
+        SslOptions ssl = settings.ssl();
         for (RedisURI uri : uris) {
             uri.setTimeout(connectTimeout);
             uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(connectTimeout));
+            if (ssl != null) {
+                // Key and trust material only matter over TLS, so a bundle implies it, as in Boot.
+                uri.setSsl(true);
+                uri.getSentinels().forEach(sentinel -> sentinel.setSsl(true));
+            }
         }
         this.uris = List.copyOf(uris);
         this.cluster = cluster;
@@ -132,19 +139,25 @@ final class RedisConnection implements AutoCloseable {
             options.replayFilter(command -> true);
             options.timeoutOptions(TimeoutOptions.enabled(timeout));
             options.socketOptions(socket);
+            if (ssl != null) {
+                options.sslOptions(ssl);
+            }
             RedisClusterClient clusterClient = RedisClusterClient.create(resources, this.uris);
             clusterClient.setOptions(options.build());
             this.client = clusterClient;
         }
         else {
-            RedisClient redisClient = RedisClient.create(resources);
-            redisClient.setOptions(ClientOptions.builder()
+            ClientOptions.Builder options = ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .replayFilter(command -> true)
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
-                    .socketOptions(socket)
-                    .build());
+                    .socketOptions(socket);
+            if (ssl != null) {
+                options.sslOptions(ssl);
+            }
+            RedisClient redisClient = RedisClient.create(resources);
+            redisClient.setOptions(options.build());
             this.client = redisClient;
         }
         this.client.addListener(new StateListener());

@@ -1,7 +1,9 @@
 package dev.leader.zookeeper;
 
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import dev.leader.election.HostPorts;
@@ -19,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  * from it (2/3 of it after the last confirmed contact)
  * @param digestAuth {@code user:password} for ZooKeeper's digest scheme, or null; when set,
  * nodes get the creator-only ACL
- * @param tls TLS to the servers, or null for plain TCP
+ * @param tls TLS to the servers with key and trust store files, or null
+ * @param ssl TLS to the servers with key material in memory (an SSL bundle's), or null; not
+ * together with {@code tls}. Both null: plain TCP
  */
 public record ZooKeeperBackendSettings(String connectString, String root, Duration sessionTimeout,
-        @Nullable String digestAuth, @Nullable Tls tls) {
+        @Nullable String digestAuth, @Nullable Tls tls, @Nullable SslStores ssl) {
 
     public static final String DEFAULT_ROOT = "/leader";
 
@@ -49,6 +53,27 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
         }
     }
 
+    /**
+     * TLS to the servers, through the Netty client socket, with key material held in memory.
+     *
+     * @param keyStore the client's key and certificate chain, or null when the servers do not
+     * ask for client certificates
+     * @param keyPassword password of the key entries of {@code keyStore}
+     * @param keyAlias the key entry to present, or null for every key entry of the store
+     * @param trustStore the servers' CA, or null for the JVM default
+     * @param protocols the TLS protocols to enable, or null for ZooKeeper's default
+     * @param ciphers the cipher suites to enable, or null for ZooKeeper's default
+     */
+    public record SslStores(@Nullable KeyStore keyStore, @Nullable String keyPassword, @Nullable String keyAlias,
+            @Nullable KeyStore trustStore, @Nullable List<String> protocols, @Nullable List<String> ciphers) {
+
+        /** Without the password: settings end up in logs and failure reports. */
+        @Override
+        public String toString() {
+            return "SslStores[keyAlias=" + keyAlias + ", protocols=" + protocols + ", ciphers=" + ciphers + "]";
+        }
+    }
+
     public ZooKeeperBackendSettings {
         Objects.requireNonNull(connectString, "connectString");
         Objects.requireNonNull(root, "root");
@@ -67,6 +92,10 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
             if (colon <= 0 || colon == digestAuth.length() - 1) {
                 throw new InvalidSettingException("leader.zookeeper.auth", "******", "user:password for the digest scheme");
             }
+        }
+        if (tls != null && ssl != null) {
+            throw new InvalidSettingException("leader.zookeeper.ssl.bundle", ssl,
+                    "either an SSL bundle or key and trust store files (leader.zookeeper.tls.*), not both");
         }
         if (tls != null && tls.keyStore() != null && tls.keyStorePassword() == null) {
             throw new InvalidSettingException("leader.zookeeper.tls.key-store-password", null,
@@ -99,7 +128,7 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
     public String toString() {
         String user = digestAuth == null ? null : digestAuth.substring(0, digestAuth.indexOf(':'));
         return "ZooKeeperBackendSettings[connectString=" + connectString + ", root=" + root + ", sessionTimeout="
-                + sessionTimeout + ", digestUser=" + user + ", tls=" + tls + "]";
+                + sessionTimeout + ", digestUser=" + user + ", tls=" + tls + ", ssl=" + ssl + "]";
     }
 
     public static Builder builder(String connectString) {
@@ -125,6 +154,8 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
         private @Nullable String digestAuth;
 
         private @Nullable Tls tls;
+
+        private @Nullable SslStores ssl;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -158,10 +189,16 @@ public record ZooKeeperBackendSettings(String connectString, String root, Durati
             return this;
         }
 
+        /** {@code leader.zookeeper.ssl.bundle}: TLS with an SSL bundle's key material. */
+        public Builder ssl(@Nullable SslStores ssl) {
+            this.ssl = ssl;
+            return this;
+        }
+
         public ZooKeeperBackendSettings build() {
             Duration timeout = sessionTimeout != null ? sessionTimeout
                     : leaseDuration != null ? leaseDuration : LeaseDeadline.DEFAULT_LEASE;
-            return new ZooKeeperBackendSettings(connectString, root, timeout, digestAuth, tls);
+            return new ZooKeeperBackendSettings(connectString, root, timeout, digestAuth, tls, ssl);
         }
     }
 }

@@ -58,6 +58,9 @@ final class ZooKeeperSession {
 
     private final BackendStatusTracker status = new BackendStatusTracker();
 
+    /** TLS to the servers, or null for plain TCP; its files live as long as the session. */
+    private final @Nullable ClientTlsConfig tls;
+
     /** Nodes whose delete was not confirmed; retried on every reconnect so none outlives its owner's intent. */
     private final Set<String> pendingReleases = ConcurrentHashMap.newKeySet();
 
@@ -84,13 +87,17 @@ final class ZooKeeperSession {
         this.settings = settings;
         this.listener = listener;
         this.logPrefix = "[backend=zookeeper, connect=" + settings.connectString() + "]";
-        if (settings.tls() != null) {
+        if (settings.tls() != null || settings.ssl() != null) {
             requireNettyClasses();
         }
+        this.tls = ClientTlsConfig.of(settings);
         try {
             open();
         }
         catch (IOException ex) {
+            if (tls != null) {
+                tls.close();
+            }
             throw new IllegalArgumentException("cannot create a ZooKeeper client for leader.zookeeper.connect-string '"
                     + settings.connectString() + "': " + ex.getMessage(), ex);
         }
@@ -102,22 +109,16 @@ final class ZooKeeperSession {
                 Class.forName(type, false, ZooKeeperSession.class.getClassLoader());
             }
             catch (ClassNotFoundException ex) {
-                throw new IllegalArgumentException("leader.zookeeper.tls needs ZooKeeper's Netty client socket: add "
-                        + "io.netty:netty-handler and io.netty:netty-transport-classes-epoll to the class path (" + type + " is missing)", ex);
+                throw new IllegalArgumentException("TLS to ZooKeeper (leader.zookeeper.ssl.bundle or leader.zookeeper.tls) needs"
+                        + " ZooKeeper's Netty client socket: add io.netty:netty-handler and io.netty:netty-transport-classes-epoll to the class path (" + type + " is missing)", ex);
             }
         }
     }
 
     private void open() throws IOException {
         ZKClientConfig config = new ZKClientConfig();
-        ZooKeeperBackendSettings.Tls tls = settings.tls();
         if (tls != null) {
-            config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-            config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
-            setIfPresent(config, "zookeeper.ssl.keyStore.location", tls.keyStore() == null ? null : tls.keyStore().toString());
-            setIfPresent(config, "zookeeper.ssl.keyStore.password", tls.keyStorePassword());
-            setIfPresent(config, "zookeeper.ssl.trustStore.location", tls.trustStore() == null ? null : tls.trustStore().toString());
-            setIfPresent(config, "zookeeper.ssl.trustStore.password", tls.trustStorePassword());
+            tls.applyTo(config);
         }
         SessionWatcher watcher = new SessionWatcher();
         // Under the watcher's lock: the first event must not be seen before we know our client.
@@ -129,12 +130,6 @@ final class ZooKeeperSession {
             }
             watcher.owner = zk;
             client = zk;
-        }
-    }
-
-    private static void setIfPresent(ZKClientConfig config, String key, @Nullable String value) {
-        if (value != null) {
-            config.setProperty(key, value);
         }
     }
 
@@ -157,6 +152,11 @@ final class ZooKeeperSession {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+        finally {
+            if (tls != null) {
+                tls.close();
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +26,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import dev.leader.testsupport.Shell;
+import dev.leader.testsupport.TestCertificates;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,6 +105,24 @@ public final class EtcdServerProcess implements AutoCloseable {
         server.scheme = "https";
         server.sslContext = trust;
         server.tlsArgs.addAll(List.of("--cert-file", cert.toString(), "--key-file", key.toString()));
+        server.launch(0);
+        server.awaitHealthy();
+        return server;
+    }
+
+    /**
+     * One member serving clients over TLS with the server certificate of {@code certificates},
+     * accepting only clients that present a certificate signed by their CA
+     * ({@code --client-cert-auth}).
+     */
+    public static EtcdServerProcess startTlsWithClientCertificates(TestCertificates certificates)
+            throws IOException, GeneralSecurityException {
+        EtcdServerProcess server = new EtcdServerProcess(1);
+        server.scheme = "https";
+        server.sslContext = certificates.sslContext(true);
+        server.tlsArgs.addAll(List.of("--cert-file", certificates.serverCertificate().toString(),
+                "--key-file", certificates.serverKey().toString(), "--client-cert-auth",
+                "--trusted-ca-file", certificates.caCertificate().toString()));
         server.launch(0);
         server.awaitHealthy();
         return server;

@@ -12,9 +12,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import dev.leader.testsupport.TestCertificates;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,6 +51,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private Process process;
 
+    /** For a server that speaks only TLS: a context its clients (and the ping) connect with; null for plain TCP. */
+    private @Nullable SSLContext tls;
+
+    private final List<String> tlsArgs = new ArrayList<>();
+
     private RedisServerProcess(Path directory, boolean appendOnly, List<String> extraArgs, List<String> prefix,
             String address) throws IOException {
         this.directory = directory;
@@ -78,6 +87,24 @@ public final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a server that accepts only TLS ({@code --port 0}) on {@link #port()}, with the server
+     * certificate of {@code certificates}; with {@code authClients} it asks clients for a
+     * certificate signed by their CA.
+     */
+    public static RedisServerProcess startTls(Path directory, TestCertificates certificates, boolean authClients)
+            throws IOException, GeneralSecurityException {
+        RedisServerProcess server = new RedisServerProcess(directory, false, List.of());
+        server.tls = certificates.sslContext(true);
+        server.tlsArgs.addAll(List.of("--port", "0", "--tls-port", Integer.toString(server.port),
+                "--tls-cert-file", certificates.serverCertificate().toString(),
+                "--tls-key-file", certificates.serverKey().toString(),
+                "--tls-ca-cert-file", certificates.caCertificate().toString(),
+                "--tls-auth-clients", authClients ? "yes" : "no"));
+        server.start();
+        return server;
+    }
+
     /** A Sentinel (quorum 1) watching {@code master} under the name {@code mymaster}. */
     public static RedisServerProcess startSentinel(Path directory, RedisServerProcess master) throws IOException {
         RedisServerProcess sentinel = new RedisServerProcess(directory, false, List.of("--sentinel"));
@@ -105,6 +132,7 @@ public final class RedisServerProcess implements AutoCloseable {
             command.addAll(List.of("--protected-mode", "no"));
         }
         command.addAll(extraArgs);
+        command.addAll(tlsArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis-" + port + ".log").toFile()))
                 .start();
@@ -122,7 +150,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "redis://" + address + ":" + port;
+        return (tls == null ? "redis://" : "rediss://") + address + ":" + port;
     }
 
     long pid() {
@@ -171,9 +199,11 @@ public final class RedisServerProcess implements AutoCloseable {
         if (!prefix.isEmpty()) {
             return answersPingThere();
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            socket.setSoTimeout(500);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            plain.setSoTimeout(500);
+            Socket socket = tls == null ? plain
+                    : tls.getSocketFactory().createSocket(plain, address, port, true);
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -9,13 +9,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.election.Election;
+import dev.leader.election.ElectionBackend;
+import dev.leader.election.InvalidSettingException;
+import dev.leader.spring.ElectionRegistry;
+import dev.leader.testsupport.TestCertificates;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Elections over TLS only: a server JVM with just a secure client port, certificates made by keytool. */
+/**
+ * Elections over TLS only: a server JVM with just a secure client port, with store files made by
+ * keytool, or with an SSL bundle through the auto-configuration and certificates made by openssl.
+ */
 class ZooKeeperTlsTest {
 
     private static final String PASSWORD = "changeit";
@@ -24,6 +36,13 @@ class ZooKeeperTlsTest {
     Path directory;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private TestCertificates certificates;
+
+    @BeforeEach
+    void certificates() throws IOException {
+        certificates = TestCertificates.generate(directory);
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -44,18 +63,8 @@ class ZooKeeperTlsTest {
         keytool("-importcert", "-noprompt", "-alias", "zk", "-file", certificate.toString(), "-keystore", trustStore.toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD);
 
-        int port = ZooKeeperTestServer.freePort();
-        Path config = directory.resolve("zoo.cfg");
-        Files.writeString(config, String.join("\n", "tickTime=50", "dataDir=" + Files.createDirectories(directory.resolve("data")),
-                "secureClientPort=" + port, "secureClientPortAddress=127.0.0.1", "minSessionTimeout=100",
-                "maxSessionTimeout=60000", "admin.enableServer=false") + "\n");
-        Process server = JavaProcesses.java(List.of(
-                "-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory",
-                "-Dzookeeper.ssl.keyStore.location=" + keyStore, "-Dzookeeper.ssl.keyStore.password=" + PASSWORD,
-                "-Dzookeeper.ssl.trustStore.location=" + trustStore, "-Dzookeeper.ssl.trustStore.password=" + PASSWORD),
-                ZooKeeperServerMain.class, List.of(config.toString()))
-                .redirectErrorStream(true).redirectOutput(directory.resolve("server.log").toFile()).start();
-        closeables.add(() -> server.destroyForcibly().waitFor());
+        int port = startSecureServer("-Dzookeeper.ssl.keyStore.location=" + keyStore, "-Dzookeeper.ssl.keyStore.password=" + PASSWORD,
+                "-Dzookeeper.ssl.trustStore.location=" + trustStore, "-Dzookeeper.ssl.trustStore.password=" + PASSWORD);
 
         ZooKeeperBackendSettings settings = ZooKeeperBackendSettings.builder("127.0.0.1:" + port)
                 .sessionTimeout(Duration.ofSeconds(2))
@@ -74,6 +83,85 @@ class ZooKeeperTlsTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(follower.leaderId()).contains(leader.candidateId()));
         leader.close();
         await().atMost(Duration.ofSeconds(2)).until(follower::isLeader);
+    }
+
+    @Test
+    void runWhenSslBundleSetShouldElectOverTlsWithItsClientCertificate() throws Exception {
+        ApplicationContextRunner runner = bundleRunner(startServerAskingForClientCertificates());
+        runner.withPropertyValues("leader.zookeeper.ssl.bundle=client").run(context -> {
+            assertThat(context).hasNotFailed();
+            Election election = context.getBean(ElectionRegistry.class).defaultElection();
+            await().atMost(Duration.ofSeconds(20)).until(election::isLeader);
+            assertThat(election.leadership().orElseThrow().fencingToken()).isPositive();
+        });
+    }
+
+    @Test
+    void runWhenSslBundleHasNoClientCertificateShouldNotReachAServerThatAsksForOne() throws Exception {
+        ApplicationContextRunner runner = bundleRunner(startServerAskingForClientCertificates());
+        runner.withPropertyValues("leader.zookeeper.ssl.bundle=trust-only").run(context -> {
+            assertThat(context).hasNotFailed();
+            ElectionBackend backend = context.getBean(ElectionBackend.class);
+            Election election = context.getBean(ElectionRegistry.class).defaultElection();
+            // A refused handshake looks like a server that is down: nothing to wait for but time.
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .until(() -> !backend.status().reachable() && !election.isLeader());
+        });
+    }
+
+    @Test
+    void runWhenSslBundleUnknownShouldFailNamingProperty() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, SslAutoConfiguration.class))
+                .withPropertyValues("leader.zookeeper.connect-string=127.0.0.1:1", "leader.zookeeper.ssl.bundle=missing")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOfSatisfying(InvalidSettingException.class, ex -> {
+                            assertThat(ex.property()).isEqualTo("leader.zookeeper.ssl.bundle");
+                            assertThat(ex.value()).isEqualTo("missing");
+                        }));
+    }
+
+    @Test
+    void runWhenSslBundleAndStoreFilesBothSetShouldFailNamingProperty() throws Exception {
+        ApplicationContextRunner runner = bundleRunner(ZooKeeperTestServer.freePort());
+        runner.withPropertyValues("leader.zookeeper.ssl.bundle=client", "leader.zookeeper.tls.trust-store=" + directory.resolve("trust.p12"))
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOfSatisfying(InvalidSettingException.class,
+                                ex -> assertThat(ex.property()).isEqualTo("leader.zookeeper.ssl.bundle")));
+    }
+
+    /** A server with PEM files of the test's own CA, asking every client for a certificate it signed. */
+    private int startServerAskingForClientCertificates() throws IOException {
+        Path serverPem = directory.resolve("server.pem");
+        Files.writeString(serverPem, Files.readString(certificates.serverKey()) + Files.readString(certificates.serverCertificate()));
+        return startSecureServer("-Dzookeeper.ssl.keyStore.location=" + serverPem, "-Dzookeeper.ssl.keyStore.type=PEM",
+                "-Dzookeeper.ssl.trustStore.location=" + certificates.caCertificate(), "-Dzookeeper.ssl.trustStore.type=PEM",
+                "-Dzookeeper.ssl.clientAuth=need");
+    }
+
+    private ApplicationContextRunner bundleRunner(int port) {
+        String ca = "file:" + certificates.caCertificate();
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, SslAutoConfiguration.class))
+                .withPropertyValues("leader.zookeeper.connect-string=127.0.0.1:" + port, "leader.lease-duration=2s",
+                        "spring.ssl.bundle.pem.client.keystore.certificate=file:" + certificates.clientCertificate(),
+                        "spring.ssl.bundle.pem.client.keystore.private-key=file:" + certificates.clientKey(),
+                        "spring.ssl.bundle.pem.client.truststore.certificate=" + ca,
+                        "spring.ssl.bundle.pem.trust-only.truststore.certificate=" + ca);
+    }
+
+    /** A server JVM with only a secure client port, configured by {@code sslProperties}; its port. */
+    private int startSecureServer(String... sslProperties) throws IOException {
+        int port = ZooKeeperTestServer.freePort();
+        Path config = directory.resolve("zoo.cfg");
+        Files.writeString(config, String.join("\n", "tickTime=50", "dataDir=" + Files.createDirectories(directory.resolve("data")),
+                "secureClientPort=" + port, "secureClientPortAddress=127.0.0.1", "minSessionTimeout=100",
+                "maxSessionTimeout=60000", "admin.enableServer=false") + "\n");
+        List<String> jvmOptions = new ArrayList<>(List.of("-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"));
+        jvmOptions.addAll(List.of(sslProperties));
+        Process server = JavaProcesses.java(jvmOptions, ZooKeeperServerMain.class, List.of(config.toString()))
+                .redirectErrorStream(true).redirectOutput(directory.resolve("server.log").toFile()).start();
+        closeables.add(() -> server.destroyForcibly().waitFor());
+        return port;
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import dev.leader.autoconfigure.ConditionalOnBackend;
 import dev.leader.autoconfigure.LeaderProperties;
+import dev.leader.autoconfigure.SslBundleSetting;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
 import dev.leader.etcd.EtcdBackendSettings;
@@ -12,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -65,20 +65,9 @@ public final class EtcdBackendConfiguration {
             settings = settings.withWatchProgressInterval(properties.getWatchProgressInterval());
         }
         if (properties.getSslBundle() != null) {
-            settings = settings.withSslContext(sslBundle(properties.getSslBundle(), sslBundles.getIfAvailable()));
+            settings = settings.withSslContext(SslBundleSetting.bundle("leader.etcd.ssl-bundle", properties.getSslBundle(),
+                    sslBundles.getIfAvailable()).createSslContext());
         }
         return new EtcdElectionBackend(settings);
-    }
-
-    private static javax.net.ssl.SSLContext sslBundle(String name, @Nullable SslBundles bundles) {
-        if (bundles == null) {
-            throw new InvalidSettingException("leader.etcd.ssl-bundle", name, "the name of a bundle defined under spring.ssl.bundle.*");
-        }
-        try {
-            return bundles.getBundle(name).createSslContext();
-        }
-        catch (NoSuchSslBundleException ex) {
-            throw new InvalidSettingException("leader.etcd.ssl-bundle", name, "the name of a bundle defined under spring.ssl.bundle.*");
-        }
     }
 }

@@ -4,17 +4,22 @@ import java.util.List;
 import dev.leader.autoconfigure.ConditionalOnBackend;
 import dev.leader.autoconfigure.LeaderConfigurationException;
 import dev.leader.autoconfigure.LeaderProperties;
+import dev.leader.autoconfigure.SslBundleSetting;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -32,12 +37,15 @@ public final class RedisBackendConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LeaderProperties leader, RedisBackendProperties properties, BeanFactory beans) {
+    ElectionBackend leaderElectionBackend(LeaderProperties leader, RedisBackendProperties properties, BeanFactory beans,
+            ObjectProvider<SslBundles> sslBundles) {
         RedisBackendSettings settings = RedisBackendSettings.of(properties.getKeyPrefix(), leader.getLeaseDuration(),
                 properties.getCommandTimeout(), properties.getFollowerRecheck())
                 .withEnableExpiryNotifications(properties.isEnableExpiryNotifications());
+        SslBundle bundle = properties.getSsl().getBundle() == null ? null
+                : SslBundleSetting.bundle("leader.redis.ssl.bundle", properties.getSsl().getBundle(), sslBundles.getIfAvailable());
         if (properties.getUrl() != null) {
-            return RedisElectionBackend.fromUrl(properties.getUrl(), settings);
+            return RedisElectionBackend.fromUrl(properties.getUrl(), settings.withSsl(sslOptions(bundle)));
         }
         SpringDataRedis.Target fromBoot = fromSpringDataRedis(beans);
         if (fromBoot == null) {
@@ -45,7 +53,27 @@ public final class RedisBackendConfiguration {
                     "a server address, e.g. redis://localhost:6379 (or configure spring.data.redis.*: the application has"
                             + " no Spring Data Redis connection)");
         }
-        return new RedisElectionBackend(fromBoot.uris(), fromBoot.cluster(), settings);
+        return new RedisElectionBackend(fromBoot.uris(), fromBoot.cluster(),
+                settings.withSsl(sslOptions(bundle != null ? bundle : fromBoot.sslBundle())));
+    }
+
+    /** The bundle in Lettuce's terms, as Boot's own Lettuce configuration maps it. */
+    private static @Nullable SslOptions sslOptions(@Nullable SslBundle bundle) {
+        if (bundle == null) {
+            return null;
+        }
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider()
+                .keyManager(bundle.getManagers().getKeyManagerFactory())
+                .trustManager(bundle.getManagers().getTrustManagerFactory());
+        String[] protocols = bundle.getOptions().getEnabledProtocols();
+        if (protocols != null) {
+            ssl.protocols(protocols);
+        }
+        String[] ciphers = bundle.getOptions().getCiphers();
+        if (ciphers != null) {
+            ssl.cipherSuites(ciphers);
+        }
+        return ssl.build();
     }
 
     private static SpringDataRedis.@Nullable Target fromSpringDataRedis(BeanFactory beans) {
@@ -62,8 +90,8 @@ public final class RedisBackendConfiguration {
      */
     static final class SpringDataRedis {
 
-        /** Lettuce URIs; for a Cluster, its seed nodes. */
-        record Target(List<RedisURI> uris, boolean cluster) {
+        /** Lettuce URIs (for a Cluster, its seed nodes) and the connection's SSL bundle, if it has one. */
+        record Target(List<RedisURI> uris, boolean cluster, @Nullable SslBundle sslBundle) {
         }
 
         /** Where Boot connects, in its own order: Sentinel, Cluster, Master/Replica, else one server. */
@@ -73,12 +101,12 @@ public final class RedisBackendConfiguration {
                 return null;
             }
             if (details.getSentinel() != null) {
-                return new Target(List.of(sentinel(details, details.getSentinel())), false);
+                return new Target(List.of(sentinel(details, details.getSentinel())), false, details.getSslBundle());
             }
             if (details.getCluster() != null) {
                 return new Target(details.getCluster().getNodes().stream()
                         .map(node -> dataNode(details, RedisURI.builder().withHost(node.host()).withPort(node.port())))
-                        .toList(), true);
+                        .toList(), true, details.getSslBundle());
             }
             if (details.getMasterReplica() != null) {
                 // Lettuce's Master/Replica client reads from replicas; a lease must be written and
@@ -94,7 +122,7 @@ public final class RedisBackendConfiguration {
                 return null;
             }
             return new Target(List.of(dataNode(details, RedisURI.builder().withHost(standalone.getHost())
-                    .withPort(standalone.getPort()).withDatabase(standalone.getDatabase()))), false);
+                    .withPort(standalone.getPort()).withDatabase(standalone.getDatabase()))), false, details.getSslBundle());
         }
 
         private static RedisURI sentinel(DataRedisConnectionDetails details, DataRedisConnectionDetails.Sentinel sentinel) {
@@ -113,9 +141,6 @@ public final class RedisBackendConfiguration {
         private static RedisURI dataNode(DataRedisConnectionDetails details, RedisURI.Builder uri) {
             if (details.getPassword() != null) {
                 authenticate(uri, details.getUsername(), details.getPassword());
-            }
-            if (details.getSslBundle() != null) {
-                uri.withSsl(true);
             }
             return uri.build();
         }

@@ -35,6 +35,8 @@ public class RedisBackendProperties {
      */
     private boolean enableExpiryNotifications;
 
+    private final Ssl ssl = new Ssl();
+
     public @Nullable String getUrl() {
         return url;
     }
@@ -73,5 +75,28 @@ public class RedisBackendProperties {
 
     public void setEnableExpiryNotifications(boolean enableExpiryNotifications) {
         this.enableExpiryNotifications = enableExpiryNotifications;
+    }
+
+    public Ssl getSsl() {
+        return ssl;
+    }
+
+    /** TLS to Redis. */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) whose key and trust material the
+         * connection uses; it implies TLS on every URI. Defaults to the bundle of the Spring Data
+         * Redis connection when that connection is reused, else the JVM default trust for rediss://.
+         */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
     }
 }

@@ -1,16 +1,22 @@
 package dev.leader.zookeeper.autoconfigure;
 
+import java.util.List;
 import dev.leader.autoconfigure.ConditionalOnBackend;
 import dev.leader.autoconfigure.LeaderProperties;
+import dev.leader.autoconfigure.SslBundleSetting;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
 import dev.leader.zookeeper.ZooKeeperElectionBackend;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,7 +36,7 @@ public final class ZooKeeperBackendConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ElectionBackend leaderElectionBackend(LeaderProperties leader, ZooKeeperBackendProperties properties,
-            ZooKeeperConnectionDetails connection) {
+            ZooKeeperConnectionDetails connection, ObjectProvider<SslBundles> sslBundles) {
         String connectString = connection.connectString();
         if (connectString == null || connectString.isBlank()) {
             throw new InvalidSettingException("leader.zookeeper.connect-string", null,
@@ -43,7 +49,21 @@ public final class ZooKeeperBackendConfiguration {
         map.from(properties::getSessionTimeout).to(settings::sessionTimeout);
         map.from(properties::getAuth).to(settings::digestAuth);
         settings.tls(tls(properties.getTls()));
+        String bundle = properties.getSsl().getBundle();
+        if (bundle != null) {
+            settings.ssl(sslStores(SslBundleSetting.bundle("leader.zookeeper.ssl.bundle", bundle, sslBundles.getIfAvailable())));
+        }
         return new ZooKeeperElectionBackend(settings.build());
+    }
+
+    /** The bundle's stores, with the key password its own key managers would use. */
+    private static ZooKeeperBackendSettings.SslStores sslStores(SslBundle bundle) {
+        SslStoreBundle stores = bundle.getStores();
+        String keyPassword = bundle.getKey().getPassword() != null ? bundle.getKey().getPassword() : stores.getKeyStorePassword();
+        String[] protocols = bundle.getOptions().getEnabledProtocols();
+        String[] ciphers = bundle.getOptions().getCiphers();
+        return new ZooKeeperBackendSettings.SslStores(stores.getKeyStore(), keyPassword, bundle.getKey().getAlias(),
+                stores.getTrustStore(), protocols == null ? null : List.of(protocols), ciphers == null ? null : List.of(ciphers));
     }
 
     private static ZooKeeperBackendSettings.@Nullable Tls tls(ZooKeeperBackendProperties.Tls tls) {

@@ -21,6 +21,8 @@ public class ZooKeeperBackendProperties {
     /** Digest authentication as user:password; nodes then get the creator-only ACL. */
     private @Nullable String auth;
 
+    private final Ssl ssl = new Ssl();
+
     private final Tls tls = new Tls();
 
     public @Nullable String getConnectString() {
@@ -55,11 +57,36 @@ public class ZooKeeperBackendProperties {
         this.auth = auth;
     }
 
+    public Ssl getSsl() {
+        return ssl;
+    }
+
     public Tls getTls() {
         return tls;
     }
 
-    /** TLS to the ZooKeeper servers (Netty client socket); on when a store is set. */
+    /** TLS to the ZooKeeper servers (Netty client socket) with an SSL bundle. */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) whose key and trust material the client
+         * uses; it turns TLS on. Not together with leader.zookeeper.tls.*.
+         */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
+    /**
+     * TLS to the ZooKeeper servers (Netty client socket) with store files; on when a store is
+     * set. An SSL bundle (leader.zookeeper.ssl.bundle) is the preferred way.
+     */
     public static class Tls {
 
         /** Client key store (PKCS12 or JKS by extension), when the servers ask for client certificates. */
