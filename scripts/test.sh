@@ -9,6 +9,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# TLS tests make their certificates with openssl.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The JDBC backend's tests: PostgreSQL 15 (run as the user 'postgres' through setpriv) and MariaDB.
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15 postgresql-contrib)
 [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
