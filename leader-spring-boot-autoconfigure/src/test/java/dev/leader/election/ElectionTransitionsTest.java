@@ -41,15 +41,19 @@ class ElectionTransitionsTest {
         EventLog events = new EventLog();
         election.addListener(events.listenerFor("a"));
         for (int token = 1; token <= 3000; token++) {
-            AtomicBoolean revoked = new AtomicBoolean();
+            AtomicBoolean granted = new AtomicBoolean();
             Thread revoker = new Thread(() -> {
-                while (!revoked.get()) {
-                    revoked.set(election.revokeCurrent(RevokeReason.CONNECTION_LOST, ElectionState.FOLLOWER));
+                // Until this term is revoked, here or, on a starved machine, by the lease watchdog.
+                while (!election.revokeCurrent(RevokeReason.CONNECTION_LOST, ElectionState.FOLLOWER)
+                        && !(granted.get() && election.leadership().isEmpty())) {
+                    Thread.onSpinWait();
                 }
             });
             revoker.start();
             assertThat(election.grant(token, System.nanoTime())).isTrue();
-            revoker.join();
+            granted.set(true);
+            revoker.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(revoker.isAlive()).as("the revoker of term %d is done", token).isFalse();
         }
         election.close();
         assertThat(election.awaitEventsDelivered(Duration.ofSeconds(10))).isTrue();
