@@ -22,7 +22,7 @@ final class Report {
     }
 
     /** Backends this run could not measure, with the reason. */
-    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan");
+    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan", JdbcBench.TYPE);
 
     /** The hand-off target (p50 <= 5 ms on loopback) names these backends. */
     private static final Set<String> TARGETED = Set.of("zookeeper", "redis", "etcd");
@@ -161,7 +161,7 @@ final class Report {
                             / rest.perFollowerPerSecond(), ours, compared.perFollowerPerSecond(), rest.perFollowerPerSecond()),
                     ours != null ? "anchor" : !targeted ? "no target" : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
         }
-        for (String backend : List.of("zookeeper", "redis", "etcd", "lan")) {
+        for (String backend : EXPECTED) {
             if (!rests.containsKey(backend)) {
                 md.append("| ").append(backend).append(" | not measured in this run | | | | |\n");
             }
