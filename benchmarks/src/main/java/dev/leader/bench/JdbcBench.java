@@ -24,9 +24,14 @@ final class JdbcBench implements BenchBackend {
     public BenchServer start(Path workDir) {
         BenchServer server = PostgresDatabases.create(TYPE, "", "; our backend over PGSimpleDataSource (its own 2 connections per JVM)");
         // The table, created once here: candidates that start together would race to create it.
-        try (JdbcElectionBackend schema = new JdbcElectionBackend(PostgresDatabases.unpooled(server.address()),
-                JdbcBackendSettings.builder().schemaInitialization(SchemaInitialization.ALWAYS).build())) {
+        try {
+            new JdbcElectionBackend(PostgresDatabases.unpooled(server.address()),
+                    JdbcBackendSettings.builder().schemaInitialization(SchemaInitialization.ALWAYS).build()).close();
             return server;
+        }
+        catch (RuntimeException ex) {
+            server.close();
+            throw ex;
         }
     }
 
