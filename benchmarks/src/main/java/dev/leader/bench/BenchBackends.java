@@ -13,7 +13,8 @@ final class BenchBackends {
     static Map<String, BenchBackend> all() {
         Map<String, BenchBackend> backends = new LinkedHashMap<>();
         for (BenchBackend backend : List.<BenchBackend>of(new LocalBench(), new ZooKeeperBench(), new RedisBench(), new EtcdBench(),
-                new LanBench(), new CuratorAnchor(), new CuratorSelectorAnchor(), new SpringIntegrationRedisAnchor())) {
+                new LanBench(), new JdbcBench(), new CuratorAnchor(), new CuratorSelectorAnchor(), new SpringIntegrationRedisAnchor(),
+                new SpringIntegrationJdbcAnchor(), new ShedLockJdbcAnchor())) {
             backends.put(backend.type(), backend);
         }
         return backends;

@@ -31,21 +31,22 @@ import dev.leader.bench.shedlock.ShedLockBenchmark;
  *
  * <p>Arguments (all optional): {@code --out PATH --rounds N --crash-rounds N --candidates N
  * --lease-ms N --startup-runs N --rest-seconds N --rest-followers N --backends a,b
- * --jmh-forks N --herd N --herd-per-jvm N --herd-backends a,b --quick}.
+ * --jmh-forks N --herd N --herd-per-jvm N --herd-backends a,b --quick --no-guard}; {@code --no-guard} skips the
+ * JMH guard benchmarks and {@code --startup-runs 0} the start-up cost, for a run of some backends only.
  */
 public final class Benchmarks {
 
     /** What one run measures, and how much. */
     record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, Duration rest,
             int restFollowers, List<String> backends, boolean quickJmh, int jmhForks, int herdCandidates, int herdPerJvm,
-            List<String> herdBackends) {
+            List<String> herdBackends, boolean guard) {
 
         /** The backends on a ZooKeeper server, the only ones the herd applies to. */
         static final String HERD_BACKENDS = String.join(",", ZooKeeperBench.TYPE, CuratorAnchor.TYPE, CuratorSelectorAnchor.TYPE);
 
         static Settings smoke(Path out) {
             return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, Duration.ofMillis(500), 2, List.copyOf(BenchBackends.all().keySet()), true, 0,
-                    10, 9, List.of(ZooKeeperBench.TYPE, CuratorAnchor.TYPE));
+                    10, 9, List.of(ZooKeeperBench.TYPE, CuratorAnchor.TYPE), true);
         }
 
         /** The herd's quiet period before the kill (its ping-rate sample), never longer than a rest window. */
@@ -60,8 +61,8 @@ public final class Benchmarks {
         static Settings parse(String[] args) {
             Map<String, String> options = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("--quick")) {
-                    options.put("quick", "true");
+                if (args[i].equals("--quick") || args[i].equals("--no-guard")) {
+                    options.put(args[i].substring(2), "true");
                 }
                 else if (args[i].startsWith("--") && i + 1 < args.length) {
                     options.put(args[i].substring(2), args[++i]);
@@ -83,7 +84,7 @@ public final class Benchmarks {
                     Integer.parseInt(options.getOrDefault("jmh-forks", "2")),
                     Integer.parseInt(options.getOrDefault("herd", "200")),
                     Integer.parseInt(options.getOrDefault("herd-per-jvm", "50")),
-                    List.of(options.getOrDefault("herd-backends", HERD_BACKENDS).split(",")));
+                    List.of(options.getOrDefault("herd-backends", HERD_BACKENDS).split(",")), !options.containsKey("no-guard"));
         }
     }
 
@@ -101,9 +102,30 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("leader-bench");
         JvmClasspath classpath = JvmClasspath.current();
         Report report = new Report(settings, Machine.describe(), Instant.now());
+        if (settings.guard()) {
+            long phase = System.nanoTime();
+            report.guard(guardOverhead(settings));
+            progress("guard overhead (JMH)", phase);
+        }
+        try {
+            measureBackends(settings, report, work, classpath);
+        }
+        finally {
+            PostgresDatabases.stop();
+        }
+        if (settings.startupRuns() > 0) {
+            long phase = System.nanoTime();
+            report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
+            progress("start-up cost", phase);
+        }
+        report.finish(Machine.loadAverage());
+        Files.writeString(settings.out(), report.markdown());
+        return report;
+    }
+
+    private static void measureBackends(Settings settings, Report report, Path work, JvmClasspath classpath)
+            throws IOException, InterruptedException {
         long phase = System.nanoTime();
-        report.guard(guardOverhead(settings));
-        phase = progress("guard overhead (JMH)", phase);
         for (String type : settings.backends()) {
             BenchBackend backend = BenchBackends.byType(type);
             Path logs = Files.createDirectories(work.resolve("logs-" + type));
@@ -123,11 +145,6 @@ public final class Benchmarks {
             deleteServerData(work.resolve(type));
             phase = progress(type, phase);
         }
-        report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
-        progress("start-up cost", phase);
-        report.finish(Machine.loadAverage());
-        Files.writeString(settings.out(), report.markdown());
-        return report;
     }
 
     /**

@@ -22,7 +22,7 @@ final class Report {
     }
 
     /** Backends this run could not measure, with the reason. */
-    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan");
+    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan", JdbcBench.TYPE);
 
     /** The hand-off target (p50 <= 5 ms on loopback) names these backends. */
     private static final Set<String> TARGETED = Set.of("zookeeper", "redis", "etcd");
@@ -31,18 +31,22 @@ final class Report {
     private static final Map<String, String> ANCHORS = new LinkedHashMap<>();
 
     /** Our backends, in the order of the tables; each is followed by the anchors compared with it. */
-    private static final List<String> OURS = List.of("local", "zookeeper", "redis", "etcd", "lan");
+    private static final List<String> OURS = List.of("local", "zookeeper", "redis", "etcd", "lan", JdbcBench.TYPE);
 
     static {
         ANCHORS.put(CuratorAnchor.TYPE, "zookeeper");
         ANCHORS.put(CuratorSelectorAnchor.TYPE, "zookeeper");
         ANCHORS.put(SpringIntegrationRedisAnchor.TYPE, "redis");
+        ANCHORS.put(SpringIntegrationJdbcAnchor.TYPE, JdbcBench.TYPE);
+        ANCHORS.put(ShedLockJdbcAnchor.TYPE, JdbcBench.TYPE);
     }
 
     /** What an anchor is, for the tables that compare. */
     private static final Map<String, String> ANCHOR_NAMES = Map.of(CuratorAnchor.TYPE, "Curator `LeaderLatch`",
             CuratorSelectorAnchor.TYPE, "Spring Integration's ZooKeeper `LeaderInitiator` (as Curator `LeaderSelector`)",
-            SpringIntegrationRedisAnchor.TYPE, "Spring Integration `LockRegistryLeaderInitiator` + `RedisLockRegistry`");
+            SpringIntegrationRedisAnchor.TYPE, "Spring Integration `LockRegistryLeaderInitiator` + `RedisLockRegistry`",
+            SpringIntegrationJdbcAnchor.TYPE, "Spring Integration `LockRegistryLeaderInitiator` + `JdbcLockRegistry`",
+            ShedLockJdbcAnchor.TYPE, "ShedLock `JdbcTemplateLockProvider` (a lock for scheduled jobs, not an election)");
 
     private final Benchmarks.Settings settings;
 
@@ -138,7 +142,8 @@ final class Report {
         md.append("## 5. Load at rest (server requests per second; 1 leader, then 1 leader + ").append(settings.restFollowers())
                 .append(" idle followers)\n\n");
         md.append("Counted by the server: Redis `INFO commandstats` (sum of calls), ZooKeeper `mntr` (`zk_packets_received`, pings included), ")
-                .append("etcd `/metrics` (`grpc_server_started_total`); for the LAN backend, which has no server, the datagrams a silent ")
+                .append("etcd `/metrics` (`grpc_server_started_total`), PostgreSQL `pg_stat_statements` (calls in the backend's own ")
+                .append("database, `BEGIN`/`COMMIT` included); for the LAN backend, which has no server, the datagrams a silent ")
                 .append("listener of the harness hears on the group. Over ").append(seconds(settings.rest())).append(" s per phase after ")
                 .append(seconds(settings.rest().compareTo(Handoff.SETTLE) < 0 ? settings.rest() : Handoff.SETTLE)).append(" s to settle; each anchor on the line ")
                 .append("after the backend of ours it is compared with. ")
@@ -156,7 +161,7 @@ final class Report {
                             / rest.perFollowerPerSecond(), ours, compared.perFollowerPerSecond(), rest.perFollowerPerSecond()),
                     ours != null ? "anchor" : !targeted ? "no target" : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
         }
-        for (String backend : List.of("zookeeper", "redis", "etcd", "lan")) {
+        for (String backend : EXPECTED) {
             if (!rests.containsKey(backend)) {
                 md.append("| ").append(backend).append(" | not measured in this run | | | | |\n");
             }
@@ -274,6 +279,10 @@ final class Report {
         md.append("| Role | plain (ns/op) | proxied (ns/op) | `@LeaderOnly` (ns/op) | overhead vs plain (ns) | of which the guard itself (ns) "
                 + "| allocation (B/op) | target <= 20 ns | ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        if (guard.isEmpty()) {
+            md.append("| not measured in this run (`--no-guard`) |").append(" |".repeat(10)).append("\n\n");
+            return;
+        }
         Set<String> roles = new TreeSet<>();
         guard.forEach(s -> roles.add(s.role()));
         for (String role : roles) {

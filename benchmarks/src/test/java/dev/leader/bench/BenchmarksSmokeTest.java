@@ -35,7 +35,8 @@ class BenchmarksSmokeTest {
             assertThat(herd.grants()).isPositive();
         });
         String markdown = Files.readString(out);
-        assertThat(markdown).contains("## 1. Graceful hand-off", "| local |", "| lan |", "| curator-leaderselector |", "## 2. Crash failover",
+        assertThat(markdown).contains("## 1. Graceful hand-off", "| local |", "| lan |", "| curator-leaderselector |", "| jdbc |",
+                "| spring-integration-jdbc |", "| shedlock-jdbc |", "## 2. Crash failover",
                 "## 4. `@LeaderOnly` overhead", "## 5. Load at rest", "## 6. Herd (10 ZooKeeper candidates", "| zookeeper (ours) | 10 (2) |",
                 "## 7. Start-up cost", "**added by the starter**");
     }
