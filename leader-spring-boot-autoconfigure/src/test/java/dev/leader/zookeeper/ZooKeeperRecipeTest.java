@@ -3,6 +3,7 @@ package dev.leader.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,5 +274,45 @@ class ZooKeeperRecipeTest {
                 .filter(c -> c.predecessorNotifications() > before.get(c)).toList();
         assertThat(notified).as("candidates woken by the leader's delete").containsExactly(successor);
         assertThat(successor.predecessorNotifications() - before.get(successor)).isEqualTo(1);
+    }
+
+    @Test
+    void followersWhoseRecordIsOverwrittenByAnotherToolStillLearnTheNextLeader() throws Exception {
+        ZooKeeperElection a = candidate(backend(server.connectString()), "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        ZooKeeperElection c = candidate(backend(server.connectString()), "c");
+        c.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("a"::equals).isPresent());
+
+        // Not a leader record: the followers, woken by the change, list the candidates again.
+        admin.setData("/leader/" + name, "written by another tool".getBytes(StandardCharsets.UTF_8), -1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.watchers("/leader/" + name) == 2);
+        a.close();
+
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("b"::equals).isPresent());
+        assertThat(LeaderRecord.parse(admin.getData("/leader/" + name, false, null))).extracting(LeaderRecord::candidateId)
+                .isEqualTo("b");
+    }
+
+    @Test
+    void aFollowerThatJoinsWhileTheRecordNamesAGoneNodeFollowsTheFirstNode() throws Exception {
+        ZooKeeperElection a = candidate(backend(server.connectString()), "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        // As left by a leader that is gone, while the present one (of a version that writes no record) leads.
+        admin.setData("/leader/" + name, new LeaderRecord(CandidateNode.prefix(CandidateNode.newGuid()) + "0000000000", "gone")
+                .encode(), -1);
+
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
     }
 }
