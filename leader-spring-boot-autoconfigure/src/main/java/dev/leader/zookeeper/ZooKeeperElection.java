@@ -347,12 +347,8 @@ final class ZooKeeperElection extends AbstractElection {
             log.debug("{} the leader record changed since the listing; checking again", logPrefix);
             submit(this::check);
         }
-        catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
-                | KeeperException.SessionMovedException ex) {
-            throw ex; // the next check, after the reconnect, writes it
-        }
-        catch (KeeperException ex) {
-            publishedPath = own; // no use retrying a refusal (an ACL) on every check
+        catch (KeeperException.NoAuthException ex) {
+            publishedPath = own; // no use retrying a refusal on every check; other failures retry the check
             session.recordError(String.valueOf(ex.getMessage()));
             log.warn("{} cannot write the leader record to {}; followers will not learn of this leader: {}",
                     logPrefix, electionPath, ex.toString());

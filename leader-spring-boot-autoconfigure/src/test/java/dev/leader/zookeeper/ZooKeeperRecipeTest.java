@@ -18,7 +18,10 @@ import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.EventLog;
 import dev.leader.election.Leadership;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -312,6 +315,30 @@ class ZooKeeperRecipeTest {
         b.start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+    }
+
+    @Test
+    void aLeaderWhoMayNotWriteTheRecordStillLeadsAndItsFollowerNamesIt() throws Exception {
+        if (admin.exists("/leader", false) == null) {
+            admin.create("/leader", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        // Candidates may list, create and delete here, not set the data.
+        admin.create("/leader/" + name, new byte[0],
+                new ArrayList<>(List.of(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE, ZooDefs.Ids.ANYONE_ID_UNSAFE))),
+                CreateMode.PERSISTENT);
+        ZooKeeperElectionBackend backendOfA = backend(server.connectString());
+        ZooKeeperElection a = candidate(backendOfA, "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(backendOfA.status().lastError()).contains("NoAuth"));
+
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        assertThat(a.isLeader()).isTrue();
         a.close();
         await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
     }
