@@ -340,12 +340,13 @@ final class ZooKeeperElection extends AbstractElection {
         }
         LeaderRecord record = new LeaderRecord(own.substring(electionPath.length() + 1), candidateId());
         try {
-            zk.setData(electionPath, record.encode(), recordVersion);
-            publishedPath = own;
-        }
-        catch (KeeperException.BadVersionException ex) {
-            log.debug("{} the leader record changed since the listing; checking again", logPrefix);
-            submit(this::check);
+            if (record.write(zk, electionPath, recordVersion)) {
+                publishedPath = own;
+            }
+            else {
+                log.debug("{} the leader record changed since the listing; checking again", logPrefix);
+                submit(this::check);
+            }
         }
         catch (KeeperException.NoAuthException ex) {
             publishedPath = own; // no use retrying a refusal on every check; other failures retry the check
@@ -357,25 +358,11 @@ final class ZooKeeperElection extends AbstractElection {
 
     /**
      * Followers learn who leads from the leader record, and watch it to stay current: a change
-     * of leader then costs each follower one short read. Until a record names a node of
-     * {@code nodes} (the leader was granted a moment ago, or by a version that writes none), the
-     * first node's own data says who is next in line.
+     * of leader then costs each follower one short read.
      */
     private void watchLeader(ZooKeeper zk, List<CandidateNode> nodes) throws KeeperException, InterruptedException {
         followingRecord = true;
-        LeaderRecord record = LeaderRecord.parse(zk.getData(electionPath, recordWatcher, null));
-        // A record naming a node of the listing is not older than the listing: no node is granted
-        // while a node before it exists. One naming a node missing from it is an old leader's.
-        if (record != null && nodes.stream().anyMatch(node -> node.name().equals(record.node()))) {
-            follow(record.candidateId());
-            return;
-        }
-        try {
-            follow(new String(zk.getData(electionPath + "/" + nodes.get(0).name(), false, null), StandardCharsets.UTF_8));
-        }
-        catch (KeeperException.NoNodeException ex) {
-            follow(null); // gone since the listing: its successor's record will tell
-        }
+        follow(LeaderRecord.leaderOf(zk, electionPath, nodes, recordWatcher));
     }
 
     private void recordChanged(WatchedEvent event) {
@@ -390,7 +377,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (currentTerm() != null || own == null || !followingRecord || !session.isConnected()) {
             return;
         }
-        LeaderRecord record = LeaderRecord.parse(zk.getData(electionPath, recordWatcher, null));
+        LeaderRecord record = LeaderRecord.watch(zk, electionPath, recordWatcher);
         if (record == null) {
             check(zk); // not a record: list the candidates, as on a new campaign
         }
