@@ -13,6 +13,7 @@ import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -45,10 +46,14 @@ final class ZooKeeperElection extends AbstractElection {
 
     private volatile @Nullable String predecessorPath;
 
-    private volatile @Nullable String leaderPath;
+    /** A follower that watches the election node's {@link LeaderRecord}; false while leading. */
+    private volatile boolean followingRecord;
 
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
+
+    /** The own node the leader record names, once written. */
+    private @Nullable String publishedPath;
 
     private volatile @Nullable ScheduledFuture<?> renewal;
 
@@ -63,12 +68,7 @@ final class ZooKeeperElection extends AbstractElection {
         }
     };
 
-    private final Watcher leaderWatcher = event -> {
-        if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
-                && event.getPath().equals(leaderPath)) {
-            submit(this::refreshLeader);
-        }
-    };
+    private final Watcher recordWatcher = this::recordChanged;
 
     private final Watcher ownWatcher = event -> {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
@@ -115,7 +115,7 @@ final class ZooKeeperElection extends AbstractElection {
         String own = ownPath;
         ownPath = null;
         predecessorPath = null;
-        leaderPath = null;
+        followingRecord = false;
         ZooKeeper zk = session.client();
         if (own != null) {
             session.release(zk, own); // at once, for a fast hand-off
@@ -152,8 +152,9 @@ final class ZooKeeperElection extends AbstractElection {
             stopRenewal();
             ownPath = null;
             grantedPath = null;
+            publishedPath = null;
             predecessorPath = null;
-            leaderPath = null;
+            followingRecord = false;
         });
     }
 
@@ -238,7 +239,8 @@ final class ZooKeeperElection extends AbstractElection {
             return true;
         }
         long sendNanos = System.nanoTime();
-        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false));
+        Stat election = new Stat();
+        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false, election));
         int index = -1;
         for (int i = 0; i < nodes.size(); i++) {
             if (own.equals(electionPath + "/" + nodes.get(i).name())) {
@@ -249,7 +251,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " is gone");
         }
         else if (index == 0) {
-            lead(zk, own, sendNanos);
+            lead(zk, own, sendNanos, election.getVersion());
         }
         else {
             return watchPredecessor(zk, nodes, index);
@@ -257,9 +259,10 @@ final class ZooKeeperElection extends AbstractElection {
         return true;
     }
 
-    private void lead(ZooKeeper zk, String own, long sendNanos) throws KeeperException, InterruptedException {
+    /** @param recordVersion the election node's data version the listing saw */
+    private void lead(ZooKeeper zk, String own, long sendNanos, int recordVersion) throws KeeperException, InterruptedException {
         predecessorPath = null;
-        leaderPath = null;
+        followingRecord = false;
         if (own.equals(grantedPath) && currentTerm() == null) {
             requeue(zk);
             return;
@@ -282,12 +285,14 @@ final class ZooKeeperElection extends AbstractElection {
         Leadership term = currentTerm();
         if (term != null) {
             renewed(term, confirmed);
+            publish(zk, own, recordVersion);
             return;
         }
         thread.succeeded();
         grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
+            publish(zk, own, recordVersion);
         }
         else if (currentTerm() == null && !isClosed()) {
             // The confirmation came too late to lead on: this node has not served a term yet.
@@ -319,37 +324,66 @@ final class ZooKeeperElection extends AbstractElection {
             return true;
         }
         thread.succeeded();
-        watchLeader(zk, electionPath + "/" + nodes.get(0).name());
+        watchLeader(zk, nodes);
         return true;
     }
 
-    /** Followers learn who leads from the first node's data, and watch it to stay current. */
-    private void watchLeader(ZooKeeper zk, String first) throws KeeperException, InterruptedException {
-        leaderPath = first;
-        try {
-            follow(new String(zk.getData(first, leaderWatcher, null), StandardCharsets.UTF_8));
+    /**
+     * Tells the followers, who watch the election node's data rather than the leader's node
+     * (see {@link LeaderRecord}). Written after the grant, so it never names a leader before that
+     * leader believes; {@code recordVersion} keeps it from overwriting the record of a leader
+     * granted after our listing. A failed write costs followers news, never our term.
+     */
+    private void publish(ZooKeeper zk, String own, int recordVersion) throws KeeperException, InterruptedException {
+        if (own.equals(publishedPath)) {
+            return;
         }
-        catch (KeeperException.NoNodeException ex) {
-            refreshLeader(zk);
+        LeaderRecord record = new LeaderRecord(own.substring(electionPath.length() + 1), candidateId());
+        try {
+            if (record.write(zk, electionPath, recordVersion)) {
+                publishedPath = own;
+            }
+            else {
+                log.debug("{} the leader record changed since the listing; checking again", logPrefix);
+                submit(this::check);
+            }
+        }
+        catch (KeeperException.NoAuthException ex) {
+            publishedPath = own; // no use retrying a refusal on every check; other failures retry the check
+            session.recordError(String.valueOf(ex.getMessage()));
+            log.warn("{} cannot write the leader record to {}; followers will not learn of this leader: {}",
+                    logPrefix, electionPath, ex.toString());
         }
     }
 
+    /**
+     * Followers learn who leads from the leader record, and watch it to stay current: a change
+     * of leader then costs each follower one short read.
+     */
+    private void watchLeader(ZooKeeper zk, List<CandidateNode> nodes) throws KeeperException, InterruptedException {
+        followingRecord = true;
+        follow(LeaderRecord.leaderOf(zk, electionPath, nodes, recordWatcher));
+    }
+
+    private void recordChanged(WatchedEvent event) {
+        if (event.getType() != Watcher.Event.EventType.None && electionPath.equals(event.getPath()) && followingRecord) {
+            submit(this::refreshLeader);
+        }
+    }
+
+    /** The leader record changed: a new leader was granted. */
     private void refreshLeader(ZooKeeper zk) throws KeeperException, InterruptedException {
-        if (currentTerm() != null || ownPath == null || !session.isConnected()) {
-            leaderPath = null;
+        String own = ownPath;
+        if (currentTerm() != null || own == null || !followingRecord || !session.isConnected()) {
             return;
         }
-        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false));
-        if (nodes.isEmpty()) {
-            follow(null);
-            return;
+        LeaderRecord record = LeaderRecord.watch(zk, electionPath, recordWatcher);
+        if (record == null) {
+            check(zk); // not a record: list the candidates, as on a new campaign
         }
-        String first = electionPath + "/" + nodes.get(0).name();
-        if (first.equals(ownPath)) {
-            leaderPath = null; // our predecessor watch brings us to lead()
-            return;
+        else if (!own.equals(electionPath + "/" + record.node())) {
+            follow(record.candidateId());
         }
-        watchLeader(zk, first);
     }
 
     private void lostNode(ZooKeeper zk, String why) throws KeeperException, InterruptedException {

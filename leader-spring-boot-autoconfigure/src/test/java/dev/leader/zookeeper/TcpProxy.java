@@ -8,11 +8,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback TCP proxy between a ZooKeeper client and server that can fail in the ways a
@@ -20,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * server applies it, the client never hears), refuse new connections, hold back one reply
  * (a slow link: every byte after it waits too), and black-hole every connection (no bytes, no
  * FIN, like a partition) until healed. Both directions are read frame by frame: ZooKeeper
- * prefixes every packet with its length.
+ * prefixes every packet with its length. It also counts, per session, the requests it forwarded
+ * and the bytes of the replies and notifications it delivered, pings excluded.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -28,6 +33,12 @@ final class TcpProxy implements AutoCloseable {
     private static final Set<Integer> CREATES = Set.of(1, 15, 19, 21);
 
     private static final int SYNC = 9;
+
+    /** ZooKeeper op codes of reads: exists, getData, getChildren, getChildren2. */
+    private static final Set<Integer> READS = Set.of(3, 4, 8, 12);
+
+    /** The xid of pings and their replies. */
+    private static final int PING_XID = -2;
 
     /** No reply is being held back. */
     private static final int NO_XID = Integer.MIN_VALUE;
@@ -47,6 +58,8 @@ final class TcpProxy implements AutoCloseable {
     private final AtomicBoolean delayNextSync = new AtomicBoolean();
 
     private final AtomicInteger syncsDelayed = new AtomicInteger();
+
+    private final Map<Long, Counters> trafficBySession = new ConcurrentHashMap<>();
 
     private volatile long syncDelayNanos;
 
@@ -102,6 +115,35 @@ final class TcpProxy implements AutoCloseable {
     /** The {@code sync} replies held back so far. */
     int syncsDelayed() {
         return syncsDelayed.get();
+    }
+
+    /** What each session (by id) has sent and received through the proxy so far, pings excluded. */
+    Map<Long, Traffic> traffic() {
+        Map<Long, Traffic> snapshot = new HashMap<>();
+        trafficBySession.forEach((session, counters) -> snapshot.put(session,
+                new Traffic(counters.requests.get(), counters.reads.get(), counters.bytesReceived.get())));
+        return snapshot;
+    }
+
+    /**
+     * @param requests requests forwarded to the server
+     * @param reads of them, reads of a node or of its children ({@code exists}, {@code getData}, {@code getChildren})
+     * @param bytesReceived bytes of replies and watch notifications delivered to the client, length prefixes included
+     */
+    record Traffic(int requests, int reads, long bytesReceived) {
+
+        Traffic minus(Traffic earlier) {
+            return new Traffic(requests - earlier.requests, reads - earlier.reads, bytesReceived - earlier.bytesReceived);
+        }
+    }
+
+    private static final class Counters {
+
+        final AtomicInteger requests = new AtomicInteger();
+
+        final AtomicInteger reads = new AtomicInteger();
+
+        final AtomicLong bytesReceived = new AtomicLong();
     }
 
     /** Every current and future connection stops carrying bytes, until {@link #heal()}. */
@@ -163,6 +205,9 @@ final class TcpProxy implements AutoCloseable {
         /** The xid of the sync whose reply is to be held back. */
         volatile int delayedXid = NO_XID;
 
+        /** The counters of this connection's session, once the server's connect response named it. */
+        volatile @Nullable Counters counters;
+
         Link(Socket client, Socket server) {
             this.client = client;
             this.server = server;
@@ -179,6 +224,13 @@ final class TcpProxy implements AutoCloseable {
                     in.readFully(frame);
                     if (dead) {
                         continue;
+                    }
+                    Counters session = counters;
+                    if (!first && session != null && xid(frame) != PING_XID) {
+                        session.requests.incrementAndGet();
+                        if (READS.contains(type(frame))) {
+                            session.reads.incrementAndGet();
+                        }
                     }
                     if (!first && type(frame) == SYNC) {
                         syncs.incrementAndGet();
@@ -209,6 +261,7 @@ final class TcpProxy implements AutoCloseable {
         void pumpReplies() {
             try (DataInputStream in = new DataInputStream(server.getInputStream())) {
                 DataOutputStream out = new DataOutputStream(client.getOutputStream());
+                boolean first = true;
                 while (true) {
                     int length = in.readInt();
                     byte[] frame = new byte[length];
@@ -216,6 +269,17 @@ final class TcpProxy implements AutoCloseable {
                     if (dead) {
                         continue;
                     }
+                    if (first && frame.length >= 16) {
+                        // The connect response: protocol version, timeout, session id, ...
+                        counters = trafficBySession.computeIfAbsent(longAt(frame, 8), id -> new Counters());
+                    }
+                    else {
+                        Counters session = counters;
+                        if (session != null && frame.length >= 4 && xid(frame) != PING_XID) {
+                            session.bytesReceived.addAndGet(4 + length);
+                        }
+                    }
+                    first = false;
                     int held = delayedXid;
                     if (held != NO_XID && frame.length >= 4 && xid(frame) == held) {
                         delayedXid = NO_XID;
@@ -261,6 +325,10 @@ final class TcpProxy implements AutoCloseable {
     /** A request's op code; -1 for a frame too short to have one. */
     private static int type(byte[] frame) {
         return frame.length < 8 ? -1 : intAt(frame, 4);
+    }
+
+    private static long longAt(byte[] frame, int offset) {
+        return ((long) intAt(frame, offset) << 32) | (intAt(frame, offset + 4) & 0xffffffffL);
     }
 
     private static int intAt(byte[] frame, int offset) {

@@ -3,6 +3,7 @@ package dev.leader.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,10 @@ import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.EventLog;
 import dev.leader.election.Leadership;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -273,5 +277,69 @@ class ZooKeeperRecipeTest {
                 .filter(c -> c.predecessorNotifications() > before.get(c)).toList();
         assertThat(notified).as("candidates woken by the leader's delete").containsExactly(successor);
         assertThat(successor.predecessorNotifications() - before.get(successor)).isEqualTo(1);
+    }
+
+    @Test
+    void followersWhoseRecordIsOverwrittenByAnotherToolStillLearnTheNextLeader() throws Exception {
+        ZooKeeperElection a = candidate(backend(server.connectString()), "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        ZooKeeperElection c = candidate(backend(server.connectString()), "c");
+        c.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("a"::equals).isPresent());
+
+        // Not a leader record: the followers, woken by the change, list the candidates again.
+        admin.setData("/leader/" + name, "written by another tool".getBytes(StandardCharsets.UTF_8), -1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.watchers("/leader/" + name) == 2);
+        a.close();
+
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.leaderId().filter("b"::equals).isPresent());
+        assertThat(LeaderRecord.parse(admin.getData("/leader/" + name, false, null))).extracting(LeaderRecord::candidateId)
+                .isEqualTo("b");
+    }
+
+    @Test
+    void aFollowerThatJoinsWhileTheRecordNamesAGoneNodeFollowsTheFirstNode() throws Exception {
+        ZooKeeperElection a = candidate(backend(server.connectString()), "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        // As left by a leader that is gone, while the present one (of a version that writes no record) leads.
+        admin.setData("/leader/" + name, new LeaderRecord(CandidateNode.prefix(CandidateNode.newGuid()) + "0000000000", "gone")
+                .encode(), -1);
+
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+    }
+
+    @Test
+    void aLeaderWhoMayNotWriteTheRecordStillLeadsAndItsFollowerNamesIt() throws Exception {
+        if (admin.exists("/leader", false) == null) {
+            admin.create("/leader", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        // Candidates may list, create and delete here, not set the data.
+        admin.create("/leader/" + name, new byte[0],
+                new ArrayList<>(List.of(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE, ZooDefs.Ids.ANYONE_ID_UNSAFE))),
+                CreateMode.PERSISTENT);
+        ZooKeeperElectionBackend backendOfA = backend(server.connectString());
+        ZooKeeperElection a = candidate(backendOfA, "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(backendOfA.status().lastError()).contains("NoAuth"));
+
+        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        b.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
+        assertThat(a.isLeader()).isTrue();
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
     }
 }

@@ -65,6 +65,11 @@ public final class ZooKeeperTestServer implements AutoCloseable {
         return server.getZKDatabase().getDataTree().getWatchesByPath().toMap().keySet();
     }
 
+    /** How many sessions watch the data of {@code path}. */
+    int watchers(String path) {
+        return server.getZKDatabase().getDataTree().getWatchesByPath().toMap().getOrDefault(path, Set.of()).size();
+    }
+
     public String connectString() {
         return "127.0.0.1:" + port;
     }
