@@ -31,7 +31,14 @@ import org.junit.jupiter.api.Test;
 /** The races of the recipe, provoked on a real server. */
 class ZooKeeperRecipeTest {
 
-    private static final Duration SESSION = Duration.ofSeconds(1);
+    /**
+     * Sessions that outlive a busy machine's pauses: with 1 s, a starved test JVM let the
+     * sessions of a and b expire, and c led in a test about something else.
+     */
+    private static final Duration SESSION = Duration.ofSeconds(10);
+
+    /** For the test of what a session expiry does. */
+    private static final Duration EXPIRING_SESSION = Duration.ofSeconds(1);
 
     private static ZooKeeperTestServer server;
 
@@ -224,15 +231,15 @@ class ZooKeeperRecipeTest {
     void sessionExpiryRevokesBeforeAnotherIsGrantedThenCampaignsAgain() throws Exception {
         TcpProxy proxy = new TcpProxy(server.port());
         closeables.add(proxy);
-        ZooKeeperElection a = candidate(backend(proxy.connectString()), "a");
+        ZooKeeperElection a = candidate(backend(proxy.connectString(), EXPIRING_SESSION), "a");
         a.start();
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
-        ZooKeeperElection b = candidate(backend(server.connectString()), "b");
+        ZooKeeperElection b = candidate(backend(server.connectString(), EXPIRING_SESSION), "b");
         b.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent());
 
         proxy.partition();
-        await().atMost(SESSION.multipliedBy(4)).until(b::isLeader);
+        await().atMost(EXPIRING_SESSION.multipliedBy(4)).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
         // isLeader() turns true at the grant; listeners hear of it a moment later, on another thread.
         EventLog.Entry revoked = await().atMost(Duration.ofSeconds(2)).until(() -> first("a", EventLog.Kind.REVOKED), Optional::isPresent)
@@ -243,7 +250,7 @@ class ZooKeeperRecipeTest {
 
         proxy.heal();
         // a learns its session expired, opens a new one and queues behind b.
-        await().atMost(SESSION.multipliedBy(10)).until(() -> a.state() == ElectionState.FOLLOWER
+        await().atMost(EXPIRING_SESSION.multipliedBy(10)).until(() -> a.state() == ElectionState.FOLLOWER
                 && a.leaderId().filter("b"::equals).isPresent());
         b.close();
         await().atMost(Duration.ofSeconds(2)).until(a::isLeader);
