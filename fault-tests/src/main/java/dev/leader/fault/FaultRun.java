@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One backend for a while: N sample apps, then faults drawn from a seeded plan, one at a time,
+ * One backend for a while: N fault apps, then faults drawn from a seeded plan, one at a time,
  * each held, healed, and followed by a wait for exactly one leader within the fault's bound.
  * The checker then reads what the apps reported.
  */
@@ -31,7 +31,7 @@ final class FaultRun {
     private static final List<String> ONLY = List.of(System.getProperty("fault.kinds", "").split(",")).stream()
             .filter(k -> !k.isBlank()).toList();
 
-    /** {@code -Dfault.app.args="--logging.level.dev.leader.lan=DEBUG"}: extra sample-app arguments. */
+    /** {@code -Dfault.app.args="--logging.level.dev.leader.lan=DEBUG"}: extra fault-app arguments. */
     private static final List<String> EXTRA_APP_ARGUMENTS = List.of(System.getProperty("fault.app.args", "").split(" "))
             .stream().filter(a -> !a.isBlank()).toList();
 
@@ -99,7 +99,7 @@ final class FaultRun {
             backend.start();
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
-                    "--sample.job.work=200ms"));
+                    "--fault.job.work=200ms"));
             arguments.addAll(EXTRA_APP_ARGUMENTS);
             apps = new Apps(lab, jar, work, slots, arguments);
             journal = new Journal(apps.report());

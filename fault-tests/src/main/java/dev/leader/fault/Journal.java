@@ -23,8 +23,11 @@ final class Journal {
     record Revoked(String candidate, long token, String reason, long at) {
     }
 
-    /** One run of the job; {@code committed} false when the term had ended by the time it finished. */
-    record Run(int index, String candidate, long token, long start, long end, boolean committed) {
+    /**
+     * One run of leader-only work of one kind; {@code committed} false when the term had ended by
+     * the time it finished.
+     */
+    record Run(int index, WorkKind kind, String candidate, long token, long start, long end, boolean committed) {
     }
 
     /** The app's probe saw {@code isLeader()} true for this term at this time. */
@@ -86,8 +89,10 @@ final class Journal {
         switch (words[0]) {
             case "granted" -> grants.add(new Granted(candidate, token, Long.parseLong(fields.get("at"))));
             case "revoked" -> revocations.add(new Revoked(candidate, token, fields.get("reason"), Long.parseLong(fields.get("at"))));
-            case "ran", "abandoned" -> runs.add(new Run(runs.size(), candidate, token, Long.parseLong(fields.get("start")),
-                    Long.parseLong(fields.get("end")), words[0].equals("ran")));
+            // Reports written before the app had more than one kind of work name none.
+            case "ran", "abandoned" -> runs.add(new Run(runs.size(), WorkKind.of(fields.getOrDefault("job", "scheduled")),
+                    candidate, token, Long.parseLong(fields.get("start")), Long.parseLong(fields.get("end")),
+                    words[0].equals("ran")));
             case "believes" -> {
                 long at = Long.parseLong(fields.get("at"));
                 beliefs.add(new Belief(candidate, token, at));

@@ -27,12 +27,9 @@ class ReportJob {
 
     private final ElectionRegistry registry;
 
-    private final CheckerReport report;
-
-    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work, ElectionRegistry registry, CheckerReport report) {
+    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work, ElectionRegistry registry) {
         this.workMillis = work.toMillis();
         this.registry = registry;
-        this.report = report;
     }
 
     @LeaderOnly
@@ -47,8 +44,6 @@ class ReportJob {
                 && election.isLeader();
         long end = System.nanoTime();
         String outcome = stillLeading ? "ran" : "abandoned";
-        report.line(outcome + " candidate=" + term.candidateId() + " token=" + term.fencingToken() + " start=" + start
-                + " end=" + end);
         log.info("job {} candidate={} token={} start={} end={}", outcome, term.candidateId(), term.fencingToken(), start,
                 end);
     }
