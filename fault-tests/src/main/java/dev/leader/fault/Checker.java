@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * Checks one run from the apps' reports alone, for each kind of leader-only work on its own
  * (the scheduled job, the asynchronous job, the lifecycle's units):
  * <ul>
- * <li>no two committed runs of one kind overlap;
+ * <li>no two committed runs of one kind and different terms overlap;
  * <li>fencing tokens never decrease in execution order (committed runs of a kind by start), each
  * run's token was granted to its candidate, grants carry strictly growing tokens, and each token
  * is granted once (a new token means a new term, and a new term a new token);
@@ -111,17 +111,23 @@ final class Checker {
         return new Tally(committed.size(), runs.size() - committed.size(), overlaps, regressions, fenced);
     }
 
+    /**
+     * Runs of different terms that overlap. Runs of one term may: a leader may run several calls
+     * of its asynchronous job at once (a fixed-rate schedule catching up after a pause does).
+     */
     private static int overlaps(List<Run> byStart, List<String> violations) {
         int overlaps = 0;
-        Run latest = null;
+        // Per term, its run that ended last so far.
+        Map<Long, Run> latestOfTerm = new HashMap<>();
         for (Run run : byStart) {
-            if (latest != null && run.start() <= latest.end()) {
-                overlaps++;
-                violations.add("overlap: " + run + " started before " + latest + " ended");
+            for (Run latest : latestOfTerm.values()) {
+                if (latest.token() != run.token() && run.start() <= latest.end()) {
+                    overlaps++;
+                    violations.add("overlap: " + run + " started before " + latest + " ended");
+                    break;
+                }
             }
-            if (latest == null || run.end() > latest.end()) {
-                latest = run;
-            }
+            latestOfTerm.merge(run.token(), run, (a, b) -> a.end() >= b.end() ? a : b);
         }
         return overlaps;
     }

@@ -66,6 +66,17 @@ class CheckerTest {
     }
 
     @Test
+    void runsOfOneTermMayOverlap() throws IOException {
+        // A fixed-rate schedule catching up after a pause calls the asynchronous job again before the last call completed.
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                ran job=async candidate=a token=1 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                """.formatted(10 * MS, 310 * MS, 200 * MS, 500 * MS));
+        assertThat(verdict.violations()).isEmpty();
+    }
+
+    @Test
     void anAsyncRunUnderAnOlderTokenAfterANewerOneIsARegressionOfItsKind() throws IOException {
         Checker.Verdict verdict = check("""
                 granted candidate=a token=1 at=0
