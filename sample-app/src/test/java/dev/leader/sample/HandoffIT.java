@@ -40,6 +40,8 @@ class HandoffIT {
             arguments.add("--sample.job.work=300ms");
             arguments.add("--sample.async.work=300ms");
             arguments.add("--leader.lease-duration=" + LEASE.toMillis() + "ms");
+            // The yield (DELETE) is refused unless opted in.
+            arguments.add("--management.endpoint.leader.access=unrestricted");
             for (int i = 0; i < 3; i++) {
                 apps.start(arguments.toArray(String[]::new));
             }
