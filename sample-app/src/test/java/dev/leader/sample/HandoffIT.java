@@ -50,24 +50,26 @@ class HandoffIT {
             assertThat(apps.leaders("sample")).hasSize(1);
 
             SampleInstances.Instance first = apps.leaders("sample").get(0);
-            awaitRunsOf(apps, apps.grants(first).get(0).token());
+            long firstToken = apps.grants(first).get(0).token();
+            awaitRunsOf(apps, firstToken);
+            awaitAsyncWorkStarted(apps, first);
             long termSent = System.nanoTime();
             first.process().destroy();
             SampleInstances.Grant afterTerm = awaitGrantAfter(apps, termSent, Duration.ofSeconds(10));
             System.out.printf(backend + " SIGTERM -> successor granted: %.1f ms%n", (afterTerm.atNanos() - termSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
             assertThat(first.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(apps.unfinishedAsyncWork(first)).as("async work cut by SIGTERM").isEmpty();
+            assertGracefulStopCutNoAsyncWork(apps, first, firstToken, afterTerm, "SIGTERM");
             assertThat(apps.logged(first, "poller stopped")).as("the poller stopped before the hand-off").isTrue();
 
             SampleInstances.Instance second = apps.leaders("sample").get(0);
             awaitRunsOf(apps, afterTerm.token());
+            awaitAsyncWorkStarted(apps, second);
             long yieldSent = System.nanoTime();
             String yielded = apps.yieldLeadership(second, "sample");
             assertThat(yielded).contains("yielded");
-            // The endpoint answers once the term is released, which waits for running leader-only work.
-            assertThat(apps.unfinishedAsyncWork(second)).as("async work cut by the yield").isEmpty();
             SampleInstances.Grant afterYield = awaitGrantAfter(apps, yieldSent, Duration.ofSeconds(10));
+            assertGracefulStopCutNoAsyncWork(apps, second, afterTerm.token(), afterYield, "the yield");
             System.out.printf(backend + " yield -> successor granted: %.1f ms%n", (afterYield.atNanos() - yieldSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
 
@@ -107,6 +109,25 @@ class HandoffIT {
         for (String kind : KINDS) {
             await().atMost(Duration.ofSeconds(5)).until(() -> apps.runs(kind).stream().anyMatch(r -> r.token() == token));
         }
+    }
+
+    /** Waits until the instance begins a call of its asynchronous work: a fault now lands while the work runs. */
+    private static void awaitAsyncWorkStarted(SampleInstances apps, SampleInstances.Instance instance) throws Exception {
+        long before = apps.asyncStarts(instance);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> apps.asyncStarts(instance) > before);
+    }
+
+    /**
+     * A graceful stop waits for running asynchronous work: each call the instance began finished,
+     * committed under its term, before the successor was granted.
+     */
+    private static void assertGracefulStopCutNoAsyncWork(SampleInstances apps, SampleInstances.Instance stopped, long token,
+            SampleInstances.Grant successor, String stop) throws Exception {
+        assertThat(apps.unfinishedAsyncWork(stopped)).as("async work cut by %s", stop).isEmpty();
+        assertThat(apps.abandoned(stopped, "async")).as("async work whose term %s ended under it", stop).isEmpty();
+        long lastEnd = apps.runs("async").stream().filter(r -> r.token() == token).mapToLong(SampleInstances.JobRun::endNanos)
+                .max().orElseThrow();
+        assertThat(lastEnd).as("the last async work of the term ended before the successor's grant").isLessThan(successor.atNanos());
     }
 
     private static SampleInstances.Grant awaitGrantAfter(SampleInstances apps, long sent, Duration bound) throws Exception {

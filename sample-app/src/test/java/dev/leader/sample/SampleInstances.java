@@ -188,6 +188,17 @@ final class SampleInstances implements AutoCloseable {
         return runs;
     }
 
+    /** How many calls of the asynchronous work the instance began. */
+    long asyncStarts(Instance instance) throws IOException {
+        return ASYNC_STARTED.matcher(Files.readString(instance.log())).results().count();
+    }
+
+    /** The instance's runs of one kind of work that found their term gone when they finished. */
+    List<String> abandoned(Instance instance, String kind) throws IOException {
+        return Pattern.compile(Pattern.quote(kind) + " abandoned .*").matcher(Files.readString(instance.log())).results()
+                .map(m -> m.group()).toList();
+    }
+
     /** The starts of the asynchronous work the instance began and has not logged finished (ran or abandoned). */
     List<Long> unfinishedAsyncWork(Instance instance) throws IOException {
         String log = Files.readString(instance.log());
