@@ -56,7 +56,7 @@ class HandoffIT {
             long termSent = System.nanoTime();
             first.process().destroy();
             SampleInstances.Grant afterTerm = awaitGrantAfter(apps, termSent, Duration.ofSeconds(10));
-            System.out.printf(backend + " SIGTERM -> successor granted: %.1f ms%n", (afterTerm.atNanos() - termSent) / 1e6);
+            System.out.printf(backend + " SIGTERM (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterTerm.atNanos() - termSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
             assertThat(first.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertGracefulStopCutNoAsyncWork(apps, first, firstToken, afterTerm, "SIGTERM");
@@ -70,7 +70,7 @@ class HandoffIT {
             assertThat(yielded).contains("yielded");
             SampleInstances.Grant afterYield = awaitGrantAfter(apps, yieldSent, Duration.ofSeconds(10));
             assertGracefulStopCutNoAsyncWork(apps, second, afterTerm.token(), afterYield, "the yield");
-            System.out.printf(backend + " yield -> successor granted: %.1f ms%n", (afterYield.atNanos() - yieldSent) / 1e6);
+            System.out.printf(backend + " yield (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterYield.atNanos() - yieldSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
 
             SampleInstances.Instance third = apps.leaders("sample").get(0);
