@@ -217,7 +217,11 @@ final class FaultRun {
     private void clockJump(App leader) throws IOException {
         int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
         target = apps.inSlot(slot).candidateId();
-        journal.refresh();
+        // The current term's grant line may trail its first belief: counted before the jump, not as a change by it.
+        Pause.until(() -> {
+            refreshJournal();
+            return journal.latestBeliefGranted();
+        }, Duration.ofSeconds(2));
         int grantsBefore = journal.grants().size();
         int revocationsBefore = journal.revocations().size();
         apps.setClock(slot, (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000)));
@@ -258,13 +262,17 @@ final class FaultRun {
     }
 
     private List<String> believers() {
+        refreshJournal();
+        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
+    }
+
+    private void refreshJournal() {
         try {
             journal.refresh();
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
     }
 
     private void awaitAllStarted() {

@@ -118,6 +118,19 @@ final class Journal {
         return List.copyOf(beliefs);
     }
 
+    /**
+     * Whether the grant of the term the probes reported last has been read. A probe may report a
+     * belief before the app's grant event has written its line (the event is dispatched on another
+     * thread, which a loaded machine delays by tens of milliseconds).
+     */
+    synchronized boolean latestBeliefGranted() {
+        if (beliefs.isEmpty()) {
+            return true;
+        }
+        long token = beliefs.get(beliefs.size() - 1).token();
+        return grants.stream().anyMatch(g -> g.token() == token);
+    }
+
     /** The candidates whose probe reported a belief after {@code since} (nanoTime). */
     synchronized List<String> believersSince(long since) {
         return lastBelief.entrySet().stream().filter(e -> e.getValue() > since).map(Map.Entry::getKey).sorted().toList();
