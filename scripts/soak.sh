@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The fault suite's soak: sample-app JVMs against real backends under a seeded plan of faults.
+# The fault suite's soak: fault-app JVMs (fault-tests/app) against real backends under a seeded plan of faults.
 # Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan] [--parallel 1] [--out file.md]
 # Needs root (network namespaces), redis-server, etcd, faketime: ./scripts/test.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_cmd=${MVN:-./mvnw}
-# The apps run sample-app's jar: build it too, or a soak would test yesterday's library.
-$mvn_cmd -B -q -ntp package -DskipTests -pl sample-app,fault-tests -am
+# The apps run fault-tests/app's jar, which -am builds too: a soak must not test yesterday's library.
+$mvn_cmd -B -q -ntp package -DskipTests -pl fault-tests -am
 ip link set lo multicast on 2>/dev/null || true
 cp="fault-tests/target/classes:$(cat fault-tests/target/runtime-classpath.txt)"
-exec java -Xmx256m -cp "$cp" -Dsample.jar=sample-app/target/sample-app.jar dev.leader.fault.FaultSuite "$@"
+exec java -Xmx256m -cp "$cp" -Dfault.app.jar=fault-tests/app/target/fault-app.jar dev.leader.fault.FaultSuite "$@"

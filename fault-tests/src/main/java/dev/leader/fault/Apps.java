@@ -12,7 +12,7 @@ import java.util.Optional;
 import dev.leader.testsupport.Shell;
 
 /**
- * The sample-app JVMs, one per slot (a slot is a network namespace in the lab). A killed app is
+ * The fault-app JVMs, one per slot (a slot is a network namespace in the lab). A killed app is
  * replaced by a new one with a new candidate id in the same slot. Every app reports to one
  * shared file, which the checker reads, and runs under libfaketime when it is installed, so that
  * the plan can move its wall clock (its monotonic clock stays true: that is what deadlines use).
@@ -47,7 +47,7 @@ final class Apps implements AutoCloseable {
 
     Apps(Lab lab, Path jar, Path work, int slots, List<String> arguments) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the sample first (./mvnw package -pl sample-app -am)");
+            throw new IllegalStateException(jar + " is missing: build the fault app first (./mvnw package -pl fault-tests/app -am)");
         }
         this.lab = lab;
         this.jar = jar;
@@ -75,7 +75,7 @@ final class Apps implements AutoCloseable {
         List<String> command = new ArrayList<>(lab.inSlot(slot));
         command.addAll(List.of(Binaries.java(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-jar", jar.toString(), "--spring.main.web-application-type=none",
-                "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--sample.report-file=" + report));
+                "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--fault.report-file=" + report));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (clockFaultsAvailable()) {
@@ -105,7 +105,7 @@ final class Apps implements AutoCloseable {
     /** True when the app logged that it started (its election then campaigns). */
     static boolean started(App app) {
         try {
-            return Files.readString(app.log()).contains("Started SampleApplication");
+            return Files.readString(app.log()).contains("Started FaultApplication");
         }
         catch (IOException ex) {
             return false;

@@ -16,7 +16,7 @@ interface Backend extends AutoCloseable {
     /** Starts the servers (if any) and waits until they accept. */
     void start() throws IOException;
 
-    /** The sample-app arguments that select this backend. */
+    /** The fault-app arguments that select this backend. */
     List<String> appArguments();
 
     /** The fault kinds that mean something here (the lab may still rule out network cuts). */

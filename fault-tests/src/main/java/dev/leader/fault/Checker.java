@@ -6,31 +6,61 @@ import dev.leader.fault.Journal.Run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Checks one run from the apps' reports alone:
+ * Checks one run from the apps' reports alone, for each kind of leader-only work on its own
+ * (the scheduled job, the asynchronous job, the lifecycle's units):
  * <ul>
- * <li>no two committed job runs overlap;
- * <li>fencing tokens never decrease in execution order (committed runs by start), grants carry
- * strictly growing tokens, and each token belongs to exactly one candidate (a new token means a
- * new term, and a new term a new token);
- * <li>every sign that a term was believed (probe samples, committed runs) comes before the next
- * term's first sign: no instance still believed when its successor was granted;
- * <li>no planned tick was lost while a term lasted.
+ * <li>no two committed runs of one kind and different terms overlap;
+ * <li>fencing tokens never decrease in execution order (committed runs of a kind by start), each
+ * run's token was granted to its candidate, grants carry strictly growing tokens, and each token
+ * is granted once (a new token means a new term, and a new term a new token);
+ * <li>every sign that a term was believed (probe samples, committed runs of any kind) comes
+ * before the next term's first sign: no instance still believed when its successor was granted;
+ * <li>no planned tick of a fixed-rate kind was lost while a term lasted.
  * </ul>
  * It also counts, without calling them violations, the committed runs whose report reached the
- * shared file after one with a larger token: a process paused between its last check and its
- * write. A fenced store refuses such writes; no election can prevent the pause.
+ * shared file after one of their kind with a larger token: a process paused between its last
+ * check and its write. A fenced store refuses such writes; no election can prevent the pause.
  */
 final class Checker {
 
-    /** What one run came to; {@code violations} empty when every property held. */
-    record Verdict(int executions, int abandoned, int overlaps, int tokenRegressions, int fencedWrites, int doubleBeliefs,
-            int lostTicks, Duration longestLeaderless, List<String> violations) {
+    /** What one kind of work came to. */
+    record Tally(int executions, int abandoned, int overlaps, int tokenRegressions, int fencedWrites) {
+    }
+
+    /**
+     * What one run came to; {@code violations} empty when every property held.
+     * {@code grantRegressions}: grants without a larger token, tokens granted twice.
+     */
+    record Verdict(Map<WorkKind, Tally> work, int grantRegressions, int doubleBeliefs, int lostTicks,
+            Duration longestLeaderless, List<String> violations) {
+
+        Tally of(WorkKind kind) {
+            return work.get(kind);
+        }
+
+        int executions() {
+            return work.values().stream().mapToInt(Tally::executions).sum();
+        }
+
+        int overlaps() {
+            return work.values().stream().mapToInt(Tally::overlaps).sum();
+        }
+
+        /** Of every kind, and of the grants. */
+        int tokenRegressions() {
+            return grantRegressions + work.values().stream().mapToInt(Tally::tokenRegressions).sum();
+        }
+
+        int fencedWrites() {
+            return work.values().stream().mapToInt(Tally::fencedWrites).sum();
+        }
     }
 
     /** While a fault is on, a paused or cut-off leader cannot run its ticks: no tick is planned then. */
@@ -52,45 +82,71 @@ final class Checker {
 
     Verdict check(Journal journal) {
         List<String> violations = new ArrayList<>();
-        List<Run> runs = journal.runs();
+        Map<Long, String> owners = new HashMap<>();
+        int grantRegressions = grantRegressions(journal.grants(), owners, violations);
+        Map<WorkKind, Tally> work = new EnumMap<>(WorkKind.class);
+        int lost = 0;
+        for (WorkKind kind : WorkKind.values()) {
+            List<Run> runs = journal.runs().stream().filter(r -> r.kind() == kind).toList();
+            work.put(kind, tally(runs, owners, violations));
+            if (kind.ticks()) {
+                lost += lostTicks(runs, violations);
+            }
+        }
+        List<Run> committed = journal.runs().stream().filter(Run::committed).toList();
+        int doubleBeliefs = doubleBeliefs(beliefSpans(journal, committed), violations);
+        return new Verdict(work, grantRegressions, doubleBeliefs, lost, longestLeaderless(journal), violations);
+    }
+
+    /** One kind's runs, in file order. */
+    private static Tally tally(List<Run> runs, Map<Long, String> owners, List<String> violations) {
         List<Run> committed = runs.stream().filter(Run::committed).toList();
         List<Run> byStart = committed.stream().sorted(Comparator.comparingLong(Run::start)).toList();
         int overlaps = overlaps(byStart, violations);
-        int regressions = tokenRegressions(byStart, journal.grants(), violations);
-        regressions += tokensOwnedOnce(journal, violations);
-        Map<Long, long[]> spans = beliefSpans(journal, committed);
-        int doubleBeliefs = doubleBeliefs(spans, violations);
-        int lost = lostTicks(runs, violations);
+        List<String> late = afterLargerToken(byStart);
+        late.forEach(v -> violations.add("token regression: " + v));
+        int regressions = late.size() + tokensOfTheirCandidates(runs, owners, violations);
         // In file order: the writes a fenced store refuses.
         int fenced = afterLargerToken(committed).size();
-        return new Verdict(committed.size(), runs.size() - committed.size(), overlaps, regressions, fenced, doubleBeliefs,
-                lost, longestLeaderless(journal), violations);
+        return new Tally(committed.size(), runs.size() - committed.size(), overlaps, regressions, fenced);
     }
 
+    /**
+     * Runs of different terms that overlap. Runs of one term may: a leader may run several calls
+     * of its asynchronous job at once (a fixed-rate schedule catching up after a pause does).
+     */
     private static int overlaps(List<Run> byStart, List<String> violations) {
         int overlaps = 0;
-        Run latest = null;
+        // Per term, its run that ended last so far.
+        Map<Long, Run> latestOfTerm = new HashMap<>();
         for (Run run : byStart) {
-            if (latest != null && run.start() <= latest.end()) {
-                overlaps++;
-                violations.add("overlap: " + run + " started before " + latest + " ended");
+            for (Run latest : latestOfTerm.values()) {
+                if (latest.token() != run.token() && run.start() <= latest.end()) {
+                    overlaps++;
+                    violations.add("overlap: " + run + " started before " + latest + " ended");
+                    break;
+                }
             }
-            if (latest == null || run.end() > latest.end()) {
-                latest = run;
-            }
+            latestOfTerm.merge(run.token(), run, (a, b) -> a.end() >= b.end() ? a : b);
         }
         return overlaps;
     }
 
-    private static int tokenRegressions(List<Run> byStart, List<Granted> grants, List<String> violations) {
-        List<String> late = afterLargerToken(byStart);
-        late.forEach(v -> violations.add("token regression: " + v));
-        int regressions = late.size();
+    /** Grants in time order carry growing tokens, and each token is granted once; fills {@code owners}. */
+    private static int grantRegressions(List<Granted> grants, Map<Long, String> owners, List<String> violations) {
+        int regressions = 0;
         List<Granted> byTime = grants.stream().sorted(Comparator.comparingLong(Granted::at)).toList();
         for (int i = 1; i < byTime.size(); i++) {
             if (byTime.get(i).token() <= byTime.get(i - 1).token()) {
                 regressions++;
                 violations.add("grant without a larger token: " + byTime.get(i) + " after " + byTime.get(i - 1));
+            }
+        }
+        for (Granted grant : grants) {
+            String previous = owners.putIfAbsent(grant.token(), grant.candidate());
+            if (previous != null) {
+                regressions++;
+                violations.add("token " + grant.token() + " granted twice: to " + previous + " and " + grant);
             }
         }
         return regressions;
@@ -109,24 +165,16 @@ final class Checker {
         return late;
     }
 
-    /** Every run, belief and grant of a token comes from the one candidate granted that token. */
-    private static int tokensOwnedOnce(Journal journal, List<String> violations) {
-        Map<Long, String> owner = new HashMap<>();
-        int reused = 0;
-        for (Granted grant : journal.grants()) {
-            String previous = owner.putIfAbsent(grant.token(), grant.candidate());
-            if (previous != null) {
-                reused++;
-                violations.add("token " + grant.token() + " granted twice: to " + previous + " and " + grant);
-            }
-        }
-        for (Run run : journal.runs()) {
-            if (!run.candidate().equals(owner.get(run.token()))) {
-                reused++;
+    /** Every run of a token comes from the one candidate granted that token. */
+    private static int tokensOfTheirCandidates(List<Run> runs, Map<Long, String> owners, List<String> violations) {
+        int foreign = 0;
+        for (Run run : runs) {
+            if (!run.candidate().equals(owners.get(run.token()))) {
+                foreign++;
                 violations.add("run under a token not granted to its candidate: " + run);
             }
         }
-        return reused;
+        return foreign;
     }
 
     /** Per token: [first sign of belief, last sign of belief] on the shared monotonic clock. */
@@ -174,8 +222,8 @@ final class Checker {
     }
 
     /**
-     * Within a term, the fixed-rate job starts once per tick (late starts catch up): between two
-     * fault windows, the runs from a term's first to its last start must number one per tick.
+     * Within a term, fixed-rate work of one kind starts once per tick (late starts catch up):
+     * between two fault windows, the runs from a term's first to its last start must number one per tick.
      */
     private int lostTicks(List<Run> runs, List<String> violations) {
         Map<Long, List<Run>> byToken = new TreeMap<>();
@@ -205,7 +253,8 @@ final class Checker {
         if (segment.size() >= expected) {
             return 0;
         }
-        violations.add(String.format("term %d ran %d times in %d ticks from %d", token, segment.size(), expected, first));
+        violations.add(String.format("term %d ran %s %d times in %d ticks from %d", token, segment.get(0).kind().label(),
+                segment.size(), expected, first));
         return (int) (expected - segment.size());
     }
 

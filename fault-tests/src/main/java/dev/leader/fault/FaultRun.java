@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One backend for a while: N sample apps, then faults drawn from a seeded plan, one at a time,
+ * One backend for a while: N fault apps, then faults drawn from a seeded plan, one at a time,
  * each held, healed, and followed by a wait for exactly one leader within the fault's bound.
  * The checker then reads what the apps reported.
  */
@@ -31,7 +31,7 @@ final class FaultRun {
     private static final List<String> ONLY = List.of(System.getProperty("fault.kinds", "").split(",")).stream()
             .filter(k -> !k.isBlank()).toList();
 
-    /** {@code -Dfault.app.args="--logging.level.dev.leader.lan=DEBUG"}: extra sample-app arguments. */
+    /** {@code -Dfault.app.args="--logging.level.dev.leader.lan=DEBUG"}: extra fault-app arguments. */
     private static final List<String> EXTRA_APP_ARGUMENTS = List.of(System.getProperty("fault.app.args", "").split(" "))
             .stream().filter(a -> !a.isBlank()).toList();
 
@@ -99,7 +99,7 @@ final class FaultRun {
             backend.start();
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
-                    "--sample.job.work=200ms"));
+                    "--fault.job.work=200ms"));
             arguments.addAll(EXTRA_APP_ARGUMENTS);
             apps = new Apps(lab, jar, work, slots, arguments);
             journal = new Journal(apps.report());
@@ -217,7 +217,11 @@ final class FaultRun {
     private void clockJump(App leader) throws IOException {
         int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
         target = apps.inSlot(slot).candidateId();
-        journal.refresh();
+        // The current term's grant line may trail its first belief: counted before the jump, not as a change by it.
+        Pause.until(() -> {
+            refreshJournal();
+            return journal.latestBeliefGranted();
+        }, Duration.ofSeconds(2));
         int grantsBefore = journal.grants().size();
         int revocationsBefore = journal.revocations().size();
         apps.setClock(slot, (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000)));
@@ -258,13 +262,17 @@ final class FaultRun {
     }
 
     private List<String> believers() {
+        refreshJournal();
+        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
+    }
+
+    private void refreshJournal() {
         try {
             journal.refresh();
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
     }
 
     private void awaitAllStarted() {

@@ -43,7 +43,7 @@ public final class FaultSuite {
             }
         }
         System.out.println("fault suite: seed " + seed + ", " + duration.toMinutes() + " min per backend, backends " + backends);
-        Path jar = Path.of(System.getProperty("sample.jar", "sample-app/target/sample-app.jar"));
+        Path jar = Path.of(System.getProperty("fault.app.jar", "fault-tests/app/target/fault-app.jar"));
         Path work = Files.createTempDirectory("fault-suite-");
         List<FaultRun.Result> results = run(backends, duration, seed, lease, parallel, jar, work);
         String table = ResultTable.render(results);

@@ -23,8 +23,11 @@ final class Journal {
     record Revoked(String candidate, long token, String reason, long at) {
     }
 
-    /** One run of the job; {@code committed} false when the term had ended by the time it finished. */
-    record Run(int index, String candidate, long token, long start, long end, boolean committed) {
+    /**
+     * One run of leader-only work of one kind; {@code committed} false when the term had ended by
+     * the time it finished.
+     */
+    record Run(int index, WorkKind kind, String candidate, long token, long start, long end, boolean committed) {
     }
 
     /** The app's probe saw {@code isLeader()} true for this term at this time. */
@@ -86,8 +89,10 @@ final class Journal {
         switch (words[0]) {
             case "granted" -> grants.add(new Granted(candidate, token, Long.parseLong(fields.get("at"))));
             case "revoked" -> revocations.add(new Revoked(candidate, token, fields.get("reason"), Long.parseLong(fields.get("at"))));
-            case "ran", "abandoned" -> runs.add(new Run(runs.size(), candidate, token, Long.parseLong(fields.get("start")),
-                    Long.parseLong(fields.get("end")), words[0].equals("ran")));
+            // Reports written before the app had more than one kind of work name none.
+            case "ran", "abandoned" -> runs.add(new Run(runs.size(), WorkKind.of(fields.getOrDefault("job", "scheduled")),
+                    candidate, token, Long.parseLong(fields.get("start")), Long.parseLong(fields.get("end")),
+                    words[0].equals("ran")));
             case "believes" -> {
                 long at = Long.parseLong(fields.get("at"));
                 beliefs.add(new Belief(candidate, token, at));
@@ -111,6 +116,19 @@ final class Journal {
 
     synchronized List<Belief> beliefs() {
         return List.copyOf(beliefs);
+    }
+
+    /**
+     * Whether the grant of the term the probes reported last has been read. A probe may report a
+     * belief before the app's grant event has written its line (the event is dispatched on another
+     * thread, which a loaded machine delays by tens of milliseconds).
+     */
+    synchronized boolean latestBeliefGranted() {
+        if (beliefs.isEmpty()) {
+            return true;
+        }
+        long token = beliefs.get(beliefs.size() - 1).token();
+        return grants.stream().anyMatch(g -> g.token() == token);
     }
 
     /** The candidates whose probe reported a belief after {@code since} (nanoTime). */

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The checker catches each kind of violation from report lines as the sample app writes them. */
+/** The checker catches each kind of violation from report lines as the fault app writes them. */
 class CheckerTest {
 
     private static final long MS = 1_000_000L;
@@ -46,6 +46,61 @@ class CheckerTest {
                 """.formatted(150 * MS, 10 * MS, 200 * MS, 190 * MS, 400 * MS));
         assertThat(verdict.overlaps()).isEqualTo(1);
         assertThat(verdict.doubleBeliefs()).isEqualTo(1);
+    }
+
+    @Test
+    void runsOfDifferentKindsMayOverlapButRunsOfOneKindMayNot() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=2 at=%d
+                ran job=scheduled candidate=a token=1 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                ran job=lifecycle candidate=a token=1 start=%d end=%d
+                ran job=lifecycle candidate=b token=2 start=%d end=%d
+                """.formatted(500 * MS, 10 * MS, 200 * MS, 20 * MS, 320 * MS, 300 * MS, 600 * MS, 550 * MS, 650 * MS));
+        assertThat(verdict.of(WorkKind.SCHEDULED).overlaps()).isZero();
+        assertThat(verdict.of(WorkKind.ASYNC).overlaps()).isZero();
+        assertThat(verdict.of(WorkKind.LIFECYCLE).overlaps()).isEqualTo(1);
+        assertThat(verdict.of(WorkKind.LIFECYCLE).executions()).isEqualTo(2);
+        assertThat(verdict.doubleBeliefs()).isEqualTo(1);
+    }
+
+    @Test
+    void runsOfOneTermMayOverlap() throws IOException {
+        // A fixed-rate schedule catching up after a pause calls the asynchronous job again before the last call completed.
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                ran job=async candidate=a token=1 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                """.formatted(10 * MS, 310 * MS, 200 * MS, 500 * MS));
+        assertThat(verdict.violations()).isEmpty();
+    }
+
+    @Test
+    void anAsyncRunUnderAnOlderTokenAfterANewerOneIsARegressionOfItsKind() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                granted candidate=b token=2 at=%d
+                ran job=async candidate=b token=2 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                abandoned job=lifecycle candidate=a token=1 start=%d end=%d
+                """.formatted(100 * MS, 150 * MS, 450 * MS, 500 * MS, 800 * MS, 500 * MS, 600 * MS));
+        assertThat(verdict.of(WorkKind.ASYNC).tokenRegressions()).isEqualTo(1);
+        assertThat(verdict.of(WorkKind.SCHEDULED).tokenRegressions()).isZero();
+        assertThat(verdict.of(WorkKind.LIFECYCLE).abandoned()).isEqualTo(1);
+        assertThat(verdict.of(WorkKind.LIFECYCLE).tokenRegressions()).as("abandoned work is not checked for order").isZero();
+    }
+
+    @Test
+    void lifecycleUnitsHaveNoTicksToLose() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted candidate=a token=1 at=0
+                ran job=lifecycle candidate=a token=1 start=%d end=%d
+                ran job=lifecycle candidate=a token=1 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                ran job=async candidate=a token=1 start=%d end=%d
+                """.formatted(1000 * MS, 1100 * MS, 4000 * MS, 4100 * MS, 1000 * MS, 1300 * MS, 4000 * MS, 4300 * MS));
+        assertThat(verdict.lostTicks()).as("the async job's two lost ticks only").isEqualTo(2);
     }
 
     @Test

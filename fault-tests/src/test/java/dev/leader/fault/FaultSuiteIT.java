@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fault suite's short mode, which the build runs: every backend, three sample apps, every
+ * The fault suite's short mode, which the build runs: every backend, three fault apps, every
  * kind of fault the backend supports at least once (30 s or more), and the checker must find nothing. The seed
  * is printed; {@code -Dfault.seed=N} replays a plan, {@code -Dfault.seconds=N} lengthens it.
  */
@@ -27,14 +27,16 @@ class FaultSuiteIT {
         long seed = Long.getLong("fault.seed", System.nanoTime());
         Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 30));
         System.out.println(backend + ": fault plan seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
-        Path jar = Path.of(System.getProperty("sample.jar"));
+        Path jar = Path.of(System.getProperty("fault.app.jar"));
 
         FaultRun.Result result = new FaultRun(backend, jar, work, LEASE, 3, seed).run(duration);
 
         System.out.println(ResultTable.render(List.of(result)));
         assertThat(result.verdict().violations()).as("checker, seed %d", seed).isEmpty();
         assertThat(result.healViolations()).as("one leader after each fault, seed %d", seed).isEmpty();
-        assertThat(result.verdict().executions()).as("the job ran").isPositive();
+        for (WorkKind kind : WorkKind.values()) {
+            assertThat(result.verdict().of(kind).executions()).as("%s work ran", kind.label()).isPositive();
+        }
         assertThat(result.faults().keySet()).as("every kind of fault the backend supports").containsExactlyInAnyOrderElementsOf(result.planned());
     }
 }

@@ -11,19 +11,11 @@ import org.springframework.stereotype.Component;
 @Component
 class LeadershipLog {
 
-    private final CheckerReport report;
-
-    LeadershipLog(CheckerReport report) {
-        this.report = report;
-    }
-
     private static final Logger log = LoggerFactory.getLogger(LeadershipLog.class);
 
     @EventListener
     void granted(OnGrantedEvent event) {
         long at = System.nanoTime();
-        report.line("granted candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
-                + " at=" + at);
         log.info("leadership granted election={} candidate={} token={} at={}", event.election(),
                 event.candidateId(), event.leadership().fencingToken(), at);
     }
@@ -31,8 +23,6 @@ class LeadershipLog {
     @EventListener
     void revoked(OnRevokedEvent event) {
         long at = System.nanoTime();
-        report.line("revoked candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
-                + " reason=" + event.reason() + " at=" + at);
         log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.election(),
                 event.candidateId(), event.leadership().fencingToken(), event.reason(), at);
     }

@@ -27,12 +27,9 @@ class ReportJob {
 
     private final ElectionRegistry registry;
 
-    private final CheckerReport report;
-
-    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work, ElectionRegistry registry, CheckerReport report) {
+    ReportJob(@Value("${sample.job.work:200ms}") java.time.Duration work, ElectionRegistry registry) {
         this.workMillis = work.toMillis();
         this.registry = registry;
-        this.report = report;
     }
 
     @LeaderOnly
@@ -42,14 +39,19 @@ class ReportJob {
         Leadership term = LeaderContext.current().orElseThrow();
         // Stands in for real work: a guarded call that takes a while, to show shutdown waits for it.
         Thread.sleep(workMillis);
-        Election election = registry.election(term.election());
-        boolean stillLeading = election.leadership().filter(l -> l.fencingToken() == term.fencingToken()).isPresent()
-                && election.isLeader();
+        boolean stillLeading = stillLeads(registry, term);
         long end = System.nanoTime();
         String outcome = stillLeading ? "ran" : "abandoned";
-        report.line(outcome + " candidate=" + term.candidateId() + " token=" + term.fencingToken() + " start=" + start
-                + " end=" + end);
         log.info("job {} candidate={} token={} start={} end={}", outcome, term.candidateId(), term.fencingToken(), start,
                 end);
+    }
+
+    /**
+     * Whether {@code term} still holds here: asked before leader-only work commits. The term is
+     * read before {@code isLeader()}, so that a true answer vouches for it.
+     */
+    static boolean stillLeads(ElectionRegistry registry, Leadership term) {
+        Election election = registry.election(term.election());
+        return election.leadership().filter(l -> l.fencingToken() == term.fencingToken()).isPresent() && election.isLeader();
     }
 }

@@ -33,7 +33,10 @@ class HandoffMeasurementIT {
         try (BackendServer server = BackendServer.start(backend, work.resolve("server"));
                 SampleInstances apps = new SampleInstances(work)) {
             List<String> arguments = new ArrayList<>(server.sampleArguments());
+            // The hand-off itself: no leader-only work of any kind for the stop to wait for.
             arguments.add("--sample.job.work=1ms");
+            arguments.add("--sample.async.work=1ms");
+            arguments.add("--sample.poller.work=1ms");
             arguments.add("--leader.lease-duration=2s");
             String[] args = arguments.toArray(String[]::new);
             for (int i = 0; i < 3; i++) {

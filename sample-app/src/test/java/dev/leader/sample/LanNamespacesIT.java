@@ -178,7 +178,7 @@ class LanNamespacesIT {
     private String[] arguments(String secret, String... extra) {
         List<String> arguments = new ArrayList<>(List.of("--leader.backend=lan", "--leader.lan.interface=" + INTERFACE,
                 "--leader.lan.secret=" + secret, "--leader.lan.port=" + port, "--leader.lease-duration=" + LEASE.toMillis() + "ms",
-                "--sample.job.work=1ms", "--logging.level.dev.leader.lan.LanElectionBackend=DEBUG"));
+                "--sample.job.work=1ms", "--sample.async.work=1ms", "--sample.poller.work=1ms", "--logging.level.dev.leader.lan.LanElectionBackend=DEBUG"));
         arguments.addAll(List.of(extra));
         return arguments.toArray(String[]::new);
     }

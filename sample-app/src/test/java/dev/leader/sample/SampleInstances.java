@@ -27,7 +27,9 @@ final class SampleInstances implements AutoCloseable {
 
     private static final Pattern REVOKED = Pattern.compile("leadership revoked election=\\S+ candidate=(\\S+) token=(\\d+) reason=\\S+ at=(\\d+)");
 
-    private static final Pattern JOB = Pattern.compile("job ran candidate=(\\S+) token=(\\d+) start=(\\d+) end=(\\d+)");
+    private static final Pattern ASYNC_STARTED = Pattern.compile("async started candidate=\\S+ token=\\d+ start=(\\d+)");
+
+    private static final Pattern ASYNC_FINISHED = Pattern.compile("async (?:ran|abandoned) candidate=\\S+ token=\\d+ start=(\\d+) end=\\d+");
 
     record Instance(Process process, int port, Path log) {
     }
@@ -166,15 +168,53 @@ final class SampleInstances implements AutoCloseable {
     }
 
     List<JobRun> jobRuns() throws IOException {
+        return runs("job");
+    }
+
+    /**
+     * The committed runs of one kind of leader-only work, of every instance, by start: {@code job}
+     * (the scheduled job), {@code async} (the asynchronous export), {@code poller} (the leader-only lifecycle).
+     */
+    List<JobRun> runs(String kind) throws IOException {
+        Pattern pattern = Pattern.compile(Pattern.quote(kind) + " ran candidate=(\\S+) token=(\\d+) start=(\\d+) end=(\\d+)");
         List<JobRun> runs = new ArrayList<>();
         for (Instance instance : instances) {
-            Matcher m = JOB.matcher(Files.readString(instance.log()));
+            Matcher m = pattern.matcher(Files.readString(instance.log()));
             while (m.find()) {
                 runs.add(new JobRun(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
             }
         }
         runs.sort((a, b) -> Long.compare(a.startNanos(), b.startNanos()));
         return runs;
+    }
+
+    /** How many calls of the asynchronous work the instance began. */
+    long asyncStarts(Instance instance) throws IOException {
+        return ASYNC_STARTED.matcher(Files.readString(instance.log())).results().count();
+    }
+
+    /** The instance's runs of one kind of work that found their term gone when they finished. */
+    List<String> abandoned(Instance instance, String kind) throws IOException {
+        return Pattern.compile(Pattern.quote(kind) + " abandoned .*").matcher(Files.readString(instance.log())).results()
+                .map(m -> m.group()).toList();
+    }
+
+    /** The starts of the asynchronous work the instance began and has not logged finished (ran or abandoned). */
+    List<Long> unfinishedAsyncWork(Instance instance) throws IOException {
+        String log = Files.readString(instance.log());
+        List<Long> started = new ArrayList<>(ASYNC_STARTED.matcher(log).results().map(m -> Long.parseLong(m.group(1))).toList());
+        ASYNC_FINISHED.matcher(log).results().forEach(m -> started.remove(Long.valueOf(m.group(1))));
+        return started;
+    }
+
+    /** {@code DELETE /actuator/leader/{election}}: the instance yields; returns once it has released. */
+    String yieldLeadership(Instance instance, String election) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + "/actuator/leader/"
+                + election)).DELETE().timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("yield answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.leader.sample;
+package dev.leader.fault.app;
 
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.election.Election;
@@ -13,8 +13,7 @@ import org.springframework.stereotype.Component;
  * Samples {@link Election#isLeader()} every few milliseconds and reports what this instance
  * believed and when, so that a checker can prove that no two instances believed at once, even
  * when one was paused (SIGSTOP) and learns of its lost lease only on waking. Reports when a
- * belief starts, at most every 100 ms while it lasts, and its last sample when it ends. Runs
- * only when {@code sample.report-file} is set.
+ * belief starts, at most every 100 ms while it lasts, and its last sample when it ends.
  */
 @Component
 class BeliefProbe implements DisposableBean {
@@ -36,11 +35,9 @@ class BeliefProbe implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (report.enabled()) {
-            Thread thread = new Thread(this::sample, "belief-probe");
-            thread.setDaemon(true);
-            thread.start();
-        }
+        Thread thread = new Thread(this::sample, "belief-probe");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void sample() {
