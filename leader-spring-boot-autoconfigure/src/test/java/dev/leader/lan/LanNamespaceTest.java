@@ -48,7 +48,7 @@ class LanNamespaceTest extends LanNamespaceScenarios {
         int cut = three.indexOf(first);
         lab.linkDown(cut);
         // Available, not consistent: the majority side elects a leader of its own.
-        LanPeerProcess second = awaitSingleLeader(others(three, first), LEASE.plusSeconds(3));
+        LanPeerProcess second = awaitSingleLeader(others(three, first), LEASE.plusSeconds(8));
         assertThat(first.leads()).as("the cut-off leader still believes (LAN is AP)").isTrue();
         lab.linkUp(cut);
         await().atMost(LEASE.plusSeconds(2)).until(() -> !first.leads());
@@ -64,7 +64,7 @@ class LanNamespaceTest extends LanNamespaceScenarios {
         lab.linkDown(cut);
         await().atMost(LEASE.plusMillis(500)).until(() -> !first.leads());
         List<LanPeerProcess> majority = others(three, first);
-        awaitSingleLeader(majority, LEASE.plusSeconds(3));
+        awaitSingleLeader(majority, LEASE.plusSeconds(8));
         await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3))
                 .until(() -> !first.leads() && first.grants() == 1
                         && majority.stream().filter(LanPeerProcess::leads).count() == 1);
@@ -125,7 +125,7 @@ class LanNamespaceTest extends LanNamespaceScenarios {
         int cut = three.indexOf(first);
         fault.apply(cut, first);
         try {
-            LanPeerProcess second = awaitSingleLeader(majority, LEASE.plusSeconds(3));
+            LanPeerProcess second = awaitSingleLeader(majority, LEASE.plusSeconds(8));
             await().atMost(LEASE.multipliedBy(2)).until(() -> !first.lines("REVOKED").isEmpty());
             LanPeerProcess.Line revoked = first.lines("REVOKED").get(0);
             long granted = second.lastGrantNanos();
