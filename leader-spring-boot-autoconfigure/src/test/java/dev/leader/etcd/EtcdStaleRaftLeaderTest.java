@@ -155,14 +155,17 @@ class EtcdStaleRaftLeaderTest {
     private void cutOffFromPeers(int clientPort) throws IOException {
         for (List<String> in : List.of(List.<String>of(), List.of("ip", "netns", "exec", namespace))) {
             String device = in.isEmpty() ? hostSide : "eth0";
-            tc(in, "qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "2");
-            tc(in, "class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", "10gbit", "quantum", "60000");
-            tc(in, "class", "add", "dev", device, "parent", "1:", "classid", "1:2", "htb", "rate", "10gbit", "quantum", "60000");
-            tc(in, "qdisc", "add", "dev", device, "parent", "1:2", "handle", "2:", "pfifo", "limit", "0");
+            String failure = BridgedNamespaces.dropQdisc(in, device);
+            if (failure != null) {
+                throw new IOException("cannot set up dropping on " + device + ": " + failure);
+            }
+            // First match wins: the client port passes, every other IP packet is dropped.
             for (String direction : List.of("sport", "dport")) {
                 tc(in, "filter", "add", "dev", device, "parent", "1:", "protocol", "ip", "pref", "1", "u32", "match", "ip", direction,
                         Integer.toString(clientPort), "0xffff", "flowid", "1:1");
             }
+            tc(in, "filter", "add", "dev", device, "parent", "1:", "protocol", "ip", "pref", "2", "u32", "match", "u32", "0", "0",
+                    "flowid", BridgedNamespaces.DROP_CLASS);
         }
     }
 

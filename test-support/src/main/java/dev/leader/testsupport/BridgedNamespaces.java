@@ -27,7 +27,7 @@ public final class BridgedNamespaces implements AutoCloseable {
      * of length zero (every packet classified there is dropped at enqueue) and the u32 classifier.
      * No tc action and no netem: kernels built without them (small VMs) still have these.
      */
-    private static final String DROP_CLASS = "1:2";
+    public static final String DROP_CLASS = "1:2";
 
     private static @Nullable String oneWayDropProbe;
 
@@ -225,8 +225,14 @@ public final class BridgedNamespaces implements AutoCloseable {
         }
     }
 
-    /** Null when an HTB root on {@code device} sends class {@link #DROP_CLASS} into a FIFO of length zero. */
-    private static @Nullable String dropQdisc(List<String> in, String device) throws IOException {
+    /**
+     * Sets up dropping on {@code device}, run through {@code in} (a namespace's command prefix, or
+     * none): an HTB root whose default class passes everything and whose class {@link #DROP_CLASS}
+     * leads into a FIFO of length zero; u32 filters added afterwards choose what is dropped.
+     *
+     * @return null when it worked, else what failed
+     */
+    public static @Nullable String dropQdisc(List<String> in, String device) throws IOException {
         List<List<String>> steps = List.of(
                 List.of("qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "1"),
                 // Rates far above what a test sends: the default class never shapes, never delays.
