@@ -43,6 +43,9 @@ final class Apps implements AutoCloseable {
 
     private final Map<String, App> byCandidate = new HashMap<>();
 
+    /** Apps started with another app's candidate id. */
+    private final List<App> duplicates = new ArrayList<>();
+
     private int generation;
 
     Apps(Lab lab, Path jar, Path work, int slots, List<String> arguments) {
@@ -71,27 +74,51 @@ final class Apps implements AutoCloseable {
 
     App start(int slot) throws IOException {
         String candidateId = "s" + slot + "g" + generation++;
-        Path log = work.resolve(candidateId + ".log");
+        App app = launch(slot, candidateId, work.resolve(candidateId + ".log"));
+        slots[slot] = app;
+        byCandidate.put(candidateId, app);
+        return app;
+    }
+
+    /** A second app in {@code slot} with the candidate id of another; {@link #close()} stops it if the plan did not. */
+    App startDuplicate(int slot, String candidateId) throws IOException {
+        App app = launch(slot, candidateId, work.resolve(candidateId + "-duplicate-" + generation++ + ".log"));
+        duplicates.add(app);
+        return app;
+    }
+
+    private App launch(int slot, String candidateId, Path log) throws IOException {
         List<String> command = new ArrayList<>(lab.inSlot(slot));
         command.addAll(List.of(Binaries.java(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-jar", jar.toString(), "--spring.main.web-application-type=none",
-                "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--fault.report-file=" + report));
+                "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--fault.report-file=" + report,
+                "--fault.pool-hog-file=" + poolHogFile(slot)));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (clockFaultsAvailable()) {
             Path clock = clockFile(slot);
-            Files.writeString(clock, "+0\n");
-            builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
-            builder.environment().put("FAKETIME_TIMESTAMP_FILE", clock.toString());
-            builder.environment().put("FAKETIME_CACHE_DURATION", "1");
-            // Only the wall clock moves; and libfaketime's monotonic "fix" breaks timed waits in the JVM.
-            builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-            builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
+            if (!Files.exists(clock)) {
+                Files.writeString(clock, "+0\n");
+            }
+            builder.environment().putAll(fakeClockEnvironment(clock));
         }
-        App app = new App(slot, candidateId, builder.start(), log);
-        slots[slot] = app;
-        byCandidate.put(candidateId, app);
-        return app;
+        return new App(slot, candidateId, builder.start(), log);
+    }
+
+    /** The environment that puts a process under libfaketime, its wall clock read from {@code clock} ("+0", "+7200"). */
+    static Map<String, String> fakeClockEnvironment(Path clock) {
+        return Map.of("LD_PRELOAD", LIBFAKETIME.toString(), "FAKETIME_TIMESTAMP_FILE", clock.toString(),
+                "FAKETIME_CACHE_DURATION", "1",
+                // Only the wall clock moves; and libfaketime's monotonic "fix" breaks timed waits in the JVM.
+                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_FORCE_MONOTONIC_FIX", "0");
+    }
+
+    /**
+     * The file through which the plan tells the app in {@code slot} to exhaust its own pool: the
+     * plan writes a number of seconds, the app writes {@code done} when it gave the connections back.
+     */
+    Path poolHogFile(int slot) {
+        return work.resolve("pool-hog-" + slot + ".txt");
     }
 
     App inSlot(int slot) {
@@ -143,7 +170,9 @@ final class Apps implements AutoCloseable {
 
     @Override
     public void close() {
-        for (App app : byCandidate.values()) {
+        List<App> all = new ArrayList<>(byCandidate.values());
+        all.addAll(duplicates);
+        for (App app : all) {
             if (app.process().isAlive()) {
                 try {
                     signal(app, "CONT");

@@ -42,6 +42,31 @@ interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " has no quorum");
     }
 
+    /**
+     * SIGSTOP of one server: the only one, or a member (its current leader half the time, when the
+     * backend can tell). The caller sends SIGCONT to what this returns.
+     */
+    default ServerProcess pauseServer(Random random) throws IOException {
+        throw new UnsupportedOperationException(name() + " has no server");
+    }
+
+    /** Remembers the server's data as it is now, for a later {@link #restartForgetting(boolean)}. */
+    default void checkpoint() throws IOException {
+    }
+
+    /**
+     * SIGKILL of the server, then a start that lost data: from a checkpoint a few faults old, or
+     * from nothing; the server is durable again afterwards.
+     */
+    default void restartForgetting(boolean fromOldCheckpoint) throws IOException {
+        throw new UnsupportedOperationException(name() + " cannot forget");
+    }
+
+    /** Moves the servers' wall clock by an offset ("+7200", "-3600"); "+0" puts it back. */
+    default void setServerClock(String offset) throws IOException {
+        throw new UnsupportedOperationException(name() + " has no server clock to move");
+    }
+
     @Override
     default void close() {
     }
@@ -49,16 +74,18 @@ interface Backend extends AutoCloseable {
     static Backend create(String name, Lab lab, Path work, Duration lease) throws IOException {
         return switch (name) {
             case "local" -> new Simple(name, List.of("--leader.backend=local", "--leader.local.directory=" + work.resolve("locks")),
-                    EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP));
+                    EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP,
+                            FaultKind.DUPLICATE_ID));
             case "lan" -> new Simple(name, List.of("--leader.backend=lan", "--leader.lan.interface=" + lab.appInterface(),
                     "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=3",
                     "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
-                            FaultKind.CLOCK_JUMP));
+                            FaultKind.CLOCK_JUMP, FaultKind.DUPLICATE_ID, FaultKind.ONE_WAY_LOSS));
             case "redis" -> new RedisBackend(lab, work);
             case "zookeeper" -> ZooKeeperEnsemble.create(lab, work);
             case "etcd" -> EtcdCluster.create(lab, work);
-            default -> throw new IllegalArgumentException("unknown backend " + name + ": local, lan, redis, zookeeper, etcd");
+            case "jdbc" -> PostgresBackend.create(lab, work);
+            default -> throw new IllegalArgumentException("unknown backend " + name + ": " + String.join(", ", FaultSuite.BACKENDS));
         };
     }
 

@@ -3,6 +3,9 @@ package dev.leader.fault;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -14,10 +17,15 @@ final class EtcdCluster extends ReplicatedBackend {
 
     private static final int SIZE = 3;
 
+    private static final String ETCDCTL = "/usr/bin/etcdctl";
+
+    private final Lab lab;
+
     private final String endpoints;
 
-    private EtcdCluster(Members members, String endpoints) {
+    private EtcdCluster(Lab lab, Members members, String endpoints) {
         super(members);
+        this.lab = lab;
         this.endpoints = endpoints;
     }
 
@@ -40,7 +48,24 @@ final class EtcdCluster extends ReplicatedBackend {
                     "--initial-cluster-state", "new", "--initial-cluster-token", "fault-suite"), work.resolve("etcd" + i + ".log"),
                     clientPort));
         }
-        return new EtcdCluster(new Members(processes), String.join(",", clients));
+        return new EtcdCluster(lab, new Members(processes), String.join(",", clients));
+    }
+
+    /** The raft leader, as {@code etcdctl endpoint status} reports it: the endpoint whose member id is the leader's. */
+    @Override
+    Optional<ServerProcess> leaderMember() {
+        String status = lab.outputInHub(List.of(ETCDCTL, "--endpoints=" + endpoints, "--command-timeout=2s", "endpoint", "status",
+                "-w", "fields"));
+        // Per endpoint: "MemberID", then "Leader", then "Endpoint" : "http://...".
+        Matcher endpoint = Pattern.compile("\"MemberID\" : (\\d+)[\\s\\S]*?\"Leader\" : (\\d+)[\\s\\S]*?\"Endpoint\" : \"[^\"]*:(\\d+)\"")
+                .matcher(status);
+        while (endpoint.find()) {
+            if (endpoint.group(1).equals(endpoint.group(2))) {
+                int port = Integer.parseInt(endpoint.group(3));
+                return members().all().stream().filter(m -> m.port() == port).findFirst();
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

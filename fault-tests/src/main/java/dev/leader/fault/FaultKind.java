@@ -22,7 +22,28 @@ enum FaultKind {
     NETWORK_CUT("net cut"),
 
     /** The wall clock of one app jumps hours forward or back, then returns. */
-    CLOCK_JUMP("clock jump");
+    CLOCK_JUMP("clock jump"),
+
+    /** SIGSTOP of one backend server (the single one, or a member) for longer than the lease, then SIGCONT. */
+    SERVER_PAUSE("server sigstop"),
+
+    /** SIGKILL of the server, restarted from a snapshot a few faults old (Redis: an RDB file, no AOF). */
+    OLD_SNAPSHOT("old snapshot"),
+
+    /** SIGKILL of the server, restarted with no data at all (Redis without persistence). */
+    EMPTY_RESTART("empty restart"),
+
+    /** A second app with the candidate id of the leader or of a follower, for a few seconds. */
+    DUPLICATE_ID("duplicate id"),
+
+    /** One follower's datagrams stop reaching another while the leader hands off (LAN, {@code tc}). */
+    ONE_WAY_LOSS("one-way loss"),
+
+    /** The wall clock of the database server jumps hours forward or back, then returns. */
+    SERVER_CLOCK_JUMP("server clock jump"),
+
+    /** One app's own threads hold every connection of its own pool for a few seconds. */
+    POOL_EXHAUSTION("pool exhausted");
 
     private final String label;
 

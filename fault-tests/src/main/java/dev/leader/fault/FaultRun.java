@@ -123,6 +123,7 @@ final class FaultRun {
                 inject(kind);
                 injected.merge(kind, 1, Integer::sum);
                 awaitAllStarted();
+                backend.checkpoint();
                 Pause.millis(500 + random.nextInt(1500));
             }
         }
@@ -137,7 +138,8 @@ final class FaultRun {
 
     private List<FaultKind> plannable() {
         return backend.faults().stream().filter(k -> ONLY.isEmpty() || ONLY.contains(k.name())).filter(k -> k != FaultKind.NETWORK_CUT || lab.namespaces())
-                .filter(k -> k != FaultKind.CLOCK_JUMP || Apps.clockFaultsAvailable()).toList();
+                .filter(k -> k != FaultKind.CLOCK_JUMP || Apps.clockFaultsAvailable())
+                .filter(k -> k != FaultKind.ONE_WAY_LOSS || lab.oneWayLossUnavailableReason() == null).toList();
     }
 
     private void inject(FaultKind kind) throws IOException {
@@ -192,6 +194,32 @@ final class FaultRun {
                 expectOneLeader(kind.label() + " (after heal)", lease.plusSeconds(10));
             }
             case CLOCK_JUMP -> clockJump(leader);
+            case SERVER_PAUSE -> {
+                ServerProcess paused = backend.pauseServer(random);
+                target = "server :" + paused.port();
+                // Beyond the lease: a leader that cannot renew stops believing by itself; nobody else may lead meanwhile.
+                Pause.millis(lease.toMillis() + random.nextInt(3000));
+                paused.signal("CONT");
+                expectOneLeader(kind.label() + " (after SIGCONT)", lease.plusSeconds(15));
+            }
+            case OLD_SNAPSHOT, EMPTY_RESTART -> {
+                backend.restartForgetting(kind == FaultKind.OLD_SNAPSHOT);
+                expectOneLeader(kind.label(), lease.plusSeconds(15));
+            }
+            case DUPLICATE_ID -> duplicateId(leader);
+            case ONE_WAY_LOSS -> oneWayLoss(leader);
+            case SERVER_CLOCK_JUMP -> {
+                target = "database server";
+                String offset = (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000));
+                leadershipUnchangedBy("server clock jump " + offset, () -> {
+                    backend.setServerClock(offset);
+                    Pause.millis(3000 + random.nextInt(3000));
+                    backend.setServerClock("+0");
+                    // libfaketime re-reads the file once a second: give the way back time to land.
+                    Pause.millis(1500);
+                });
+            }
+            case POOL_EXHAUSTION -> exhaustPool(leader);
         }
         faultWindows.add(new Checker.Window(at, System.nanoTime()));
         log(String.format("%-16s leader %s, target %s, at %d, healed in %.0f ms", kind.label(), leader.candidateId(), target, at,
@@ -217,25 +245,112 @@ final class FaultRun {
     private void clockJump(App leader) throws IOException {
         int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
         target = apps.inSlot(slot).candidateId();
-        // The current term's grant line may trail its first belief: counted before the jump, not as a change by it.
+        String offset = (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000));
+        leadershipUnchangedBy("clock jump " + offset + " of slot " + slot, () -> {
+            apps.setClock(slot, offset);
+            Pause.millis(3000 + random.nextInt(3000));
+            apps.setClock(slot, "+0");
+            // libfaketime re-reads the file once a second: give the way back time to land.
+            Pause.millis(1500);
+        });
+    }
+
+    /** One app's own threads (the leader's, half the time) hold every connection of its pool for a few seconds: nothing may change. */
+    private void exhaustPool(App leader) throws IOException {
+        int slot = random.nextBoolean() ? leader.slot() : random.nextInt(slots);
+        target = apps.inSlot(slot).candidateId();
+        Path order = apps.poolHogFile(slot);
+        int seconds = 3 + random.nextInt(4);
+        leadershipUnchangedBy("pool exhausted for " + seconds + " s in slot " + slot, () -> {
+            Files.writeString(order, seconds + "\n");
+            if (!Pause.until(() -> done(order), Duration.ofSeconds(seconds + 30L))) {
+                healViolations.add("pool exhaustion: the app in slot " + slot + " never gave its connections back; see "
+                        + apps.inSlot(slot).log());
+            }
+        });
+        Files.deleteIfExists(order);
+    }
+
+    private static boolean done(Path order) {
+        try {
+            return Files.readString(order).strip().equals("done");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** Something that must not change who leads: no grant, no revoke while it lasts, one leader after it. */
+    private void leadershipUnchangedBy(String what, Fault fault) throws IOException {
+        // The current term's grant line may trail its first belief: counted before the fault, not as a change by it.
         Pause.until(() -> {
             refreshJournal();
             return journal.latestBeliefGranted();
         }, Duration.ofSeconds(2));
         int grantsBefore = journal.grants().size();
         int revocationsBefore = journal.revocations().size();
-        apps.setClock(slot, (random.nextBoolean() ? "+" : "-") + (3600 + random.nextInt(20_000)));
-        Pause.millis(3000 + random.nextInt(3000));
-        apps.setClock(slot, "+0");
-        // libfaketime re-reads the file once a second: give the way back time to land.
-        Pause.millis(1500);
+        fault.inject();
         journal.refresh();
         if (journal.grants().size() != grantsBefore || journal.revocations().size() != revocationsBefore) {
-            healViolations.add("clock jump of slot " + slot + " changed leadership: "
-                    + journal.grants().subList(grantsBefore, journal.grants().size()) + " "
+            healViolations.add(what + " changed leadership: " + journal.grants().subList(grantsBefore, journal.grants().size()) + " "
                     + journal.revocations().subList(revocationsBefore, journal.revocations().size()));
         }
-        expectOneLeader("clock jump", Duration.ofSeconds(3));
+        expectOneLeader(what, Duration.ofSeconds(3));
+    }
+
+    /** What {@link #leadershipUnchangedBy} holds for a while. */
+    @FunctionalInterface
+    private interface Fault {
+
+        void inject() throws IOException;
+    }
+
+    /**
+     * A second app with the candidate id of the leader or of a follower, in another slot, for a
+     * few seconds after it started; then SIGTERM. The two must never lead at once (the checker
+     * tells terms apart by token), and one leader must remain.
+     */
+    private void duplicateId(App leader) throws IOException {
+        App original = random.nextBoolean() ? leader : apps.inSlot(random.nextInt(slots));
+        target = original.candidateId();
+        int slot = (original.slot() + 1 + random.nextInt(slots - 1)) % slots;
+        App twin = apps.startDuplicate(slot, original.candidateId());
+        if (!Pause.until(() -> Apps.started(twin) || !twin.process().isAlive(), BOOT_TIMEOUT) || !twin.process().isAlive()) {
+            healViolations.add("duplicate id: the twin of " + original.candidateId() + " did not start; see " + twin.log());
+        }
+        Pause.millis(2000 + random.nextInt(3000));
+        apps.signal(twin, "TERM");
+        apps.awaitExit(twin, Duration.ofSeconds(15));
+        expectOneLeader("duplicate id (after the twin left)", lease.plusSeconds(5));
+    }
+
+    /**
+     * One follower's datagrams stop reaching the other follower, then the leader hands off
+     * (SIGTERM) and a new app takes its slot; the loss ends a moment later.
+     */
+    private void oneWayLoss(App leader) throws IOException {
+        List<Integer> followers = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            if (i != leader.slot()) {
+                followers.add(i);
+            }
+        }
+        Collections.shuffle(followers, random);
+        int from = followers.get(0);
+        int to = followers.get(1);
+        target = "slot " + from + " -> slot " + to;
+        lab.dropBetween(from, to);
+        try {
+            apps.signal(leader, "TERM");
+            apps.awaitExit(leader, Duration.ofSeconds(15));
+            apps.start(leader.slot());
+            awaitAllStarted();
+            Pause.millis(random.nextInt(2000));
+        }
+        finally {
+            lab.restoreBetween(from, to);
+        }
+        expectOneLeader("one-way loss (after it ended)", lease.plusSeconds(10));
     }
 
     /** The current leader: the one app whose probe reports a belief, waiting for it if need be. */

@@ -11,13 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The soak: {@code scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan]
+ * The soak: {@code scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan,jdbc]
  * [--parallel 1] [--lease-ms 2000] [--out file.md]}. Prints the seed first and the table last;
  * exits 1 when any run broke a property.
  */
 public final class FaultSuite {
 
-    static final List<String> BACKENDS = List.of("local", "zookeeper", "redis", "etcd", "lan");
+    static final List<String> BACKENDS = List.of("local", "zookeeper", "redis", "etcd", "lan", "jdbc");
 
     private FaultSuite() {
     }
@@ -39,7 +39,7 @@ public final class FaultSuite {
                 case "--lease-ms" -> lease = Duration.ofMillis(Long.parseLong(value));
                 case "--out" -> out = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --duration 20m --seed N --backends local,zookeeper,redis,etcd,lan --parallel 1 --lease-ms 2000 --out file.md");
+                        + "; use --duration 20m --seed N --backends local,zookeeper,redis,etcd,lan,jdbc --parallel 1 --lease-ms 2000 --out file.md");
             }
         }
         System.out.println("fault suite: seed " + seed + ", " + duration.toMinutes() + " min per backend, backends " + backends);

@@ -1,8 +1,10 @@
 package dev.leader.fault;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import dev.leader.testsupport.BridgedNamespaces;
 import dev.leader.testsupport.Shell;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +74,38 @@ final class Lab implements AutoCloseable {
 
     void heal(int slot) throws IOException {
         requireNamespaces().linkUp(slot);
+    }
+
+    /** Whether one app's datagrams can be dropped on their way to another ({@code tc}), or why not. */
+    @Nullable String oneWayLossUnavailableReason() {
+        return namespaces == null ? "the lab runs on loopback" : BridgedNamespaces.oneWayDropUnavailableReason();
+    }
+
+    /** Everything slot {@code from} sends stops reaching slot {@code to}; the other way still works. */
+    void dropBetween(int from, int to) throws IOException {
+        requireNamespaces().dropBetween(from, to);
+    }
+
+    void restoreBetween(int from, int to) throws IOException {
+        requireNamespaces().restoreBetween(from, to);
+    }
+
+    /** Runs a short command in the hub (next to the servers) and returns its output; empty when it failed. */
+    String outputInHub(List<String> command) {
+        List<String> full = new ArrayList<>(inHub());
+        full.addAll(command);
+        try {
+            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
+        }
+        catch (IOException ex) {
+            return "";
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** Whether a TCP port of the servers accepts connections, asked from inside the hub. */

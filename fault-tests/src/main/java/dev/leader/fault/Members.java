@@ -28,6 +28,10 @@ final class Members implements AutoCloseable {
         }
     }
 
+    ServerProcess random(Random random) {
+        return members.get(random.nextInt(members.size()));
+    }
+
     void crash() {
         members.forEach(ServerProcess::kill);
     }

@@ -2,6 +2,7 @@ package dev.leader.fault;
 
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -21,7 +22,22 @@ abstract class ReplicatedBackend implements Backend {
 
     @Override
     public Set<FaultKind> faults() {
-        return EnumSet.allOf(FaultKind.class);
+        return EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.BACKEND_RESTART,
+                FaultKind.QUORUM_LOSS, FaultKind.NETWORK_CUT, FaultKind.CLOCK_JUMP, FaultKind.SERVER_PAUSE, FaultKind.DUPLICATE_ID);
+    }
+
+    @Override
+    public ServerProcess pauseServer(Random random) throws IOException {
+        ServerProcess member = random.nextBoolean() ? leaderMember().orElseGet(() -> members.random(random)) : members.random(random);
+        member.signal("STOP");
+        return member;
+    }
+
+    /** The member that leads the ensemble or cluster now, if it can be told. */
+    abstract Optional<ServerProcess> leaderMember();
+
+    Members members() {
+        return members;
     }
 
     @Override

@@ -5,8 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import dev.leader.testsupport.Shell;
 
-/** One server as a child process (in the lab's hub), which the plan kills with SIGKILL and starts again. */
+/**
+ * One server as a child process (in the lab's hub), which the plan kills with SIGKILL, stops with
+ * SIGSTOP and starts again. A server of several processes (PostgreSQL's postmaster and its
+ * backends) is signalled as a whole: the process and every descendant.
+ */
 final class ServerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -30,10 +36,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the process; {@link #awaitAccepting()} waits for its port. */
     void start() throws IOException {
+        start(command);
+    }
+
+    /** Starts the process with another command line (the same server with other options), on the same port. */
+    void start(List<String> otherCommand) throws IOException {
         List<String> full = new ArrayList<>(lab.inHub());
-        full.addAll(command);
+        full.addAll(otherCommand);
         process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+    }
+
+    List<String> command() {
+        return command;
     }
 
     void awaitAccepting() throws IOException {
@@ -53,12 +68,27 @@ final class ServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** SIGKILL: no shutdown hook, no flush beyond what the server already made durable. */
+    /** SIGKILL of the process and its descendants: no shutdown hook, no flush beyond what the server already made durable. */
     void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            Pause.until(() -> !process.isAlive(), Duration.ofSeconds(10));
+            List<ProcessHandle> all = tree();
+            all.forEach(ProcessHandle::destroyForcibly);
+            Pause.until(() -> all.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(10));
         }
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}) to the process and its descendants. */
+    void signal(String signal) throws IOException {
+        if (alive()) {
+            List<String> kill = new ArrayList<>(List.of("kill", "-" + signal));
+            tree().forEach(p -> kill.add(String.valueOf(p.pid())));
+            // A descendant may have exited meanwhile: what counts is that the live ones got it.
+            Shell.run(kill);
+        }
+    }
+
+    private List<ProcessHandle> tree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
     int port() {
@@ -67,6 +97,12 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            signal("CONT");
+        }
+        catch (IOException ex) {
+            // Not stopped, or gone: the kill below is what counts.
+        }
         kill();
     }
 }

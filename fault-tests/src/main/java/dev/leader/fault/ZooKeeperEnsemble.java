@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -16,10 +17,13 @@ final class ZooKeeperEnsemble extends ReplicatedBackend {
 
     private static final int SIZE = 3;
 
+    private final Lab lab;
+
     private final String connectString;
 
-    private ZooKeeperEnsemble(Members members, String connectString) {
+    private ZooKeeperEnsemble(Lab lab, Members members, String connectString) {
         super(members);
+        this.lab = lab;
         this.connectString = connectString;
     }
 
@@ -46,7 +50,20 @@ final class ZooKeeperEnsemble extends ReplicatedBackend {
                     clientPorts.get(i - 1)));
         }
         String connect = clientPorts.stream().map(p -> address + ":" + p).collect(Collectors.joining(","));
-        return new ZooKeeperEnsemble(new Members(processes), connect);
+        return new ZooKeeperEnsemble(lab, new Members(processes), connect);
+    }
+
+    /** The ensemble's leader: the member whose {@code srvr} four-letter word answers "Mode: leader". */
+    @Override
+    Optional<ServerProcess> leaderMember() {
+        for (ServerProcess member : members().all()) {
+            String srvr = lab.outputInHub(List.of("bash", "-c", "exec 3<>/dev/tcp/" + lab.serverAddress() + "/" + member.port()
+                    + " && echo srvr >&3 && timeout 2 cat <&3"));
+            if (srvr.contains("Mode: leader")) {
+                return Optional.of(member);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
