@@ -13,7 +13,7 @@ import java.util.List;
  * option file, {@code root} without a password, and a database {@code leader}. InnoDB flushes
  * its log at every commit (the default), so committed rows survive {@link #kill9()}.
  */
-public final class MariaDbServer extends DatabaseServer {
+public final class MariaDbServer extends ServerProcess {
 
     static final Path SERVER = Path.of("/usr/sbin/mariadbd");
 

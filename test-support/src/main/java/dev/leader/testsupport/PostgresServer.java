@@ -14,7 +14,7 @@ import java.util.List;
  * directory that user owns. {@code fsync} is off: a test kills the server's processes, never the
  * host, and the operating system keeps every committed write across a process crash.
  */
-public final class PostgresServer extends DatabaseServer {
+public final class PostgresServer extends ServerProcess {
 
     static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
 
