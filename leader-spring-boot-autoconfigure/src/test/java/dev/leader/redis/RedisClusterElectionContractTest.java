@@ -1,9 +1,11 @@
 package dev.leader.redis;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.RedisCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,15 +16,15 @@ class RedisClusterElectionContractTest extends ElectionContractTest {
     @TempDir
     static Path directory;
 
-    static RedisClusterProcess cluster;
+    static RedisCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = RedisClusterProcess.start(directory);
+        cluster = RedisCluster.start();
     }
 
     @AfterAll
-    static void stopCluster() throws InterruptedException {
+    static void stopCluster() throws IOException {
         cluster.close();
     }
 

@@ -13,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.leader.election.Election;
 import dev.leader.election.EventLog;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class RedisDuplicateCandidateIdTest {
 
     @Test
     void twoCandidatesWithOneIdNeverTakeTheLeaseFromEachOtherAndTheFollowerWarnsOnce() throws Exception {
-        RedisServerProcess server = RedisServerProcess.start(directory, false);
+        RedisServer server = RedisServer.start();
         closeables.add(server);
         warnings.start();
         electionLog.addAppender(warnings);
@@ -77,7 +78,7 @@ class RedisDuplicateCandidateIdTest {
                 .isGreaterThan(events.of(EventLog.Kind.GRANTED).get(0).fencingToken());
     }
 
-    private Election twin(RedisServerProcess server, String label) {
+    private Election twin(RedisServer server, String label) {
         RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()), RedisBackendSettings.of(LEASE));
         closeables.add(backend);
         Election election = backend.election("twins", "twin");

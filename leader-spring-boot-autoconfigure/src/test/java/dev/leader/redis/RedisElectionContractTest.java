@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,15 +16,15 @@ class RedisElectionContractTest extends ElectionContractTest {
     @TempDir
     static Path directory;
 
-    static RedisServerProcess server;
+    static RedisServer server;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
     }
 
     @AfterAll
-    static void stopServer() throws InterruptedException {
+    static void stopServer() throws IOException {
         server.close();
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class RedisLeaderPausedTest {
 
     @Test
     void aLeaderPausedBeyondItsLeaseStopsBelievingBeforeTheSuccessorIsGrantedAndStepsDownAfter() throws Exception {
-        try (RedisServerProcess server = RedisServerProcess.start(directory, false);
+        try (RedisServer server = RedisServer.start();
                 CandidateProcess paused = CandidateProcess.start(server.url(), "paused", "child", LEASE_MS);
                 RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()),
                         RedisBackendSettings.of(Duration.ofMillis(LEASE_MS)))) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import dev.leader.election.Election;
 import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.Placement;
+import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.Shell;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -42,18 +44,18 @@ class RedisLinkTest {
 
     @Test
     void anElectionOpenedWhileThePubSubLinkReconnectsIsSubscribedOnceRedisIsBack() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         RedisElectionBackend backend = track(new RedisElectionBackend(RedisURI.create(server.url()),
                 RedisBackendSettings.of(LEASE)));
         Election early = backend.election("early", "a");
         early.start();
         await().atMost(Duration.ofSeconds(10)).until(early::isLeader);
 
-        server.kill();
+        server.kill9();
         await().atMost(Duration.ofSeconds(5)).until(() -> !backend.status().reachable());
         Election late = backend.election("late", "a");
         late.start();
-        server.start();
+        server.restart();
 
         ElectionKeys lateKeys = ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "late", 0);
         RedisCommands<String, String> admin = admin(server.url());
@@ -72,7 +74,7 @@ class RedisLinkTest {
      */
     @Test
     void aLeaderWhoseLinkWentSilentStopsBelievingBeforeItsSuccessorIsGrantedAndReconnectsByItself() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         TcpForwarder forwarder = track(new TcpForwarder(server.port()));
         CandidateProcess leader = track(CandidateProcess.start(forwarder.url(), "silent", "leader", LEASE_MS));
         await().atMost(Duration.ofSeconds(30)).until(() -> leader.count("DEADLINE") >= 3);
@@ -108,9 +110,9 @@ class RedisLinkTest {
         String unavailable = BridgedNamespaces.unavailableReason();
         Assumptions.assumeTrue(unavailable == null, () -> "network namespace test skipped: " + unavailable);
         BridgedNamespaces lab = track(BridgedNamespaces.create("rds", "10.214.0", "10.214.0.1", "rds0", 1));
-        RedisServerProcess server = track(RedisServerProcess.startIn(lab.inHub(), "10.214.0.1", directory));
+        RedisServer server = track(RedisServer.builder().placement(Placement.in(lab.inHub(), "10.214.0.1")).start());
         // A lease held by nobody who renews: the follower reads it once, then waits for notifications.
-        Shell.must(List.of("ip", "netns", "exec", lab.hub(), RedisClusterProcess.CLI.toString(), "-h", "10.214.0.1", "-p",
+        Shell.must(List.of("ip", "netns", "exec", lab.hub(), RedisServer.CLI.toString(), "-h", "10.214.0.1", "-p",
                 Integer.toString(server.port()), "set", ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "idle", 0).lease(),
                 "elsewhere#0", "px", "600000"));
         CandidateProcess follower = track(CandidateProcess.start(lab.inMember(0), server.url(), "idle", "follower", LEASE_MS,

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import dev.leader.election.Election;
 import dev.leader.election.EventLog;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -54,7 +55,7 @@ class RedisRestartTest {
 
     @Test
     void aRestartFromAnOlderSnapshotGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         termsOf(server.url(), "snapshot", "early", 2);
         admin(server.url()).save();
         Path older = Files.copy(server.directory().resolve("dump.rdb"), directory.resolve("older.rdb"));
@@ -62,23 +63,23 @@ class RedisRestartTest {
         CandidateProcess leader = leaderInItsOwnJvm(server.url(), "snapshot");
         Election successor = candidate(server.url(), "snapshot", "successor");
 
-        server.kill();
+        server.kill9();
         Files.copy(older, server.directory().resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
-        server.start();
+        server.restart();
 
         assertNextTermWaitedAndTokensGrew(leader, successor);
     }
 
     @Test
     void aRestartWithoutPersistenceGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         termsOf(server.url(), "amnesia", "early", 3);
         CandidateProcess leader = leaderInItsOwnJvm(server.url(), "amnesia");
         Election successor = candidate(server.url(), "amnesia", "successor");
 
-        server.kill();
+        server.kill9();
         assertThat(server.directory().resolve("dump.rdb")).doesNotExist();
-        server.start();
+        server.restart();
 
         assertNextTermWaitedAndTokensGrew(leader, successor);
     }
@@ -90,9 +91,8 @@ class RedisRestartTest {
      */
     @Test
     void aReplicaPromotedAfterItMissedWritesGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess master = track(RedisServerProcess.start(Files.createDirectories(directory.resolve("master")), false));
-        RedisServerProcess replica = track(RedisServerProcess.start(Files.createDirectories(directory.resolve("replica")), false,
-                "--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        RedisServer master = track(RedisServer.start());
+        RedisServer replica = track(RedisServer.builder().options("--replicaof", "127.0.0.1", Integer.toString(master.port())).start());
         TcpForwarder forwarder = track(new TcpForwarder(master.port()));
         termsOf(forwarder.url(), "stale", "early", 2);
         String epoch = ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "stale", 0).epoch();
@@ -109,7 +109,7 @@ class RedisRestartTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> onReplica.info("server").contains("uptime_in_seconds:")
                 && uptimeSeconds(onReplica) * 1000 > 2 * LEASE_MS);
 
-        master.kill();
+        master.kill9();
         onReplica.replicaofNoOne();
         forwarder.target(replica.port());
 
