@@ -8,13 +8,13 @@ import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.autoconfigure.EtcdConnectionDetails;
+import dev.leader.testsupport.EtcdCluster;
 import dev.leader.testsupport.RedisCluster;
 import dev.leader.testsupport.RedisServer;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import dev.leader.zookeeper.autoconfigure.ZooKeeperConnectionDetails;
 import dev.leader.spring.ElectionRegistry;
-import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.lan.LoopbackMulticast;
-import dev.leader.zookeeper.ZooKeeperTestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -151,14 +151,14 @@ class BackendConfigurationTests {
 
     @Test
     void runWhenEtcdEndpointsSetShouldElectThroughEtcd() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
             runner.withPropertyValues("leader.etcd.endpoints=" + etcd.endpoints().get(0)).run(context -> awaitLeader(context, "etcd"));
         }
     }
 
     @Test
     void runWhenEtcdConnectionDetailsBeanDefinedShouldUseIt() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
             runner.withPropertyValues("leader.backend=etcd").withBean(EtcdConnectionDetails.class, () -> etcd::endpoints)
                     .run(context -> awaitLeader(context, "etcd"));
         }

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.LoopbackProxy;
 import dev.leader.testsupport.MariaDbServer;
 import dev.leader.testsupport.PostgresServer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,7 @@ class JdbcLeaderCutOffTest {
     @EnumSource(Database.class)
     void aLeaderCutOffFromTheDatabaseStopsBelievingBeforeItsSuccessorIsGranted(Database database) throws Exception {
         String election = "cut-" + UUID.randomUUID().toString().substring(0, 8);
-        try (BlackHoleProxy proxy = new BlackHoleProxy(port(database)); Beliefs beliefs = new Beliefs();
+        try (LoopbackProxy proxy = LoopbackProxy.to(port(database)); Beliefs beliefs = new Beliefs();
                 JdbcElectionBackend cutOff = new JdbcElectionBackend(dataSource(database, proxy.port()), DataSources.settings(LEASE));
                 JdbcElectionBackend other = new JdbcElectionBackend(dataSource(database, port(database)), DataSources.settings(LEASE))) {
             Election a = beliefs.watch(cutOff.election(election, "a"));

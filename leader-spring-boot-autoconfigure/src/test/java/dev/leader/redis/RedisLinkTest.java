@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import dev.leader.election.Election;
 import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.LoopbackProxy;
 import dev.leader.testsupport.Placement;
 import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.Shell;
@@ -75,8 +76,8 @@ class RedisLinkTest {
     @Test
     void aLeaderWhoseLinkWentSilentStopsBelievingBeforeItsSuccessorIsGrantedAndReconnectsByItself() throws Exception {
         RedisServer server = track(RedisServer.start());
-        TcpForwarder forwarder = track(new TcpForwarder(server.port()));
-        CandidateProcess leader = track(CandidateProcess.start(forwarder.url(), "silent", "leader", LEASE_MS));
+        LoopbackProxy forwarder = track(LoopbackProxy.to(server.port()));
+        CandidateProcess leader = track(CandidateProcess.start("redis://127.0.0.1:" + forwarder.port(), "silent", "leader", LEASE_MS));
         await().atMost(Duration.ofSeconds(30)).until(() -> leader.count("DEADLINE") >= 3);
         RedisElectionBackend backend = track(new RedisElectionBackend(RedisURI.create(server.url()),
                 RedisBackendSettings.of(LEASE)));
@@ -84,7 +85,7 @@ class RedisLinkTest {
         successor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> successor.leaderId().filter("leader"::equals).isPresent());
 
-        forwarder.blackHole();
+        forwarder.cut();
         long silentAt = System.currentTimeMillis();
 
         await().atMost(LEASE.multipliedBy(3)).until(successor::isLeader);
@@ -95,7 +96,7 @@ class RedisLinkTest {
         await().atMost(LEASE.multipliedBy(5)).until(() -> leader.first("REACHABLE false").isPresent());
         assertThat(leader.first("REACHABLE false").orElseThrow()).as("found out after the link went silent")
                 .isGreaterThan(silentAt);
-        forwarder.heal();
+        forwarder.healNewConnections();
         await().atMost(Duration.ofSeconds(20)).until(() -> leader.lines().stream().anyMatch(l -> l.startsWith("LEADER successor"))
                 && leader.count("REACHABLE true") == 2);
     }

@@ -69,7 +69,10 @@ public final class LoopbackProxy implements AutoCloseable {
         cut = false;
     }
 
-    /** Every open connection whose client has sent {@code marker} (such as {@code POST /v3/watch }) goes silent for good. */
+    /**
+     * Every open connection whose client has sent {@code marker} (such as {@code POST /v3/watch })
+     * among its last 64 KiB goes silent for good; the others, and every later one, are not touched.
+     */
     public void silenceConnectionsThatSent(String marker) {
         links.stream().filter(link -> link.sent(marker)).forEach(link -> link.silent = true);
     }
@@ -125,7 +128,7 @@ public final class LoopbackProxy implements AutoCloseable {
 
         private final Socket server;
 
-        /** The start of what the client sent, for {@link #silenceConnectionsThatSent}. */
+        /** The last 64 KiB the client sent, for {@link #silenceConnectionsThatSent}. */
         private final StringBuffer sentByClient = new StringBuffer();
 
         volatile boolean silent;
@@ -146,8 +149,11 @@ public final class LoopbackProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    if (fromClient && sentByClient.length() < 65536) {
+                    if (fromClient) {
                         sentByClient.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                        if (sentByClient.length() > 65536) {
+                            sentByClient.delete(0, sentByClient.length() - 65536);
+                        }
                     }
                     if (!silent) {
                         out.write(buffer, 0, n);

@@ -2,6 +2,7 @@ package dev.leader.testsupport;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,13 @@ public final class ZooKeeperTestServer implements AutoCloseable {
 
     /** Stops the server and deletes its data. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         stop();
-        ServerProcess.deleteTree(directory);
+        try {
+            ServerProcess.deleteTree(directory);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot delete " + directory, ex);
+        }
     }
 }

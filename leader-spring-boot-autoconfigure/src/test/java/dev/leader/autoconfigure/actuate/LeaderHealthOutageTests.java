@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
-import dev.leader.etcd.EtcdServerProcess;
+import dev.leader.testsupport.EtcdCluster;
 import dev.leader.testsupport.PostgresServer;
 import dev.leader.testsupport.RedisServer;
-import dev.leader.zookeeper.ZooKeeperTestServer;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -119,7 +119,7 @@ class LeaderHealthOutageTests {
         ETCD {
             @Override
             Server start(Path temp) throws Exception {
-                EtcdServerProcess server = EtcdServerProcess.startCluster(1);
+                EtcdCluster server = EtcdCluster.start(1);
                 return new Server() {
                     @Override
                     public String property() {
