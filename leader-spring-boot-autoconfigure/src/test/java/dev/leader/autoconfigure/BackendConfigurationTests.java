@@ -2,7 +2,7 @@ package dev.leader.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import java.nio.file.Path;
+
 import java.time.Duration;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
 import dev.leader.election.Election;
@@ -20,7 +20,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -29,9 +28,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Each networked backend chosen and wired from {@code leader.*}, electing on a real server. */
 class BackendConfigurationTests {
-
-    @TempDir
-    Path work;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, LeaderHealthContributorAutoConfiguration.class,

@@ -1,20 +1,15 @@
 package dev.leader.redis;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
 import dev.leader.testsupport.RedisCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The shared contract on a three-node Redis Cluster: elections land on different nodes' slots. */
 class RedisClusterElectionContractTest extends ElectionContractTest {
-
-    @TempDir
-    static Path directory;
 
     static RedisCluster cluster;
 

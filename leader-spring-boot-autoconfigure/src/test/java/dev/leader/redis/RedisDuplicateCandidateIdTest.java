@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,9 +26,6 @@ import org.slf4j.LoggerFactory;
 class RedisDuplicateCandidateIdTest {
 
     static final Duration LEASE = Duration.ofSeconds(2);
-
-    @TempDir
-    Path directory;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 

@@ -1,7 +1,6 @@
 package dev.leader.redis;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
@@ -9,12 +8,8 @@ import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 class RedisElectionContractTest extends ElectionContractTest {
-
-    @TempDir
-    static Path directory;
 
     static RedisServer server;
 

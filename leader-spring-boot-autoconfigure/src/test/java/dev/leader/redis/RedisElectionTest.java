@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +18,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Redis-specific behaviour, each test on a redis-server of its own. */
 class RedisElectionTest {
 
     static final Duration LEASE = Duration.ofSeconds(1);
-
-    @TempDir
-    Path directory;
 
     private RedisServer server;
 

@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
@@ -12,7 +11,6 @@ import dev.leader.election.Leadership;
 import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The leader's JVM is stopped (SIGSTOP) for longer than its lease: it must have stopped
@@ -21,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisLeaderPausedTest {
 
     static final long LEASE_MS = 2_000;
-
-    @TempDir
-    Path directory;
 
     @Test
     void aLeaderPausedBeyondItsLeaseStopsBelievingBeforeTheSuccessorIsGrantedAndStepsDownAfter() throws Exception {

@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +20,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The links to Redis: re-subscribed after a reconnect, and a silently dropped one found out. */
 class RedisLinkTest {
@@ -29,9 +27,6 @@ class RedisLinkTest {
     static final long LEASE_MS = 2_000;
 
     static final Duration LEASE = Duration.ofMillis(LEASE_MS);
-
-    @TempDir
-    Path directory;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 

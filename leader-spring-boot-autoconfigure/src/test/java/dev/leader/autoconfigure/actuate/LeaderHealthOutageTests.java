@@ -2,7 +2,7 @@ package dev.leader.autoconfigure.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
