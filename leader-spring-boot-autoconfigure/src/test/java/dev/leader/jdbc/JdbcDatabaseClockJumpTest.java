@@ -159,10 +159,11 @@ class JdbcDatabaseClockJumpTest {
         BlackHoleProxy toA = closing(new BlackHoleProxy(port(database)));
         BlackHoleProxy toB = closing(new BlackHoleProxy(port(database)));
         Election a = beliefs.watch(backend(database, toA.port(), LEASE).election(election, "a"));
+        AtomicLong grantedToA = lastGrantTime(a);
         a.start();
         await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
         Election b = beliefs.watch(backend(database, toB.port(), LEASE).election(election, "b"));
-        AtomicLong grantedToB = grantTime(b);
+        AtomicLong grantedToB = lastGrantTime(b);
         b.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.leaderId().filter("a"::equals).isPresent());
 
@@ -171,16 +172,21 @@ class JdbcDatabaseClockJumpTest {
         // Whoever leads now renewed at the jumped time; it crashes (cut off: no byte, no FIN), and the clock returns.
         await().atMost(Duration.ofSeconds(10)).until(() -> a.isLeader() || b.isLeader());
         boolean aLed = a.isLeader();
+        Election crashed = aLed ? a : b;
         Election follower = aLed ? b : a;
         (aLed ? toA : toB).cut();
         long cutAt = System.nanoTime();
         jump(database, "+0");
-        AtomicLong grantedToA = aLed ? new AtomicLong() : grantTime(a);
 
         await().atMost(LEASE.multipliedBy(4)).untilAsserted(() -> assertThat(follower.isLeader())
-                .as("%s leads, %s s after the crash", follower.candidateId(), Duration.ofNanos(System.nanoTime() - cutAt).toSeconds()).isTrue());
-        long grantedAt = aLed ? grantedToB.get() : grantedToA.get();
-        assertThat(Duration.ofNanos(grantedAt - cutAt)).as("takeover after the crash").isLessThan(LEASE.multipliedBy(2));
+                .as("%s leads, %s s after the crash", follower.candidateId(), Duration.ofNanos(System.nanoTime() - cutAt).toSeconds())
+                .isTrue());
+        long grantedAt = (aLed ? grantedToB : grantedToA).get();
+        assertThat(grantedAt).as("the takeover came after the crashed leader's last belief")
+                .isGreaterThan(beliefs.lastBelief(crashed.candidateId()));
+        // A lease after the last version the follower saw: on MariaDB, whose followers read once a lease and
+        // are not woken by the named lock of a session that lingers, up to two leases after the cut.
+        assertThat(Duration.ofNanos(grantedAt - cutAt)).as("takeover after the crash").isLessThan(LEASE.multipliedBy(3));
         assertThat(beliefs.overlaps()).isEmpty();
     }
 
@@ -199,12 +205,13 @@ class JdbcDatabaseClockJumpTest {
         return closing(new JdbcElectionBackend(dataSource(database, port), DataSources.settings(lease)));
     }
 
-    private static AtomicLong grantTime(Election election) {
+    /** When {@code election} was last granted a term (nanoTime). */
+    private static AtomicLong lastGrantTime(Election election) {
         AtomicLong grantedAt = new AtomicLong();
         election.addListener(new ElectionListener() {
             @Override
             public void granted(Leadership leadership) {
-                grantedAt.compareAndSet(0, System.nanoTime());
+                grantedAt.set(System.nanoTime());
             }
         });
         return grantedAt;
