@@ -36,8 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The database server's wall clock jumps (libfaketime under the server process, the clients'
  * clocks untouched). Nothing the election decides may depend on it: a healthy leader keeps its
  * term, a candidate arriving right after a forward jump is not granted while the leader still
- * believes, and a follower takes over a crashed leader about a lease after its last renewal even
- * when a renewal made while the clock was ahead left an expiry hours in the future (issue #19).
+ * believes, a follower takes over a crashed leader about a lease after its last renewal even
+ * when a renewal made while the clock was ahead left an expiry hours in the future, and the
+ * current term's fenced writes are accepted (issue #19).
  */
 class JdbcDatabaseClockJumpTest {
 
@@ -188,6 +189,31 @@ class JdbcDatabaseClockJumpTest {
         // are not woken by the named lock of a session that lingers, up to two leases after the cut.
         assertThat(Duration.ofNanos(grantedAt - cutAt)).as("takeover after the crash").isLessThan(LEASE.multipliedBy(3));
         assertThat(beliefs.overlaps()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void aCurrentTermsFencedWriteIsAcceptedRightAfterAForwardJump(Database database) throws Exception {
+        JdbcElectionBackend backend = backend(database, port(database), LEASE);
+        Election a = backend.election(election, "a");
+        a.start();
+        await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
+        Leadership term = a.leadership().orElseThrow();
+        JdbcFencing fencing = backend.fencing();
+
+        jump(database, AHEAD);
+        try (Connection connection = dataSource(database, port(database)).getConnection()) {
+            connection.setAutoCommit(false);
+            fencing.assertHolds(connection, term);
+            try (PreparedStatement check = connection.prepareStatement("SELECT " + fencing.predicate())) {
+                check.setString(1, term.election());
+                check.setLong(2, term.fencingToken());
+                try (ResultSet row = check.executeQuery()) {
+                    assertThat(row.next() && row.getBoolean(1)).as("the predicate of the current term").isTrue();
+                }
+            }
+            connection.rollback();
+        }
     }
 
     /** {@code leader} holds its term of {@code token} and was never revoked. */
