@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The database is fine but the leader loses it: its network is cut (no byte, no FIN), or its
- * whole JVM is stopped. The successor is granted only once the lease ran out in database time,
- * after the old leader stopped believing; the old leader never believes in its old term again.
+ * whole JVM is stopped. The successor is granted only once the leader's last lease version stayed
+ * unchanged for a lease on its own clock, after the old leader stopped believing; the old leader
+ * never believes in its old term again.
  */
 class JdbcLeaderCutOffTest {
 
@@ -54,7 +55,7 @@ class JdbcLeaderCutOffTest {
             assertThat(grantedAt.get()).as("b granted after a stopped believing").isGreaterThan(lastBelief);
             // a's last renewal was at most a renew interval before the cut; its lease ran a full lease from there.
             Duration renewInterval = cutOff.settings().renewInterval();
-            assertThat(Duration.ofNanos(grantedAt.get() - cutAt)).as("b granted before the lease ran out in the database")
+            assertThat(Duration.ofNanos(grantedAt.get() - cutAt)).as("b granted before a's last lease ran out")
                     .isGreaterThanOrEqualTo(LEASE.minus(renewInterval));
 
             proxy.heal();

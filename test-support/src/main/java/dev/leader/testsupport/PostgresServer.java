@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PostgreSQL 15 from Debian as a child process: {@code initdb} and {@code postgres} run as the
@@ -22,9 +23,12 @@ public final class PostgresServer extends ServerProcess {
 
     private final List<String> settings;
 
-    private PostgresServer(Path directory, List<String> settings) throws IOException {
+    private final Map<String, String> environment;
+
+    private PostgresServer(Path directory, List<String> settings, Map<String, String> environment) throws IOException {
         super(directory);
         this.settings = settings;
+        this.environment = environment;
     }
 
     /**
@@ -34,10 +38,19 @@ public final class PostgresServer extends ServerProcess {
      *        {@code shared_preload_libraries=pg_stat_statements}
      */
     public static PostgresServer start(String... settings) throws IOException {
+        return start(Map.of(), settings);
+    }
+
+    /**
+     * As {@link #start(String...)}, with {@code environment} added to the server's (not
+     * {@code initdb}'s) environment, e.g. libfaketime's {@code LD_PRELOAD}; the server runs
+     * through {@code env}, which keeps its process id.
+     */
+    public static PostgresServer start(Map<String, String> environment, String... settings) throws IOException {
         requireExecutable(BIN.resolve("postgres"), "install it with 'apt-get install -y postgresql'");
         Path directory = Files.createTempDirectory("leader-postgres");
         Shell.must(List.of("chown", "postgres:postgres", directory.toString()));
-        PostgresServer server = new PostgresServer(directory, List.of(settings));
+        PostgresServer server = new PostgresServer(directory, List.of(settings), Map.copyOf(environment));
         try {
             run(command(BIN.resolve("initdb").toString(), "-D", server.data().toString(), "-U", "postgres", "--auth=trust",
                     "-E", "UTF8", "--no-sync", "--no-instructions"), Duration.ofSeconds(120));
@@ -74,6 +87,8 @@ public final class PostgresServer extends ServerProcess {
             command.add("-c");
             command.add(setting);
         }
+        // Set after setpriv, for the server alone: a preloaded library (libfaketime) must not run in setpriv as root.
+        command.addAll(AS_POSTGRES.size(), withEnvironment(environment));
         return command;
     }
 

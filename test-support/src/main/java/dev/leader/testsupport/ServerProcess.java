@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -222,6 +223,16 @@ public abstract class ServerProcess implements AutoCloseable {
         catch (IOException ex) {
             return "unknown (" + ex.getMessage() + ")";
         }
+    }
+
+    /** {@code env NAME=value ...}, to put in front of a command; nothing for no variables. */
+    protected static List<String> withEnvironment(Map<String, String> environment) {
+        if (environment.isEmpty()) {
+            return List.of();
+        }
+        List<String> prefix = new ArrayList<>(List.of("/usr/bin/env"));
+        environment.forEach((name, value) -> prefix.add(name + "=" + value));
+        return prefix;
     }
 
     protected static void requireExecutable(Path binary, String hint) {
