@@ -31,6 +31,9 @@ final class JdbcElection extends AbstractElection {
      */
     static final Duration YIELD_PAUSE = Duration.ofMillis(100);
 
+    /** A withdrawn candidate is woken when started again; this only bounds a wait whose wake-up was missed. */
+    private static final long WITHDRAWN_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
     private final HeldConnection statements;
 
     private final LeaseStatements sql;
@@ -96,6 +99,21 @@ final class JdbcElection extends AbstractElection {
     @Override
     protected void onYield(Leadership term) {
         wakeup.wake(); // the campaign thread releases the ended term
+    }
+
+    /**
+     * The campaign thread releases the ended term, as on a yield, then waits for
+     * {@link #onRejoin()}; a follower's wait ends by itself, at the latest when the lease it read
+     * would end, and no attempt follows.
+     */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        wakeup.wake();
+    }
+
+    @Override
+    protected void onRejoin() {
+        wakeup.wake();
     }
 
     @Override
@@ -184,6 +202,10 @@ final class JdbcElection extends AbstractElection {
             notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos() + followerWait.noticeNanos();
             return;
         }
+        if (!isCampaigning()) {
+            wakeup.await(WITHDRAWN_RECHECK_NANOS); // withdrawn: onRejoin() or close() wakes us
+            return;
+        }
         long early = notBeforeNanos - System.nanoTime();
         if (early > 0) {
             wakeup.await(early);
@@ -210,8 +232,8 @@ final class JdbcElection extends AbstractElection {
             followerWait.leading();
             return;
         }
-        if (closing || isClosed()) {
-            // close() raced the grant: the term is ours but nobody wants it.
+        if (closing || !isCampaigning()) {
+            // close() or withdraw() raced the grant: the term is ours but nobody wants it.
             release(attempt.token());
         }
         // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.

@@ -164,17 +164,35 @@ final class LanElection extends AbstractElection {
 
     @Override
     protected void onClose(@Nullable Leadership held) {
-        synchronized (this) {
-            if (campaigning) {
-                campaigning = false;
-                outbox.send(this, LanMessage.Type.RESIGN, LanMessage.LEAVING,
-                        held == null ? terms.highest() : held.fencingToken(), null);
-            }
-            peers.clear();
-            ballot.claimEnded();
-            this.held = null;
-        }
+        leave(held);
         closed.accept(this);
+    }
+
+    /**
+     * Leaves the group as a closing peer does (a RESIGN that says so, so nobody waits for us in a
+     * hand-off) and hears nothing until rejoined: a withdrawn peer neither claims nor votes.
+     */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        leave(held);
+    }
+
+    /** Joins as a new peer would: listens before claiming. */
+    @Override
+    protected void onRejoin() {
+        onStart();
+    }
+
+    private synchronized void leave(@Nullable Leadership held) {
+        if (campaigning) {
+            campaigning = false;
+            outbox.send(this, LanMessage.Type.RESIGN, LanMessage.LEAVING,
+                    held == null ? terms.highest() : held.fencingToken(), null);
+        }
+        peers.clear();
+        ballot.claimEnded();
+        following = null;
+        this.held = null;
     }
 
     @Override

@@ -209,5 +209,13 @@ class ElectionTransitionsTest {
         @Override
         protected void onClose(@Nullable Leadership held) {
         }
+
+        @Override
+        protected void onWithdraw(@Nullable Leadership held) {
+        }
+
+        @Override
+        protected void onRejoin() {
+        }
     }
 }
