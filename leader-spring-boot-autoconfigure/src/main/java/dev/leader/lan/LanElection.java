@@ -162,37 +162,46 @@ final class LanElection extends AbstractElection {
         outbox.send(this, LanMessage.Type.RESIGN, 0, term.fencingToken(), null);
     }
 
-    @Override
-    protected void onClose(@Nullable Leadership held) {
-        leave(held);
-        closed.accept(this);
-    }
-
     /**
-     * Leaves the group as a closing peer does (a RESIGN that says so, so nobody waits for us in a
-     * hand-off) and hears nothing until rejoined: a withdrawn peer neither claims nor votes.
+     * Stays in the group as a peer that is not eligible: it hears the terms (so that its next term
+     * is above them), follows the leader and, with a quorum, still backs one, but claims nothing
+     * until rejoined. A leader resigns as on a yield; a follower says at once that it is no longer
+     * eligible, so that no hand-off waits for it.
      */
     @Override
-    protected void onWithdraw(@Nullable Leadership held) {
-        leave(held);
-    }
-
-    /** Joins as a new peer would: listens before claiming. */
-    @Override
-    protected void onRejoin() {
-        onStart();
-    }
-
-    private synchronized void leave(@Nullable Leadership held) {
-        if (campaigning) {
-            campaigning = false;
-            outbox.send(this, LanMessage.Type.RESIGN, LanMessage.LEAVING,
-                    held == null ? terms.highest() : held.fencingToken(), null);
-        }
-        peers.clear();
-        ballot.claimEnded();
-        following = null;
+    protected synchronized void onWithdraw(@Nullable Leadership held) {
         this.held = null;
+        campaign.withdraw();
+        if (ballot.claiming()) {
+            ballot.claimAbandoned();
+        }
+        if (held != null) {
+            outbox.send(this, LanMessage.Type.RESIGN, 0, held.fencingToken(), null);
+        }
+        else {
+            heartbeat(System.nanoTime());
+        }
+    }
+
+    @Override
+    protected synchronized void onRejoin() {
+        campaign.rejoin();
+        heartbeat(System.nanoTime());
+    }
+
+    @Override
+    protected void onClose(@Nullable Leadership held) {
+        synchronized (this) {
+            if (campaigning) {
+                campaigning = false;
+                outbox.send(this, LanMessage.Type.RESIGN, LanMessage.LEAVING,
+                        held == null ? terms.highest() : held.fencingToken(), null);
+            }
+            peers.clear();
+            ballot.claimEnded();
+            this.held = null;
+        }
+        closed.accept(this);
     }
 
     @Override
@@ -324,7 +333,7 @@ final class LanElection extends AbstractElection {
             // The others wait for our word before claiming (below): give it now.
             heartbeat(now);
         }
-        if (isClosed() || peers.leaderSeenByOthers()) {
+        if (!isCampaigning() || peers.leaderSeenByOthers()) {
             return;
         }
         int majority = ballot.majority();
