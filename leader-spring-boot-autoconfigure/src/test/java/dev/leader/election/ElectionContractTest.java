@@ -291,6 +291,27 @@ public abstract class ElectionContractTest {
     }
 
     @Test
+    void withdrawStopsAdmittingAndWaitsForAdmittedWorkBeforeReleasing() throws Exception {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        Election first = awaitSingleLeader(candidates);
+        Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
+        Admission work = first.admit().orElseThrow();
+        CountDownLatch releaseAsked = new CountDownLatch(1);
+        work.onRelease(releaseAsked::countDown);
+        Thread withdrawing = new Thread(first::withdraw, "withdrawing");
+        withdrawing.start();
+        assertThat(releaseAsked.await(5, TimeUnit.SECONDS)).as("the work was asked to end").isTrue();
+        assertThat(first.admit()).as("no new work while draining").isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
+        assertThat(first.isLeader()).isTrue();
+        work.close();
+        withdrawing.join(handoffBound().toMillis());
+        assertThat(first.state()).isEqualTo(ElectionState.WITHDRAWN);
+        await().atMost(handoffBound()).until(second::isLeader);
+        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(work.leadership().fencingToken());
+    }
+
+    @Test
     void withdrawnFollowerLeavesTheLineAndTakesNoTermUntilStarted() {
         // Joined in this order, b is next in line wherever there is a line (a queue of nodes,
         // keys or lock waiters; the lowest id on the LAN): the hand-off goes past it to c only if
