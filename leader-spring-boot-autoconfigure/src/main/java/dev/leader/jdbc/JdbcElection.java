@@ -203,7 +203,10 @@ final class JdbcElection extends AbstractElection {
             return;
         }
         if (!isCampaigning()) {
-            wakeup.await(WITHDRAWN_RECHECK_NANOS); // withdrawn: onRejoin() or close() wakes us
+            // Withdrawn. A follower woken holding the wait's lock (MariaDB's named lock) lets it go:
+            // held here, it would wake no other follower when the leader releases.
+            followerWait.notLeading();
+            wakeup.await(WITHDRAWN_RECHECK_NANOS); // onRejoin() or close() wakes us
             return;
         }
         long early = notBeforeNanos - System.nanoTime();
