@@ -76,7 +76,7 @@ final class ElectionLifecycle implements SmartLifecycle, ApplicationListener<Ava
             return;
         }
         if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && !registry.isRunning()) {
-            log.info("[id={}] the application is ready: campaigning", registry.candidateId());
+            log.debug("[id={}] the application is ready: campaigning", registry.candidateId());
             registry.start();
         }
         else if (event.getState() == ReadinessState.REFUSING_TRAFFIC && withdrawWhenRefusing && registry.isRunning()) {
