@@ -33,6 +33,9 @@ final class JdbcElection extends AbstractElection {
      */
     static final Duration YIELD_PAUSE = Duration.ofMillis(100);
 
+    /** A withdrawn candidate is woken when started again; this only bounds a wait whose wake-up was missed. */
+    private static final long WITHDRAWN_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
     private final HeldConnection statements;
 
     private final LeaseStatements sql;
@@ -101,6 +104,21 @@ final class JdbcElection extends AbstractElection {
     @Override
     protected void onYield(Leadership term) {
         wakeup.wake(); // the campaign thread releases the ended term
+    }
+
+    /**
+     * The campaign thread releases the ended term, as on a yield, then waits for
+     * {@link #onRejoin()}; a follower's wait ends by itself, at the latest when the lease it read
+     * would end, and no attempt follows.
+     */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        wakeup.wake();
+    }
+
+    @Override
+    protected void onRejoin() {
+        wakeup.wake();
     }
 
     @Override
@@ -189,6 +207,13 @@ final class JdbcElection extends AbstractElection {
             notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos() + followerWait.noticeNanos();
             return;
         }
+        if (!isCampaigning()) {
+            // Withdrawn. A follower woken holding the wait's lock (MariaDB's named lock) lets it go:
+            // held here, it would wake no other follower when the leader releases.
+            followerWait.notLeading();
+            wakeup.await(WITHDRAWN_RECHECK_NANOS); // onRejoin() or close() wakes us
+            return;
+        }
         long early = notBeforeNanos - System.nanoTime();
         if (early > 0) {
             wakeup.await(early);
@@ -236,8 +261,8 @@ final class JdbcElection extends AbstractElection {
             followerWait.leading();
             return;
         }
-        if (closing || isClosed()) {
-            // close() raced the grant: the term is ours but nobody wants it.
+        if (closing || !isCampaigning()) {
+            // close() or withdraw() raced the grant: the term is ours but nobody wants it.
             release(attempt.token());
         }
         // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.
