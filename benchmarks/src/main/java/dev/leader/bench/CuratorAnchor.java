@@ -1,7 +1,6 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ final class CuratorAnchor implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        return ZooKeeperServers.start(Files.createDirectories(workDir)).describedAs("; Curator " + curatorVersion());
+        return ZooKeeperServers.start().describedAs("; Curator " + curatorVersion());
     }
 
     /** A started Curator client whose session lasts the lease, as our ZooKeeper backend's does. */

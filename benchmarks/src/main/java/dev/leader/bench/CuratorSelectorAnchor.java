@@ -1,7 +1,6 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +35,7 @@ final class CuratorSelectorAnchor implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        return ZooKeeperServers.start(Files.createDirectories(workDir)).describedAs("; Curator " + CuratorAnchor.curatorVersion()
+        return ZooKeeperServers.start().describedAs("; Curator " + CuratorAnchor.curatorVersion()
                 + " LeaderSelector with autoRequeue, as Spring Integration's LeaderInitiator drives it (the initiator's own jar is not in the reachable Maven repository)");
     }
 

@@ -6,18 +6,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import dev.leader.etcd.EtcdBackendSettings;
 import dev.leader.etcd.EtcdElectionBackend;
+import dev.leader.testsupport.EtcdCluster;
 
-/** etcd: a single-member etcd child process on loopback ports. */
+/** etcd: a single-member etcd child process on loopback ports (test-support's starter). */
 final class EtcdBench implements BenchBackend {
-
-    static final String BINARY = "/usr/bin/etcd";
 
     @Override
     public String type() {
@@ -26,17 +23,16 @@ final class EtcdBench implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        int port = ExternalServer.freePort();
-        int peerPort = ExternalServer.freePort();
-        String client = "http://127.0.0.1:" + port;
-        String peer = "http://127.0.0.1:" + peerPort;
-        ExternalServer server = ExternalServer.start(List.of(BINARY, "--name", "bench", "--data-dir", workDir.resolve("data").toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer, "--initial-cluster", "bench=" + peer, "--initial-cluster-state", "new"),
-                port, workDir.resolve("etcd.log"));
-        String version = ExternalServer.version(BINARY, "--version");
-        return BenchServer.of(client, version + ", one member, loopback", () -> grpcCallsStarted(client), server::close);
+        EtcdCluster etcd = EtcdCluster.start(1);
+        String client = etcd.endpoint(0).toString();
+        return BenchServer.of(client, EtcdCluster.version() + ", one member, loopback", () -> grpcCallsStarted(client), () -> {
+            try {
+                etcd.close();
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
     }
 
     /** Sum of {@code grpc_server_started_total} from etcd's metrics (the JSON gateway calls gRPC inside). */

@@ -1,7 +1,6 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,7 +19,7 @@ final class RedisBench implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
+        RedisServers.Server server = RedisServers.start();
         return BenchServer.of("redis://127.0.0.1:" + server.port(), server.version() + ", loopback, no persistence",
                 server::commandsServed, server::close);
     }

@@ -1,7 +1,6 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +29,7 @@ final class SpringIntegrationRedisAnchor implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        RedisServers.Server server = RedisServers.start(Files.createDirectories(workDir));
+        RedisServers.Server server = RedisServers.start();
         return BenchServer.of(Integer.toString(server.port()), server.version()
                 + ", loopback, no persistence; Spring Integration "
                 + LockRegistryLeaderInitiator.class.getPackage().getImplementationVersion()

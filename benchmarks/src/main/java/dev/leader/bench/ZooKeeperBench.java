@@ -1,7 +1,6 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,7 +19,7 @@ final class ZooKeeperBench implements BenchBackend {
 
     @Override
     public BenchServer start(Path workDir) throws IOException {
-        return ZooKeeperServers.start(Files.createDirectories(workDir));
+        return ZooKeeperServers.start();
     }
 
     @Override

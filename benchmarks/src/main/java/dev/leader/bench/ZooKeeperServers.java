@@ -1,15 +1,14 @@
 package dev.leader.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.leader.testsupport.ZooKeeperEnsemble;
 import org.apache.zookeeper.Version;
 
 /**
@@ -28,7 +27,7 @@ public final class ZooKeeperServers {
     }
 
     /** A running ZooKeeper server; requests served are its {@code zk_packets_received}. */
-    public record Server(ExternalServer process, String description) implements BenchBackend.BenchServer {
+    public record Server(ZooKeeperEnsemble process, String description) implements BenchBackend.BenchServer {
 
         /** The same server, described with what runs on it (an anchor library's version). */
         Server describedAs(String more) {
@@ -38,7 +37,7 @@ public final class ZooKeeperServers {
         /** Every integer metric of the {@code mntr} four-letter word. */
         Map<String, Long> monitor() {
             Map<String, Long> metrics = new LinkedHashMap<>();
-            Matcher m = MNTR_LINE.matcher(ServerStats.ask(process.port(), "mntr", null));
+            Matcher m = MNTR_LINE.matcher(ServerStats.ask(port(), "mntr", null));
             while (m.find()) {
                 metrics.put(m.group(1), Long.parseLong(m.group(2)));
             }
@@ -50,7 +49,7 @@ public final class ZooKeeperServers {
 
         /** Watches the server holds now, from the {@code wchs} four-letter word. */
         long watches() {
-            String wchs = ServerStats.ask(process.port(), "wchs", null);
+            String wchs = ServerStats.ask(port(), "wchs", null);
             Matcher m = TOTAL_WATCHES.matcher(wchs);
             if (!m.find()) {
                 throw new IllegalStateException("no total in wchs of " + connectString() + ": " + wchs);
@@ -64,7 +63,11 @@ public final class ZooKeeperServers {
         }
 
         public String connectString() {
-            return "127.0.0.1:" + process.port();
+            return process.connectString();
+        }
+
+        private int port() {
+            return process.server(0).port();
         }
 
         @Override
@@ -84,17 +87,18 @@ public final class ZooKeeperServers {
 
         @Override
         public void close() {
-            process.close();
+            try {
+                process.close();
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
     }
 
-    public static Server start(Path directory) throws IOException {
-        Path data = Files.createDirectories(directory.resolve("zk-data"));
-        int port = ExternalServer.freePort();
-        ExternalServer process = ExternalServer.start(JvmClasspath.current().java(List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=mntr,srvr,wchs"),
-                "org.apache.zookeeper.server.ZooKeeperServerMain",
-                List.of(Integer.toString(port), data.toString(), Integer.toString(TICK_MILLIS))), port, directory.resolve("zookeeper.log"));
+    public static Server start() throws IOException {
+        ZooKeeperEnsemble process = ZooKeeperEnsemble.builder(1).tickMillis(TICK_MILLIS).classpath(JvmClasspath.current().value())
+                .jvmOptions("-Xmx256m", "-XX:+UseSerialGC").config("4lw.commands.whitelist=mntr,srvr,wchs").start();
         return new Server(process, "ZooKeeper " + Version.getFullVersion().split("[- ,]")[0] + " standalone (own JVM, -Xmx256m), tickTime "
                 + TICK_MILLIS + " ms, loopback");
     }

@@ -14,8 +14,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * When the application campaigns, and the graceful end of its leadership. By default it
  * campaigns once the application is ready ({@link ReadinessState#ACCEPTING_TRAFFIC}), so a leader
- * is never an instance that cannot serve yet; with {@code leader.campaign=on-start}, or in a
- * context that never announces readiness (one not started by {@code SpringApplication}), as soon
+ * is never an instance that cannot serve yet; with {@code leader.campaign=while-ready} it also
+ * withdraws from every election while readiness is {@link ReadinessState#REFUSING_TRAFFIC}
+ * (draining leader-only work on the thread that publishes the change) and campaigns again when
+ * the application accepts traffic; with {@code leader.campaign=on-start}, or in a context that
+ * never announces readiness (one not started by {@code SpringApplication}), it campaigns as soon
  * as the context is refreshed. Either way no listener misses the first grant. On shutdown it drains
  * leader-only work and releases leadership before the web server and the task schedulers stop
  * (a higher phase stops earlier).
@@ -33,6 +36,8 @@ final class ElectionLifecycle implements SmartLifecycle, ApplicationListener<Ava
 
     private final boolean campaignOnReady;
 
+    private final boolean withdrawWhenRefusing;
+
     private final Duration shutdownTimeout;
 
     private final List<AutoCloseable> bindings = new ArrayList<>();
@@ -42,12 +47,15 @@ final class ElectionLifecycle implements SmartLifecycle, ApplicationListener<Ava
     /**
      * @param campaignOnReady wait for readiness before campaigning; only for a context that
      * announces it (one started by {@code SpringApplication})
+     * @param withdrawWhenRefusing also withdraw while readiness is REFUSING_TRAFFIC; the same
+     * condition
      */
     ElectionLifecycle(ElectionRegistry registry, LeaderOnlyBeanPostProcessor leaderOnly, boolean campaignOnReady,
-            Duration shutdownTimeout) {
+            boolean withdrawWhenRefusing, Duration shutdownTimeout) {
         this.registry = registry;
         this.leaderOnly = leaderOnly;
         this.campaignOnReady = campaignOnReady;
+        this.withdrawWhenRefusing = withdrawWhenRefusing;
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -61,11 +69,20 @@ final class ElectionLifecycle implements SmartLifecycle, ApplicationListener<Ava
         }
     }
 
+    /** Synchronized: a withdrawal (which may wait for leader-only work) ends before a return starts. */
     @Override
-    public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
-        if (running && event.getState() == ReadinessState.ACCEPTING_TRAFFIC && !registry.isRunning()) {
+    public synchronized void onApplicationEvent(AvailabilityChangeEvent<?> event) {
+        if (!running) {
+            return;
+        }
+        if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && !registry.isRunning()) {
             log.debug("[id={}] the application is ready: campaigning", registry.candidateId());
             registry.start();
+        }
+        else if (event.getState() == ReadinessState.REFUSING_TRAFFIC && withdrawWhenRefusing && registry.isRunning()) {
+            log.info("[id={}] the application refuses traffic: withdrawing from its elections until it accepts traffic again",
+                    registry.candidateId());
+            registry.withdraw(shutdownTimeout);
         }
     }
 

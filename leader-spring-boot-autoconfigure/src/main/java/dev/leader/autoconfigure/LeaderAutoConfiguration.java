@@ -56,8 +56,10 @@ public final class LeaderAutoConfiguration {
         // SpringApplication registers its arguments in every context it starts, and only such a
         // context announces readiness.
         boolean announcesReadiness = beans.containsBean("springApplicationArguments");
-        boolean onReady = properties.getCampaign() == LeaderProperties.Campaign.ON_READY && announcesReadiness;
-        return new ElectionLifecycle(registry, leaderOnly, onReady, shutdownTimeout(properties));
+        LeaderProperties.Campaign campaign = properties.getCampaign();
+        boolean onReady = campaign != LeaderProperties.Campaign.ON_START && announcesReadiness;
+        boolean whileReady = campaign == LeaderProperties.Campaign.WHILE_READY && announcesReadiness;
+        return new ElectionLifecycle(registry, leaderOnly, onReady, whileReady, shutdownTimeout(properties));
     }
 
     @Bean

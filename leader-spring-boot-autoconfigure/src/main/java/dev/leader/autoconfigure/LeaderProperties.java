@@ -47,9 +47,11 @@ public class LeaderProperties {
     private @Nullable Duration shutdownTimeout;
 
     /**
-     * When this application starts campaigning: once it is ready to serve (readiness
-     * ACCEPTING_TRAFFIC, after application runners), so a leader is never an instance that
-     * cannot serve yet; or as soon as its context is refreshed. A context not started by
+     * When this application campaigns: once it is ready to serve (readiness ACCEPTING_TRAFFIC,
+     * after application runners), so a leader is never an instance that cannot serve yet; only
+     * while it is ready, stepping down (leader-only work drained, leader-only lifecycles
+     * stopped, leadership released) while readiness is REFUSING_TRAFFIC and campaigning again
+     * when it accepts traffic; or as soon as its context is refreshed. A context not started by
      * SpringApplication never announces readiness and campaigns on start.
      */
     private Campaign campaign = Campaign.ON_READY;
@@ -146,6 +148,13 @@ public class LeaderProperties {
     public enum Campaign {
         /** Once the application is ready to serve (readiness ACCEPTING_TRAFFIC). */
         ON_READY,
+        /**
+         * Once the application is ready to serve, and only while it is: on readiness
+         * REFUSING_TRAFFIC every election is withdrawn (leader-only work drained, leader-only
+         * lifecycles stopped, leadership released, no campaigning); on ACCEPTING_TRAFFIC it
+         * campaigns again.
+         */
+        WHILE_READY,
         /** As soon as the application context is refreshed. */
         ON_START
     }

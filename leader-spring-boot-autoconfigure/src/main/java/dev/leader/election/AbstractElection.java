@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,11 @@ public abstract class AbstractElection implements Election {
 
     private volatile Snapshot current = Snapshot.INITIAL;
 
-    private final AtomicBoolean started = new AtomicBoolean();
+    /**
+     * Held while the campaign starts, is withdrawn or closes, across the state change and the
+     * backend's hook, so that the backend hears start, withdraw and close in the order they won.
+     */
+    private final Object campaignChanges = new Object();
 
     private final WorkGate work = new WorkGate();
 
@@ -89,17 +92,25 @@ public abstract class AbstractElection implements Election {
 
     @Override
     public final void start() {
-        if (!started.compareAndSet(false, true)) {
-            return;
-        }
-        synchronized (transitions) {
-            if (current.state != ElectionState.LATENT) {
-                return;
+        synchronized (campaignChanges) {
+            boolean again;
+            synchronized (transitions) {
+                ElectionState state = current.state;
+                if (state != ElectionState.LATENT && state != ElectionState.WITHDRAWN) {
+                    return;
+                }
+                again = state == ElectionState.WITHDRAWN;
+                current = new Snapshot(ElectionState.FOLLOWER, null, current.leaderId);
             }
-            current = new Snapshot(ElectionState.FOLLOWER, null, current.leaderId);
+            if (again) {
+                log.info("{} campaigning again after a withdrawal", logPrefix);
+                onRejoin();
+            }
+            else {
+                log.debug("{} campaign started", logPrefix);
+                onStart();
+            }
         }
-        log.debug("{} campaign started", logPrefix);
-        onStart();
     }
 
     @Override
@@ -162,6 +173,46 @@ public abstract class AbstractElection implements Election {
         }
     }
 
+    /**
+     * Drains the term if leading, then moves to {@link ElectionState#WITHDRAWN} (revoking the term
+     * with {@link RevokeReason#WITHDRAWN}) before the backend leaves the line: from then on the
+     * core refuses every grant, so a claim the backend had in flight cannot make it lead, and the
+     * backend releases what such a claim won (see {@link #onWithdraw}).
+     */
+    @Override
+    public final void withdraw() {
+        while (true) {
+            Leadership leading = currentTerm();
+            if (leading != null) {
+                drain(leading);
+            }
+            synchronized (campaignChanges) {
+                Leadership held;
+                synchronized (transitions) {
+                    Snapshot before = current;
+                    if (before.state == ElectionState.LATENT || before.state == ElectionState.WITHDRAWN
+                            || before.state == ElectionState.CLOSED) {
+                        return;
+                    }
+                    held = before.state == ElectionState.LEADER ? before.leadership : null;
+                    if (held != leading) {
+                        continue; // a term began or ended while we drained: drain what is current now
+                    }
+                    if (held == null) {
+                        current = new Snapshot(ElectionState.WITHDRAWN, null, before.leaderId);
+                        transitions.notifyAll();
+                    }
+                }
+                if (held != null && !revoke(held, RevokeReason.WITHDRAWN, ElectionState.WITHDRAWN)) {
+                    continue; // the term ended by itself meanwhile (an expired lease)
+                }
+                log.info("{} withdrawn: not campaigning until started again", logPrefix);
+                onWithdraw(held);
+                return;
+            }
+        }
+    }
+
     @Override
     public final boolean awaitLeadership(Duration timeout) {
         boolean interrupted = false;
@@ -220,33 +271,35 @@ public abstract class AbstractElection implements Election {
         if (leading != null) {
             drain(leading);
         }
-        Snapshot before;
-        synchronized (transitions) {
-            before = current;
-            if (before.state == ElectionState.CLOSED) {
-                return;
+        synchronized (campaignChanges) {
+            Snapshot before;
+            synchronized (transitions) {
+                before = current;
+                if (before.state == ElectionState.CLOSED) {
+                    return;
+                }
+                // Stop believing first, then release: a guarded call that checks isLeader() after
+                // this line is refused even while the backend still holds our lease.
+                current = new Snapshot(ElectionState.CLOSED, null, null);
+                work.shut();
+                lease.clear();
+                cancelExpiry();
+                transitions.notifyAll();
             }
-            // Stop believing first, then release: a guarded call that checks isLeader() after
-            // this line is refused even while the backend still holds our lease.
-            current = new Snapshot(ElectionState.CLOSED, null, null);
-            work.shut();
-            lease.clear();
-            cancelExpiry();
-            transitions.notifyAll();
-        }
-        Leadership held = before.state == ElectionState.LEADER ? before.leadership : null;
-        try {
-            onClose(held);
-        }
-        catch (RuntimeException ex) {
-            log.warn("{} release on close failed; the backend lease will expire on its own", logPrefix, ex);
-        }
-        finally {
-            if (held != null) {
-                log.info("{} revoked: {}", logPrefix, RevokeReason.CLOSED);
-                events.revoked(held, RevokeReason.CLOSED);
+            Leadership held = before.state == ElectionState.LEADER ? before.leadership : null;
+            try {
+                onClose(held);
             }
-            events.shutdown();
+            catch (RuntimeException ex) {
+                log.warn("{} release on close failed; the backend lease will expire on its own", logPrefix, ex);
+            }
+            finally {
+                if (held != null) {
+                    log.info("{} revoked: {}", logPrefix, RevokeReason.CLOSED);
+                    events.revoked(held, RevokeReason.CLOSED);
+                }
+                events.shutdown();
+            }
         }
         awaitCloseDelivered();
     }
@@ -264,13 +317,15 @@ public abstract class AbstractElection implements Election {
      * lease ahead is refused: the proof is too old to lead on (a slow reply, a pause), and the
      * backend must confirm again and retry.
      *
-     * @return false if not granted: already leading, closed, or the confirmation too old
+     * @return false if not granted: already leading, withdrawn, closed, or the confirmation too
+     *         old; a withdrawn or closed candidate's backend releases what it won
      */
     protected final boolean grant(long fencingToken, long confirmedSendNanos) {
         Leadership leadership;
         synchronized (transitions) {
             Snapshot before = current;
-            if (before.state == ElectionState.LEADER || before.state == ElectionState.CLOSED) {
+            if (before.state == ElectionState.LEADER || before.state == ElectionState.CLOSED
+                    || before.state == ElectionState.WITHDRAWN) {
                 return false;
             }
             if (!lease.isUnbounded() && !lease.comfortablyAhead(confirmedSendNanos)) {
@@ -335,7 +390,10 @@ public abstract class AbstractElection implements Election {
         return term != null && revoke(term, reason, next);
     }
 
-    /** The backend says {@code leaderId} leads (null: nobody); only while not leading. */
+    /**
+     * The backend says {@code leaderId} leads (null: nobody); only while not leading. A withdrawn
+     * candidate stays withdrawn and learns who leads.
+     */
     protected final void follow(@Nullable String leaderId) {
         synchronized (transitions) {
             Snapshot before = current;
@@ -343,7 +401,8 @@ public abstract class AbstractElection implements Election {
                     || before.state == ElectionState.LEADER) {
                 return;
             }
-            current = new Snapshot(ElectionState.FOLLOWER, null, leaderId);
+            ElectionState next = before.state == ElectionState.WITHDRAWN ? ElectionState.WITHDRAWN : ElectionState.FOLLOWER;
+            current = new Snapshot(next, null, leaderId);
             if (!Objects.equals(before.leaderId, leaderId)) {
                 events.leaderChanged(Optional.ofNullable(leaderId));
             }
@@ -372,6 +431,12 @@ public abstract class AbstractElection implements Election {
         return current.state == ElectionState.CLOSED;
     }
 
+    /** Started, and neither withdrawn nor closed: the backend may claim a term. */
+    protected final boolean isCampaigning() {
+        ElectionState state = current.state;
+        return state == ElectionState.FOLLOWER || state == ElectionState.LEADER || state == ElectionState.DISCONNECTED;
+    }
+
     protected final LeaseDeadline lease() {
         return lease;
     }
@@ -394,6 +459,17 @@ public abstract class AbstractElection implements Election {
 
     /** Release {@code held} (null when not leading) and stop campaigning. */
     protected abstract void onClose(@Nullable Leadership held);
+
+    /**
+     * Leave the line of candidates: release {@code held} (null when not leading) and whatever
+     * queues this candidate on the backend, so that nobody waits behind it, and claim nothing
+     * until {@link #onRejoin()}. Grants are refused from before this call on, so a claim in
+     * flight that wins afterwards must be released by the backend. Must return at once.
+     */
+    protected abstract void onWithdraw(@Nullable Leadership held);
+
+    /** Campaign again after {@link #onWithdraw}; must return at once. */
+    protected abstract void onRejoin();
 
     /**
      * A last, local check in {@link #isLeader()} for a backend whose hold can vanish without

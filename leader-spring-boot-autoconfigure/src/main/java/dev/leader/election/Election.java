@@ -15,7 +15,10 @@ public interface Election extends AutoCloseable {
     /** This participant, unique per process. */
     String candidateId();
 
-    /** Begins campaigning. Returns at once; idempotent. */
+    /**
+     * Begins campaigning, or campaigns again after {@link #withdraw()}. Returns at once;
+     * idempotent.
+     */
     void start();
 
     /**
@@ -64,6 +67,16 @@ public interface Election extends AutoCloseable {
      * releases leadership if still held and campaigns again behind the other candidates.
      */
     void yieldLeadership();
+
+    /**
+     * Steps out of the election and stays out until {@link #start()}: stops admitting work, waits
+     * for admitted work to end (at most the drain timeout), releases leadership if held (listeners
+     * hear {@link RevokeReason#WITHDRAWN}), and leaves the line of candidates on the backend, so
+     * that nobody waits behind it and it takes no term until it starts again. The election stays
+     * open: listeners stay registered, and {@link #leaderId()} follows the others where the
+     * backend learns of them without campaigning. Does nothing unless campaigning.
+     */
+    void withdraw();
 
     /**
      * Waits until this candidate leads, as Curator's {@code LeaderLatch.await} does; keeps waiting

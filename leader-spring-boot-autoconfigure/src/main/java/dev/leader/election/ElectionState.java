@@ -10,6 +10,11 @@ public enum ElectionState {
     LEADER,
     /** The backend cannot be reached; retrying with backoff. */
     DISCONNECTED,
+    /**
+     * Withdrawn ({@link Election#withdraw()}): open, holding nothing on the backend and not
+     * campaigning until {@link Election#start()}.
+     */
+    WITHDRAWN,
     /** Closed for good. */
     CLOSED
 }

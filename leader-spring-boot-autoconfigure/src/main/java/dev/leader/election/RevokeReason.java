@@ -12,6 +12,11 @@ public enum RevokeReason {
     CONNECTION_LOST,
     /** Another candidate with a better claim took over (e.g. a healed LAN partition). */
     PREEMPTED,
+    /**
+     * This candidate withdrew from the election ({@link Election#withdraw()}): it stays open and
+     * campaigns again on {@link Election#start()}.
+     */
+    WITHDRAWN,
     /** The election was closed. */
     CLOSED
 }

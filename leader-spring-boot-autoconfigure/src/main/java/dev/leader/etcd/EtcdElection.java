@@ -87,6 +87,18 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         abortWait();
     }
 
+    /** The campaign thread deletes our key and revokes our lease, as on a yield, then waits for {@link #onRejoin()}. */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        releaseRequested.set(true);
+        abortWait();
+    }
+
+    @Override
+    protected void onRejoin() {
+        abortWait();
+    }
+
     @Override
     protected void onClose(@Nullable Leadership held) {
         closing = true;
@@ -215,6 +227,10 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     private void step() throws IOException, InterruptedException {
         if (releaseRequested.getAndSet(false) || leaseLost) {
             retireLease();
+        }
+        if (!isCampaigning()) {
+            awaitRejoin();
+            return;
         }
         revokeStaleLeases();
         ensureCandidateKey();
@@ -385,6 +401,15 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
                 catch (IOException ex) {
                     log.debug("{} stale lease {} still not revoked: {}", logPrefix, Long.toHexString(staleLeases.get(i)), ex.toString());
                 }
+            }
+        }
+    }
+
+    /** Withdrawn: holds no lease and no key, and waits without a watch until started again or closed. */
+    private void awaitRejoin() throws InterruptedException {
+        synchronized (pauseLock) {
+            while (!closing && !isCampaigning() && !releaseRequested.get()) {
+                pauseLock.wait();
             }
         }
     }

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Acquire as MariaDB and H2 do it, where an upsert cannot both decide and return the token: a
  * conditional {@code UPDATE} of the election's row grants (and returns the incremented token);
- * when it matched nothing, the lease is read for the follower's wait, and the row is created
+ * when it matched nothing, the lease is read for the follower's watch, and the row is created
  * first if there is none yet.
  */
 abstract class ConditionalUpdateStatements extends LeaseStatements {
@@ -23,35 +23,52 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
      * @param now the database's current time, in UTC or with its time zone
      * @param expiryInLease the time a lease granted now expires, with one parameter: the lease in
      *        microseconds
-     * @param microsUntilExpiry the microseconds from now until the row's {@code expiry}
      */
-    protected ConditionalUpdateStatements(JdbcBackendSettings settings, String now, String expiryInLease,
-            String microsUntilExpiry) {
+    protected ConditionalUpdateStatements(JdbcBackendSettings settings, String now, String expiryInLease) {
         super(settings);
-        this.renew = "UPDATE " + table + " SET expiry = " + expiryInLease
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ? AND expiry > " + now;
-        this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, expiry = " + now
+        this.renew = "UPDATE " + table + " SET version = version + 1, lease_micros = ?, expiry = " + expiryInLease
                 + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
-        this.read = "SELECT holder, GREATEST(0, " + microsUntilExpiry + ") FROM " + table + " WHERE name = ?";
+        this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, version = version + 1, expiry = " + now
+                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
+        this.read = "SELECT holder, token, version, lease_micros FROM " + table + " WHERE name = ?";
     }
 
-    /** The conditional grant; the new token, or null when it did not match. */
-    protected abstract @Nullable Long take(Connection connection, Claim claim) throws SQLException;
+    /**
+     * The conditional grant: to a row without holder, with our claim, or still at {@code takeover};
+     * the new token, or null when it did not match.
+     */
+    protected abstract @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException;
+
+    /**
+     * Binds holder, incarnation, lease (twice: lease_micros, expiry), election, holder,
+     * incarnation, takeover token and version: the parameters of both dialects' take.
+     */
+    protected final void bindTake(PreparedStatement statement, Claim claim, Version takeover) throws SQLException {
+        statement.setString(1, claim.candidateId());
+        statement.setString(2, claim.incarnation());
+        statement.setLong(3, leaseMicros);
+        statement.setLong(4, leaseMicros);
+        statement.setString(5, claim.election());
+        statement.setString(6, claim.candidateId());
+        statement.setString(7, claim.incarnation());
+        statement.setLong(8, takeover.token());
+        statement.setLong(9, takeover.version());
+    }
 
     /** Inserts the election's row, without holder and with token 0, unless it exists. */
     protected abstract void createRow(Connection connection, String election) throws SQLException;
 
     @Override
-    final Attempt acquire(Connection connection, Claim claim) throws SQLException {
+    final Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException {
         for (int round = 0; round < 2; round++) {
             long sendNanos = System.nanoTime();
-            Long token = take(connection, claim);
+            Long token = take(connection, claim, takeover);
             if (token != null) {
                 return Attempt.granted(token, sendNanos);
             }
             Lease lease = read(connection, claim.election());
-            if (lease.remainingNanos() >= 0) {
-                return Attempt.lost(lease.holder(), lease.remainingNanos(), sendNanos);
+            if (lease.exists()) {
+                return Attempt.lost(lease.holder(), lease.version(), lease.leaseNanos(), sendNanos);
             }
             createRow(connection, claim.election());
         }
@@ -62,7 +79,8 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
     final Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(renew)) {
             statement.setLong(1, leaseMicros);
-            bindClaim(statement, 2, claim, token);
+            statement.setLong(2, leaseMicros);
+            bindClaim(statement, 3, claim, token);
             long sendNanos = System.nanoTime();
             return new Renewal(statement.executeUpdate() == 1, sendNanos);
         }

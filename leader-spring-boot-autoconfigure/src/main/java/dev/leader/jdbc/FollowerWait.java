@@ -1,7 +1,6 @@
 package dev.leader.jdbc;
 
 import java.sql.SQLException;
-import java.util.function.Consumer;
 
 /**
  * How a follower of one election waits, per dialect, until the lease may have changed hands,
@@ -15,9 +14,19 @@ interface FollowerWait extends AutoCloseable {
     interface Factory {
 
         /**
-         * @param leaderSeen told the holder when the database announces a grant or renewal
+         * @param leaseHeard told when the database announces a grant or renewal to another
          */
-        FollowerWait create(String election, String candidateId, Wakeup wakeup, Consumer<String> leaderSeen);
+        FollowerWait create(String election, String candidateId, Wakeup wakeup, LeaseHeard leaseHeard);
+    }
+
+    /** The candidate's handling of a grant or renewal to another, announced by the database. */
+    @FunctionalInterface
+    interface LeaseHeard {
+
+        /**
+         * @return when (monotonic clock) the lease may be taken over if nothing else is heard
+         */
+        long heard(String holder, LeaseStatements.Version version, long holderLeaseNanos, long receivedNanos);
     }
 
     /** Opens what the wait needs before the first attempt, so that a new leader takes its hold at once. */
@@ -30,9 +39,11 @@ interface FollowerWait extends AutoCloseable {
     }
 
     /**
-     * Waits after an attempt that lost to a lease with {@code remainingNanos} left (database
-     * time): until that lease may have ended, or earlier when it was released. Never returns
-     * later than the lease's end as last heard of, so a crashed leader is taken over in time.
+     * Waits after an attempt that lost to another's lease, for at most {@code remainingNanos}:
+     * until the version watched may be taken over (a whole lease after it was first seen, on our
+     * own clock), or earlier when the lease was released or may have changed. A wait that hears
+     * of renewals runs on until a lease after the last one heard of; none returns later, so a
+     * crashed leader is taken over in time.
      */
     void await(long remainingNanos) throws SQLException, InterruptedException;
 

@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * H2: the grant is a conditional {@code UPDATE} read through {@code FINAL TABLE}, which returns
- * the row as the statement left it. Times are {@code CURRENT_TIMESTAMP}, with time zone: the
- * start of the statement in auto-commit mode (and of the transaction inside one).
+ * the row as the statement left it. Expiries (for people) are {@code CURRENT_TIMESTAMP} + lease.
  */
 final class H2Statements extends ConditionalUpdateStatements {
 
@@ -21,12 +20,13 @@ final class H2Statements extends ConditionalUpdateStatements {
     private final String createRow;
 
     H2Statements(JdbcBackendSettings settings) {
-        super(settings, NOW, "DATEADD(MICROSECOND, ?, " + NOW + ")", "DATEDIFF(MICROSECOND, " + NOW + ", expiry)");
+        super(settings, NOW, "DATEADD(MICROSECOND, ?, " + NOW + ")");
         this.take = "SELECT token FROM FINAL TABLE (UPDATE " + table + " SET holder = ?, incarnation = ?, token = token + 1,"
-                + " expiry = DATEADD(MICROSECOND, ?, " + NOW + ") WHERE name = ? AND (holder IS NULL OR expiry <= " + NOW
-                + " OR (holder = ? AND incarnation = ?)))";
+                + " version = version + 1, lease_micros = ?, expiry = DATEADD(MICROSECOND, ?, " + NOW + ") WHERE name = ?"
+                + " AND (holder IS NULL OR (holder = ? AND incarnation = ?) OR (token = ? AND version = ?)))";
         this.createRow = "MERGE INTO " + table + " l USING (VALUES CAST(? AS VARCHAR(128))) v(n) ON l.name = v.n"
-                + " WHEN NOT MATCHED THEN INSERT (name, holder, incarnation, token, expiry) VALUES (v.n, NULL, NULL, 0, " + NOW + ")";
+                + " WHEN NOT MATCHED THEN INSERT (name, holder, incarnation, token, version, lease_micros, expiry)"
+                + " VALUES (v.n, NULL, NULL, 0, 0, 0, " + NOW + ")";
     }
 
     @Override
@@ -45,14 +45,9 @@ final class H2Statements extends ConditionalUpdateStatements {
     }
 
     @Override
-    protected @Nullable Long take(Connection connection, Claim claim) throws SQLException {
+    protected @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(take)) {
-            statement.setString(1, claim.candidateId());
-            statement.setString(2, claim.incarnation());
-            statement.setLong(3, leaseMicros);
-            statement.setString(4, claim.election());
-            statement.setString(5, claim.candidateId());
-            statement.setString(6, claim.incarnation());
+            bindTake(statement, claim, takeover);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getLong(1) : null;
             }

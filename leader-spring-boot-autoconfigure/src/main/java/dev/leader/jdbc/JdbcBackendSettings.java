@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param tableName the lease table ({@code leader.jdbc.table-name}), optionally schema-qualified;
  *        on PostgreSQL also the {@code NOTIFY} channel
  * @param lease how long a term lasts without a confirmed renewal ({@code leader.lease-duration}),
- *        counted in database time
+ *        counted by the leader from its renewal's send and by a follower from when it first saw
+ *        the renewal, each on its own monotonic clock
  * @param renewInterval how often a leader renews ({@code leader.jdbc.renew-interval}); also how
  *        long the client waits for a reply from a silent server before it gives up on a statement
  * @param statementTimeout how long the server may spend on one statement before it cancels it

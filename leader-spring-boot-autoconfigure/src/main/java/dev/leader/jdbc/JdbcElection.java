@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One candidate: a campaign thread that, as a follower, runs the conditional acquire and then
- * waits the dialect's way ({@link FollowerWait}); as a leader, renews every renew interval and
- * believes until the send time of the last confirmed statement + lease - margin. Statements go
- * through the backend's shared statement connection, one at a time.
+ * waits the dialect's way ({@link FollowerWait}) while it watches the holder's lease version
+ * ({@link LeaseObservation}); it takes over another's lease only in a statement conditional on a
+ * version it saw unchanged for a whole lease on its own clock. As a leader, it renews every renew
+ * interval and believes until the send time of the last confirmed statement + lease - margin.
+ * Statements go through the backend's shared statement connection, one at a time.
  *
  * <p>The incarnation is random per election object: a restarted process that reuses its
  * candidate id is still another claimant, and cannot renew or release its predecessor's term.
@@ -31,6 +33,9 @@ final class JdbcElection extends AbstractElection {
      */
     static final Duration YIELD_PAUSE = Duration.ofMillis(100);
 
+    /** A withdrawn candidate is woken when started again; this only bounds a wait whose wake-up was missed. */
+    private static final long WITHDRAWN_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
     private final HeldConnection statements;
 
     private final LeaseStatements sql;
@@ -40,6 +45,8 @@ final class JdbcElection extends AbstractElection {
     private final FollowerWait followerWait;
 
     private final LeaseStatements.Claim claim;
+
+    private final LeaseObservation observation;
 
     private final long renewIntervalNanos;
 
@@ -71,12 +78,13 @@ final class JdbcElection extends AbstractElection {
         this.sql = sql;
         this.health = health;
         this.claim = new LeaseStatements.Claim(name, candidateId, incarnation());
+        this.observation = new LeaseObservation(settings.lease().toNanos());
         this.renewIntervalNanos = settings.renewInterval().toNanos();
         this.retryNanos = Math.max(Duration.ofMillis(5).toNanos(), settings.lease().toNanos() / 10);
         this.joinMillis = settings.renewInterval().multipliedBy(2).toMillis() + 1_000;
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
         this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
-        this.followerWait = waits.create(name, candidateId, wakeup, this::follow);
+        this.followerWait = waits.create(name, candidateId, wakeup, this::heard);
         this.campaign = DaemonThreads.single("leader-jdbc-" + name).newThread(this::campaign);
     }
 
@@ -96,6 +104,21 @@ final class JdbcElection extends AbstractElection {
     @Override
     protected void onYield(Leadership term) {
         wakeup.wake(); // the campaign thread releases the ended term
+    }
+
+    /**
+     * The campaign thread releases the ended term, as on a yield, then waits for
+     * {@link #onRejoin()}; a follower's wait ends by itself, at the latest when the lease it read
+     * would end, and no attempt follows.
+     */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        wakeup.wake();
+    }
+
+    @Override
+    protected void onRejoin() {
+        wakeup.wake();
     }
 
     @Override
@@ -184,23 +207,51 @@ final class JdbcElection extends AbstractElection {
             notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos() + followerWait.noticeNanos();
             return;
         }
+        if (!isCampaigning()) {
+            // Withdrawn. A follower woken holding the wait's lock (MariaDB's named lock) lets it go:
+            // held here, it would wake no other follower when the leader releases.
+            followerWait.notLeading();
+            wakeup.await(WITHDRAWN_RECHECK_NANOS); // onRejoin() or close() wakes us
+            return;
+        }
         long early = notBeforeNanos - System.nanoTime();
         if (early > 0) {
             wakeup.await(early);
             return;
         }
-        LeaseStatements.Attempt attempt = statements.use(c -> sql.acquire(c, claim));
-        health.succeeded(System.nanoTime() - attempt.sendNanos());
+        LeaseStatements.Version takeover = observation.takeover(System.nanoTime());
+        LeaseStatements.Attempt attempt = statements.use(c -> sql.acquire(c, claim, takeover));
+        health.succeeded(attempt.receivedNanos() - attempt.sendNanos());
         backoff.reset();
         if (attempt.granted()) {
+            observation.forget();
+            if (!takeover.equals(LeaseStatements.Version.NONE)) {
+                log.info("{} took over a lease that stayed at {} for a whole lease", logPrefix, takeover);
+            }
             won(attempt);
             return;
         }
         follow(attempt.holder());
-        if (log.isDebugEnabled()) {
-            log.debug("{} {} holds the lease for {} ms more", logPrefix, attempt.holder(), attempt.remainingNanos() / 1_000_000);
+        if (attempt.holder() == null) {
+            // Released or created concurrently by another candidate: look again at once.
+            observation.forget();
+            followerWait.await(0);
+            return;
         }
-        followerWait.await(attempt.remainingNanos());
+        observation.answered(attempt.found(), attempt.holderLeaseNanos(), attempt.receivedNanos());
+        long remaining = observation.takeoverAtNanos() - System.nanoTime();
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} holds the lease at {}; taken over in {} ms unless it changes", logPrefix, attempt.holder(),
+                    attempt.found(), remaining / 1_000_000);
+        }
+        followerWait.await(Math.max(0, remaining));
+    }
+
+    /** A grant or renewal to another, heard from the database; when its lease may be taken over. */
+    private long heard(String holder, LeaseStatements.Version version, long holderLeaseNanos, long receivedNanos) {
+        follow(holder);
+        observation.notified(version, holderLeaseNanos, receivedNanos);
+        return observation.takeoverAtNanos();
     }
 
     private void won(LeaseStatements.Attempt attempt) {
@@ -210,8 +261,8 @@ final class JdbcElection extends AbstractElection {
             followerWait.leading();
             return;
         }
-        if (closing || isClosed()) {
-            // close() raced the grant: the term is ours but nobody wants it.
+        if (closing || !isCampaigning()) {
+            // close() or withdraw() raced the grant: the term is ours but nobody wants it.
             release(attempt.token());
         }
         // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.
@@ -240,7 +291,7 @@ final class JdbcElection extends AbstractElection {
             followerWait.leading();
             return;
         }
-        log.warn("{} the database no longer holds our lease (it expired there, or another holds it)", logPrefix);
+        log.warn("{} the database no longer holds our lease (another took it over or it was released)", logPrefix);
         revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
     }
 

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.InvalidSettingException;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Elects through a relational database the application already has: one lease row per election
- * in one table, decided by conditional statements on the database's clock. The backend holds a
+ * in one table, decided by conditional statements, never on the database's clock. The backend holds a
  * few connections of its own from the {@link DataSource} (see the package documentation for how
  * many), and never borrows one per statement.
  *
@@ -141,9 +140,9 @@ public final class JdbcElectionBackend implements ElectionBackend {
         statements.close();
     }
 
-    private FollowerWait followerWait(String election, String candidateId, Wakeup wakeup, Consumer<String> leaderSeen) {
+    private FollowerWait followerWait(String election, String candidateId, Wakeup wakeup, FollowerWait.LeaseHeard leaseHeard) {
         return switch (dialect) {
-            case POSTGRESQL -> new NotificationWait(election, candidateId, wakeup, leaderSeen, Objects.requireNonNull(listener));
+            case POSTGRESQL -> new NotificationWait(election, candidateId, wakeup, leaseHeard, Objects.requireNonNull(listener));
             case MARIADB -> new NamedLockWait(dataSource, settings.tableName(), election, wakeup, settings.renewInterval());
             case H2 -> new PollingWait(wakeup, settings.renewInterval());
         };

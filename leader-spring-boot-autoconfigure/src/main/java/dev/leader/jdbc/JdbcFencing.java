@@ -44,10 +44,14 @@ import org.jspecify.annotations.Nullable;
  * grant back until its session ends: bound that with PostgreSQL's
  * {@code idle_in_transaction_session_timeout} or MariaDB's {@code idle_transaction_timeout}.
  *
- * <p>The check compares the expiry with the time of the check (PostgreSQL
- * {@code clock_timestamp()}, MariaDB/MySQL {@code UTC_TIMESTAMP(6)}); on H2 it is the
- * transaction's start, and the predicate form takes no lock (H2 has no share lock in a subquery),
- * while {@code assertHolds} locks the row for update.
+ * <p>The check is the row's token and a holder, never a time: a term is current until a grant
+ * replaces its token or a release ends it, and both are updates of the row that the share lock
+ * holds back. A jump of the database server's clock, either way, therefore neither refuses a
+ * current term's write nor admits a stale one (the expiry column, in the database's time, is not
+ * consulted). A write of a leader that stopped believing (its deadline passed) is still accepted
+ * until another is granted: no other term exists yet, and the next one begins after it. On H2
+ * the predicate form takes no lock (H2 has no share lock in a subquery), while
+ * {@code assertHolds} locks the row for update.
  */
 public final class JdbcFencing {
 
@@ -94,14 +98,8 @@ public final class JdbcFencing {
         return "EXISTS (SELECT 1 FROM " + table + " WHERE " + condition() + rowLock(dialect, true) + ")";
     }
 
-    private String condition() {
-        // PostgreSQL's now() is the transaction's start; the check needs the time of the check.
-        String now = switch (dialect) {
-            case POSTGRESQL -> "clock_timestamp()";
-            case MARIADB -> MariaDbStatements.NOW;
-            case H2 -> H2Statements.NOW;
-        };
-        return "name = ? AND token = ? AND holder IS NOT NULL AND expiry > " + now;
+    private static String condition() {
+        return "name = ? AND token = ? AND holder IS NOT NULL";
     }
 
     private static String rowLock(JdbcDialect dialect, boolean inSubquery) {

@@ -11,19 +11,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The conditional statements on the lease table, one subclass per dialect. Every decision is
- * taken by the database in one statement, on its own clock: a grant when the row has no holder,
- * its expiry has passed or it is our own claim; a renewal or release only while holder,
- * incarnation and token are ours. A grant increments the token in the same statement, and rows
- * are never deleted, so tokens never go back.
+ * taken by the database in one statement, and none on its clock: a grant when the row has no
+ * holder, is our own claim, or still shows the {@link Version} the caller watched unchanged for a
+ * whole lease on its own monotonic clock (see {@link LeaseObservation}); a renewal or release
+ * only while holder, incarnation and token are ours. A grant increments the token in the same
+ * statement, every grant, renewal and release the version, and rows are never deleted, so
+ * tokens never go back. The expiry column (the database's time + lease) is for people.
  *
- * <p>Each method records {@link System#nanoTime()} just before the statement is sent: the
- * database's expiry is its own clock at the statement's start plus the lease, and that start is
- * after the send, so a belief measured from the send ends before the database's lease does.
+ * <p>Each method records {@link System#nanoTime()} just before the statement is sent, the
+ * leader's proof, and a lost attempt also when its answer came back: the version it shows was
+ * written, by a statement its holder sent, before that receipt.
  */
 abstract class LeaseStatements {
 
     /** Who asks: the election, the candidate and this process's incarnation of it. */
     record Claim(String election, String candidateId, String incarnation) {
+    }
+
+    /** One state of a held lease row: its term's token and its version (changed by every write). */
+    record Version(long token, long version) {
+
+        /** No version: the takeover condition of a statement that matches none. */
+        static final Version NONE = new Version(-1, -1);
     }
 
     /**
@@ -32,22 +41,32 @@ abstract class LeaseStatements {
      * @param granted whether the statement granted us a new term
      * @param token the new term's fencing token, when granted
      * @param holder the holder found, when not granted (null: none)
-     * @param remainingNanos how long the lease found still runs in database time, when not granted
+     * @param found the version found, when not granted
+     * @param holderLeaseNanos the lease the holder found renews for, when not granted
      * @param sendNanos when the statement was sent
+     * @param receivedNanos when its answer came back
      */
-    record Attempt(boolean granted, long token, @Nullable String holder, long remainingNanos, long sendNanos) {
+    record Attempt(boolean granted, long token, @Nullable String holder, Version found, long holderLeaseNanos, long sendNanos,
+            long receivedNanos) {
 
         static Attempt granted(long token, long sendNanos) {
-            return new Attempt(true, token, null, 0, sendNanos);
+            return new Attempt(true, token, null, Version.NONE, 0, sendNanos, System.nanoTime());
         }
 
-        static Attempt lost(@Nullable String holder, long remainingNanos, long sendNanos) {
-            return new Attempt(false, 0, holder, remainingNanos, sendNanos);
+        static Attempt lost(@Nullable String holder, Version found, long holderLeaseNanos, long sendNanos) {
+            return new Attempt(false, 0, holder, found, holderLeaseNanos, sendNanos, System.nanoTime());
         }
     }
 
-    /** The lease as read: its holder (null: none, or no row) and how long it still runs. */
-    record Lease(@Nullable String holder, long remainingNanos) {
+    /**
+     * The lease as read: its holder (null: none, or no row), version (token and version -1: no
+     * row) and the lease its holder renews for.
+     */
+    record Lease(@Nullable String holder, Version version, long leaseNanos) {
+
+        boolean exists() {
+            return version.version() >= 0;
+        }
     }
 
     /** A renewal's outcome; the send time is the new proof when renewed. */
@@ -77,10 +96,15 @@ abstract class LeaseStatements {
     /** Undoes {@link #prepareSession} before the connection goes back to a pool. */
     abstract void resetSession(Connection connection) throws SQLException;
 
-    /** One attempt to win a term; grants a new term with a larger token or reports who holds it. */
-    abstract Attempt acquire(Connection connection, Claim claim) throws SQLException;
+    /**
+     * One attempt to win a term; grants a new term with a larger token or reports who holds it.
+     *
+     * @param takeover the version of another's lease that may be taken over (watched unchanged for
+     *        a whole lease), or {@link Version#NONE}
+     */
+    abstract Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException;
 
-    /** Extends our term's lease, if the term is still ours and unexpired. */
+    /** Extends our term's lease, if the term is still ours (holder, incarnation and token). */
     abstract Renewal renew(Connection connection, Claim claim, long token) throws SQLException;
 
     /** Gives our term up at once; the row and its token stay. */
@@ -89,16 +113,19 @@ abstract class LeaseStatements {
     /** Reads the lease of {@code election}. */
     abstract Lease read(Connection connection, String election) throws SQLException;
 
-    /** Runs a read with {@code election} as its one parameter; a missing row has remaining -1. */
+    /**
+     * Runs a read of holder, token, version and lease (microseconds) with {@code election} as its
+     * one parameter; a missing row has version -1.
+     */
     protected static Lease readLease(Connection connection, String sql, String election) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(sql)) {
             read.setString(1, election);
             try (ResultSet row = read.executeQuery()) {
                 if (!row.next()) {
-                    return new Lease(null, -1);
+                    return new Lease(null, Version.NONE, 0);
                 }
-                String holder = row.getString(1);
-                return new Lease(holder, holder == null ? 0 : TimeUnit.MICROSECONDS.toNanos(Math.max(0, row.getLong(2))));
+                return new Lease(row.getString(1), new Version(row.getLong(2), row.getLong(3)),
+                        TimeUnit.MICROSECONDS.toNanos(Math.max(0, row.getLong(4))));
             }
         }
     }

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * MariaDB (and MySQL): the grant is a conditional {@code UPDATE} that sets the incremented token
  * through {@code LAST_INSERT_ID(expr)}, so that the statement's own reply carries the new token.
- * Times are {@code UTC_TIMESTAMP(6)}, the statement's start in UTC, so that no session time zone
- * (the application's own connections may use any) moves an expiry.
+ * Expiries (for people) are {@code UTC_TIMESTAMP(6)} + lease, so that no session time zone (the
+ * application's own connections may use any) moves them.
  */
 final class MariaDbStatements extends ConditionalUpdateStatements {
 
@@ -25,11 +25,13 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
     private final String createRow;
 
     MariaDbStatements(JdbcBackendSettings settings) {
-        super(settings, NOW, NOW + " + INTERVAL ? MICROSECOND", "TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expiry)");
-        this.take = "UPDATE " + table + " SET holder = ?, incarnation = ?, token = LAST_INSERT_ID(token + 1), expiry = "
-                + NOW + " + INTERVAL ? MICROSECOND WHERE name = ? AND (holder IS NULL OR expiry <= " + NOW
-                + " OR (holder = ? AND incarnation = ?))";
-        this.createRow = "INSERT IGNORE INTO " + table + " (name, holder, incarnation, token, expiry) VALUES (?, NULL, NULL, 0, " + NOW + ")";
+        super(settings, NOW, NOW + " + INTERVAL ? MICROSECOND");
+        // MariaDB evaluates the WHERE before any assignment, and the assignments left to right.
+        this.take = "UPDATE " + table + " SET holder = ?, incarnation = ?, token = LAST_INSERT_ID(token + 1), version = version + 1,"
+                + " lease_micros = ?, expiry = " + NOW + " + INTERVAL ? MICROSECOND WHERE name = ? AND (holder IS NULL"
+                + " OR (holder = ? AND incarnation = ?) OR (token = ? AND version = ?))";
+        this.createRow = "INSERT IGNORE INTO " + table + " (name, holder, incarnation, token, version, lease_micros, expiry)"
+                + " VALUES (?, NULL, NULL, 0, 0, 0, " + NOW + ")";
     }
 
     @Override
@@ -50,14 +52,9 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
     }
 
     @Override
-    protected @Nullable Long take(Connection connection, Claim claim) throws SQLException {
+    protected @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(take, Statement.RETURN_GENERATED_KEYS)) {
-            statement.setString(1, claim.candidateId());
-            statement.setString(2, claim.incarnation());
-            statement.setLong(3, leaseMicros);
-            statement.setString(4, claim.election());
-            statement.setString(5, claim.candidateId());
-            statement.setString(6, claim.incarnation());
+            bindTake(statement, claim, takeover);
             if (statement.executeUpdate() != 1) {
                 return null;
             }

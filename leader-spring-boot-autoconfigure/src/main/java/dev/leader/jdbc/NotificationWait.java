@@ -1,13 +1,14 @@
 package dev.leader.jdbc;
 
-import java.util.function.Consumer;
+import dev.leader.jdbc.LeaseStatements.Version;
 
 /**
- * PostgreSQL's wait: no query at all. The follower sleeps until the lease it read would end, and
- * the backend's one listening connection moves that end on every renewal it hears
- * ({@code held}) and wakes the follower on a release ({@code released}) or when it had to
- * listen anew (a notification may have been missed). If notifications stop (the listening
- * connection is down), the follower wakes when the last lease it heard of ends and reads again.
+ * PostgreSQL's wait: no query at all. The follower sleeps until the version it watches may be
+ * taken over, and the backend's one listening connection pushes that back on every renewal it
+ * hears ({@code held}, with the new version, a lease from its receipt) and wakes the follower on
+ * a release ({@code released}) or when it had to listen anew (a notification may have been
+ * missed). If notifications stop (a crashed leader, or the listening connection is down), the
+ * follower wakes a lease after the last renewal it heard of and tries to take over.
  */
 final class NotificationWait implements FollowerWait, PostgresListener.Subscriber {
 
@@ -17,16 +18,16 @@ final class NotificationWait implements FollowerWait, PostgresListener.Subscribe
 
     private final Wakeup wakeup;
 
-    private final Consumer<String> leaderSeen;
+    private final LeaseHeard leaseHeard;
 
     private final PostgresListener listener;
 
-    NotificationWait(String election, String candidateId, Wakeup wakeup, Consumer<String> leaderSeen,
+    NotificationWait(String election, String candidateId, Wakeup wakeup, LeaseHeard leaseHeard,
             PostgresListener listener) {
         this.election = election;
         this.candidateId = candidateId;
         this.wakeup = wakeup;
-        this.leaderSeen = leaderSeen;
+        this.leaseHeard = leaseHeard;
         this.listener = listener;
         listener.subscribe(election, this);
     }
@@ -44,14 +45,13 @@ final class NotificationWait implements FollowerWait, PostgresListener.Subscribe
     // ---- from the listening thread ----
 
     @Override
-    public void held(String holder, long leaseMillis, long receivedNanos) {
+    public void held(String holder, Version version, long leaseMillis, long receivedNanos) {
         if (holder.equals(candidateId)) {
             return; // our own grant or renewal
         }
-        leaderSeen.accept(holder);
-        // The lease runs from the statement, which was before we heard of it: waking at
-        // receipt + lease is never early, and late only by the delivery time.
-        wakeup.extendTo(receivedNanos + leaseMillis * 1_000_000);
+        // The renewal was sent before we heard of it: a takeover a lease after the receipt is
+        // never early, and late only by the delivery time.
+        wakeup.extendTo(leaseHeard.heard(holder, version, leaseMillis * 1_000_000, receivedNanos));
     }
 
     @Override

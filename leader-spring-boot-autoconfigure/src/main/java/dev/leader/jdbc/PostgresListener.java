@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import dev.leader.election.Backoff;
 import dev.leader.election.DaemonThreads;
+import dev.leader.jdbc.LeaseStatements.Version;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -26,8 +27,8 @@ final class PostgresListener implements AutoCloseable {
     /** An election of this backend, told what the channel said about it. */
     interface Subscriber {
 
-        /** Granted or renewed to {@code holder}, for {@code leaseMillis} from the statement. */
-        void held(String holder, long leaseMillis, long receivedNanos);
+        /** Granted or renewed to {@code holder}, for {@code leaseMillis}, writing {@code version}. */
+        void held(String holder, Version version, long leaseMillis, long receivedNanos);
 
         void released();
 
@@ -124,7 +125,7 @@ final class PostgresListener implements AutoCloseable {
             subscriber.released();
         }
         else {
-            subscriber.held(holder, notification.leaseMillis(), receivedNanos);
+            subscriber.held(holder, notification.version(), notification.leaseMillis(), receivedNanos);
         }
     }
 

@@ -9,14 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * PostgreSQL: acquire is one upsert ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE}) that
- * also reports, from the same snapshot, who held the lease and for how long. Grants, renewals
- * and releases send their {@code NOTIFY} from the same statement, so a notification exists
- * exactly when the change committed. Times are {@code now()}: the start of the statement's
- * transaction, after the client sent it.
+ * also reports, from the same snapshot, who held the lease and its version. Grants, renewals and
+ * releases send their {@code NOTIFY} from the same statement, so a notification exists exactly
+ * when the change committed, and it carries the new version: followers watch a lease without a
+ * query. Expiries are {@code now()} + lease, for people only.
  */
 final class PostgresStatements extends LeaseStatements {
 
-    private static final String REMAINING_MICROS = "GREATEST(0, CEIL(EXTRACT(EPOCH FROM (expiry - now())) * 1000000))::bigint";
+    /** The {@code held} payload of {@link LeaseNotification}, from the changed row; one parameter: the lease in ms. */
+    private static final String HELD = "format('held %s %s %s %s %s', ?::bigint, token, version, name, holder)";
 
     private final String channel;
 
@@ -36,37 +37,39 @@ final class PostgresStatements extends LeaseStatements {
         this.leaseMillis = settings.lease().toMillis();
         this.acquire = """
                 WITH found AS (
-                    SELECT holder, %2$s AS remaining FROM %1$s WHERE name = ?
+                    SELECT holder, token, version, lease_micros FROM %1$s WHERE name = ?
                 ), won AS (
-                    INSERT INTO %1$s AS l (name, holder, incarnation, token, expiry)
-                    VALUES (?, ?, ?, 1, now() + ? * INTERVAL '1 microsecond')
+                    INSERT INTO %1$s AS l (name, holder, incarnation, token, version, lease_micros, expiry)
+                    VALUES (?, ?, ?, 1, 1, ?, now() + ? * INTERVAL '1 microsecond')
                     ON CONFLICT (name) DO UPDATE
-                    SET holder = EXCLUDED.holder, incarnation = EXCLUDED.incarnation, token = l.token + 1, expiry = EXCLUDED.expiry
-                    WHERE l.holder IS NULL OR l.expiry <= now()
-                        OR (l.holder = EXCLUDED.holder AND l.incarnation = EXCLUDED.incarnation)
-                    RETURNING l.token
+                    SET holder = EXCLUDED.holder, incarnation = EXCLUDED.incarnation, token = l.token + 1,
+                        version = l.version + 1, lease_micros = EXCLUDED.lease_micros, expiry = EXCLUDED.expiry
+                    WHERE l.holder IS NULL OR (l.holder = EXCLUDED.holder AND l.incarnation = EXCLUDED.incarnation)
+                        OR (l.token = ? AND l.version = ?)
+                    RETURNING l.name, l.holder, l.token, l.version
                 ), told AS (
-                    SELECT pg_notify(?, ?) FROM won
+                    SELECT pg_notify(?, %2$s) FROM won
                 )
-                SELECT (SELECT token FROM won), (SELECT count(*) FROM told), (SELECT holder FROM found), (SELECT remaining FROM found)
-                """.formatted(table, REMAINING_MICROS);
+                SELECT (SELECT token FROM won), (SELECT count(*) FROM told),
+                    (SELECT holder FROM found), (SELECT token FROM found), (SELECT version FROM found), (SELECT lease_micros FROM found)
+                """.formatted(table, HELD);
         this.renew = """
                 WITH renewed AS (
-                    UPDATE %s SET expiry = now() + ? * INTERVAL '1 microsecond'
-                    WHERE name = ? AND holder = ? AND incarnation = ? AND token = ? AND expiry > now()
-                    RETURNING name
+                    UPDATE %s SET version = version + 1, lease_micros = ?, expiry = now() + ? * INTERVAL '1 microsecond'
+                    WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?
+                    RETURNING name, holder, token, version
                 )
-                SELECT pg_notify(?, ?) FROM renewed
-                """.formatted(table);
+                SELECT pg_notify(?, %s) FROM renewed
+                """.formatted(table, HELD);
         this.release = """
                 WITH released AS (
-                    UPDATE %s SET holder = NULL, incarnation = NULL, expiry = now()
+                    UPDATE %s SET holder = NULL, incarnation = NULL, version = version + 1, expiry = now()
                     WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?
                     RETURNING name
                 )
                 SELECT pg_notify(?, ?) FROM released
                 """.formatted(table);
-        this.read = "SELECT holder, " + REMAINING_MICROS + " FROM " + table + " WHERE name = ?";
+        this.read = "SELECT holder, token, version, lease_micros FROM " + table + " WHERE name = ?";
     }
 
     @Override
@@ -82,15 +85,18 @@ final class PostgresStatements extends LeaseStatements {
     }
 
     @Override
-    Attempt acquire(Connection connection, Claim claim) throws SQLException {
+    Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(acquire)) {
             statement.setString(1, claim.election());
             statement.setString(2, claim.election());
             statement.setString(3, claim.candidateId());
             statement.setString(4, claim.incarnation());
             statement.setLong(5, leaseMicros);
-            statement.setString(6, channel);
-            statement.setString(7, LeaseNotification.held(claim.election(), leaseMillis, claim.candidateId()));
+            statement.setLong(6, leaseMicros);
+            statement.setLong(7, takeover.token());
+            statement.setLong(8, takeover.version());
+            statement.setString(9, channel);
+            statement.setLong(10, leaseMillis);
             long sendNanos = System.nanoTime();
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
@@ -101,8 +107,8 @@ final class PostgresStatements extends LeaseStatements {
                 // Not granted, so the row existed in the statement's snapshot, or another
                 // candidate inserted it concurrently (then found is empty: look again soon).
                 String holder = row.getString(3);
-                long remainingMicros = row.getLong(4);
-                return Attempt.lost(holder, holder == null ? 0 : TimeUnit.MICROSECONDS.toNanos(remainingMicros), sendNanos);
+                return Attempt.lost(holder, new Version(row.getLong(4), row.getLong(5)),
+                        TimeUnit.MICROSECONDS.toNanos(Math.max(0, row.getLong(6))), sendNanos);
             }
         }
     }
@@ -111,9 +117,10 @@ final class PostgresStatements extends LeaseStatements {
     Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(renew)) {
             statement.setLong(1, leaseMicros);
-            int next = bindClaim(statement, 2, claim, token);
+            statement.setLong(2, leaseMicros);
+            int next = bindClaim(statement, 3, claim, token);
             statement.setString(next, channel);
-            statement.setString(next + 1, LeaseNotification.held(claim.election(), leaseMillis, claim.candidateId()));
+            statement.setLong(next + 1, leaseMillis);
             long sendNanos = System.nanoTime();
             try (ResultSet rows = statement.executeQuery()) {
                 return new Renewal(rows.next(), sendNanos);

@@ -4,8 +4,7 @@ import java.sql.SQLException;
 
 /**
  * A fenced write was refused: the term of {@link #fencingToken()} is no longer the current term of
- * {@link #election()} in the lease table (released, expired in database time, or a later term was
- * granted). The transaction must be rolled back; the caller is no longer the leader it was.
+ * {@link #election()} in the lease table (released, or a later term was granted). The transaction must be rolled back; the caller is no longer the leader it was.
  */
 public class StaleFencingTokenException extends SQLException {
 
@@ -18,7 +17,7 @@ public class StaleFencingTokenException extends SQLException {
 
     public StaleFencingTokenException(String election, long fencingToken) {
         super("[election=" + election + "] fencing token " + fencingToken
-                + " is no longer the current term's: the lease was released, expired in database time, or granted to a later term",
+                + " is no longer the current term's: the lease was released or granted to a later term",
                 SQL_STATE);
         this.election = election;
         this.fencingToken = fencingToken;

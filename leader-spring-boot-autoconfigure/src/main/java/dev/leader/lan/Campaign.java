@@ -32,6 +32,9 @@ final class Campaign {
 
     private long ineligibleUntilNanos;
 
+    /** Withdrawn from the election: not eligible until rejoined. */
+    private boolean withdrawn;
+
     /** Whether our last heartbeat said we were still listening: we rank ourselves as the others do. */
     private boolean advertisedListening;
 
@@ -62,8 +65,19 @@ final class Campaign {
         ineligibleUntilNanos = 0;
     }
 
+    /** Not eligible, whoever leads, until {@link #rejoin()}. */
+    void withdraw() {
+        withdrawn = true;
+        handoff = false;
+    }
+
+    void rejoin() {
+        withdrawn = false;
+        ineligibleUntilNanos = 0;
+    }
+
     boolean eligible(long nowNanos) {
-        return nowNanos - ineligibleUntilNanos >= 0;
+        return !withdrawn && nowNanos - ineligibleUntilNanos >= 0;
     }
 
     boolean listening(long nowNanos) {

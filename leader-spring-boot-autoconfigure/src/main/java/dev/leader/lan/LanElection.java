@@ -162,6 +162,33 @@ final class LanElection extends AbstractElection {
         outbox.send(this, LanMessage.Type.RESIGN, 0, term.fencingToken(), null);
     }
 
+    /**
+     * Stays in the group as a peer that is not eligible: it hears the terms (so that its next term
+     * is above them), follows the leader and, with a quorum, still backs one, but claims nothing
+     * until rejoined. A leader resigns as on a yield; a follower says at once that it is no longer
+     * eligible, so that no hand-off waits for it.
+     */
+    @Override
+    protected synchronized void onWithdraw(@Nullable Leadership held) {
+        this.held = null;
+        campaign.withdraw();
+        if (ballot.claiming()) {
+            ballot.claimAbandoned();
+        }
+        if (held != null) {
+            outbox.send(this, LanMessage.Type.RESIGN, 0, held.fencingToken(), null);
+        }
+        else {
+            heartbeat(System.nanoTime());
+        }
+    }
+
+    @Override
+    protected synchronized void onRejoin() {
+        campaign.rejoin();
+        heartbeat(System.nanoTime());
+    }
+
     @Override
     protected void onClose(@Nullable Leadership held) {
         synchronized (this) {
@@ -306,7 +333,7 @@ final class LanElection extends AbstractElection {
             // The others wait for our word before claiming (below): give it now.
             heartbeat(now);
         }
-        if (isClosed() || peers.leaderSeenByOthers()) {
+        if (!isCampaigning() || peers.leaderSeenByOthers()) {
             return;
         }
         int majority = ballot.majority();

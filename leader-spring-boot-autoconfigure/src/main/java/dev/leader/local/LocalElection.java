@@ -57,10 +57,22 @@ final class LocalElection extends AbstractElection {
         stopHoldCheck();
         file.release(this);
         schedule(() -> {
-            if (!isClosed()) {
+            if (isCampaigning()) {
                 file.join(this);
             }
         }, YIELD_PAUSE);
+    }
+
+    /** Out of the queue and off the lock; still a member, so the file's changes still name the holder. */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        stopHoldCheck();
+        file.release(this);
+    }
+
+    @Override
+    protected void onRejoin() {
+        file.join(this);
     }
 
     @Override
@@ -87,6 +99,10 @@ final class LocalElection extends AbstractElection {
 
     /** Called by the lock file, under its monitor, once the OS lock and the token are ours. */
     void lockAcquired(long fencingToken) {
+        if (!isCampaigning()) {
+            // Withdrawn (or closed) while queued: the withdrawal's release hands the lock on.
+            return;
+        }
         if (grant(fencingToken, System.nanoTime())) {
             stopHoldCheck();
             try {
@@ -105,7 +121,7 @@ final class LocalElection extends AbstractElection {
         if (revokeCurrent(RevokeReason.RELEASED, ElectionState.FOLLOWER)) {
             log.warn("{} lost its lock file; campaigning again", logPrefix);
         }
-        if (!isClosed()) {
+        if (isCampaigning()) {
             file.join(this);
         }
     }

@@ -116,6 +116,39 @@ final class RedisElection extends AbstractElection {
                 }, scheduler);
     }
 
+    /**
+     * Releases the lease if held and claims nothing until rejoined; the subscription stays, and
+     * the wake-ups it brings find nothing to do ({@link #attempt()}).
+     */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        execute(() -> {
+            cancel(wake);
+            cancel(renewal);
+        });
+        if (held == null) {
+            return;
+        }
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        if (commands == null) {
+            log.warn("{} not connected: the lease is left to expire", logPrefix);
+            return;
+        }
+        RedisScripts.release(commands, keys, owner, held.fencingToken())
+                .whenCompleteAsync((result, error) -> {
+                    if (error != null) {
+                        backend.failed(error);
+                        log.warn("{} release on withdrawal failed; the lease will expire on its own: {}", logPrefix,
+                                error.toString());
+                    }
+                }, scheduler);
+    }
+
+    @Override
+    protected void onRejoin() {
+        execute(this::attempt);
+    }
+
     @Override
     protected void onClose(@Nullable Leadership held) {
         execute(() -> {
@@ -167,7 +200,7 @@ final class RedisElection extends AbstractElection {
     // ---- campaign ----
 
     private void attempt() {
-        if (isClosed() || currentTerm() != null) {
+        if (!isCampaigning() || currentTerm() != null) {
             return;
         }
         if (acquiring) {
@@ -206,8 +239,8 @@ final class RedisElection extends AbstractElection {
         long outcome = RedisScripts.asLong(result.get(0));
         if (outcome == RedisScripts.GRANTED) {
             long token = RedisScripts.asLong(result.get(1));
-            // A close() that raced the reply: the lease is ours but nobody wants it.
-            if (isClosed() || !grant(token, sendNanos)) {
+            // A close() or withdraw() that raced the reply: the lease is ours but nobody wants it.
+            if (!isCampaigning() || !grant(token, sendNanos)) {
                 releaseNow(token);
                 if (currentTerm() == null) {
                     // Granted too late to lead on (a slow reply): try again on a fresh lease.
@@ -337,7 +370,7 @@ final class RedisElection extends AbstractElection {
 
     private void scheduleWake(long delayNanos) {
         cancel(wake);
-        if (!isClosed()) {
+        if (isCampaigning()) {
             wake = scheduler.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
         }
     }

@@ -149,6 +149,30 @@ public class ElectionRegistry {
     }
 
     /**
+     * Steps out of every election until {@link #start()} (see {@link Election#withdraw()}): stops
+     * admitting leader-only work in every election at once, waits up to {@code timeout} in all for
+     * running work and bound lifecycles to stop, then releases leadership and stops campaigning.
+     * Elections made meanwhile do not campaign either.
+     */
+    public void withdraw(Duration timeout) {
+        running = false;
+        elections.values().forEach(Election::stopAdmitting);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Election election : elections.values()) {
+            election.setDrainTimeout(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            try {
+                election.withdraw();
+            }
+            finally {
+                election.setDrainTimeout(drainTimeout);
+            }
+        }
+        if (deadline - System.nanoTime() < 0) {
+            log.warn("[id={}] leader-only work still running after {}; leadership was released anyway", candidateId, timeout);
+        }
+    }
+
+    /**
      * Stops admitting leader-only work in every election at once, waits up to {@code timeout} in
      * all for running work, then closes every election, which releases leadership at once.
      */

@@ -110,6 +110,17 @@ final class ZooKeeperElection extends AbstractElection {
         });
     }
 
+    /** Deletes our node on the candidate's thread, after any step in flight; see {@link #leave}. */
+    @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+        submit(this::campaign);
+    }
+
+    @Override
+    protected void onRejoin() {
+        submit(this::campaign);
+    }
+
     @Override
     protected void onClose(@Nullable Leadership held) {
         String own = ownPath;
@@ -169,7 +180,11 @@ final class ZooKeeperElection extends AbstractElection {
     // ---- the recipe, on the candidate's thread ----
 
     private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
-        if (state() == ElectionState.LATENT || !session.isConnected()) {
+        if (state() == ElectionState.WITHDRAWN) {
+            leave(zk); // again after every reconnect, until it got through
+            return;
+        }
+        if (!isCampaigning() || !session.isConnected()) {
             return; // the backend's connect event campaigns
         }
         if (ownPath == null && !join(zk)) {
@@ -235,7 +250,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** @return false when the predecessor vanished before the watch was set: look again */
     private boolean checkOnce(ZooKeeper zk) throws KeeperException, InterruptedException {
         String own = ownPath;
-        if (own == null || state() == ElectionState.LATENT || !session.isConnected()) {
+        if (own == null || !isCampaigning() || !session.isConnected()) {
             return true;
         }
         long sendNanos = System.nanoTime();
@@ -373,6 +388,10 @@ final class ZooKeeperElection extends AbstractElection {
 
     /** The leader record changed: a new leader was granted. */
     private void refreshLeader(ZooKeeper zk) throws KeeperException, InterruptedException {
+        if (state() == ElectionState.WITHDRAWN) {
+            followRecord(zk);
+            return;
+        }
         String own = ownPath;
         if (currentTerm() != null || own == null || !followingRecord || !session.isConnected()) {
             return;
@@ -393,6 +412,58 @@ final class ZooKeeperElection extends AbstractElection {
             stopRenewal();
         }
         campaign(zk);
+    }
+
+    /**
+     * Out of the line while withdrawn: deletes our node (waking only our successor) and any node
+     * of ours from a create whose reply was lost, which would otherwise hold the line for the
+     * others; then watches the leader record to keep {@code leaderId()} current. Creates nothing.
+     */
+    private void leave(ZooKeeper zk) throws KeeperException, InterruptedException {
+        stopRenewal();
+        String own = ownPath;
+        ownPath = null;
+        grantedPath = null;
+        publishedPath = null;
+        predecessorPath = null;
+        if (own != null) {
+            session.release(zk, own);
+        }
+        if (!session.isConnected()) {
+            followingRecord = false;
+            return; // the reconnect's campaign leaves again
+        }
+        try {
+            for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
+                String path = electionPath + "/" + node.name();
+                if (node.guid().equals(guid) && !session.isReleasing(path)) {
+                    session.release(zk, path);
+                }
+            }
+        }
+        catch (KeeperException.NoNodeException ex) {
+            // No election node: no node of ours either.
+        }
+        followRecord(zk);
+    }
+
+    /** A withdrawn candidate names the leader the record names, while that leader's node exists. */
+    private void followRecord(ZooKeeper zk) throws KeeperException, InterruptedException {
+        followingRecord = true;
+        LeaderRecord record;
+        try {
+            record = LeaderRecord.watch(zk, electionPath, recordWatcher);
+        }
+        catch (KeeperException.NoNodeException ex) {
+            follow(null);
+            return;
+        }
+        if (record == null || record.candidateId().equals(candidateId())
+                || zk.exists(electionPath + "/" + record.node(), false) == null) {
+            follow(null);
+            return;
+        }
+        follow(record.candidateId());
     }
 
     /** Deletes the node (waking only our successor) and joins again at the back. */

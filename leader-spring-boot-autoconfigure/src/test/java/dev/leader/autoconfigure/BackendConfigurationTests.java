@@ -3,25 +3,23 @@ package dev.leader.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.autoconfigure.actuate.LeaderHealthContributorAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.autoconfigure.EtcdConnectionDetails;
+import dev.leader.testsupport.EtcdCluster;
+import dev.leader.testsupport.RedisCluster;
+import dev.leader.testsupport.RedisServer;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import dev.leader.zookeeper.autoconfigure.ZooKeeperConnectionDetails;
 import dev.leader.spring.ElectionRegistry;
-import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.lan.LoopbackMulticast;
-import dev.leader.redis.RedisClusterProcess;
-import dev.leader.redis.RedisServerProcess;
-import dev.leader.zookeeper.ZooKeeperTestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -30,9 +28,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Each networked backend chosen and wired from {@code leader.*}, electing on a real server. */
 class BackendConfigurationTests {
-
-    @TempDir
-    Path work;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, LeaderHealthContributorAutoConfiguration.class,
@@ -71,14 +66,14 @@ class BackendConfigurationTests {
 
     @Test
     void runWhenRedisUrlSetShouldElectThroughRedis() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
+        try (RedisServer redis = RedisServer.start()) {
             runner.withPropertyValues("leader.redis.url=" + redis.url()).run(context -> awaitLeader(context, "redis"));
         }
     }
 
     @Test
     void runWhenRedisChosenShouldReuseSpringDataRedisConnection() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(work, false)) {
+        try (RedisServer redis = RedisServer.start()) {
             DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
                 @Override
                 public Standalone getStandalone() {
@@ -92,8 +87,8 @@ class BackendConfigurationTests {
 
     @Test
     void runWhenSpringDataRedisNamesSentinelsShouldElectOnTheirMaster() throws Exception {
-        try (RedisServerProcess master = RedisServerProcess.start(work, false);
-                RedisServerProcess sentinel = RedisServerProcess.startSentinel(work, master)) {
+        try (RedisServer master = RedisServer.start();
+                RedisServer sentinel = RedisServer.builder().sentinelOf(master).start()) {
             runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
                     .withPropertyValues("leader.backend=redis", "spring.data.redis.sentinel.master=mymaster",
                             "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port())
@@ -113,13 +108,13 @@ class BackendConfigurationTests {
 
     @Test
     void runWhenSpringDataRedisNamesClusterNodesShouldElectInThatCluster() throws Exception {
-        try (RedisClusterProcess cluster = RedisClusterProcess.start(work)) {
+        try (RedisCluster cluster = RedisCluster.start()) {
             runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
-                    .withPropertyValues("leader.backend=redis", "spring.data.redis.cluster.nodes=" + cluster.nodes())
+                    .withPropertyValues("leader.backend=redis", "spring.data.redis.cluster.nodes=" + cluster.nodeList())
                     .run(context -> {
                         awaitLeader(context, "redis");
                         Election election = context.getBean(ElectionRegistry.class).defaultElection();
-                        RedisClusterClient client = RedisClusterClient.create("redis://" + cluster.nodes().split(",")[0]);
+                        RedisClusterClient client = RedisClusterClient.create("redis://" + cluster.nodeList().split(",")[0]);
                         try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
                             assertThat(connection.sync().get("leader:{" + election.name() + "}")).startsWith(election.candidateId());
                         }
@@ -152,14 +147,14 @@ class BackendConfigurationTests {
 
     @Test
     void runWhenEtcdEndpointsSetShouldElectThroughEtcd() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
             runner.withPropertyValues("leader.etcd.endpoints=" + etcd.endpoints().get(0)).run(context -> awaitLeader(context, "etcd"));
         }
     }
 
     @Test
     void runWhenEtcdConnectionDetailsBeanDefinedShouldUseIt() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
             runner.withPropertyValues("leader.backend=etcd").withBean(EtcdConnectionDetails.class, () -> etcd::endpoints)
                     .run(context -> awaitLeader(context, "etcd"));
         }

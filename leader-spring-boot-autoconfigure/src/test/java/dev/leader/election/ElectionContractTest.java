@@ -267,6 +267,78 @@ public abstract class ElectionContractTest {
     }
 
     @Test
+    void withdrawnLeaderHandsOverAndLeadsAgainOnlyOnceStarted() {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        Election first = awaitSingleLeader(candidates);
+        Election other = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
+        long firstToken = first.leadership().orElseThrow().fencingToken();
+        first.withdraw();
+        assertThat(first.isLeader()).isFalse();
+        assertThat(first.state()).isEqualTo(ElectionState.WITHDRAWN);
+        await().atMost(handoffBound()).until(other::isLeader);
+        long otherToken = other.leadership().orElseThrow().fencingToken();
+        assertThat(otherToken).isGreaterThan(firstToken);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.entries().stream().anyMatch(e ->
+                e.candidateId().equals(first.candidateId()) && e.kind() == EventLog.Kind.REVOKED
+                        && e.detail().equals(RevokeReason.WITHDRAWN.name())));
+        // Withdrawn, it is no candidate: nobody is left to lead once the other closes.
+        other.close();
+        await().during(handoffBound()).atMost(handoffBound().plusSeconds(5))
+                .until(() -> !first.isLeader() && first.state() == ElectionState.WITHDRAWN);
+        first.start();
+        await().atMost(handoffBound().plus(lease())).until(first::isLeader);
+        assertThat(first.leadership().orElseThrow().fencingToken()).isGreaterThan(otherToken);
+    }
+
+    @Test
+    void withdrawStopsAdmittingAndWaitsForAdmittedWorkBeforeReleasing() throws Exception {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        Election first = awaitSingleLeader(candidates);
+        Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
+        Admission work = first.admit().orElseThrow();
+        CountDownLatch releaseAsked = new CountDownLatch(1);
+        work.onRelease(releaseAsked::countDown);
+        Thread withdrawing = new Thread(first::withdraw, "withdrawing");
+        withdrawing.start();
+        assertThat(releaseAsked.await(5, TimeUnit.SECONDS)).as("the work was asked to end").isTrue();
+        assertThat(first.admit()).as("no new work while draining").isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
+        assertThat(first.isLeader()).isTrue();
+        work.close();
+        withdrawing.join(handoffBound().toMillis());
+        assertThat(first.state()).isEqualTo(ElectionState.WITHDRAWN);
+        await().atMost(handoffBound()).until(second::isLeader);
+        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(work.leadership().fencingToken());
+    }
+
+    @Test
+    void withdrawnFollowerLeavesTheLineAndTakesNoTermUntilStarted() {
+        // Joined in this order, b is next in line wherever there is a line (a queue of nodes,
+        // keys or lock waiters; the lowest id on the LAN): the hand-off goes past it to c only if
+        // it really left.
+        Election a = candidate("a");
+        await().atMost(handoffBound().plus(lease())).until(a::isLeader);
+        Election b = candidate("b");
+        await().atMost(handoffBound()).until(() -> b.leaderId().equals(Optional.of("a")));
+        Election c = candidate("c");
+        await().atMost(handoffBound()).until(() -> c.leaderId().equals(Optional.of("a")));
+        b.withdraw();
+        assertThat(b.state()).isEqualTo(ElectionState.WITHDRAWN);
+        long firstToken = a.leadership().orElseThrow().fencingToken();
+        a.close();
+        await().atMost(handoffBound()).until(c::isLeader);
+        long cToken = c.leadership().orElseThrow().fencingToken();
+        assertThat(cToken).isGreaterThan(firstToken);
+        c.close();
+        await().during(handoffBound()).atMost(handoffBound().plusSeconds(5))
+                .until(() -> !b.isLeader() && b.state() == ElectionState.WITHDRAWN);
+        b.start();
+        await().atMost(handoffBound().plus(lease())).until(b::isLeader);
+        assertThat(b.leadership().orElseThrow().fencingToken()).isGreaterThan(cToken);
+        assertThat(events.count("b", EventLog.Kind.REVOKED)).as("a follower's withdrawal ends no term").isZero();
+    }
+
+    @Test
     void aSecondElectionOfOneNameOnOneBackendIsRefusedUntilTheFirstCloses() {
         ElectionBackend backend = newBackend();
         backends.add(backend);

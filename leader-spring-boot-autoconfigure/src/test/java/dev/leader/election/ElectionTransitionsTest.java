@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -184,6 +185,60 @@ class ElectionTransitionsTest {
         assertThat(afterClose.get(5, TimeUnit.SECONDS)).isEqualTo(ElectionState.CLOSED);
     }
 
+    @Test
+    void aWithdrawnCandidateIsGrantedNothingUntilStartedAgain() throws Exception {
+        DrivenElection election = started("a");
+        EventLog events = new EventLog();
+        election.addListener(events.listenerFor("a"));
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        election.withdraw();
+        assertThat(election.state()).isEqualTo(ElectionState.WITHDRAWN);
+        assertThat(election.isLeader()).isFalse();
+        assertThat(election.grant(2, System.nanoTime())).as("a claim in flight wins nothing").isFalse();
+        election.follow("b");
+        assertThat(election.state()).isEqualTo(ElectionState.WITHDRAWN);
+        assertThat(election.leaderId()).contains("b");
+        election.start();
+        assertThat(election.state()).isEqualTo(ElectionState.FOLLOWER);
+        assertThat(election.grant(2, System.nanoTime())).isTrue();
+        assertThat(election.hooks).containsExactly("start", "withdraw 1", "rejoin");
+        assertThat(election.awaitEventsDelivered(Duration.ofSeconds(5))).isTrue();
+        assertThat(events.entries()).filteredOn(e -> e.kind() != EventLog.Kind.LEADER_CHANGED)
+                .extracting(e -> e.kind() + " " + e.fencingToken() + " " + e.detail())
+                .containsExactly("GRANTED 1 ", "REVOKED 1 WITHDRAWN", "GRANTED 2 ");
+    }
+
+    @Test
+    void theBackendHearsRacingWithdrawalsAndStartsInTheOrderTheyWon() throws Exception {
+        for (int i = 0; i < 500; i++) {
+            DrivenElection election = started("a");
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<Void> withdrawing = CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                election.withdraw();
+            });
+            CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                election.start();
+            });
+            go.countDown();
+            CompletableFuture.allOf(withdrawing, starting).get(5, TimeUnit.SECONDS);
+            String last = election.hooks.get(election.hooks.size() - 1);
+            assertThat(last).as("round %d: %s, hooks %s", i, election.state(), election.hooks)
+                    .isEqualTo(election.state() == ElectionState.WITHDRAWN ? "withdraw none" : election.hooks.size() == 1 ? "start" : "rejoin");
+            election.close();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private DrivenElection started(String id) {
         DrivenElection election = new DrivenElection(id);
         elections.add(election);
@@ -194,12 +249,16 @@ class ElectionTransitionsTest {
     /** An election whose transitions the test makes, as a backend's threads would. */
     private static final class DrivenElection extends AbstractElection {
 
+        /** The hooks the backend heard, in order. */
+        final List<String> hooks = new CopyOnWriteArrayList<>();
+
         DrivenElection(String id) {
             super("transitions", id, LeaseDeadline.of(LEASE, MARGIN));
         }
 
         @Override
         protected void onStart() {
+            hooks.add("start");
         }
 
         @Override
@@ -208,6 +267,16 @@ class ElectionTransitionsTest {
 
         @Override
         protected void onClose(@Nullable Leadership held) {
+        }
+
+        @Override
+        protected void onWithdraw(@Nullable Leadership held) {
+            hooks.add("withdraw " + (held == null ? "none" : held.fencingToken()));
+        }
+
+        @Override
+        protected void onRejoin() {
+            hooks.add("rejoin");
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import dev.leader.election.Election;
+import dev.leader.testsupport.EtcdCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class EtcdElectionBehaviourTest {
 
     private static final Duration LEASE = Duration.ofSeconds(2);
 
-    private static EtcdServerProcess etcd;
+    private static EtcdCluster etcd;
 
     private final List<EtcdElectionBackend> backends = new ArrayList<>();
 
@@ -34,7 +35,7 @@ class EtcdElectionBehaviourTest {
 
     @BeforeAll
     static void startEtcd() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
     }
 
     @AfterAll
@@ -95,7 +96,7 @@ class EtcdElectionBehaviourTest {
 
     @Test
     void aUserAndPasswordAreSentWhenEtcdRequiresThem() throws Exception {
-        try (EtcdServerProcess secured = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster secured = EtcdCluster.start(1)) {
             EtcdKv root = new EtcdKv(new EtcdHttp(EtcdBackendSettings.of(secured.endpoints())), Duration.ofSeconds(2));
             root.http().post("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"s3cret\"}", Duration.ofSeconds(2));
             root.http().post("/v3/auth/role/add", "{\"name\":\"root\"}", Duration.ofSeconds(2));
@@ -123,7 +124,7 @@ class EtcdElectionBehaviourTest {
         assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).as("openssl finished").isTrue();
         assertThat(openssl.exitValue()).as("openssl exit status (install openssl)").isZero();
         SSLContext trust = trusting(cert);
-        try (EtcdServerProcess secured = EtcdServerProcess.startTls(cert, key, trust)) {
+        try (EtcdCluster secured = EtcdCluster.builder(1).tls(cert, key, trust).start()) {
             assertThat(secured.endpoints().get(0).getScheme()).isEqualTo("https");
             EtcdBackendSettings base = EtcdBackendSettings.of(secured.endpoints()).withLeaseDuration(LEASE);
             EtcdElection untrusting = candidate("untrusting", base);

@@ -3,6 +3,7 @@ package dev.leader.etcd;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.EtcdCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -10,11 +11,11 @@ class EtcdElectionContractTest extends ElectionContractTest {
 
     static final Duration LEASE = Duration.ofSeconds(2);
 
-    private static EtcdServerProcess etcd;
+    private static EtcdCluster etcd;
 
     @BeforeAll
     static void startEtcd() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
     }
 
     @AfterAll

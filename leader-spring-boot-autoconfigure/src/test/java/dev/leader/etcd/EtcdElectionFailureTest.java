@@ -17,6 +17,7 @@ import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.testsupport.EtcdCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class EtcdElectionFailureTest {
 
     private final List<Leadership> grants = new CopyOnWriteArrayList<>();
 
-    private EtcdServerProcess etcd;
+    private EtcdCluster etcd;
 
     private final String election = "failure-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -72,7 +73,7 @@ class EtcdElectionFailureTest {
 
     @Test
     void aCandidateWhoseLeaseExpiredWhileWaitingNeverLeadsOnTheDeadLease() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
         EtcdElection a = candidate("a", true);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         EtcdElection b = candidate("b", true);
@@ -100,7 +101,7 @@ class EtcdElectionFailureTest {
 
     @Test
     void aLeaderCutOffFromEtcdStopsBelievingBeforeTheNextIsGranted() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
         EtcdElection a = candidate("a", true);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         EtcdElection b = candidate("b", true);
@@ -130,7 +131,7 @@ class EtcdElectionFailureTest {
 
     @Test
     void compactionPastTheWatchedRevisionIsSurvivedByReadingAgain() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
         EtcdElection a = candidate("a", true);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         long firstToken = a.leadership().orElseThrow().fencingToken();
@@ -169,7 +170,7 @@ class EtcdElectionFailureTest {
 
     @Test
     void etcdKilledWhileLeadingRevokesByTheDeadlineAndOneLeadsWhenItIsBack() throws Exception {
-        etcd = EtcdServerProcess.startCluster(1);
+        etcd = EtcdCluster.start(1);
         List<EtcdElection> candidates = List.of(candidate("a", true), candidate("b", true), candidate("c", true));
         await().atMost(Duration.ofSeconds(5)).until(() -> leaders(candidates) == 1);
 
@@ -187,7 +188,7 @@ class EtcdElectionFailureTest {
 
     @Test
     void aClusterThatLosesQuorumLeavesNobodyLeadingUntilQuorumIsBack() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         List<EtcdElection> candidates = List.of(candidate("a", true), candidate("b", true), candidate("c", true));
         await().atMost(Duration.ofSeconds(5)).until(() -> leaders(candidates) == 1);
 

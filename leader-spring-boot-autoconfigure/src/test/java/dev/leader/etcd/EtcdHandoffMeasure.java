@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.EtcdCluster;
 
 /**
  * Prints handoff (close of the leader → successor granted, 20 rounds) and failover (kill -9 of a
@@ -27,14 +28,14 @@ public final class EtcdHandoffMeasure {
     }
 
     public static void main(String[] args) throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startCluster(1)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
             handoff(etcd, 20);
             failover(etcd, args.length > 0 ? Integer.parseInt(args[0]) : 5);
         }
         System.exit(0);
     }
 
-    private static void handoff(EtcdServerProcess etcd, int rounds) throws Exception {
+    private static void handoff(EtcdCluster etcd, int rounds) throws Exception {
         String name = "handoff-" + UUID.randomUUID().toString().substring(0, 8);
         BlockingQueue<Long> grantedAt = new ArrayBlockingQueue<>(100);
         List<EtcdElectionBackend> backends = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class EtcdHandoffMeasure {
         }
     }
 
-    private static void failover(EtcdServerProcess etcd, int rounds) throws Exception {
+    private static void failover(EtcdCluster etcd, int rounds) throws Exception {
         List<Double> millis = new ArrayList<>();
         List<Long> startups = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
@@ -112,7 +113,7 @@ public final class EtcdHandoffMeasure {
         System.out.println("start-up (JVM start -> first grant, fresh JVM, no contention), ms: " + startups);
     }
 
-    private static Election join(EtcdServerProcess etcd, String name, String id, List<EtcdElectionBackend> backends,
+    private static Election join(EtcdCluster etcd, String name, String id, List<EtcdElectionBackend> backends,
             BlockingQueue<Long> grantedAt) {
         EtcdElectionBackend backend = new EtcdElectionBackend(EtcdBackendSettings.of(etcd.endpoints()).withLeaseDuration(LEASE));
         backends.add(backend);

@@ -19,6 +19,8 @@ import java.util.function.UnaryOperator;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.testsupport.EtcdCluster;
+import dev.leader.testsupport.LoopbackProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +44,9 @@ class EtcdMemberFailureTest {
 
     private final String election = "member-" + UUID.randomUUID().toString().substring(0, 8);
 
-    private EtcdServerProcess etcd;
+    private EtcdCluster etcd;
 
-    private WatchSilencingProxy proxy;
+    private LoopbackProxy proxy;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -61,7 +63,7 @@ class EtcdMemberFailureTest {
 
     @Test
     void aFollowerWhoseWatchMemberIsPausedLeadsWhenTheLeaderCloses() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         int quiet = aRaftFollower();
         EtcdElection a = leaderAvoiding(quiet);
         EtcdElection b = candidate("b", startingAt(quiet), UnaryOperator.identity());
@@ -75,7 +77,7 @@ class EtcdMemberFailureTest {
 
     @Test
     void aFollowerWhoseWatchMemberIsPausedLeadsWhenTheLeadersLeaseExpires() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         int quiet = aRaftFollower();
         EtcdElection a = leaderAvoiding(quiet);
         EtcdElection b = candidate("b", startingAt(quiet), UnaryOperator.identity());
@@ -91,7 +93,7 @@ class EtcdMemberFailureTest {
 
     @Test
     void aFollowerWhoseMemberPausesAsItOpensItsWatchLeadsWhenTheLeaderCloses() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         int quiet = aRaftFollower();
         EtcdElection a = leaderAvoiding(quiet);
         CountDownLatch paused = new CountDownLatch(1);
@@ -120,15 +122,15 @@ class EtcdMemberFailureTest {
     @Test
     void aFollowerWhoseWatchConnectionFallsSilentLeadsWhenTheLeaderCloses() throws Exception {
         Duration progress = Duration.ofMillis(500);
-        etcd = EtcdServerProcess.startCluster(1, progress);
-        proxy = new WatchSilencingProxy(etcd.endpoint(0));
+        etcd = EtcdCluster.builder(1).options("--experimental-watch-progress-notify-interval", progress.toMillis() + "ms").start();
+        proxy = LoopbackProxy.to(etcd.endpoint(0).getPort());
         EtcdElection a = candidate("a", etcd.endpoints(), UnaryOperator.identity());
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         // b reaches the member through the proxy; its keep-alives keep getting through.
-        EtcdElection b = candidate("b", List.of(proxy.endpoint()), settings -> settings.withWatchProgressInterval(progress));
+        EtcdElection b = candidate("b", List.of(URI.create("http://127.0.0.1:" + proxy.port())), settings -> settings.withWatchProgressInterval(progress));
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent() && b.watching());
 
-        proxy.silenceOpenWatches();
+        proxy.silenceConnectionsThatSent("POST /v3/watch ");
         a.close();
 
         await().atMost(ABOUT_A_LEASE).until(b::isLeader);
@@ -136,7 +138,7 @@ class EtcdMemberFailureTest {
 
     @Test
     void aLeaderWhoseKeepAliveMemberIsPausedKeepsItsTermThroughAnother() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         int quiet = aRaftFollower();
         EtcdElection a = candidate("a", startingAt(quiet), UnaryOperator.identity());
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
@@ -151,7 +153,7 @@ class EtcdMemberFailureTest {
 
     @Test
     void aLeaderWhoseKeepAlivesFailOverToALearnerMovesOnAndKeepsItsTerm() throws Exception {
-        etcd = EtcdServerProcess.startCluster(3);
+        etcd = EtcdCluster.start(3);
         int learner = etcd.addLearner();
         int quiet = aRaftFollower();
         List<URI> endpoints = new ArrayList<>(startingAt(quiet));

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import dev.leader.election.Election;
 import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.EtcdCluster;
+import dev.leader.testsupport.Placement;
 import dev.leader.testsupport.Shell;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A raft leader cut off from its peers but not from its clients goes on answering lease
@@ -42,12 +40,7 @@ class EtcdStaleRaftLeaderTest {
 
     private static final Duration LEASE = Duration.ofSeconds(2);
 
-    private static final String BINARY = "/usr/bin/etcd";
-
-    @TempDir
-    Path data;
-
-    private final List<Process> members = new ArrayList<>();
+    private @Nullable EtcdCluster cluster;
 
     private final List<EtcdElectionBackend> backends = new ArrayList<>();
 
@@ -66,8 +59,8 @@ class EtcdStaleRaftLeaderTest {
         for (EtcdElectionBackend backend : backends) {
             backend.close();
         }
-        for (Process member : members) {
-            member.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
         }
         if (namespaceCreated) {
             Shell.run(List.of("ip", "netns", "del", namespace));
@@ -81,22 +74,14 @@ class EtcdStaleRaftLeaderTest {
         createNamespace();
         String hostAddress = subnet + ".1";
         String isolatedAddress = subnet + ".2";
-        int[] clientPorts = { freePort(), freePort(), freePort() };
-        int[] peerPorts = { freePort(), freePort(), freePort() };
-        String[] hosts = { isolatedAddress, hostAddress, hostAddress };
-        StringBuilder cluster = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            cluster.append(i == 0 ? "" : ",").append("m").append(i).append("=http://").append(hosts[i]).append(':').append(peerPorts[i]);
-        }
         // Member 0 steps down only after 6 s without its peers (etcd's check-quorum runs once per
         // election timeout); members 1 and 2 elect a new leader about a second after losing it.
-        members.add(startMember(List.of("ip", "netns", "exec", namespace), 0, hosts[0], hosts[0], clientPorts[0], peerPorts[0],
-                cluster.toString(), List.of("--heartbeat-interval", "100", "--election-timeout", "6000")));
-        for (int i = 1; i < 3; i++) {
-            members.add(startMember(List.of(), i, hosts[i], "127.0.0.1", clientPorts[i], peerPorts[i], cluster.toString(), List.of()));
-        }
-        URI isolated = URI.create("http://" + isolatedAddress + ":" + clientPorts[0]);
-        List<URI> others = List.of(URI.create("http://127.0.0.1:" + clientPorts[1]), URI.create("http://127.0.0.1:" + clientPorts[2]));
+        cluster = EtcdCluster.builder(3)
+                .member(0, Placement.in(List.of("ip", "netns", "exec", namespace), isolatedAddress), "--heartbeat-interval", "100",
+                        "--election-timeout", "6000")
+                .member(1, Placement.in(List.of(), hostAddress)).member(2, Placement.in(List.of(), hostAddress)).start();
+        URI isolated = cluster.endpoint(0);
+        List<URI> others = List.of(cluster.endpoint(1), cluster.endpoint(2));
         makeLeader(isolated, others);
 
         String election = "stale-" + UUID.randomUUID().toString().substring(0, 8);
@@ -118,7 +103,7 @@ class EtcdStaleRaftLeaderTest {
         }, "both-believe-watcher");
         watcher.setDaemon(true);
         watcher.start();
-        cutOffFromPeers(clientPorts[0]);
+        cutOffFromPeers(isolated.getPort());
         try {
             await().atMost(Duration.ofSeconds(20)).until(second::isLeader);
             // Until the cut-off member's check-quorum ends its term, at the latest.
@@ -176,20 +161,6 @@ class EtcdStaleRaftLeaderTest {
         Shell.must(command);
     }
 
-    private Process startMember(List<String> launcher, int member, String peerHost, String clientHost, int clientPort, int peerPort,
-            String cluster, List<String> extra) throws IOException {
-        String client = "http://" + clientHost + ":" + clientPort;
-        String peer = "http://" + peerHost + ":" + peerPort;
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(BINARY, "--name", "m" + member, "--data-dir", Files.createDirectories(data.resolve("m" + member)).toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", "stale-" + tag));
-        command.addAll(extra);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("m" + member + ".log").toFile()).start();
-    }
-
     /** Waits for a leader, then hands leadership to the member at {@code target}. */
     private static void makeLeader(URI target, List<URI> others) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
@@ -223,11 +194,5 @@ class EtcdStaleRaftLeaderTest {
             throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

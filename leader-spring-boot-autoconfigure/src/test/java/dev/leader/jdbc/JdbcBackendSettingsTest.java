@@ -111,11 +111,14 @@ class JdbcBackendSettingsTest {
     }
 
     @Test
-    void notificationsCarryElectionAndHolder() {
-        LeaseNotification held = LeaseNotification.parse(LeaseNotification.held("billing", 10_000, "host:12:ab c"));
-        assertThat(held).isEqualTo(new LeaseNotification(false, "billing", "host:12:ab c", 10_000));
-        assertThat(LeaseNotification.parse(LeaseNotification.released("billing"))).isEqualTo(new LeaseNotification(true, "billing", null, 0));
+    void notificationsCarryElectionHolderAndVersion() {
+        // As PostgresStatements' format('held %s %s %s %s %s', lease, token, version, name, holder) writes it.
+        LeaseNotification held = LeaseNotification.parse("held 10000 7 42 billing host:12:ab c");
+        assertThat(held).isEqualTo(new LeaseNotification(false, "billing", "host:12:ab c", 10_000, new LeaseStatements.Version(7, 42)));
+        assertThat(LeaseNotification.parse(LeaseNotification.released("billing")))
+                .isEqualTo(new LeaseNotification(true, "billing", null, 0, LeaseStatements.Version.NONE));
         assertThat(LeaseNotification.parse("something else")).isNull();
-        assertThat(LeaseNotification.parse("held x billing a")).isNull();
+        assertThat(LeaseNotification.parse("held x 1 2 billing a")).isNull();
+        assertThat(LeaseNotification.parse("held 10000 billing a")).as("without a version").isNull();
     }
 }

@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import dev.leader.election.Election;
 import dev.leader.testsupport.MariaDbServer;
 import dev.leader.testsupport.PostgresServer;
-import dev.leader.testsupport.DatabaseServer;
+import dev.leader.testsupport.ServerProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +29,7 @@ class JdbcServerFailureTest {
     @ParameterizedTest
     @EnumSource(Database.class)
     void aKilledAndRestartedDatabaseEndsTheTermBeforeAnyOtherAndTokensKeepGrowing(Database database) throws Exception {
-        try (DatabaseServer server = start(database); Beliefs beliefs = new Beliefs();
+        try (ServerProcess server = start(database); Beliefs beliefs = new Beliefs();
                 JdbcElectionBackend one = backend(database, server); JdbcElectionBackend two = backend(database, server)) {
             Election a = beliefs.watch(one.election("crash", "a"));
             Election b = beliefs.watch(two.election("crash", "b"));
@@ -60,7 +60,7 @@ class JdbcServerFailureTest {
     @ParameterizedTest
     @EnumSource(Database.class)
     void aDatabaseStoppedBeyondTheLeaseEndsTheTermAtTheDeadlineAndNoTwoBelieve(Database database) throws Exception {
-        try (DatabaseServer server = start(database); Beliefs beliefs = new Beliefs();
+        try (ServerProcess server = start(database); Beliefs beliefs = new Beliefs();
                 JdbcElectionBackend one = backend(database, server); JdbcElectionBackend two = backend(database, server)) {
             Election a = beliefs.watch(one.election("stopped", "a"));
             Election b = beliefs.watch(two.election("stopped", "b"));
@@ -103,11 +103,11 @@ class JdbcServerFailureTest {
         return all.stream().filter(Election::isLeader).findFirst().orElseThrow();
     }
 
-    private static DatabaseServer start(Database database) throws Exception {
+    private static ServerProcess start(Database database) throws Exception {
         return database == Database.POSTGRESQL ? PostgresServer.start() : MariaDbServer.start();
     }
 
-    private static JdbcElectionBackend backend(Database database, DatabaseServer server) {
+    private static JdbcElectionBackend backend(Database database, ServerProcess server) {
         DataSource dataSource = server instanceof PostgresServer postgres ? DataSources.postgres(postgres)
                 : DataSources.mariaDb((MariaDbServer) server);
         return new JdbcElectionBackend(dataSource, DataSources.settings(LEASE));

@@ -24,7 +24,7 @@ public final class RedisCandidateMain {
     }
 
     public static void main(String[] args) {
-        RedisServerProcess.quietClientLogs();
+        RedisClientLogs.quiet();
         boolean notifications = args.length > 4 && args[4].equals("notifications");
         RedisElectionBackend backend = RedisElectionBackend.fromUrl(args[0],
                 RedisBackendSettings.of(Duration.ofMillis(Long.parseLong(args[3]))).withEnableExpiryNotifications(notifications));

@@ -1,28 +1,25 @@
 package dev.leader.redis;
 
-import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.RedisCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The shared contract on a three-node Redis Cluster: elections land on different nodes' slots. */
 class RedisClusterElectionContractTest extends ElectionContractTest {
 
-    @TempDir
-    static Path directory;
-
-    static RedisClusterProcess cluster;
+    static RedisCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = RedisClusterProcess.start(directory);
+        cluster = RedisCluster.start();
     }
 
     @AfterAll
-    static void stopCluster() throws InterruptedException {
+    static void stopCluster() throws IOException {
         cluster.close();
     }
 

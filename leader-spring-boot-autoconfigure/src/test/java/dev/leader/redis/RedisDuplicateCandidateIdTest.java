@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +12,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.leader.election.Election;
 import dev.leader.election.EventLog;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,9 +26,6 @@ import org.slf4j.LoggerFactory;
 class RedisDuplicateCandidateIdTest {
 
     static final Duration LEASE = Duration.ofSeconds(2);
-
-    @TempDir
-    Path directory;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -49,7 +45,7 @@ class RedisDuplicateCandidateIdTest {
 
     @Test
     void twoCandidatesWithOneIdNeverTakeTheLeaseFromEachOtherAndTheFollowerWarnsOnce() throws Exception {
-        RedisServerProcess server = RedisServerProcess.start(directory, false);
+        RedisServer server = RedisServer.start();
         closeables.add(server);
         warnings.start();
         electionLog.addAppender(warnings);
@@ -77,7 +73,7 @@ class RedisDuplicateCandidateIdTest {
                 .isGreaterThan(events.of(EventLog.Kind.GRANTED).get(0).fencingToken());
     }
 
-    private Election twin(RedisServerProcess server, String label) {
+    private Election twin(RedisServer server, String label) {
         RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()), RedisBackendSettings.of(LEASE));
         closeables.add(backend);
         Election election = backend.election("twins", "twin");

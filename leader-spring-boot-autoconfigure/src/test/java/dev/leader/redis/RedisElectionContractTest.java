@@ -1,29 +1,25 @@
 package dev.leader.redis;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 class RedisElectionContractTest extends ElectionContractTest {
 
-    @TempDir
-    static Path directory;
-
-    static RedisServerProcess server;
+    static RedisServer server;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
     }
 
     @AfterAll
-    static void stopServer() throws InterruptedException {
+    static void stopServer() throws IOException {
         server.close();
     }
 

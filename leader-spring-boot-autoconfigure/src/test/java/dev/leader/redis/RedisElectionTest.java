@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,23 +11,20 @@ import java.util.UUID;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.EventLog;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Redis-specific behaviour, each test on a redis-server of its own. */
 class RedisElectionTest {
 
     static final Duration LEASE = Duration.ofSeconds(1);
 
-    @TempDir
-    Path directory;
-
-    private RedisServerProcess server;
+    private RedisServer server;
 
     private final List<ElectionBackend> backends = new ArrayList<>();
 
@@ -74,7 +70,7 @@ class RedisElectionTest {
 
     @Test
     void aStaleTermCanNeitherRenewNorReleaseTheNextTermsLease() throws Exception {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
         RedisClient client = RedisClient.create(RedisURI.create(server.url()));
         closeables.add(client::shutdown);
         StatefulRedisConnection<String, String> connection = client.connect();
@@ -119,7 +115,7 @@ class RedisElectionTest {
 
     @Test
     void tokensNeverGoBelowTheServersClockAndAServerThatCannotVouchHoldsTheLeaseBack() throws Exception {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
         RedisClient client = RedisClient.create(RedisURI.create(server.url()));
         closeables.add(client::shutdown);
         StatefulRedisConnection<String, String> connection = client.connect();
@@ -162,7 +158,7 @@ class RedisElectionTest {
 
     @Test
     void scriptsAreLoadedAgainAfterScriptFlush() throws Exception {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
         Election a = candidate("a", LEASE);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         admin().scriptFlush();
@@ -172,7 +168,7 @@ class RedisElectionTest {
 
     @Test
     void aLeaderWhoseLeaseWasTakenIsPreemptedAtItsNextRenewalAndDoesNotExtendTheNewLease() throws Exception {
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
         Election a = candidate("a", LEASE);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
         Election b = candidate("b", LEASE);
@@ -205,7 +201,7 @@ class RedisElectionTest {
 
     @Test
     void redisKilledWhileLeadingRevokesByTheDeadlineAndAfterARestartOneLeaderWithAHigherToken() throws Exception {
-        server = RedisServerProcess.start(directory, true);
+        server = RedisServer.builder().appendOnly().start();
         Election a = candidate("a", LEASE);
         Election b = candidate("b", LEASE);
         await().atMost(Duration.ofSeconds(5)).until(() -> a.isLeader() ^ b.isLeader());
@@ -219,13 +215,13 @@ class RedisElectionTest {
         long before = leader.leadership().orElseThrow().fencingToken();
 
         long killed = System.nanoTime();
-        server.kill();
+        server.kill9();
         await().atMost(LEASE.plusMillis(200)).until(() -> !a.isLeader() && !b.isLeader());
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(LEASE.plusMillis(200));
         assertThat(events.of(EventLog.Kind.REVOKED)).anySatisfy(e -> assertThat(e.detail()).isEqualTo("LEASE_EXPIRED"));
         assertThat(backends.get(0).status().reachable()).isFalse();
 
-        server.start();
+        server.restart();
         await().atMost(Duration.ofSeconds(10)).until(() -> a.isLeader() ^ b.isLeader());
         Election after = a.isLeader() ? a : b;
         assertThat(after.leadership().orElseThrow().fencingToken()).isGreaterThan(before);
@@ -235,7 +231,7 @@ class RedisElectionTest {
     @Test
     void followersAtRestSendNothing() throws Exception {
         // A server with notifications off: the backend turns them on, as its settings allow.
-        server = RedisServerProcess.start(directory, false);
+        server = RedisServer.start();
         Duration lease = Duration.ofSeconds(3);
         RedisBackendSettings settings = RedisBackendSettings.of(lease).withEnableExpiryNotifications(true);
         Election leader = candidate("leader", settings);
@@ -274,14 +270,14 @@ class RedisElectionTest {
 
     @Test
     void aBackendMadeWhileRedisIsDownCampaignsOnceRedisIsUp() throws Exception {
-        server = RedisServerProcess.start(directory, false);
-        server.kill();
+        server = RedisServer.start();
+        server.kill9();
         Election a = candidate("a", LEASE);
         assertThat(a.isLeader()).isFalse();
         assertThat(backends.get(0).status().reachable()).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> backends.get(0).status().lastError() != null);
 
-        server.start();
+        server.restart();
 
         await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
         assertThat(backends.get(0).status().reachable()).isTrue();
@@ -289,8 +285,8 @@ class RedisElectionTest {
 
     @Test
     void electsThroughSentinel() throws Exception {
-        server = RedisServerProcess.start(directory, false);
-        RedisServerProcess sentinel = RedisServerProcess.startSentinel(directory, server);
+        server = RedisServer.start();
+        RedisServer sentinel = RedisServer.builder().sentinelOf(server).start();
         closeables.add(sentinel);
         String url = "redis-sentinel://127.0.0.1:" + sentinel.port() + "#mymaster";
         List<Election> candidates = new ArrayList<>();

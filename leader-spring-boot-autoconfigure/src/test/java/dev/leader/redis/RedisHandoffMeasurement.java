@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 
 /**
@@ -40,23 +41,23 @@ public final class RedisHandoffMeasurement {
         int handoffRounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int failoverRounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         long lease = args.length > 2 ? Long.parseLong(args[2]) : 2_000;
-        RedisServerProcess.quietClientLogs();
+        RedisClientLogs.quiet();
         Path directory = Files.createTempDirectory("redis-measure");
-        try (RedisServerProcess server = RedisServerProcess.start(directory, false)) {
+        try (RedisServer server = RedisServer.start()) {
             report("handoff after close(), candidates in one JVM (ms)", inProcess(server, handoffRounds, lease));
             report("handoff after SIGTERM (ms)", rounds(server, "TERM", handoffRounds, lease));
             report("failover after kill -9, lease " + lease + " ms, followers wait on PTTL (ms)",
                     rounds(server, "KILL", failoverRounds, lease));
         }
         Path notifying = Files.createTempDirectory("redis-measure");
-        try (RedisServerProcess server = RedisServerProcess.start(notifying, false, "--notify-keyspace-events", "Kx")) {
+        try (RedisServer server = RedisServer.builder().options("--notify-keyspace-events", "Kx").start()) {
             report("failover after kill -9, lease " + lease + " ms, keyspace expiry notifications (ms)",
                     rounds(server, "KILL", failoverRounds, lease));
         }
         System.exit(0);
     }
 
-    private static List<Long> rounds(RedisServerProcess server, String signal, int rounds, long lease) throws Exception {
+    private static List<Long> rounds(RedisServer server, String signal, int rounds, long lease) throws Exception {
         String election = "measure-" + signal.toLowerCase() + "-" + System.nanoTime();
         List<CandidateProcess> candidates = new ArrayList<>();
         List<Long> results = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class RedisHandoffMeasurement {
     }
 
     /** close() of the leader → the successor's granted event, on the monotonic clock. */
-    private static List<Double> inProcess(RedisServerProcess server, int rounds, long lease) {
+    private static List<Double> inProcess(RedisServer server, int rounds, long lease) {
         String election = "measure-close-" + System.nanoTime();
         List<RedisElectionBackend> backends = new ArrayList<>();
         List<Election> candidates = new ArrayList<>();

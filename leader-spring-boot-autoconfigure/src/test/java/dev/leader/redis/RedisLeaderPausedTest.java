@@ -3,15 +3,14 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The leader's JVM is stopped (SIGSTOP) for longer than its lease: it must have stopped
@@ -21,12 +20,9 @@ class RedisLeaderPausedTest {
 
     static final long LEASE_MS = 2_000;
 
-    @TempDir
-    Path directory;
-
     @Test
     void aLeaderPausedBeyondItsLeaseStopsBelievingBeforeTheSuccessorIsGrantedAndStepsDownAfter() throws Exception {
-        try (RedisServerProcess server = RedisServerProcess.start(directory, false);
+        try (RedisServer server = RedisServer.start();
                 CandidateProcess paused = CandidateProcess.start(server.url(), "paused", "child", LEASE_MS);
                 RedisElectionBackend backend = new RedisElectionBackend(RedisURI.create(server.url()),
                         RedisBackendSettings.of(Duration.ofMillis(LEASE_MS)))) {

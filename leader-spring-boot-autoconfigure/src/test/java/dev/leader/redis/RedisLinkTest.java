@@ -3,7 +3,6 @@ package dev.leader.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import dev.leader.election.Election;
 import dev.leader.testsupport.BridgedNamespaces;
+import dev.leader.testsupport.LoopbackProxy;
+import dev.leader.testsupport.Placement;
+import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.Shell;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -18,7 +20,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The links to Redis: re-subscribed after a reconnect, and a silently dropped one found out. */
 class RedisLinkTest {
@@ -26,9 +27,6 @@ class RedisLinkTest {
     static final long LEASE_MS = 2_000;
 
     static final Duration LEASE = Duration.ofMillis(LEASE_MS);
-
-    @TempDir
-    Path directory;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -42,18 +40,18 @@ class RedisLinkTest {
 
     @Test
     void anElectionOpenedWhileThePubSubLinkReconnectsIsSubscribedOnceRedisIsBack() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         RedisElectionBackend backend = track(new RedisElectionBackend(RedisURI.create(server.url()),
                 RedisBackendSettings.of(LEASE)));
         Election early = backend.election("early", "a");
         early.start();
         await().atMost(Duration.ofSeconds(10)).until(early::isLeader);
 
-        server.kill();
+        server.kill9();
         await().atMost(Duration.ofSeconds(5)).until(() -> !backend.status().reachable());
         Election late = backend.election("late", "a");
         late.start();
-        server.start();
+        server.restart();
 
         ElectionKeys lateKeys = ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "late", 0);
         RedisCommands<String, String> admin = admin(server.url());
@@ -72,9 +70,9 @@ class RedisLinkTest {
      */
     @Test
     void aLeaderWhoseLinkWentSilentStopsBelievingBeforeItsSuccessorIsGrantedAndReconnectsByItself() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
-        TcpForwarder forwarder = track(new TcpForwarder(server.port()));
-        CandidateProcess leader = track(CandidateProcess.start(forwarder.url(), "silent", "leader", LEASE_MS));
+        RedisServer server = track(RedisServer.start());
+        LoopbackProxy forwarder = track(LoopbackProxy.to(server.port()));
+        CandidateProcess leader = track(CandidateProcess.start("redis://127.0.0.1:" + forwarder.port(), "silent", "leader", LEASE_MS));
         await().atMost(Duration.ofSeconds(30)).until(() -> leader.count("DEADLINE") >= 3);
         RedisElectionBackend backend = track(new RedisElectionBackend(RedisURI.create(server.url()),
                 RedisBackendSettings.of(LEASE)));
@@ -82,7 +80,7 @@ class RedisLinkTest {
         successor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> successor.leaderId().filter("leader"::equals).isPresent());
 
-        forwarder.blackHole();
+        forwarder.cut();
         long silentAt = System.currentTimeMillis();
 
         await().atMost(LEASE.multipliedBy(3)).until(successor::isLeader);
@@ -93,7 +91,7 @@ class RedisLinkTest {
         await().atMost(LEASE.multipliedBy(5)).until(() -> leader.first("REACHABLE false").isPresent());
         assertThat(leader.first("REACHABLE false").orElseThrow()).as("found out after the link went silent")
                 .isGreaterThan(silentAt);
-        forwarder.heal();
+        forwarder.healNewConnections();
         await().atMost(Duration.ofSeconds(20)).until(() -> leader.lines().stream().anyMatch(l -> l.startsWith("LEADER successor"))
                 && leader.count("REACHABLE true") == 2);
     }
@@ -108,9 +106,9 @@ class RedisLinkTest {
         String unavailable = BridgedNamespaces.unavailableReason();
         Assumptions.assumeTrue(unavailable == null, () -> "network namespace test skipped: " + unavailable);
         BridgedNamespaces lab = track(BridgedNamespaces.create("rds", "10.214.0", "10.214.0.1", "rds0", 1));
-        RedisServerProcess server = track(RedisServerProcess.startIn(lab.inHub(), "10.214.0.1", directory));
+        RedisServer server = track(RedisServer.builder().placement(Placement.in(lab.inHub(), "10.214.0.1")).start());
         // A lease held by nobody who renews: the follower reads it once, then waits for notifications.
-        Shell.must(List.of("ip", "netns", "exec", lab.hub(), RedisClusterProcess.CLI.toString(), "-h", "10.214.0.1", "-p",
+        Shell.must(List.of("ip", "netns", "exec", lab.hub(), RedisServer.CLI.toString(), "-h", "10.214.0.1", "-p",
                 Integer.toString(server.port()), "set", ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "idle", 0).lease(),
                 "elsewhere#0", "px", "600000"));
         CandidateProcess follower = track(CandidateProcess.start(lab.inMember(0), server.url(), "idle", "follower", LEASE_MS,

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import dev.leader.election.Election;
 import dev.leader.election.EventLog;
+import dev.leader.testsupport.LoopbackProxy;
+import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -54,7 +56,7 @@ class RedisRestartTest {
 
     @Test
     void aRestartFromAnOlderSnapshotGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         termsOf(server.url(), "snapshot", "early", 2);
         admin(server.url()).save();
         Path older = Files.copy(server.directory().resolve("dump.rdb"), directory.resolve("older.rdb"));
@@ -62,23 +64,23 @@ class RedisRestartTest {
         CandidateProcess leader = leaderInItsOwnJvm(server.url(), "snapshot");
         Election successor = candidate(server.url(), "snapshot", "successor");
 
-        server.kill();
+        server.kill9();
         Files.copy(older, server.directory().resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
-        server.start();
+        server.restart();
 
         assertNextTermWaitedAndTokensGrew(leader, successor);
     }
 
     @Test
     void aRestartWithoutPersistenceGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess server = track(RedisServerProcess.start(directory, false));
+        RedisServer server = track(RedisServer.start());
         termsOf(server.url(), "amnesia", "early", 3);
         CandidateProcess leader = leaderInItsOwnJvm(server.url(), "amnesia");
         Election successor = candidate(server.url(), "amnesia", "successor");
 
-        server.kill();
+        server.kill9();
         assertThat(server.directory().resolve("dump.rdb")).doesNotExist();
-        server.start();
+        server.restart();
 
         assertNextTermWaitedAndTokensGrew(leader, successor);
     }
@@ -90,28 +92,28 @@ class RedisRestartTest {
      */
     @Test
     void aReplicaPromotedAfterItMissedWritesGrantsNobodyBeforeTheOldLeadersDeadlineAndTokensKeepGrowing() throws Exception {
-        RedisServerProcess master = track(RedisServerProcess.start(Files.createDirectories(directory.resolve("master")), false));
-        RedisServerProcess replica = track(RedisServerProcess.start(Files.createDirectories(directory.resolve("replica")), false,
-                "--replicaof", "127.0.0.1", Integer.toString(master.port())));
-        TcpForwarder forwarder = track(new TcpForwarder(master.port()));
-        termsOf(forwarder.url(), "stale", "early", 2);
+        RedisServer master = track(RedisServer.start());
+        RedisServer replica = track(RedisServer.builder().options("--replicaof", "127.0.0.1", Integer.toString(master.port())).start());
+        LoopbackProxy forwarder = track(LoopbackProxy.to(master.port()));
+        String url = "redis://127.0.0.1:" + forwarder.port();
+        termsOf(url, "stale", "early", 2);
         String epoch = ElectionKeys.of(RedisBackendSettings.DEFAULT_KEY_PREFIX, "stale", 0).epoch();
         RedisCommands<String, String> onReplica = admin(replica.url());
         RedisCommands<String, String> onMaster = admin(master.url());
         await().atMost(Duration.ofSeconds(10)).until(() -> onMaster.get(epoch).equals(onReplica.get(epoch)));
         onReplica.replicaof("127.0.0.1", unusedPort()); // keeps its data, hears nothing more
-        termsOf(forwarder.url(), "stale", "middle", 2);
-        CandidateProcess staleLeader = leaderInItsOwnJvm(forwarder.url(), "stale");
-        CandidateProcess unseenLeader = leaderInItsOwnJvm(forwarder.url(), "unseen");
-        Election staleSuccessor = candidate(forwarder.url(), "stale", "successor");
-        Election unseenSuccessor = candidate(forwarder.url(), "unseen", "successor");
+        termsOf(url, "stale", "middle", 2);
+        CandidateProcess staleLeader = leaderInItsOwnJvm(url, "stale");
+        CandidateProcess unseenLeader = leaderInItsOwnJvm(url, "unseen");
+        Election staleSuccessor = candidate(url, "stale", "successor");
+        Election unseenSuccessor = candidate(url, "unseen", "successor");
         // Up longer than a lease: the replica's own start says nothing about the failover.
         await().atMost(Duration.ofSeconds(10)).until(() -> onReplica.info("server").contains("uptime_in_seconds:")
                 && uptimeSeconds(onReplica) * 1000 > 2 * LEASE_MS);
 
-        master.kill();
+        master.kill9();
         onReplica.replicaofNoOne();
-        forwarder.target(replica.port());
+        forwarder.retarget(replica.port());
 
         assertNextTermWaitedAndTokensGrew(staleLeader, staleSuccessor);
         assertNextTermWaitedAndTokensGrew(unseenLeader, unseenSuccessor);

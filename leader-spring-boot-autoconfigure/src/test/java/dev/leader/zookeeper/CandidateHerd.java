@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.leader.election.Election;
+import dev.leader.testsupport.ZooKeeperTestServer;
 
 /**
  * Many candidates of one election, each with a session of its own, all through one

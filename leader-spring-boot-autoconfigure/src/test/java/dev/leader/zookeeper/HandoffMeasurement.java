@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.ZooKeeperTestServer;
 
 /**
  * Prints hand-off and failover figures on a loopback in-process server; not a test. Hand-off:

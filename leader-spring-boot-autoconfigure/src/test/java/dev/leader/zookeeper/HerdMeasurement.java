@@ -1,6 +1,7 @@
 package dev.leader.zookeeper;
 
 import java.time.Duration;
+import dev.leader.testsupport.ZooKeeperTestServer;
 
 /**
  * Prints what a leader change costs the followers of a large election on a loopback in-process

@@ -1,6 +1,5 @@
 package dev.leader.zookeeper;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +33,5 @@ final class JavaProcesses {
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
         }
-    }
-
-    static File log(Path directory, String name) {
-        return directory.resolve(name + ".log").toFile();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.Election;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;

@@ -3,6 +3,7 @@ package dev.leader.zookeeper;
 import java.time.Duration;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.ElectionContractTest;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import dev.leader.election.Election;
+import dev.leader.testsupport.ZooKeeperEnsemble;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,21 +112,21 @@ class ZooKeeperProcessTest {
 
     @Test
     void quorumLossEndsEveryBeliefAndItsReturnElectsExactlyOne() throws Exception {
-        ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble();
+        ZooKeeperEnsemble ensemble = ZooKeeperEnsemble.start(3);
         closeables.add(ensemble);
         List<Election> candidates = List.of(candidate(ensemble.connectString(), "a"),
                 candidate(ensemble.connectString(), "b"), candidate(ensemble.connectString(), "c"));
         await().atMost(Duration.ofSeconds(30)).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
 
-        JavaProcesses.signal(ensemble.server(0), "STOP");
-        JavaProcesses.signal(ensemble.server(1), "STOP");
+        ensemble.server(0).pause();
+        ensemble.server(1).pause();
         // Nobody may believe past its deadline (2/3 of the session after the last contact)...
         await().atMost(SESSION).until(() -> candidates.stream().noneMatch(Election::isLeader));
         // ...nor start believing again while there is no quorum.
         await().during(SESSION).atMost(SESSION.plusSeconds(1)).until(() -> candidates.stream().noneMatch(Election::isLeader));
 
-        JavaProcesses.signal(ensemble.server(0), "CONT");
-        JavaProcesses.signal(ensemble.server(1), "CONT");
+        ensemble.server(0).resume();
+        ensemble.server(1).resume();
         await().atMost(Duration.ofSeconds(30)).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
         await().during(SESSION).atMost(SESSION.plusSeconds(1)).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
         assertThat(candidates.stream().filter(Election::isLeader).count()).isEqualTo(1);

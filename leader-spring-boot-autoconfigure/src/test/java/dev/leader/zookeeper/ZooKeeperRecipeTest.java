@@ -18,6 +18,7 @@ import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
 import dev.leader.election.EventLog;
 import dev.leader.election.Leadership;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;

@@ -14,8 +14,9 @@ import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
 import dev.leader.spring.ElectionRegistry;
+import dev.leader.testsupport.ServerProcess;
 import dev.leader.testsupport.TestCertificates;
-import org.apache.zookeeper.server.ZooKeeperServerMain;
+import dev.leader.testsupport.ZooKeeperEnsemble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class ZooKeeperTlsTest {
 
     @Test
     void runWhenSslBundleAndStoreFilesBothSetShouldFailNamingProperty() throws Exception {
-        ApplicationContextRunner runner = bundleRunner(ZooKeeperTestServer.freePort());
+        ApplicationContextRunner runner = bundleRunner(ServerProcess.freePort());
         runner.withPropertyValues("leader.zookeeper.ssl.bundle=client", "leader.zookeeper.tls.trust-store=" + directory.resolve("trust.p12"))
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
                         .isInstanceOfSatisfying(InvalidSettingException.class,
@@ -151,17 +152,9 @@ class ZooKeeperTlsTest {
 
     /** A server JVM with only a secure client port, configured by {@code sslProperties}; its port. */
     private int startSecureServer(String... sslProperties) throws IOException {
-        int port = ZooKeeperTestServer.freePort();
-        Path config = directory.resolve("zoo.cfg");
-        Files.writeString(config, String.join("\n", "tickTime=50", "dataDir=" + Files.createDirectories(directory.resolve("data")),
-                "secureClientPort=" + port, "secureClientPortAddress=127.0.0.1", "minSessionTimeout=100",
-                "maxSessionTimeout=60000", "admin.enableServer=false") + "\n");
-        List<String> jvmOptions = new ArrayList<>(List.of("-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"));
-        jvmOptions.addAll(List.of(sslProperties));
-        Process server = JavaProcesses.java(jvmOptions, ZooKeeperServerMain.class, List.of(config.toString()))
-                .redirectErrorStream(true).redirectOutput(directory.resolve("server.log").toFile()).start();
-        closeables.add(() -> server.destroyForcibly().waitFor());
-        return port;
+        ZooKeeperEnsemble server = ZooKeeperEnsemble.builder(1).tickMillis(50).secure().addJvmOptions(sslProperties).start();
+        closeables.add(server);
+        return server.server(0).port();
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {

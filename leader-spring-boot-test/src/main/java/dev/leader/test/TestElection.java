@@ -44,6 +44,15 @@ final class TestElection extends AbstractElection {
     }
 
     @Override
+    protected void onWithdraw(@Nullable Leadership held) {
+    }
+
+    @Override
+    protected void onRejoin() {
+        onStart();
+    }
+
+    @Override
     protected void onClose(@Nullable Leadership held) {
     }
 
@@ -97,6 +106,10 @@ final class TestElection extends AbstractElection {
         if (state == ElectionState.LATENT || state == ElectionState.CLOSED) {
             throw new IllegalStateException(logPrefix + " is " + state
                     + ": leadership can be changed only while the application context runs");
+        }
+        if (state == ElectionState.WITHDRAWN) {
+            throw new IllegalStateException(logPrefix + " is withdrawn (the application refuses traffic): start it"
+                    + " again before granting it leadership");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MariaDB from Debian ({@code mariadb-server}) as a child process: a data directory made by
@@ -13,7 +14,7 @@ import java.util.List;
  * option file, {@code root} without a password, and a database {@code leader}. InnoDB flushes
  * its log at every commit (the default), so committed rows survive {@link #kill9()}.
  */
-public final class MariaDbServer extends DatabaseServer {
+public final class MariaDbServer extends ServerProcess {
 
     static final Path SERVER = Path.of("/usr/sbin/mariadbd");
 
@@ -21,9 +22,12 @@ public final class MariaDbServer extends DatabaseServer {
 
     private final List<String> options;
 
-    private MariaDbServer(Path directory, List<String> options) throws IOException {
+    private final Map<String, String> environment;
+
+    private MariaDbServer(Path directory, List<String> options, Map<String, String> environment) throws IOException {
         super(directory);
         this.options = options;
+        this.environment = environment;
     }
 
     /**
@@ -32,8 +36,17 @@ public final class MariaDbServer extends DatabaseServer {
      * @param options further server options, e.g. {@code --userstat=1}
      */
     public static MariaDbServer start(String... options) throws IOException {
+        return start(Map.of(), options);
+    }
+
+    /**
+     * As {@link #start(String...)}, with {@code environment} added to the server's (not
+     * {@code mariadb-install-db}'s) environment, e.g. libfaketime's {@code LD_PRELOAD}; the
+     * server runs through {@code env}, which keeps its process id.
+     */
+    public static MariaDbServer start(Map<String, String> environment, String... options) throws IOException {
         requireExecutable(SERVER, "install it with 'apt-get install -y mariadb-server'");
-        MariaDbServer server = new MariaDbServer(Files.createTempDirectory("leader-mariadb"), List.of(options));
+        MariaDbServer server = new MariaDbServer(Files.createTempDirectory("leader-mariadb"), List.of(options), Map.copyOf(environment));
         try {
             run(List.of("/usr/bin/mariadb-install-db", "--no-defaults", "--datadir=" + server.data(), "--user=root",
                     "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"), Duration.ofSeconds(120));
@@ -70,6 +83,7 @@ public final class MariaDbServer extends DatabaseServer {
                 "--pid-file=" + directory.resolve("mariadb.pid"), "--log-error=" + log(), "--skip-name-resolve",
                 "--innodb-buffer-pool-size=32M", "--max-connections=300"));
         command.addAll(options);
+        command.addAll(0, withEnvironment(environment));
         return command;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PostgreSQL 15 from Debian as a child process: {@code initdb} and {@code postgres} run as the
@@ -14,7 +15,7 @@ import java.util.List;
  * directory that user owns. {@code fsync} is off: a test kills the server's processes, never the
  * host, and the operating system keeps every committed write across a process crash.
  */
-public final class PostgresServer extends DatabaseServer {
+public final class PostgresServer extends ServerProcess {
 
     static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
 
@@ -22,9 +23,12 @@ public final class PostgresServer extends DatabaseServer {
 
     private final List<String> settings;
 
-    private PostgresServer(Path directory, List<String> settings) throws IOException {
+    private final Map<String, String> environment;
+
+    private PostgresServer(Path directory, List<String> settings, Map<String, String> environment) throws IOException {
         super(directory);
         this.settings = settings;
+        this.environment = environment;
     }
 
     /**
@@ -34,10 +38,19 @@ public final class PostgresServer extends DatabaseServer {
      *        {@code shared_preload_libraries=pg_stat_statements}
      */
     public static PostgresServer start(String... settings) throws IOException {
+        return start(Map.of(), settings);
+    }
+
+    /**
+     * As {@link #start(String...)}, with {@code environment} added to the server's (not
+     * {@code initdb}'s) environment, e.g. libfaketime's {@code LD_PRELOAD}; the server runs
+     * through {@code env}, which keeps its process id.
+     */
+    public static PostgresServer start(Map<String, String> environment, String... settings) throws IOException {
         requireExecutable(BIN.resolve("postgres"), "install it with 'apt-get install -y postgresql'");
         Path directory = Files.createTempDirectory("leader-postgres");
         Shell.must(List.of("chown", "postgres:postgres", directory.toString()));
-        PostgresServer server = new PostgresServer(directory, List.of(settings));
+        PostgresServer server = new PostgresServer(directory, List.of(settings), Map.copyOf(environment));
         try {
             run(command(BIN.resolve("initdb").toString(), "-D", server.data().toString(), "-U", "postgres", "--auth=trust",
                     "-E", "UTF8", "--no-sync", "--no-instructions"), Duration.ofSeconds(120));
@@ -74,6 +87,8 @@ public final class PostgresServer extends DatabaseServer {
             command.add("-c");
             command.add(setting);
         }
+        // Set after setpriv, for the server alone: a preloaded library (libfaketime) must not run in setpriv as root.
+        command.addAll(AS_POSTGRES.size(), withEnvironment(environment));
         return command;
     }
 

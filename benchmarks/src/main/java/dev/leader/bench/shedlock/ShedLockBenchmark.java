@@ -1,8 +1,6 @@
 package dev.leader.bench.shedlock;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,8 +48,7 @@ public class ShedLockBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        Path directory = Files.createTempDirectory("leader-bench-shedlock");
-        redis = RedisServers.start(directory);
+        redis = RedisServers.start();
         context = new AnnotationConfigApplicationContext();
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("bench",
                 Map.of("bench.redis.port", redis.port())));

@@ -3,16 +3,15 @@ package dev.leader.autoconfigure.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.autoconfigure.LeaderAutoConfiguration;
-import dev.leader.etcd.EtcdServerProcess;
-import dev.leader.redis.RedisServerProcess;
+import dev.leader.testsupport.EtcdCluster;
 import dev.leader.testsupport.PostgresServer;
-import dev.leader.zookeeper.ZooKeeperTestServer;
+import dev.leader.testsupport.RedisServer;
+import dev.leader.testsupport.ZooKeeperTestServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,7 +92,7 @@ class LeaderHealthOutageTests {
         REDIS {
             @Override
             Server start(Path temp) throws Exception {
-                RedisServerProcess server = RedisServerProcess.start(Files.createDirectories(temp.resolve("redis")), true);
+                RedisServer server = RedisServer.builder().appendOnly().start();
                 return new Server() {
                     @Override
                     public String property() {
@@ -102,12 +101,12 @@ class LeaderHealthOutageTests {
 
                     @Override
                     public void stop() throws Exception {
-                        server.kill();
+                        server.kill9();
                     }
 
                     @Override
                     public void restart() throws Exception {
-                        server.start();
+                        server.restart();
                     }
 
                     @Override
@@ -120,7 +119,7 @@ class LeaderHealthOutageTests {
         ETCD {
             @Override
             Server start(Path temp) throws Exception {
-                EtcdServerProcess server = EtcdServerProcess.startCluster(1);
+                EtcdCluster server = EtcdCluster.start(1);
                 return new Server() {
                     @Override
                     public String property() {

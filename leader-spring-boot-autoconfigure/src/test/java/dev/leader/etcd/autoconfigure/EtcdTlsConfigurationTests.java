@@ -9,8 +9,8 @@ import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
-import dev.leader.etcd.EtcdServerProcess;
 import dev.leader.spring.ElectionRegistry;
+import dev.leader.testsupport.EtcdCluster;
 import dev.leader.testsupport.TestCertificates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class EtcdTlsConfigurationTests {
 
     @Test
     void runWhenSslBundleHasClientCertificateShouldElectOnAServerThatAsksForOne() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startTlsWithClientCertificates(certificates)) {
+        try (EtcdCluster etcd = EtcdCluster.builder(1).tlsWithClientCertificates(certificates).start()) {
             runner.withPropertyValues("leader.etcd.endpoints=" + etcd.endpoints().get(0), "leader.etcd.ssl-bundle=client")
                     .run(EtcdTlsConfigurationTests::awaitLeader);
         }
@@ -56,7 +56,7 @@ class EtcdTlsConfigurationTests {
 
     @Test
     void runWhenSslBundleHasNoClientCertificateShouldNotReachAServerThatAsksForOne() throws Exception {
-        try (EtcdServerProcess etcd = EtcdServerProcess.startTlsWithClientCertificates(certificates)) {
+        try (EtcdCluster etcd = EtcdCluster.builder(1).tlsWithClientCertificates(certificates).start()) {
             runner.withPropertyValues("leader.etcd.endpoints=" + etcd.endpoints().get(0), "leader.etcd.ssl-bundle=trust-only")
                     .run(EtcdTlsConfigurationTests::awaitUnreachable);
         }

@@ -9,8 +9,8 @@ import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.InvalidSettingException;
-import dev.leader.redis.RedisServerProcess;
 import dev.leader.spring.ElectionRegistry;
+import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.TestCertificates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class RedisTlsConfigurationTests {
 
     @Test
     void runWhenRedisSslBundleSetShouldElectOverTlsWithItsClientCertificate() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.startTls(work, certificates, true)) {
+        try (RedisServer redis = RedisServer.builder().tls(certificates, true).start()) {
             runner.withPropertyValues("leader.redis.url=redis://127.0.0.1:" + redis.port(), "leader.redis.ssl.bundle=client")
                     .run(RedisTlsConfigurationTests::awaitLeader);
         }
@@ -58,14 +58,14 @@ class RedisTlsConfigurationTests {
 
     @Test
     void runWhenRedissUrlHasNoBundleShouldNotReachAServerItCannotTrust() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.startTls(work, certificates, false)) {
+        try (RedisServer redis = RedisServer.builder().tls(certificates, false).start()) {
             runner.withPropertyValues("leader.redis.url=" + redis.url()).run(RedisTlsConfigurationTests::awaitUnreachable);
         }
     }
 
     @Test
     void runWhenSslBundleHasNoClientCertificateShouldNotReachAServerThatAsksForOne() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.startTls(work, certificates, true)) {
+        try (RedisServer redis = RedisServer.builder().tls(certificates, true).start()) {
             runner.withPropertyValues("leader.redis.url=" + redis.url(), "leader.redis.ssl.bundle=trust-only")
                     .run(RedisTlsConfigurationTests::awaitUnreachable);
         }
@@ -73,7 +73,7 @@ class RedisTlsConfigurationTests {
 
     @Test
     void runWhenSpringDataRedisConnectionHasSslBundleShouldElectWithItsKeyAndTrust() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.startTls(work, certificates, true)) {
+        try (RedisServer redis = RedisServer.builder().tls(certificates, true).start()) {
             runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
                     .withPropertyValues("leader.backend=redis", "spring.data.redis.host=127.0.0.1",
                             "spring.data.redis.port=" + redis.port(), "spring.data.redis.ssl.bundle=client")
@@ -83,7 +83,7 @@ class RedisTlsConfigurationTests {
 
     @Test
     void runWhenBothBundlesSetShouldUseLeaderRedisSslBundle() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.startTls(work, certificates, true)) {
+        try (RedisServer redis = RedisServer.builder().tls(certificates, true).start()) {
             runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
                     .withPropertyValues("leader.backend=redis", "spring.data.redis.host=127.0.0.1",
                             "spring.data.redis.port=" + redis.port(), "spring.data.redis.ssl.bundle=trust-only",
