@@ -30,8 +30,9 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
  */
 class JdbcBackendConfigurationTests {
 
+    // Static: the runner below is built when the test instance is, before an instance field is injected.
     @TempDir
-    Path locks;
+    static Path locks;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class, DataSourceAutoConfiguration.class))
