@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fault suite's soak: fault-app JVMs (fault-tests/app) against real backends under a seeded plan of faults.
-# Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan] [--parallel 1] [--out file.md]
-# Needs root (network namespaces), redis-server, etcd, faketime: ./scripts/test.sh installs them.
+# Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan,jdbc] [--parallel 1] [--out file.md]
+# Needs root (network namespaces), redis-server, etcd, PostgreSQL 15, faketime: ./scripts/test.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_cmd=${MVN:-./mvnw}

@@ -22,7 +22,7 @@ class FaultSuiteIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan" })
+    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan", "jdbc" })
     void shortRunFindsNoViolation(String backend) throws Exception {
         long seed = Long.getLong("fault.seed", System.nanoTime());
         Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 30));
