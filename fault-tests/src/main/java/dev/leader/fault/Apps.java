@@ -89,7 +89,7 @@ final class Apps implements AutoCloseable {
 
     private App launch(int slot, String candidateId, Path log) throws IOException {
         List<String> command = new ArrayList<>(lab.inSlot(slot));
-        command.addAll(List.of(Binaries.java(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-jar", jar.toString(), "--spring.main.web-application-type=none",
                 "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--fault.report-file=" + report,
                 "--fault.pool-hog-file=" + poolHogFile(slot)));

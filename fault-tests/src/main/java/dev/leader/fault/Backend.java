@@ -7,14 +7,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.testsupport.ServerProcess;
 
-/** A real coordination backend the apps elect on, and the faults it can suffer. */
+/**
+ * A real coordination backend the apps elect on, its servers (started by test-support's
+ * starters in the lab's hub), and the faults it can suffer.
+ */
 interface Backend extends AutoCloseable {
 
     String name();
-
-    /** Starts the servers (if any) and waits until they accept. */
-    void start() throws IOException;
 
     /** The fault-app arguments that select this backend. */
     List<String> appArguments();
@@ -44,7 +45,7 @@ interface Backend extends AutoCloseable {
 
     /**
      * SIGSTOP of one server: the only one, or a member (its current leader half the time, when the
-     * backend can tell). The caller sends SIGCONT to what this returns.
+     * backend can tell), with every process it forked. The caller resumes what this returns.
      */
     default ServerProcess pauseServer(Random random) throws IOException {
         throw new UnsupportedOperationException(name() + " has no server");
@@ -71,6 +72,7 @@ interface Backend extends AutoCloseable {
     default void close() {
     }
 
+    /** The backend {@code name}, its servers started and accepting clients; their logs go to {@code work}. */
     static Backend create(String name, Lab lab, Path work, Duration lease) throws IOException {
         return switch (name) {
             case "local" -> new Simple(name, List.of("--leader.backend=local", "--leader.local.directory=" + work.resolve("locks")),
@@ -81,20 +83,16 @@ interface Backend extends AutoCloseable {
                     "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
                             FaultKind.CLOCK_JUMP, FaultKind.DUPLICATE_ID, FaultKind.ONE_WAY_LOSS));
-            case "redis" -> new RedisBackend(lab, work);
-            case "zookeeper" -> ZooKeeperEnsemble.create(lab, work);
-            case "etcd" -> EtcdCluster.create(lab, work);
-            case "jdbc" -> PostgresBackend.create(lab, work);
+            case "redis" -> RedisBackend.start(lab, work);
+            case "zookeeper" -> ZooKeeperBackend.start(lab, work);
+            case "etcd" -> EtcdBackend.start(lab, work);
+            case "jdbc" -> PostgresBackend.start(lab, work);
             default -> throw new IllegalArgumentException("unknown backend " + name + ": " + String.join(", ", FaultSuite.BACKENDS));
         };
     }
 
     /** A backend without servers: the local file lock, or LAN peers. */
     record Simple(String name, List<String> appArguments, Set<FaultKind> faults) implements Backend {
-
-        @Override
-        public void start() {
-        }
 
         @Override
         public boolean leased() {

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.leader.testsupport.ServerProcess;
 
 /**
  * One backend for a while: N fault apps, then faults drawn from a seeded plan, one at a time,
@@ -96,7 +97,6 @@ final class FaultRun {
         List<FaultKind> kinds = List.of();
         try {
             backend = Backend.create(backendName, lab, work, lease);
-            backend.start();
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
                     "--fault.job.work=200ms"));
@@ -199,7 +199,7 @@ final class FaultRun {
                 target = "server :" + paused.port();
                 // Beyond the lease: a leader that cannot renew stops believing by itself; nobody else may lead meanwhile.
                 Pause.millis(lease.toMillis() + random.nextInt(3000));
-                paused.signal("CONT");
+                paused.resume();
                 expectOneLeader(kind.label() + " (after SIGCONT)", lease.plusSeconds(15));
             }
             case OLD_SNAPSHOT, EMPTY_RESTART -> {

@@ -1,12 +1,9 @@
 package dev.leader.fault;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import dev.leader.testsupport.BridgedNamespaces;
-import dev.leader.testsupport.Shell;
+import dev.leader.testsupport.Placement;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,19 +44,14 @@ final class Lab implements AutoCloseable {
         return namespaces != null;
     }
 
-    /** The address the servers listen on and the apps connect to. */
-    String serverAddress() {
-        return namespaces != null ? HUB_ADDRESS : "127.0.0.1";
-    }
-
     /** The interface the LAN backend of a slot uses. */
     String appInterface() {
         return namespaces != null ? APP_INTERFACE : "lo";
     }
 
-    /** The command prefix that runs a server. */
-    List<String> inHub() {
-        return namespaces != null ? namespaces.inHub() : List.of();
+    /** Where the servers run: in the hub on its address, or on loopback. */
+    Placement serverPlacement() {
+        return namespaces != null ? Placement.in(namespaces.inHub(), HUB_ADDRESS) : Placement.LOOPBACK;
     }
 
     /** The command prefix that runs an app in its slot ({@code ip netns exec} execs: the pid stays). */
@@ -88,36 +80,6 @@ final class Lab implements AutoCloseable {
 
     void restoreBetween(int from, int to) throws IOException {
         requireNamespaces().restoreBetween(from, to);
-    }
-
-    /** Runs a short command in the hub (next to the servers) and returns its output; empty when it failed. */
-    String outputInHub(List<String> command) {
-        List<String> full = new ArrayList<>(inHub());
-        full.addAll(command);
-        try {
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
-        }
-        catch (IOException ex) {
-            return "";
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    /** Whether a TCP port of the servers accepts connections, asked from inside the hub. */
-    boolean accepts(int port) {
-        List<String> command = new ArrayList<>(inHub());
-        command.addAll(List.of("bash", "-c", "exec 3<>/dev/tcp/" + serverAddress() + "/" + port));
-        try {
-            return Shell.run(command) == null;
-        }
-        catch (IOException ex) {
-            return false;
-        }
     }
 
     private BridgedNamespaces requireNamespaces() {

@@ -3,68 +3,46 @@ package dev.leader.fault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
-import dev.leader.testsupport.Shell;
+import dev.leader.testsupport.PostgresServer;
+import dev.leader.testsupport.ServerProcess;
 
 /**
- * The jdbc backend on one PostgreSQL 15 server (Debian's, run as the {@code postgres} user; it
- * refuses root), listening in the hub. The apps have Boot's DataSource on it, which the backend
- * opens its own connections from, and a pool of their own that the plan exhausts. The server
- * runs under libfaketime when it is installed, so that the plan can move the database's clock.
+ * The jdbc backend on one PostgreSQL 15 server (test-support's: the {@code postgres} user, fsync
+ * off), listening in the hub. The apps have Boot's DataSource on it, which the backend opens its
+ * own connections from, and a pool of their own that the plan exhausts. The server runs under
+ * libfaketime when it is installed, so that the plan can move the database's clock.
  */
 final class PostgresBackend implements Backend {
 
-    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private final PostgresServer server;
 
-    private static final List<String> AS_POSTGRES = List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups");
+    /** The database's clock offset, which libfaketime reads; readable by the postgres user (the work directory is root's alone). */
+    private final Path clock;
 
-    private final Lab lab;
-
-    private final Path dir;
-
-    private final ServerProcess server;
-
-    private PostgresBackend(Lab lab, Path dir, ServerProcess server) {
-        this.lab = lab;
-        this.dir = dir;
+    private PostgresBackend(PostgresServer server, Path clock) {
         this.server = server;
+        this.clock = clock;
     }
 
-    static PostgresBackend create(Lab lab, Path work) throws IOException {
-        String postgres = Binaries.require(BIN.resolve("postgres").toString(), "postgresql");
-        // Its own directory, owned by postgres: the suite's work directory is root's alone.
-        Path dir = Files.createTempDirectory("fault-postgres-");
-        Shell.must(List.of("chown", "postgres:postgres", dir.toString()));
-        Path data = dir.resolve("data");
-        Shell.must(withPrefix(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--no-sync", "--no-instructions")));
-        // The apps connect from their namespaces' addresses, which initdb's rules (local connections only) refuse.
-        Files.writeString(data.resolve("pg_hba.conf"), "host all all 0.0.0.0/0 trust\n", StandardOpenOption.APPEND);
-        Path clock = dir.resolve("clock.txt");
+    static PostgresBackend start(Lab lab, Path work) throws IOException {
+        Path clock = Files.createTempFile("fault-postgres-clock-", ".txt", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-r--r--")));
         Files.writeString(clock, "+0\n");
-        int port = Ports.free();
-        List<String> postgresCommand = new ArrayList<>();
-        if (Apps.clockFaultsAvailable()) {
-            // libfaketime is preloaded after setpriv switched to postgres: preloaded into root's setpriv, it makes a
-            // semaphore the server may not open.
-            postgresCommand.add("env");
-            Apps.fakeClockEnvironment(clock).forEach((name, value) -> postgresCommand.add(name + "=" + value));
+        try {
+            return new PostgresBackend(PostgresServer.builder().placement(lab.serverPlacement())
+                    .environment(Apps.clockFaultsAvailable() ? Apps.fakeClockEnvironment(clock) : Map.of())
+                    .settings("max_connections=200").consoleLog(work.resolve("postgres.log")).start(), clock);
         }
-        // fsync off: the plan kills the server's processes, never the host; the kernel keeps committed writes.
-        postgresCommand.addAll(List.of(postgres, "-D", data.toString(), "-p", String.valueOf(port), "-c",
-                "listen_addresses=" + lab.serverAddress(), "-c", "unix_socket_directories=" + dir, "-c", "fsync=off", "-c",
-                "max_connections=200"));
-        return new PostgresBackend(lab, dir, new ServerProcess(lab, withPrefix(postgresCommand), work.resolve("postgres.log"), port));
-    }
-
-    private static List<String> withPrefix(List<String> command) {
-        return Stream.concat(AS_POSTGRES.stream(), command.stream()).toList();
+        catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(clock);
+            throw ex;
+        }
     }
 
     @Override
@@ -72,19 +50,12 @@ final class PostgresBackend implements Backend {
         return "jdbc";
     }
 
-    @Override
-    public void start() throws IOException {
-        server.start();
-        server.awaitAccepting();
-    }
-
     /** Boot's DataSource on the server (the suite's apps otherwise leave it out), the backend on it. */
     @Override
     public List<String> appArguments() {
         return List.of("--leader.backend=jdbc", "--leader.jdbc.initialize-schema=always", "--spring.autoconfigure.exclude=",
-                "--spring.datasource.url=jdbc:postgresql://" + lab.serverAddress() + ":" + server.port()
-                        + "/postgres?connectTimeout=2&loginTimeout=2",
-                "--spring.datasource.username=postgres", "--spring.datasource.hikari.maximum-pool-size=4",
+                "--spring.datasource.url=" + server.jdbcUrl() + "?connectTimeout=2&loginTimeout=2",
+                "--spring.datasource.username=" + server.user(), "--spring.datasource.hikari.maximum-pool-size=4",
                 "--spring.datasource.hikari.connection-timeout=500");
     }
 
@@ -102,35 +73,35 @@ final class PostgresBackend implements Backend {
     /** kill -9 of the postmaster and every backend process: a restart finds no shared memory in use. */
     @Override
     public void crash() {
-        server.kill();
+        server.kill9();
     }
 
     @Override
     public void recover() throws IOException {
-        if (!server.alive()) {
-            start();
+        if (!server.isRunning()) {
+            server.restart();
         }
     }
 
     @Override
     public ServerProcess pauseServer(Random random) throws IOException {
-        server.signal("STOP");
+        server.pause();
         return server;
     }
 
     @Override
     public void setServerClock(String offset) throws IOException {
-        Files.writeString(dir.resolve("clock.txt"), offset + "\n");
+        Files.writeString(clock, offset + "\n");
     }
 
     @Override
     public void close() {
-        server.close();
         try {
-            Shell.run(List.of("rm", "-rf", dir.toString()));
+            server.close();
+            Files.deleteIfExists(clock);
         }
         catch (IOException ex) {
-            // A temp directory left behind.
+            System.out.println("[jdbc] could not delete the server's data: " + ex.getMessage());
         }
     }
 }

@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.testsupport.RedisServer;
+import dev.leader.testsupport.ServerProcess;
 
 /**
  * One {@code redis-server} with an append-only file synced on every write: the fencing epoch must
@@ -21,28 +22,22 @@ import java.util.Set;
  */
 final class RedisBackend implements Backend {
 
-    private static final String REDIS_CLI = "/usr/bin/redis-cli";
-
     /** A restart from an old snapshot takes the oldest of the last few checkpoints. */
     private static final int CHECKPOINTS = 3;
 
-    private final Lab lab;
-
-    private final Path dir;
-
-    private final ServerProcess server;
+    private final RedisServer server;
 
     private final Deque<Path> checkpoints = new ArrayDeque<>();
 
     private int checkpointCount;
 
-    RedisBackend(Lab lab, Path work) throws IOException {
-        this.lab = lab;
-        this.dir = Files.createDirectories(work.resolve("redis"));
-        int port = Ports.free();
-        this.server = new ServerProcess(lab, List.of(Binaries.require("/usr/bin/redis-server", "redis-server"), "--port",
-                String.valueOf(port), "--bind", lab.serverAddress(), "--save", "", "--appendonly", "yes", "--appendfsync",
-                "always", "--dir", dir.toString(), "--protected-mode", "no"), work.resolve("redis.log"), port);
+    private RedisBackend(RedisServer server) {
+        this.server = server;
+    }
+
+    static RedisBackend start(Lab lab, Path work) throws IOException {
+        return new RedisBackend(RedisServer.builder().appendOnly().placement(lab.serverPlacement())
+                .consoleLog(work.resolve("redis.log")).start());
     }
 
     @Override
@@ -51,14 +46,8 @@ final class RedisBackend implements Backend {
     }
 
     @Override
-    public void start() throws IOException {
-        server.start();
-        server.awaitAccepting();
-    }
-
-    @Override
     public List<String> appArguments() {
-        return List.of("--leader.backend=redis", "--leader.redis.url=redis://" + lab.serverAddress() + ":" + server.port());
+        return List.of("--leader.backend=redis", "--leader.redis.url=" + server.url());
     }
 
     @Override
@@ -70,30 +59,35 @@ final class RedisBackend implements Backend {
 
     @Override
     public void crash() {
-        server.kill();
+        server.kill9();
     }
 
     @Override
     public void recover() throws IOException {
-        if (!server.alive()) {
-            start();
+        if (!server.isRunning()) {
+            server.restart();
         }
     }
 
     @Override
     public ServerProcess pauseServer(Random random) throws IOException {
-        server.signal("STOP");
+        server.pause();
         return server;
     }
 
     /** An RDB snapshot of the data as it is now ({@code SAVE}), kept among the last few. */
     @Override
     public void checkpoint() throws IOException {
-        if (!server.alive() || cli("SAVE").isEmpty()) {
+        if (!server.isRunning()) {
             return;
         }
-        Path copy = dir.resolve("checkpoint-" + checkpointCount++ + ".rdb");
-        Files.copy(dir.resolve("dump.rdb"), copy, StandardCopyOption.REPLACE_EXISTING);
+        String saved = server.cli("SAVE");
+        if (!saved.equals("OK")) {
+            System.out.println("[redis] no checkpoint this time, SAVE answered: " + saved);
+            return;
+        }
+        Path copy = server.directory().resolve("checkpoint-" + checkpointCount++ + ".rdb");
+        Files.copy(server.directory().resolve("dump.rdb"), copy, StandardCopyOption.REPLACE_EXISTING);
         checkpoints.addLast(copy);
         while (checkpoints.size() > CHECKPOINTS) {
             Files.deleteIfExists(checkpoints.removeFirst());
@@ -106,34 +100,38 @@ final class RedisBackend implements Backend {
      */
     @Override
     public void restartForgetting(boolean fromOldCheckpoint) throws IOException {
-        server.kill();
-        Path loaded = dir.resolve("loaded.rdb");
+        server.kill9();
+        Path loaded = server.directory().resolve("loaded.rdb");
         Files.deleteIfExists(loaded);
         if (fromOldCheckpoint && !checkpoints.isEmpty()) {
             Files.copy(checkpoints.peekFirst(), loaded);
         }
-        List<String> forgetful = new ArrayList<>(server.command());
-        // Later options win: no append-only file, and the old snapshot (or a file that does not exist).
-        forgetful.addAll(List.of("--appendonly", "no", "--dbfilename", "loaded.rdb"));
-        server.start(forgetful);
-        server.awaitAccepting();
-        cli("CONFIG", "SET", "dbfilename", "dump.rdb");
-        cli("CONFIG", "SET", "appendonly", "yes");
+        // No append-only file, and the old snapshot (or a file that does not exist).
+        server.restartWith("--appendonly", "no", "--dbfilename", "loaded.rdb");
+        server.cli("CONFIG", "SET", "dbfilename", "dump.rdb");
+        server.cli("CONFIG", "SET", "appendonly", "yes");
         // Durable again only once the rewrite of the append-only file is done.
-        if (!Pause.until(() -> cli("INFO", "persistence").matches("(?s).*aof_enabled:1.*aof_rewrite_in_progress:0.*aof_rewrite_scheduled:0.*"),
-                Duration.ofSeconds(30))) {
-            throw new IOException("redis did not rewrite its append-only file after a forgetful restart: " + cli("INFO", "persistence"));
+        if (!Pause.until(this::rewriteDone, Duration.ofSeconds(30))) {
+            throw new IOException("redis did not rewrite its append-only file after a forgetful restart: " + server.cli("INFO", "persistence"));
         }
     }
 
-    private String cli(String... command) {
-        List<String> full = new ArrayList<>(List.of(REDIS_CLI, "-h", lab.serverAddress(), "-p", String.valueOf(server.port())));
-        full.addAll(List.of(command));
-        return lab.outputInHub(full);
+    private boolean rewriteDone() {
+        try {
+            return server.cli("INFO", "persistence").matches("(?s).*aof_enabled:1.*aof_rewrite_in_progress:0.*aof_rewrite_scheduled:0.*");
+        }
+        catch (IOException ex) {
+            return false;
+        }
     }
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        }
+        catch (IOException ex) {
+            System.out.println("[redis] could not delete its data: " + ex.getMessage());
+        }
     }
 }

@@ -1,24 +1,16 @@
 package dev.leader.fault;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Optional;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.testsupport.ServerProcess;
 
-/** A backend of three members: every fault applies, quorum loss included. */
+/** A backend of three members (a ZooKeeper ensemble, an etcd cluster): every fault applies, quorum loss included. */
 abstract class ReplicatedBackend implements Backend {
-
-    private final Members members;
-
-    ReplicatedBackend(Members members) {
-        this.members = members;
-    }
-
-    @Override
-    public void start() throws IOException {
-        members.start();
-    }
 
     @Override
     public Set<FaultKind> faults() {
@@ -26,37 +18,38 @@ abstract class ReplicatedBackend implements Backend {
                 FaultKind.QUORUM_LOSS, FaultKind.NETWORK_CUT, FaultKind.CLOCK_JUMP, FaultKind.SERVER_PAUSE, FaultKind.DUPLICATE_ID);
     }
 
+    /** The members, as the starter hands them out. */
+    abstract List<ServerProcess> members();
+
+    /** The member that leads the ensemble or cluster now; -1 when it cannot be told. */
+    abstract int leaderMember();
+
+    /** Starts every member that is down again, on its old data, and waits until it accepts. */
+    abstract void restartStopped() throws IOException;
+
     @Override
     public ServerProcess pauseServer(Random random) throws IOException {
-        ServerProcess member = random.nextBoolean() ? leaderMember().orElseGet(() -> members.random(random)) : members.random(random);
-        member.signal("STOP");
+        int leader = random.nextBoolean() ? leaderMember() : -1;
+        ServerProcess member = members().get(leader >= 0 ? leader : random.nextInt(members().size()));
+        member.pause();
         return member;
-    }
-
-    /** The member that leads the ensemble or cluster now, if it can be told. */
-    abstract Optional<ServerProcess> leaderMember();
-
-    Members members() {
-        return members;
     }
 
     @Override
     public void crash() {
-        members.crash();
+        members().forEach(ServerProcess::kill9);
     }
 
+    /** Kills a majority, chosen at random: the survivor can no longer commit anything. */
     @Override
     public void loseQuorum(Random random) {
-        members.loseQuorum(random);
+        List<ServerProcess> shuffled = new ArrayList<>(members());
+        Collections.shuffle(shuffled, random);
+        shuffled.subList(0, shuffled.size() / 2 + 1).forEach(ServerProcess::kill9);
     }
 
     @Override
     public void recover() throws IOException {
-        members.recover();
-    }
-
-    @Override
-    public void close() {
-        members.close();
+        restartStopped();
     }
 }

@@ -49,13 +49,17 @@ public final class EtcdCluster implements AutoCloseable {
 
     private final List<String> options;
 
+    private final @Nullable Path consoleLogs;
+
     private final List<Member> members = new ArrayList<>();
 
-    private EtcdCluster(Path dataRoot, String scheme, @Nullable SSLContext sslContext, List<String> options) {
+    private EtcdCluster(Path dataRoot, String scheme, @Nullable SSLContext sslContext, List<String> options,
+            @Nullable Path consoleLogs) {
         this.dataRoot = dataRoot;
         this.scheme = scheme;
         this.sslContext = sslContext;
         this.options = options;
+        this.consoleLogs = consoleLogs;
     }
 
     /** {@code members} members on loopback, started and able to serve writes. */
@@ -91,6 +95,19 @@ public final class EtcdCluster implements AutoCloseable {
         awaitHealthy();
     }
 
+    /**
+     * Restarts every stopped member on its old ports and data, all at once (one alone may have no
+     * quorum to wait for), and waits until the cluster serves writes.
+     */
+    public void restartStopped() throws IOException {
+        for (Member member : members) {
+            if (!member.isRunning()) {
+                member.launch();
+            }
+        }
+        awaitHealthy();
+    }
+
     /** The member dies at once, as on a crash: no goodbye to clients or peers. */
     public void kill9(int member) {
         members.get(member).kill9();
@@ -106,15 +123,18 @@ public final class EtcdCluster implements AutoCloseable {
         members.get(member).resume();
     }
 
-    /** The member that is raft leader, once every running member on this host's network names the same one. */
+    /**
+     * The member that is raft leader, once every running member names the same one. A member in a
+     * namespace is asked by {@code etcdctl endpoint status} run there.
+     */
     public int raftLeader() {
         HttpClient client = client();
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
             Map<String, Integer> memberById = new HashMap<>();
             Set<String> named = new HashSet<>();
             for (int i = 0; i < members.size(); i++) {
-                if (members.get(i).isRunning() && !members.get(i).placement().isRemote()) {
-                    String status = post(client, i, "/v3/maintenance/status", "{}").body();
+                if (members.get(i).isRunning()) {
+                    String status = members.get(i).status(client);
                     memberById.put(find(MEMBER_ID, status), i);
                     named.add(find(LEADER, status));
                 }
@@ -209,7 +229,8 @@ public final class EtcdCluster implements AutoCloseable {
         private @Nullable String initialCluster;
 
         Member(int index, Placement placement, List<String> memberOptions) throws IOException {
-            super(Files.createDirectories(dataRoot.resolve("n" + index)), placement);
+            super(Files.createDirectories(dataRoot.resolve("n" + index)), placement,
+                    consoleLogs == null ? null : consoleLogs.resolve("etcd-n" + index + ".log"));
             this.index = index;
             this.peerPort = freePort();
             this.memberOptions = memberOptions;
@@ -225,6 +246,15 @@ public final class EtcdCluster implements AutoCloseable {
 
         String peerUrl() {
             return "http://" + address() + ":" + peerPort;
+        }
+
+        /** Its maintenance status, in JSON: {@code member_id} and {@code leader} among the fields. */
+        String status(HttpClient client) throws IOException, InterruptedException {
+            if (placement().isRemote()) {
+                return run(placement().command(List.of(CTL.toString(), "--endpoints=" + endpoint(), "--command-timeout=1s",
+                        "endpoint", "status", "-w", "json")), Duration.ofSeconds(5));
+            }
+            return post(client, index, "/v3/maintenance/status", "{}").body();
         }
 
         boolean wasWrittenThrough(HttpClient client) throws IOException, InterruptedException {
@@ -268,6 +298,8 @@ public final class EtcdCluster implements AutoCloseable {
         private String scheme = "http";
 
         private @Nullable SSLContext sslContext;
+
+        private @Nullable Path consoleLogs;
 
         private Builder(int size) {
             this.size = size;
@@ -313,9 +345,16 @@ public final class EtcdCluster implements AutoCloseable {
             return this;
         }
 
+        /** Member {@code i}'s log goes to {@code etcd-n<i>.log} in {@code directory}, which outlives {@link EtcdCluster#close()}. */
+        public Builder consoleLogs(Path directory) {
+            this.consoleLogs = directory;
+            return this;
+        }
+
         public EtcdCluster start() throws IOException {
             ServerProcess.requireExecutable(BINARY, "install it with 'apt-get install -y etcd-server etcd-client'");
-            EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory("leader-etcd"), scheme, sslContext, List.copyOf(options));
+            EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory("leader-etcd"), scheme, sslContext, List.copyOf(options),
+                    consoleLogs);
             try {
                 for (int i = 0; i < size; i++) {
                     cluster.members.add(cluster.new Member(i, placements.get(i), memberOptions.get(i)));

@@ -37,9 +37,12 @@ public final class RedisServer extends ServerProcess {
 
     private final @Nullable Path configFile;
 
+    /** Options of this start only, after all others (in redis-server the later option wins); see {@link #restartWith}. */
+    private List<String> restartOptions = List.of();
+
     private RedisServer(Path directory, Placement placement, List<String> options, @Nullable SSLContext tls,
-            @Nullable Path configFile) throws IOException {
-        super(directory, placement);
+            @Nullable Path configFile, @Nullable Path consoleLog) throws IOException {
+        super(directory, placement, consoleLog);
         this.options = options;
         this.tls = tls;
         this.configFile = configFile;
@@ -57,6 +60,22 @@ public final class RedisServer extends ServerProcess {
     /** {@code redis://address:port}, or {@code rediss://} for a TLS-only server. */
     public String url() {
         return (tls == null ? "redis://" : "rediss://") + address() + ":" + port();
+    }
+
+    /**
+     * Starts the stopped server again with {@code options} winning over the ones it was built
+     * with, for this start only (a later {@link #restart()} drops them): e.g.
+     * {@code --appendonly no --dbfilename old.rdb} brings it back as a server that lost what its
+     * append-only file held, as after a crash without one.
+     */
+    public void restartWith(String... options) throws IOException {
+        restartOptions = List.of(options);
+        try {
+            restart();
+        }
+        finally {
+            restartOptions = List.of();
+        }
     }
 
     /** Runs {@code redis-cli} against this server, from where it runs; its output. */
@@ -89,6 +108,7 @@ public final class RedisServer extends ServerProcess {
             command.addAll(List.of("--protected-mode", "no"));
         }
         command.addAll(options);
+        command.addAll(restartOptions);
         return command;
     }
 
@@ -132,6 +152,8 @@ public final class RedisServer extends ServerProcess {
 
         private @Nullable RedisServer monitored;
 
+        private @Nullable Path consoleLog;
+
         private Builder() {
         }
 
@@ -169,6 +191,12 @@ public final class RedisServer extends ServerProcess {
             return this;
         }
 
+        /** The server's log goes to {@code file}, which outlives {@link RedisServer#close()}, instead of its data directory. */
+        public Builder consoleLog(Path file) {
+            this.consoleLog = file;
+            return this;
+        }
+
         public RedisServer start() throws IOException {
             requireExecutable(BINARY, "install it with 'apt-get install -y redis-server'");
             Path directory = Files.createTempDirectory("leader-redis");
@@ -194,7 +222,7 @@ public final class RedisServer extends ServerProcess {
                         "sentinel monitor mymaster " + monitored.address() + " " + monitored.port() + " 1\n");
                 all.add("--sentinel");
             }
-            RedisServer server = new RedisServer(directory, placement, List.copyOf(all), context, config);
+            RedisServer server = new RedisServer(directory, placement, List.copyOf(all), context, config, consoleLog);
             try {
                 server.restart();
             }

@@ -34,6 +34,8 @@ public abstract class ServerProcess implements AutoCloseable {
 
     private final int port;
 
+    private final @Nullable Path consoleLog;
+
     private @Nullable Process process;
 
     protected ServerProcess(Path directory) throws IOException {
@@ -41,9 +43,18 @@ public abstract class ServerProcess implements AutoCloseable {
     }
 
     protected ServerProcess(Path directory, Placement placement) throws IOException {
+        this(directory, placement, null);
+    }
+
+    /**
+     * @param consoleLog the file the server's output is appended to; null for one in its directory,
+     *        which {@link #close()} deletes, so a run that keeps its logs names a file elsewhere
+     */
+    protected ServerProcess(Path directory, Placement placement, @Nullable Path consoleLog) throws IOException {
         this.directory = directory;
         this.placement = placement;
         this.port = freePort();
+        this.consoleLog = consoleLog;
     }
 
     /** The command that runs the server in the foreground, without the placement's prefix. */
@@ -181,7 +192,7 @@ public abstract class ServerProcess implements AutoCloseable {
     }
 
     private Path console() {
-        return directory.resolve("server-console.log");
+        return consoleLog != null ? consoleLog : directory.resolve("server-console.log");
     }
 
     private String name() {

@@ -1,11 +1,15 @@
 package dev.leader.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ZooKeeper servers, each a JVM of its own ({@code QuorumPeerMain} from the ZooKeeper jar on the
@@ -48,6 +52,33 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return members.size();
     }
 
+    /** Restarts every stopped server on its old port and data, all at once, and waits until each accepts clients. */
+    public void restartStopped() throws IOException {
+        List<Member> stopped = members.stream().filter(member -> !member.isRunning()).toList();
+        for (Member member : stopped) {
+            member.launch();
+        }
+        for (Member member : stopped) {
+            member.awaitAnswering();
+        }
+    }
+
+    /**
+     * The server that leads the ensemble, once one says so: its {@code srvr} four-letter word,
+     * asked from where it runs, answers {@code Mode: leader}. Needs {@code srvr} in
+     * {@code 4lw.commands.whitelist} (see {@link Builder#config}) and a plain client port.
+     */
+    public int leader() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i).isRunning() && members.get(i).srvr().contains("Mode: leader")) {
+                    return i;
+                }
+            }
+            return -1;
+        }, server -> server >= 0);
+    }
+
     @Override
     public void close() throws IOException {
         for (Member member : members) {
@@ -62,10 +93,22 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
         private final String classpath;
 
-        Member(Path directory, Placement placement, List<String> jvmOptions, String classpath) throws IOException {
-            super(directory, placement);
+        Member(Path directory, Placement placement, List<String> jvmOptions, String classpath, @Nullable Path consoleLog)
+                throws IOException {
+            super(directory, placement, consoleLog);
             this.jvmOptions = jvmOptions;
             this.classpath = classpath;
+        }
+
+        /** What {@code srvr} answers; empty when the server does not (not serving, or not whitelisted). */
+        String srvr() {
+            try {
+                return run(placement().command(List.of("bash", "-c", "exec 3<>/dev/tcp/" + address() + "/" + port()
+                        + " && echo srvr >&3 && timeout 2 cat <&3")), Duration.ofSeconds(5));
+            }
+            catch (IOException ex) {
+                return "";
+            }
         }
 
         @Override
@@ -94,6 +137,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         private String classpath = System.getProperty("java.class.path");
 
         private boolean secure;
+
+        private @Nullable Path consoleLogs;
 
         private Builder(int size) {
             this.size = size;
@@ -143,12 +188,19 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             return this;
         }
 
+        /** Server {@code i}'s log goes to {@code zookeeper-<i+1>.log} in {@code directory}, which outlives {@link ZooKeeperEnsemble#close()}. */
+        public Builder consoleLogs(Path directory) {
+            this.consoleLogs = directory;
+            return this;
+        }
+
         public ZooKeeperEnsemble start() throws IOException {
             ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(Files.createTempDirectory("leader-zk-ensemble"));
             try {
                 for (int i = 0; i < size; i++) {
                     ensemble.members.add(new Member(Files.createDirectories(ensemble.directory.resolve("server" + (i + 1))), placement,
-                            List.copyOf(jvmOptions), classpath));
+                            List.copyOf(jvmOptions), classpath,
+                            consoleLogs == null ? null : consoleLogs.resolve("zookeeper-" + (i + 1) + ".log")));
                 }
                 List<String> peers = new ArrayList<>();
                 if (size > 1) {
