@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,23 +248,9 @@ public abstract class ElectionContractTest {
 
     @Test
     void yieldStopsAdmittingWaitsForAdmittedWorkThenHandsOver() throws Exception {
-        List<Election> candidates = List.of(candidate("a"), candidate("b"));
-        Election first = awaitSingleLeader(candidates);
-        Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
-        Admission work = first.admit().orElseThrow();
-        CountDownLatch releaseAsked = new CountDownLatch(1);
-        work.onRelease(releaseAsked::countDown);
-        Thread yielding = new Thread(first::yieldLeadership, "yielding");
-        yielding.start();
-        assertThat(releaseAsked.await(5, TimeUnit.SECONDS)).as("the work was asked to end").isTrue();
-        assertThat(first.admit()).as("no new work while draining").isEmpty();
-        // The running work still holds the term: nobody else may lead while it runs.
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
-        assertThat(first.isLeader()).isTrue();
-        work.close();
-        yielding.join(handoffBound().toMillis());
-        await().atMost(handoffBound()).until(second::isLeader);
-        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(work.leadership().fencingToken());
+        Election first = stepsDownOnlyOnceAdmittedWorkEnded(Election::yieldLeadership);
+        // Yielding is not leaving: it is a candidate still.
+        assertThat(first.state()).isEqualTo(ElectionState.FOLLOWER);
     }
 
     @Test
@@ -292,23 +279,34 @@ public abstract class ElectionContractTest {
 
     @Test
     void withdrawStopsAdmittingAndWaitsForAdmittedWorkBeforeReleasing() throws Exception {
+        Election first = stepsDownOnlyOnceAdmittedWorkEnded(Election::withdraw);
+        assertThat(first.state()).isEqualTo(ElectionState.WITHDRAWN);
+    }
+
+    /**
+     * A leader told to step down ({@code stepDown}, on a thread of its own) stops admitting, asks
+     * admitted work to end and holds the term until it has; then the other candidate is granted a
+     * larger token. Returns the leader that stepped down.
+     */
+    private Election stepsDownOnlyOnceAdmittedWorkEnded(Consumer<Election> stepDown) throws Exception {
         List<Election> candidates = List.of(candidate("a"), candidate("b"));
         Election first = awaitSingleLeader(candidates);
         Election second = candidates.get(0) == first ? candidates.get(1) : candidates.get(0);
         Admission work = first.admit().orElseThrow();
         CountDownLatch releaseAsked = new CountDownLatch(1);
         work.onRelease(releaseAsked::countDown);
-        Thread withdrawing = new Thread(first::withdraw, "withdrawing");
-        withdrawing.start();
+        Thread steppingDown = new Thread(() -> stepDown.accept(first), "stepping-down");
+        steppingDown.start();
         assertThat(releaseAsked.await(5, TimeUnit.SECONDS)).as("the work was asked to end").isTrue();
         assertThat(first.admit()).as("no new work while draining").isEmpty();
+        // The running work still holds the term: nobody else may lead while it runs.
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
         assertThat(first.isLeader()).isTrue();
         work.close();
-        withdrawing.join(handoffBound().toMillis());
-        assertThat(first.state()).isEqualTo(ElectionState.WITHDRAWN);
+        steppingDown.join(handoffBound().toMillis());
         await().atMost(handoffBound()).until(second::isLeader);
         assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(work.leadership().fencingToken());
+        return first;
     }
 
     @Test
