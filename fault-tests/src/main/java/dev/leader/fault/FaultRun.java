@@ -9,11 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import dev.leader.testsupport.ServerProcess;
 
 /**
@@ -82,7 +80,6 @@ final class FaultRun {
 
     private Journal journal;
 
-    private final Set<FaultKind> skipped = EnumSet.noneOf(FaultKind.class);
 
     FaultRun(String backendName, Path jar, Path work, Duration lease, int slots, long seed) {
         this.backendName = backendName;
@@ -95,11 +92,6 @@ final class FaultRun {
     }
 
     /** Plans none of {@code kinds}: for a short run that must stay green while a finding of that kind is open. */
-    FaultRun skipping(FaultKind... kinds) {
-        skipped.addAll(List.of(kinds));
-        return this;
-    }
-
     Result run(Duration duration) throws IOException {
         long began = System.nanoTime();
         Files.createDirectories(work);
@@ -147,7 +139,7 @@ final class FaultRun {
     }
 
     private List<FaultKind> plannable() {
-        return backend.faults().stream().filter(k -> ONLY.isEmpty() || ONLY.contains(k.name())).filter(k -> !skipped.contains(k))
+        return backend.faults().stream().filter(k -> ONLY.isEmpty() || ONLY.contains(k.name()))
                 .filter(k -> k != FaultKind.NETWORK_CUT || lab.namespaces())
                 .filter(k -> k != FaultKind.CLOCK_JUMP || Apps.clockFaultsAvailable())
                 .filter(k -> k != FaultKind.ONE_WAY_LOSS || lab.oneWayLossUnavailableReason() == null).toList();

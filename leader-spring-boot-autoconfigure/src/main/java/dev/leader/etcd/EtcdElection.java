@@ -42,6 +42,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     private final AtomicBoolean releaseRequested = new AtomicBoolean();
 
+    /** Set when our lease was granted by a raft leader that has since been deposed. */
+    private final AtomicBoolean moveRequested = new AtomicBoolean();
+
     private final List<Long> staleLeases = new ArrayList<>();
 
     private volatile boolean closing;
@@ -176,6 +179,14 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         }
     }
 
+    @Override
+    public void grantedByDeposedLeader(long leaseId) {
+        EtcdKv.Lease current = lease;
+        if (current != null && current.id() == leaseId && !moveRequested.getAndSet(true)) {
+            abortWait();
+        }
+    }
+
     LeaseKeepAlive keepAlive() {
         return keepAlive;
     }
@@ -234,6 +245,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         }
         revokeStaleLeases();
         ensureCandidateKey();
+        if (moveRequested.get() && !moveToNewLease()) {
+            return;
+        }
         EtcdKv.Range range = kv.range(electionPrefix);
         String key = myKey;
         EtcdKv.Kv mine = range.kvs().stream().filter(kv -> kv.key().equals(key)).findFirst().orElse(null);
@@ -271,6 +285,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             return false;
         }
         if ((!keepAlive.isValid() || !lease().comfortablyAhead(keepAlive.lastAckSendNanos())) && !keepAlive.renewNow()) {
+            if (moveRequested.get()) {
+                return false; // step again: the key moves to a lease of this raft term first
+            }
             // The key was there when read, but our own account cannot vouch for the lease now.
             log.warn("{} first in line but lease {} cannot be confirmed; campaigning on a new lease",
                     logPrefix, Long.toHexString(leaseId()));
@@ -308,6 +325,62 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         EtcdKv.Lease current = lease;
         if (myRevision == 0 && key != null && current != null) {
             myRevision = kv.createIfAbsent(key, candidateId(), current.id());
+        }
+    }
+
+    /**
+     * The raft leader that granted our lease was deposed, and when it runs again it may revoke the
+     * lease on its stale account of it. Binds our key to a lease granted in the current raft term
+     * instead: the key keeps its create revision, so our place in line and the token of a term we
+     * hold do not change, and the term's deadline runs on from the new grant. If the key is gone
+     * meanwhile, so is its term.
+     *
+     * @return false when the key could not be moved and the campaign must start over
+     */
+    private boolean moveToNewLease() throws IOException, InterruptedException {
+        EtcdKv.Lease old = lease;
+        String key = myKey;
+        long revision = myRevision;
+        if (old == null || key == null || revision == 0) {
+            moveRequested.set(false);
+            return true;
+        }
+        EtcdKv.Lease fresh = kv.grant(settings.ttlSeconds());
+        boolean moved;
+        try {
+            moved = kv.moveToLease(key, candidateId(), revision, old.id(), fresh.id());
+        }
+        catch (IOException ex) {
+            retireLater(fresh.id());
+            throw ex;
+        }
+        if (!moved) {
+            retireLater(fresh.id());
+            log.info("{} candidate key {} left lease {} before it could move; campaigning on a new lease", logPrefix, key,
+                    Long.toHexString(old.id()));
+            revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+            leaseLost = true;
+            return false;
+        }
+        moveRequested.set(false);
+        lease = fresh;
+        keepAlive.start(fresh);
+        Leadership term = currentTerm();
+        if (term != null) {
+            renewed(term, fresh.sendNanos());
+        }
+        retireLater(old.id());
+        log.info("{} lease {} was granted by a raft leader since deposed; key {} moved to lease {} of raft term {}", logPrefix,
+                Long.toHexString(old.id()), key, Long.toHexString(fresh.id()), fresh.raftTerm());
+        return true;
+    }
+
+    /** Revoked with the stale leases, at the next step. */
+    private void retireLater(long leaseId) {
+        synchronized (staleLeases) {
+            if (staleLeases.size() < MAX_STALE_LEASES) {
+                staleLeases.add(leaseId);
+            }
         }
     }
 
@@ -364,10 +437,8 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         }
         catch (IOException ex) {
             EtcdKv.Lease old = lease;
-            synchronized (staleLeases) {
-                if (old != null && staleLeases.size() < MAX_STALE_LEASES) {
-                    staleLeases.add(old.id());
-                }
+            if (old != null) {
+                retireLater(old.id());
             }
             log.warn("{} could not revoke lease {}, will retry: {}", logPrefix, old == null ? "" : Long.toHexString(old.id()), ex.toString());
         }
@@ -375,6 +446,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         myKey = null;
         myRevision = 0;
         leaseLost = false;
+        moveRequested.set(false);
     }
 
     /** Deletes our key first, so the successor's watch fires at once, then revokes the lease. */
@@ -426,7 +498,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     private void pause(Duration duration) {
         synchronized (pauseLock) {
-            if (closing || releaseRequested.get() || leaseLost) {
+            if (closing || releaseRequested.get() || leaseLost || moveRequested.get()) {
                 return;
             }
             try {

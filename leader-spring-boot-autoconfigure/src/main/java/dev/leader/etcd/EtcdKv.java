@@ -18,8 +18,13 @@ final class EtcdKv {
     record Range(long revision, List<Kv> kvs) {
     }
 
-    /** A granted lease; {@code sendNanos} is when the grant request left. */
-    record Lease(long id, long ttlSeconds, long sendNanos) {
+    /**
+     * A granted lease.
+     *
+     * @param sendNanos when the grant request left
+     * @param raftTerm the raft term of the leader that granted it, 0 when that is not known
+     */
+    record Lease(long id, long ttlSeconds, long sendNanos, long raftTerm) {
     }
 
     /** Who answered a call: the member and the raft term it was in. */
@@ -54,14 +59,21 @@ final class EtcdKv {
         return http;
     }
 
+    /**
+     * Grants a lease and finds the raft term of the leader that granted it: a member that was in
+     * one raft term both before the grant was sent (a quorum confirmed that term first) and when
+     * it answered saw the grant committed in that term.
+     */
     Lease grant(long ttlSeconds) throws IOException, InterruptedException {
+        Answerer before = quorumRead(timeout);
         long send = System.nanoTime();
         Map<String, Object> reply = http.post("/v3/lease/grant", "{\"TTL\":\"" + ttlSeconds + "\"}", timeout);
         long id = GatewayJson.longOf(reply.get("ID"));
         if (id == 0) {
             throw new EtcdException(0, "etcd granted no lease: " + reply.get("error"));
         }
-        return new Lease(id, GatewayJson.longOf(reply.get("TTL")), send);
+        long raftTerm = before.equals(Answerer.of(reply)) ? before.raftTerm() : 0;
+        return new Lease(id, GatewayJson.longOf(reply.get("TTL")), send, raftTerm);
     }
 
     /**
@@ -119,6 +131,23 @@ final class EtcdKv {
             }
         }
         throw new EtcdException(0, "key " + key + " neither created nor found");
+    }
+
+    /**
+     * Binds {@code key} to another lease, if it still has {@code createRevision} and is bound to
+     * {@code fromLease}. The key keeps its create revision, so its place in line and the fencing
+     * token of a term on it do not change.
+     *
+     * @return whether the key was moved; false if it is gone, was created anew or is bound elsewhere
+     */
+    boolean moveToLease(String key, String value, long createRevision, long fromLease, long toLease)
+            throws IOException, InterruptedException {
+        String k = GatewayJson.base64(key);
+        String body = "{\"compare\":[{\"key\":\"" + k + "\",\"target\":\"CREATE\",\"create_revision\":\"" + createRevision + "\"},"
+                + "{\"key\":\"" + k + "\",\"target\":\"LEASE\",\"lease\":\"" + fromLease + "\"}],"
+                + "\"success\":[{\"request_put\":{\"key\":\"" + k + "\",\"value\":\"" + GatewayJson.base64(value)
+                + "\",\"lease\":\"" + toLease + "\"}}]}";
+        return GatewayJson.bool(http.post("/v3/kv/txn", body, timeout), "succeeded");
     }
 
     Range range(String prefix) throws IOException, InterruptedException {

@@ -20,9 +20,13 @@ import org.slf4j.LoggerFactory;
  * leader cut off from its peers, or stalled, answers keep-alives until its own election timeout
  * ends its term, while the other members have elected a leader whose copy of the lease runs out.
  * So an acknowledgement counts only once a linearizable read, sent after it to the same member,
- * comes back in the same raft term: a quorum then confirmed that term's leader after the renewal,
- * so no newer leader existed when it renewed. A new leader starts every lease afresh, so a
- * renewal by a true leader is never undone by a change of leader.
+ * comes back in the same raft term: a quorum then confirmed that term's leader after the renewal.
+ *
+ * <p>A deposed leader can also revoke a lease: when it runs again after a stall, its lessor may
+ * still take itself for the primary and revoke every lease whose last renewal it saw more than a
+ * TTL ago, through the new leader (etcd#12528). Only renewals by the leader that granted the
+ * lease are therefore counted; an answer from a later raft term is reported to the listener,
+ * which moves its key to a lease of that term, and is not counted.
  */
 final class LeaseKeepAlive {
 
@@ -31,6 +35,12 @@ final class LeaseKeepAlive {
         void acknowledged(long leaseId, long sendNanos);
 
         void lost(long leaseId);
+
+        /**
+         * A keep-alive of the lease was answered in a raft term later than the one that granted
+         * it: a deposed leader may still revoke the lease, so it no longer vouches for anything.
+         */
+        void grantedByDeposedLeader(long leaseId);
     }
 
     private static final Logger log = LoggerFactory.getLogger(LeaseKeepAlive.class);
@@ -51,6 +61,9 @@ final class LeaseKeepAlive {
 
     private volatile long lastAckSendNanos;
 
+    /** The raft term whose leader granted the lease; 0 if not known, and then no renewal counts. */
+    private volatile long homeTerm;
+
     private volatile @Nullable ScheduledFuture<?> next;
 
     /** For tests: no keep-alive is sent for this lease id, as if this process were cut off from etcd. */
@@ -70,6 +83,7 @@ final class LeaseKeepAlive {
         stop();
         leaseId = lease.id();
         lastAckSendNanos = lease.sendNanos();
+        homeTerm = lease.raftTerm();
         schedule(lease.id(), interval.toNanos());
     }
 
@@ -100,10 +114,18 @@ final class LeaseKeepAlive {
         }
         long send = System.nanoTime();
         EtcdKv.KeepAlive answer = kv.keepAlive(id, interval);
-        if (answer.ttl() > 0 && leaseId == id && confirmedByQuorum(id, answer)) {
+        if (answer.ttl() > 0 && leaseId == id && confirmedByQuorum(id, answer) && byGrantingLeader(id, answer)) {
             lastAckSendNanos = Math.max(lastAckSendNanos, send);
             return true;
         }
+        return false;
+    }
+
+    private boolean byGrantingLeader(long id, EtcdKv.KeepAlive answer) {
+        if (answer.answerer().raftTerm() == homeTerm) {
+            return true;
+        }
+        listener.grantedByDeposedLeader(id);
         return false;
     }
 
@@ -150,7 +172,7 @@ final class LeaseKeepAlive {
                     listener.lost(id);
                     return;
                 }
-                if (confirmedByQuorum(id, answer) && leaseId == id) {
+                if (confirmedByQuorum(id, answer) && leaseId == id && byGrantingLeader(id, answer)) {
                     lastAckSendNanos = Math.max(lastAckSendNanos, send);
                     listener.acknowledged(id, send);
                 }

@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,7 +78,7 @@ class EtcdStaleRaftLeaderTest {
                 .member(1, Placement.in(List.of(), hostAddress)).member(2, Placement.in(List.of(), hostAddress)).start();
         URI isolated = cluster.endpoint(0);
         List<URI> others = List.of(cluster.endpoint(1), cluster.endpoint(2));
-        makeLeader(isolated, others);
+        cluster.makeLeader(0);
 
         String election = "stale-" + UUID.randomUUID().toString().substring(0, 8);
         Election first = candidate(List.of(isolated), election, "first");
@@ -159,40 +155,5 @@ class EtcdStaleRaftLeaderTest {
         command.add("tc");
         command.addAll(List.of(arguments));
         Shell.must(command);
-    }
-
-    /** Waits for a leader, then hands leadership to the member at {@code target}. */
-    private static void makeLeader(URI target, List<URI> others) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
-        String targetId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> memberId(client, target), id -> id != null);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            Map<String, Object> status = GatewayJson.parseObject(post(client, target, "/v3/maintenance/status", "{}"));
-            String leader = String.valueOf(status.get("leader"));
-            if (leader.equals(targetId)) {
-                return true;
-            }
-            for (URI other : others) {
-                if (leader.equals(memberId(client, other))) {
-                    post(client, other, "/v3/maintenance/transfer-leadership", "{\"targetID\":\"" + targetId + "\"}");
-                }
-            }
-            return false;
-        });
-    }
-
-    private static String memberId(HttpClient client, URI member) throws IOException, InterruptedException {
-        Map<String, Object> status = GatewayJson.parseObject(post(client, member, "/v3/maintenance/status", "{}"));
-        return String.valueOf(GatewayJson.object(status, "header").get("member_id"));
-    }
-
-    private static String post(HttpClient client, URI member, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(member.resolve(path)).timeout(Duration.ofSeconds(2))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
     }
 }

@@ -124,7 +124,7 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
-     * The member that is raft leader, once every running member names the same one. A member in a
+     * The member that is raft leader, once every running member not paused names the same one. A member in a
      * namespace is asked by {@code etcdctl endpoint status} run there.
      */
     public int raftLeader() {
@@ -133,7 +133,7 @@ public final class EtcdCluster implements AutoCloseable {
             Map<String, Integer> memberById = new HashMap<>();
             Set<String> named = new HashSet<>();
             for (int i = 0; i < members.size(); i++) {
-                if (members.get(i).isRunning()) {
+                if (members.get(i).isRunning() && !members.get(i).isPaused()) {
                     String status = members.get(i).status(client);
                     memberById.put(find(MEMBER_ID, status), i);
                     named.add(find(LEADER, status));
@@ -141,6 +141,23 @@ public final class EtcdCluster implements AutoCloseable {
             }
             return named.size() == 1 ? memberById.getOrDefault(named.iterator().next(), -1) : -1;
         }, member -> member >= 0);
+    }
+
+    /**
+     * Makes {@code member} the raft leader (etcd's leadership transfer, asked of the leader now)
+     * and returns once every running member names it. Members in a namespace cannot be asked.
+     */
+    public void makeLeader(int member) {
+        HttpClient client = client();
+        String target = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> find(MEMBER_ID, members.get(member).status(client)), id -> id != null);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            int leader = raftLeader();
+            if (leader != member) {
+                post(client, leader, "/v3/maintenance/transfer-leadership", "{\"targetID\":\"" + target + "\"}");
+            }
+            return leader == member;
+        });
     }
 
     /**

@@ -38,6 +38,8 @@ public abstract class ServerProcess implements AutoCloseable {
 
     private @Nullable Process process;
 
+    private volatile boolean paused;
+
     protected ServerProcess(Path directory) throws IOException {
         this(directory, Placement.LOOPBACK);
     }
@@ -104,6 +106,7 @@ public abstract class ServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name() + " is already running");
         }
+        paused = false;
         process = new ProcessBuilder(placement.command(command())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile())).start();
     }
@@ -141,11 +144,18 @@ public abstract class ServerProcess implements AutoCloseable {
         signal("STOP");
         long pid = pid();
         await().atMost(Duration.ofSeconds(10)).until(() -> processState(pid) == 'T');
+        paused = true;
     }
 
     /** SIGCONT after {@link #pause()}. */
     public final void resume() throws IOException {
         signal("CONT");
+        paused = false;
+    }
+
+    /** Whether it was stopped by {@link #pause()} and not resumed since. */
+    public final boolean isPaused() {
+        return paused;
     }
 
     public final boolean isRunning() {
