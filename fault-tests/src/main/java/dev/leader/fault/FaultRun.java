@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.ServerProcess;
 
 /**
@@ -51,7 +52,7 @@ final class FaultRun {
         }
     }
 
-    private final String backendName;
+    private final BackendType backendType;
 
     private final Path jar;
 
@@ -84,8 +85,8 @@ final class FaultRun {
 
     private final Set<FaultKind> skipped = EnumSet.noneOf(FaultKind.class);
 
-    FaultRun(String backendName, Path jar, Path work, Duration lease, int slots, long seed) {
-        this.backendName = backendName;
+    FaultRun(BackendType backendType, Path jar, Path work, Duration lease, int slots, long seed) {
+        this.backendType = backendType;
         this.jar = jar;
         this.work = work;
         this.lease = lease;
@@ -106,7 +107,7 @@ final class FaultRun {
         lab = Lab.create(slots, true);
         List<FaultKind> kinds = List.of();
         try {
-            backend = Backend.create(backendName, lab, work, lease);
+            backend = Backend.create(backendType, lab, work, lease);
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
                     "--fault.job.work=200ms"));
@@ -142,7 +143,7 @@ final class FaultRun {
         }
         journal.refresh();
         Checker.Verdict verdict = new Checker(JOB_RATE, faultWindows).check(journal);
-        return new Result(backendName, seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), kinds, injected, verdict,
+        return new Result(backendType.id(), seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), kinds, injected, verdict,
                 healViolations);
     }
 
@@ -414,7 +415,7 @@ final class FaultRun {
     }
 
     private void log(String line) {
-        System.out.println("[" + backendName + "] " + line);
+        System.out.println("[" + backendType.id() + "] " + line);
     }
 
     private void close() {
