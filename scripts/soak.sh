@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fault suite's soak: fault-app JVMs (fault-tests/app) against real backends under a seeded plan of faults.
-# Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan,jdbc] [--parallel 1] [--out file.md]
+# Usage: scripts/soak.sh [--duration 20m] [--seed N] [--backends redis,etcd] [--parallel 1] [--out file.md]
+# --backends takes ids of dev.leader.autoconfigure.BackendType and defaults to every backend.
 # Needs root (network namespaces), redis-server, etcd, PostgreSQL 15, faketime: ./scripts/test.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
+import dev.leader.autoconfigure.BackendType;
+
 /**
  * How the harness measures one backend (or anchor library): start its server for a run, and
  * campaign against a server address inside a candidate JVM. Adding a backend to the
@@ -13,8 +15,21 @@ import java.util.function.LongSupplier;
  */
 public interface BenchBackend {
 
-    /** The backend's {@link ElectionBackend#type()}. */
-    String type();
+    /** Our backend this measures; for an anchor library, the backend of ours it is compared with. */
+    BackendType backend();
+
+    /**
+     * The name on the command line ({@code --backends}), in the tables and the logs: the backend's
+     * {@link BackendType#id()}; an anchor library names itself.
+     */
+    default String type() {
+        return backend().id();
+    }
+
+    /** Another project's election or lock, measured on the same kind of server as {@link #backend()} to compare. */
+    default boolean anchor() {
+        return !type().equals(backend().id());
+    }
 
     /** Starts what the backend needs for one run (a server on a free loopback port, a directory). */
     BenchServer start(Path workDir) throws IOException;

@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.bench.guard.LeaderOnlyBenchmark;
 import dev.leader.bench.shedlock.ShedLockBenchmark;
 
@@ -41,12 +42,13 @@ public final class Benchmarks {
             int restFollowers, List<String> backends, boolean quickJmh, int jmhForks, int herdCandidates, int herdPerJvm,
             List<String> herdBackends, boolean guard) {
 
-        /** The backends on a ZooKeeper server, the only ones the herd applies to. */
-        static final String HERD_BACKENDS = String.join(",", ZooKeeperBench.TYPE, CuratorAnchor.TYPE, CuratorSelectorAnchor.TYPE);
+        /** The backends on a ZooKeeper server (ours and its anchors), the only ones the herd applies to. */
+        static final String HERD_BACKENDS = String.join(",", BenchBackends.all().values().stream()
+                .filter(backend -> backend.backend() == BackendType.ZOOKEEPER).map(BenchBackend::type).toList());
 
         static Settings smoke(Path out) {
             return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, Duration.ofMillis(500), 2, List.copyOf(BenchBackends.all().keySet()), true, 0,
-                    10, 9, List.of(ZooKeeperBench.TYPE, CuratorAnchor.TYPE), true);
+                    10, 9, List.of(BackendType.ZOOKEEPER.id(), CuratorAnchor.TYPE), true);
         }
 
         /** The herd's quiet period before the kill (its ping-rate sample), never longer than a rest window. */

@@ -12,6 +12,8 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
+import dev.leader.autoconfigure.BackendType;
+
 /** Anchor: Curator's {@code LeaderLatch} on the same kind of ZooKeeper server, session = lease. */
 final class CuratorAnchor implements BenchBackend {
 
@@ -20,6 +22,11 @@ final class CuratorAnchor implements BenchBackend {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.ZOOKEEPER;
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.apache.curator.framework.recipes.leader.LeaderSelector;
 import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.leader.Participant;
 
+import dev.leader.autoconfigure.BackendType;
+
 /**
  * Anchor: Spring Integration's ZooKeeper {@code LeaderInitiator}, as the recipe it drives.
  * That initiator is a thin lifecycle around Curator's {@code LeaderSelector}: one selector per
@@ -31,6 +33,11 @@ final class CuratorSelectorAnchor implements BenchBackend {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.ZOOKEEPER;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.etcd.EtcdBackendSettings;
 import dev.leader.etcd.EtcdElectionBackend;
 import dev.leader.testsupport.EtcdCluster;
@@ -17,8 +18,8 @@ import dev.leader.testsupport.EtcdCluster;
 final class EtcdBench implements BenchBackend {
 
     @Override
-    public String type() {
-        return "etcd";
+    public BackendType backend() {
+        return BackendType.ETCD;
     }
 
     @Override

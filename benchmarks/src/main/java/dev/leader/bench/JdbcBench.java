@@ -3,6 +3,7 @@ package dev.leader.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.jdbc.JdbcBackendSettings;
 import dev.leader.jdbc.JdbcElectionBackend;
 import dev.leader.jdbc.SchemaInitialization;
@@ -13,16 +14,14 @@ import dev.leader.jdbc.SchemaInitialization;
  */
 final class JdbcBench implements BenchBackend {
 
-    static final String TYPE = "jdbc";
-
     @Override
-    public String type() {
-        return TYPE;
+    public BackendType backend() {
+        return BackendType.JDBC;
     }
 
     @Override
     public BenchServer start(Path workDir) {
-        BenchServer server = PostgresDatabases.create(TYPE, "", "; our backend over PGSimpleDataSource (its own 2 connections per JVM)");
+        BenchServer server = PostgresDatabases.create(type(), "", "; our backend over PGSimpleDataSource (its own 2 connections per JVM)");
         // The table, created once here: candidates that start together would race to create it.
         try {
             new JdbcElectionBackend(PostgresDatabases.unpooled(server.address()),

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.lan.LanBackendSettings;
 import dev.leader.lan.LanElectionBackend;
 
@@ -32,8 +33,8 @@ final class LanBench implements BenchBackend {
     static final String GROUP = "239.255.76.77";
 
     @Override
-    public String type() {
-        return "lan";
+    public BackendType backend() {
+        return BackendType.LAN;
     }
 
     @Override

@@ -5,14 +5,15 @@ import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Duration;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.local.LocalElectionBackend;
 
 /** The local file-lock backend: no server, a lock directory per run. */
 final class LocalBench implements BenchBackend {
 
     @Override
-    public String type() {
-        return "local";
+    public BackendType backend() {
+        return BackendType.LOCAL;
     }
 
     @Override

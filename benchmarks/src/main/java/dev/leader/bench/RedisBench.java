@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import io.lettuce.core.RedisURI;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
 
@@ -13,8 +14,8 @@ import dev.leader.redis.RedisElectionBackend;
 final class RedisBench implements BenchBackend {
 
     @Override
-    public String type() {
-        return "redis";
+    public BackendType backend() {
+        return BackendType.REDIS;
     }
 
     @Override

@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+
+import dev.leader.autoconfigure.BackendType;
 
 /** RESULTS.md: one table per measurement, with the machine and settings it ran on. */
 final class Report {
@@ -21,24 +24,18 @@ final class Report {
     private record HandoffRow(String backend, String server, Duration lease, Stats graceful, Stats crash) {
     }
 
-    /** Backends this run could not measure, with the reason. */
-    private static final List<String> EXPECTED = List.of("zookeeper", "redis", "etcd", "lan", JdbcBench.TYPE);
-
     /** The hand-off target (p50 <= 5 ms on loopback) names these backends. */
-    private static final Set<String> TARGETED = Set.of("zookeeper", "redis", "etcd");
+    private static final Set<BackendType> TARGETED = EnumSet.of(BackendType.ZOOKEEPER, BackendType.REDIS, BackendType.ETCD);
+
+    /** The target at rest (zero periodic follower requests) names these backends. */
+    private static final Set<BackendType> TARGETED_AT_REST = EnumSet.of(BackendType.REDIS, BackendType.ETCD);
 
     /** Anchor library -> our backend it is compared with. */
     private static final Map<String, String> ANCHORS = new LinkedHashMap<>();
 
-    /** Our backends, in the order of the tables; each is followed by the anchors compared with it. */
-    private static final List<String> OURS = List.of("local", "zookeeper", "redis", "etcd", "lan", JdbcBench.TYPE);
-
     static {
-        ANCHORS.put(CuratorAnchor.TYPE, "zookeeper");
-        ANCHORS.put(CuratorSelectorAnchor.TYPE, "zookeeper");
-        ANCHORS.put(SpringIntegrationRedisAnchor.TYPE, "redis");
-        ANCHORS.put(SpringIntegrationJdbcAnchor.TYPE, JdbcBench.TYPE);
-        ANCHORS.put(ShedLockJdbcAnchor.TYPE, JdbcBench.TYPE);
+        BenchBackends.all().values().stream().filter(BenchBackend::anchor)
+                .forEach(anchor -> ANCHORS.put(anchor.type(), anchor.backend().id()));
     }
 
     /** What an anchor is, for the tables that compare. */
@@ -154,25 +151,27 @@ final class Report {
             Handoff.Rest rest = rests.get(backend);
             String ours = ANCHORS.get(backend);
             Handoff.Rest compared = ours == null ? null : rests.get(ours);
-            boolean targeted = backend.equals("redis") || backend.equals("etcd");
+            boolean targeted = BackendType.fromId(backend).filter(TARGETED_AT_REST::contains).isPresent();
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f | %s | %s |%n", backend, rest.leaderAlonePerSecond(),
                     rest.withFollowersPerSecond(), rest.perFollowerPerSecond(),
                     compared == null ? "" : String.format(Locale.ROOT, "%.3f (%s: %.3f / %.3f)", compared.perFollowerPerSecond()
                             / rest.perFollowerPerSecond(), ours, compared.perFollowerPerSecond(), rest.perFollowerPerSecond()),
                     ours != null ? "anchor" : !targeted ? "no target" : rest.perFollowerPerSecond() < 0.05 ? "met" : "missed"));
         }
-        for (String backend : EXPECTED) {
-            if (!rests.containsKey(backend)) {
-                md.append("| ").append(backend).append(" | not measured in this run | | | | |\n");
+        // The local backend has no server to count requests: it has no row here even when measured.
+        for (BackendType type : EnumSet.complementOf(EnumSet.of(BackendType.LOCAL))) {
+            if (!rests.containsKey(type.id())) {
+                md.append("| ").append(type.id()).append(" | not measured in this run | | | | |\n");
             }
         }
         md.append('\n');
     }
 
-    /** Ours in {@link #OURS} order, each followed by its anchors; anything else last. */
+    /** Ours in {@link BackendType} order, each followed by its anchors; anything else last. */
     private static List<String> inTableOrder(Collection<String> measured) {
         List<String> order = new ArrayList<>();
-        for (String ours : OURS) {
+        for (BackendType type : BackendType.values()) {
+            String ours = type.id();
             if (measured.contains(ours)) {
                 order.add(ours);
             }
@@ -221,7 +220,7 @@ final class Report {
                         .append("the first candidate before the kill in the earlier ones (").append(String.join("; ", herd.moved())).append(").");
             }
         });
-        Herd.Result ours = herds.get(ZooKeeperBench.TYPE);
+        Herd.Result ours = herds.get(BackendType.ZOOKEEPER.id());
         for (String anchor : herds.keySet()) {
             Herd.Result theirs = herds.get(anchor);
             if (ours != null && ANCHORS.containsKey(anchor)) {
@@ -345,7 +344,7 @@ final class Report {
         if (ANCHORS.containsKey(row.backend())) {
             return "anchor";
         }
-        if (!TARGETED.contains(row.backend())) {
+        if (BackendType.fromId(row.backend()).filter(TARGETED::contains).isEmpty()) {
             return "no target for " + row.backend();
         }
         double over = row.graceful().p50() - 5_000_000;
@@ -353,9 +352,9 @@ final class Report {
     }
 
     private void notMeasured(StringBuilder md, int columns) {
-        for (String backend : EXPECTED) {
-            if (handoffs.stream().noneMatch(h -> h.backend().equals(backend))) {
-                md.append("| ").append(backend).append(" | not measured in this run").append(" |".repeat(columns - 1)).append('\n');
+        for (BackendType type : BackendType.values()) {
+            if (handoffs.stream().noneMatch(h -> h.backend().equals(type.id()))) {
+                md.append("| ").append(type.id()).append(" | not measured in this run").append(" |".repeat(columns - 1)).append('\n');
             }
         }
     }

@@ -21,6 +21,8 @@ import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.leader.autoconfigure.BackendType;
+
 /**
  * Anchor: ShedLock's {@code JdbcTemplateLockProvider} (database time), used the way a scheduled
  * job that should run on one instance at a time uses it. ShedLock is a lock for scheduled tasks,
@@ -41,6 +43,11 @@ final class ShedLockJdbcAnchor implements BenchBackend {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.JDBC;
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import dev.leader.autoconfigure.BackendType;
+
 /**
  * Anchor: Spring Integration's {@code LockRegistryLeaderInitiator} over a {@code JdbcLockRegistry}
  * ({@code DefaultLockRepository}, its {@code INT_LOCK} table from the jar's
@@ -31,6 +33,11 @@ final class SpringIntegrationJdbcAnchor implements BenchBackend {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.JDBC;
     }
 
     @Override

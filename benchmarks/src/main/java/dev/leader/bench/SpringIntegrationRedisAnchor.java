@@ -14,6 +14,8 @@ import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.redis.util.RedisLockRegistry;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 
+import dev.leader.autoconfigure.BackendType;
+
 /**
  * Anchor: Spring Integration's {@code LockRegistryLeaderInitiator} over a
  * {@code RedisLockRegistry} with their defaults, the lock expiring after the lease.
@@ -25,6 +27,11 @@ final class SpringIntegrationRedisAnchor implements BenchBackend {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.REDIS;
     }
 
     @Override

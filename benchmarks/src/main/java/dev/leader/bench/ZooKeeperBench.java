@@ -4,17 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
 import dev.leader.zookeeper.ZooKeeperElectionBackend;
 
 /** Our ZooKeeper backend on a standalone server JVM ({@link ZooKeeperServers}), session = lease. */
 final class ZooKeeperBench implements BenchBackend {
 
-    static final String TYPE = "zookeeper";
-
     @Override
-    public String type() {
-        return TYPE;
+    public BackendType backend() {
+        return BackendType.ZOOKEEPER;
     }
 
     @Override

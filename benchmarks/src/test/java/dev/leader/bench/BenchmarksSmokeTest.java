@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.leader.autoconfigure.BackendType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs every harness for one round (the herd with 10 candidates), so that the benchmarks keep working between real runs. */
@@ -28,7 +30,7 @@ class BenchmarksSmokeTest {
                         org.assertj.core.groups.Tuple.tuple("proxied", "follower"));
         assertThat(report.guardScores()).allSatisfy(score -> assertThat(score.nanosPerOp()).isPositive());
         assertThat(report.handoffRows()).isEqualTo(BenchBackends.all().size());
-        assertThat(report.herds()).containsOnlyKeys(ZooKeeperBench.TYPE, CuratorAnchor.TYPE);
+        assertThat(report.herds()).containsOnlyKeys(BackendType.ZOOKEEPER.id(), CuratorAnchor.TYPE);
         assertThat(report.herds().values()).allSatisfy(herd -> {
             assertThat(herd.candidates()).isEqualTo(10);
             assertThat(herd.jvms()).isEqualTo(2);

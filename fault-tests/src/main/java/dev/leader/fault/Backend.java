@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.ServerProcess;
 
 /**
@@ -15,7 +16,7 @@ import dev.leader.testsupport.ServerProcess;
  */
 interface Backend extends AutoCloseable {
 
-    String name();
+    BackendType type();
 
     /** The fault-app arguments that select this backend. */
     List<String> appArguments();
@@ -30,17 +31,17 @@ interface Backend extends AutoCloseable {
 
     /** SIGKILL of every server. */
     default void crash() throws IOException {
-        throw new UnsupportedOperationException(name() + " has no server");
+        throw new UnsupportedOperationException(type().id() + " has no server");
     }
 
     /** Starts every server that is down again, on its old data, and waits until it accepts. */
     default void recover() throws IOException {
-        throw new UnsupportedOperationException(name() + " has no server");
+        throw new UnsupportedOperationException(type().id() + " has no server");
     }
 
     /** SIGKILL of a majority of the members; {@link #recover()} heals it. */
     default void loseQuorum(Random random) throws IOException {
-        throw new UnsupportedOperationException(name() + " has no quorum");
+        throw new UnsupportedOperationException(type().id() + " has no quorum");
     }
 
     /**
@@ -48,7 +49,7 @@ interface Backend extends AutoCloseable {
      * backend can tell), with every process it forked. The caller resumes what this returns.
      */
     default ServerProcess pauseServer(Random random) throws IOException {
-        throw new UnsupportedOperationException(name() + " has no server");
+        throw new UnsupportedOperationException(type().id() + " has no server");
     }
 
     /** Remembers the server's data as it is now, for a later {@link #restartForgetting(boolean)}. */
@@ -60,43 +61,45 @@ interface Backend extends AutoCloseable {
      * from nothing; the server is durable again afterwards.
      */
     default void restartForgetting(boolean fromOldCheckpoint) throws IOException {
-        throw new UnsupportedOperationException(name() + " cannot forget");
+        throw new UnsupportedOperationException(type().id() + " cannot forget");
     }
 
     /** Moves the servers' wall clock by an offset ("+7200", "-3600"); "+0" puts it back. */
     default void setServerClock(String offset) throws IOException {
-        throw new UnsupportedOperationException(name() + " has no server clock to move");
+        throw new UnsupportedOperationException(type().id() + " has no server clock to move");
     }
 
     @Override
     default void close() {
     }
 
-    /** The backend {@code name}, its servers started and accepting clients; their logs go to {@code work}. */
-    static Backend create(String name, Lab lab, Path work, Duration lease) throws IOException {
-        return switch (name) {
-            case "local" -> new Simple(name, List.of("--leader.backend=local", "--leader.local.directory=" + work.resolve("locks")),
+    /**
+     * The backend {@code type}, its servers started and accepting clients; their logs go to {@code work}. No default:
+     * a new {@link BackendType} does not compile here until the suite knows how to start it.
+     */
+    static Backend create(BackendType type, Lab lab, Path work, Duration lease) throws IOException {
+        return switch (type) {
+            case LOCAL -> new Simple(type, List.of("--leader.backend=" + type.id(), "--leader.local.directory=" + work.resolve("locks")),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP,
                             FaultKind.DUPLICATE_ID));
-            case "lan" -> new Simple(name, List.of("--leader.backend=lan", "--leader.lan.interface=" + lab.appInterface(),
+            case LAN -> new Simple(type, List.of("--leader.backend=" + type.id(), "--leader.lan.interface=" + lab.appInterface(),
                     "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=3",
                     "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.NETWORK_CUT,
                             FaultKind.CLOCK_JUMP, FaultKind.DUPLICATE_ID, FaultKind.ONE_WAY_LOSS));
-            case "redis" -> RedisBackend.start(lab, work);
-            case "zookeeper" -> ZooKeeperBackend.start(lab, work);
-            case "etcd" -> EtcdBackend.start(lab, work);
-            case "jdbc" -> PostgresBackend.start(lab, work);
-            default -> throw new IllegalArgumentException("unknown backend " + name + ": " + String.join(", ", FaultSuite.BACKENDS));
+            case REDIS -> RedisBackend.start(lab, work);
+            case ZOOKEEPER -> ZooKeeperBackend.start(lab, work);
+            case ETCD -> EtcdBackend.start(lab, work);
+            case JDBC -> PostgresBackend.start(lab, work);
         };
     }
 
     /** A backend without servers: the local file lock, or LAN peers. */
-    record Simple(String name, List<String> appArguments, Set<FaultKind> faults) implements Backend {
+    record Simple(BackendType type, List<String> appArguments, Set<FaultKind> faults) implements Backend {
 
         @Override
         public boolean leased() {
-            return !name.equals("local");
+            return type != BackendType.LOCAL;
         }
     }
 }

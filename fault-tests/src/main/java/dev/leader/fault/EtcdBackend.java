@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.EtcdCluster;
 import dev.leader.testsupport.ServerProcess;
 import org.awaitility.core.ConditionTimeoutException;
@@ -53,13 +54,13 @@ final class EtcdBackend extends ReplicatedBackend {
     }
 
     @Override
-    public String name() {
-        return "etcd";
+    public BackendType type() {
+        return BackendType.ETCD;
     }
 
     @Override
     public List<String> appArguments() {
-        return List.of("--leader.backend=etcd",
+        return List.of("--leader.backend=" + type().id(),
                 "--leader.etcd.endpoints=" + cluster.endpoints().stream().map(URI::toString).collect(Collectors.joining(",")));
     }
 

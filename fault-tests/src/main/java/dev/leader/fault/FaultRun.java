@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.ServerProcess;
 
 /**
@@ -49,7 +50,7 @@ final class FaultRun {
         }
     }
 
-    private final String backendName;
+    private final BackendType backendType;
 
     private final Path jar;
 
@@ -80,9 +81,8 @@ final class FaultRun {
 
     private Journal journal;
 
-
-    FaultRun(String backendName, Path jar, Path work, Duration lease, int slots, long seed) {
-        this.backendName = backendName;
+    FaultRun(BackendType backendType, Path jar, Path work, Duration lease, int slots, long seed) {
+        this.backendType = backendType;
         this.jar = jar;
         this.work = work;
         this.lease = lease;
@@ -98,7 +98,7 @@ final class FaultRun {
         lab = Lab.create(slots, true);
         List<FaultKind> kinds = List.of();
         try {
-            backend = Backend.create(backendName, lab, work, lease);
+            backend = Backend.create(backendType, lab, work, lease);
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
                     "--fault.job.work=200ms"));
@@ -134,7 +134,7 @@ final class FaultRun {
         }
         journal.refresh();
         Checker.Verdict verdict = new Checker(JOB_RATE, faultWindows).check(journal);
-        return new Result(backendName, seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), kinds, injected, verdict,
+        return new Result(backendType.id(), seed, Duration.ofNanos(System.nanoTime() - began), lab.namespaces(), kinds, injected, verdict,
                 healViolations);
     }
 
@@ -406,7 +406,7 @@ final class FaultRun {
     }
 
     private void log(String line) {
-        System.out.println("[" + backendName + "] " + line);
+        System.out.println("[" + backendType.id() + "] " + line);
     }
 
     private void close() {

@@ -9,15 +9,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import dev.leader.autoconfigure.BackendType;
 
 /**
- * The soak: {@code scripts/soak.sh [--duration 20m] [--seed N] [--backends local,zookeeper,redis,etcd,lan,jdbc]
- * [--parallel 1] [--lease-ms 2000] [--out file.md]}. Prints the seed first and the table last;
- * exits 1 when any run broke a property.
+ * The soak: {@code scripts/soak.sh [--duration 20m] [--seed N] [--backends redis,etcd] [--parallel 1]
+ * [--lease-ms 2000] [--out file.md]}; {@code --backends} takes {@link BackendType} ids and defaults to
+ * every backend. Prints the seed first and the table last; exits 1 when any run broke a property.
  */
 public final class FaultSuite {
-
-    static final List<String> BACKENDS = List.of("local", "zookeeper", "redis", "etcd", "lan", "jdbc");
 
     private FaultSuite() {
     }
@@ -25,7 +24,7 @@ public final class FaultSuite {
     public static void main(String[] args) throws Exception {
         Duration duration = Duration.ofMinutes(20);
         long seed = System.nanoTime();
-        List<String> backends = BACKENDS;
+        List<BackendType> backends = List.of(BackendType.values());
         int parallel = 1;
         Duration lease = Duration.ofSeconds(2);
         Path out = null;
@@ -34,15 +33,17 @@ public final class FaultSuite {
             switch (args[i]) {
                 case "--duration" -> duration = parseDuration(value);
                 case "--seed" -> seed = Long.parseLong(value);
-                case "--backends" -> backends = Arrays.asList(value.split(","));
+                case "--backends" -> backends = Arrays.stream(value.split(",")).map(FaultSuite::backend).toList();
                 case "--parallel" -> parallel = Integer.parseInt(value);
                 case "--lease-ms" -> lease = Duration.ofMillis(Long.parseLong(value));
                 case "--out" -> out = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --duration 20m --seed N --backends local,zookeeper,redis,etcd,lan,jdbc --parallel 1 --lease-ms 2000 --out file.md");
+                        + "; use --duration 20m --seed N --backends a,b (of " + BackendType.allowedValues()
+                        + ") --parallel 1 --lease-ms 2000 --out file.md");
             }
         }
-        System.out.println("fault suite: seed " + seed + ", " + duration.toMinutes() + " min per backend, backends " + backends);
+        System.out.println("fault suite: seed " + seed + ", " + duration.toMinutes() + " min per backend, backends "
+                + backends.stream().map(BackendType::id).toList());
         Path jar = Path.of(System.getProperty("fault.app.jar", "fault-tests/app/target/fault-app.jar"));
         Path work = Files.createTempDirectory("fault-suite-");
         List<FaultRun.Result> results = run(backends, duration, seed, lease, parallel, jar, work);
@@ -60,14 +61,15 @@ public final class FaultSuite {
     }
 
     /** Runs each backend (several at once with {@code parallel} > 1), each with a seed derived from the one given. */
-    static List<FaultRun.Result> run(List<String> backends, Duration duration, long seed, Duration lease, int parallel,
+    static List<FaultRun.Result> run(List<BackendType> backends, Duration duration, long seed, Duration lease, int parallel,
             Path jar, Path work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
             List<Future<FaultRun.Result>> futures = new ArrayList<>();
-            for (String backend : backends) {
-                long backendSeed = seed + BACKENDS.indexOf(backend);
-                futures.add(pool.submit(() -> new FaultRun(backend, jar, work.resolve(backend), lease, 3, backendSeed).run(duration)));
+            for (BackendType backend : backends) {
+                // BackendType's order is that of the suite's former list: the seeds of earlier soaks replay the same plans.
+                long backendSeed = seed + backend.ordinal();
+                futures.add(pool.submit(() -> new FaultRun(backend, jar, work.resolve(backend.id()), lease, 3, backendSeed).run(duration)));
             }
             List<FaultRun.Result> results = new ArrayList<>();
             for (Future<FaultRun.Result> future : futures) {
@@ -78,6 +80,11 @@ public final class FaultSuite {
         finally {
             pool.shutdownNow();
         }
+    }
+
+    private static BackendType backend(String id) {
+        return BackendType.fromId(id).orElseThrow(
+                () -> new IllegalArgumentException("unknown backend " + id + "; --backends takes " + BackendType.allowedValues()));
     }
 
     private static Duration parseDuration(String value) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.PostgresServer;
 import dev.leader.testsupport.ServerProcess;
 
@@ -46,14 +47,14 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
-    public String name() {
-        return "jdbc";
+    public BackendType type() {
+        return BackendType.JDBC;
     }
 
     /** Boot's DataSource on the server (the suite's apps otherwise leave it out), the backend on it. */
     @Override
     public List<String> appArguments() {
-        return List.of("--leader.backend=jdbc", "--leader.jdbc.initialize-schema=always", "--spring.autoconfigure.exclude=",
+        return List.of("--leader.backend=" + type().id(), "--leader.jdbc.initialize-schema=always", "--spring.autoconfigure.exclude=",
                 "--spring.datasource.url=" + server.jdbcUrl() + "?connectTimeout=2&loginTimeout=2",
                 "--spring.datasource.username=" + server.user(), "--spring.datasource.hikari.maximum-pool-size=4",
                 "--spring.datasource.hikari.connection-timeout=500");

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.ServerProcess;
 
@@ -41,13 +42,13 @@ final class RedisBackend implements Backend {
     }
 
     @Override
-    public String name() {
-        return "redis";
+    public BackendType type() {
+        return BackendType.REDIS;
     }
 
     @Override
     public List<String> appArguments() {
-        return List.of("--leader.backend=redis", "--leader.redis.url=" + server.url());
+        return List.of("--leader.backend=" + type().id(), "--leader.redis.url=" + server.url());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.ServerProcess;
 import dev.leader.testsupport.ZooKeeperEnsemble;
 import org.awaitility.core.ConditionTimeoutException;
@@ -49,13 +50,13 @@ final class ZooKeeperBackend extends ReplicatedBackend {
     }
 
     @Override
-    public String name() {
-        return "zookeeper";
+    public BackendType type() {
+        return BackendType.ZOOKEEPER;
     }
 
     @Override
     public List<String> appArguments() {
-        return List.of("--leader.backend=zookeeper", "--leader.zookeeper.connect-string=" + ensemble.connectString());
+        return List.of("--leader.backend=" + type().id(), "--leader.zookeeper.connect-string=" + ensemble.connectString());
     }
 
     @Override

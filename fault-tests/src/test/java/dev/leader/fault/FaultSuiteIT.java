@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import dev.leader.autoconfigure.BackendType;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fault suite's short mode, which the build runs: every backend, three fault apps, every
@@ -21,12 +25,17 @@ class FaultSuiteIT {
     @TempDir
     Path work;
 
+    /** Every {@link BackendType}, named by its id as in the soak's {@code --backends}. */
+    static Stream<Named<BackendType>> backends() {
+        return Arrays.stream(BackendType.values()).map(type -> Named.of(type.id(), type));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan", "jdbc" })
-    void shortRunFindsNoViolation(String backend) throws Exception {
+    @MethodSource("backends")
+    void shortRunFindsNoViolation(BackendType backend) throws Exception {
         long seed = Long.getLong("fault.seed", System.nanoTime());
         Duration duration = Duration.ofSeconds(Long.getLong("fault.seconds", 30));
-        System.out.println(backend + ": fault plan seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
+        System.out.println(backend.id() + ": fault plan seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
         Path jar = Path.of(System.getProperty("fault.app.jar"));
 
         FaultRun run = new FaultRun(backend, jar, work, LEASE, 3, seed);
