@@ -3,8 +3,11 @@ package dev.leader.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import dev.leader.autoconfigure.BackendType;
 import dev.leader.testsupport.EtcdCluster;
+import dev.leader.testsupport.PostgresServer;
 import dev.leader.testsupport.RedisServer;
 import dev.leader.testsupport.ServerProcess;
 import dev.leader.testsupport.Shell;
@@ -13,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The coordination server a backend needs, started by test-support's starter for it on a free
- * loopback port (none for {@code lan} and {@code local}), and the arguments that point a sample
- * instance at it.
+ * loopback port (none for {@code lan} and {@code local}; PostgreSQL for {@code jdbc}), and the
+ * arguments that point a sample instance at it. No default: a new {@link BackendType} does not
+ * compile here until the sample's hand-off tests know how to start its server.
  */
 final class BackendServer implements AutoCloseable {
 
@@ -31,31 +35,40 @@ final class BackendServer implements AutoCloseable {
         return sampleArguments;
     }
 
-    static BackendServer start(String backend, Path work) throws IOException {
+    static BackendServer start(BackendType backend, Path work) throws IOException {
         Files.createDirectories(work);
+        List<String> select = List.of("--leader.backend=" + backend.id());
         return switch (backend) {
-            case "zookeeper" -> {
+            case LOCAL -> new BackendServer(null, with(select, "--leader.local.directory=" + work.resolve("locks")));
+            case ZOOKEEPER -> {
                 ZooKeeperEnsemble zooKeeper = ZooKeeperEnsemble.start(1);
-                yield new BackendServer(zooKeeper, List.of("--leader.backend=zookeeper",
-                        "--leader.zookeeper.connect-string=" + zooKeeper.connectString()));
+                yield new BackendServer(zooKeeper, with(select, "--leader.zookeeper.connect-string=" + zooKeeper.connectString()));
             }
-            case "redis" -> {
+            case REDIS -> {
                 RedisServer redis = RedisServer.start();
-                yield new BackendServer(redis, List.of("--leader.backend=redis", "--leader.redis.url=" + redis.url()));
+                yield new BackendServer(redis, with(select, "--leader.redis.url=" + redis.url()));
             }
-            case "etcd" -> {
+            case ETCD -> {
                 EtcdCluster etcd = EtcdCluster.start(1);
-                yield new BackendServer(etcd, List.of("--leader.backend=etcd", "--leader.etcd.endpoints=" + etcd.endpoint(0)));
+                yield new BackendServer(etcd, with(select, "--leader.etcd.endpoints=" + etcd.endpoint(0)));
             }
-            case "lan" -> {
+            case LAN -> {
                 enableLoopbackMulticast();
                 // No server: peers on the loopback interface only, TTL 1, signed.
-                yield new BackendServer(null, List.of("--leader.backend=lan", "--leader.lan.interface=lo",
-                        "--leader.lan.secret=sample-secret", "--leader.lan.port=" + (20_000 + ServerProcess.freePort() % 20_000)));
+                yield new BackendServer(null, with(select, "--leader.lan.interface=lo", "--leader.lan.secret=sample-secret",
+                        "--leader.lan.port=" + (20_000 + ServerProcess.freePort() % 20_000)));
             }
-            default -> new BackendServer(null, List.of("--leader.backend=local",
-                    "--leader.local.directory=" + work.resolve("locks")));
+            case JDBC -> {
+                PostgresServer postgres = PostgresServer.start();
+                yield new BackendServer(postgres, with(select, "--leader.jdbc.url=" + postgres.jdbcUrl() + "?user=" + postgres.user()));
+            }
         };
+    }
+
+    private static List<String> with(List<String> select, String... arguments) {
+        List<String> all = new ArrayList<>(select);
+        all.addAll(List.of(arguments));
+        return all;
     }
 
     private static void enableLoopbackMulticast() throws IOException {

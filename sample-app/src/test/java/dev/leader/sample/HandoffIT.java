@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.leader.autoconfigure.BackendType;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,8 +33,8 @@ class HandoffIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan" })
-    void sigtermYieldAndSigkillHandOverWithoutOverlap(String backend) throws Exception {
+    @EnumSource(BackendType.class)
+    void sigtermYieldAndSigkillHandOverWithoutOverlap(BackendType backend) throws Exception {
         try (BackendServer server = BackendServer.start(backend, work.resolve("server"));
                 SampleInstances apps = new SampleInstances(work)) {
             List<String> arguments = new ArrayList<>(server.sampleArguments());
@@ -56,7 +57,7 @@ class HandoffIT {
             long termSent = System.nanoTime();
             first.process().destroy();
             SampleInstances.Grant afterTerm = awaitGrantAfter(apps, termSent, Duration.ofSeconds(10));
-            System.out.printf(backend + " SIGTERM (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterTerm.atNanos() - termSent) / 1e6);
+            System.out.printf(backend.id() + " SIGTERM (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterTerm.atNanos() - termSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
             assertThat(first.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertGracefulStopCutNoAsyncWork(apps, first, firstToken, afterTerm, "SIGTERM");
@@ -70,7 +71,7 @@ class HandoffIT {
             assertThat(yielded).contains("yielded");
             SampleInstances.Grant afterYield = awaitGrantAfter(apps, yieldSent, Duration.ofSeconds(10));
             assertGracefulStopCutNoAsyncWork(apps, second, afterTerm.token(), afterYield, "the yield");
-            System.out.printf(backend + " yield (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterYield.atNanos() - yieldSent) / 1e6);
+            System.out.printf(backend.id() + " yield (300 ms async work in flight) -> successor granted: %.1f ms%n", (afterYield.atNanos() - yieldSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
 
             SampleInstances.Instance third = apps.leaders("sample").get(0);
@@ -79,7 +80,7 @@ class HandoffIT {
             long killSent = System.nanoTime();
             third.process().destroyForcibly();
             SampleInstances.Grant afterKill = awaitGrantAfter(apps, killSent, LEASE.plusSeconds(8));
-            System.out.printf(backend + " SIGKILL -> successor granted: %.1f ms%n", (afterKill.atNanos() - killSent) / 1e6);
+            System.out.printf(backend.id() + " SIGKILL -> successor granted: %.1f ms%n", (afterKill.atNanos() - killSent) / 1e6);
             await().atMost(Duration.ofSeconds(10)).until(() -> apps.leaders("sample").size() == 1);
             awaitRunsOf(apps, afterKill.token());
 

@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.leader.autoconfigure.BackendType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Graceful hand-off of the sample, measured: SIGTERM of the leader to the successor's grant,
@@ -25,10 +26,10 @@ class HandoffMeasurementIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "local", "zookeeper", "redis", "etcd", "lan" })
-    void sigtermHandoff(String backend) throws Exception {
+    @EnumSource(BackendType.class)
+    void sigtermHandoff(BackendType backend) throws Exception {
         // -Dmeasure.backends=lan,redis measures only those.
-        Assumptions.assumeTrue(List.of(System.getProperty("measure.backends", backend).split(",")).contains(backend));
+        Assumptions.assumeTrue(List.of(System.getProperty("measure.backends", backend.id()).split(",")).contains(backend.id()));
         int rounds = Integer.getInteger("measure.rounds");
         try (BackendServer server = BackendServer.start(backend, work.resolve("server"));
                 SampleInstances apps = new SampleInstances(work)) {
@@ -58,7 +59,7 @@ class HandoffMeasurementIT {
                 apps.start(args);
             }
             millis.sort(Double::compare);
-            System.out.printf("MEASURE %s SIGTERM->granted over %d rounds: p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f%n", backend,
+            System.out.printf("MEASURE %s SIGTERM->granted over %d rounds: p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f%n", backend.id(),
                     rounds, percentile(millis, 50), percentile(millis, 99), millis.get(0), millis.get(millis.size() - 1));
         }
     }
