@@ -94,8 +94,9 @@ final class TwoElections {
         // The partner, leading the second election, waits for the default one, which the leader holds: the leader's
         // wait for the second closes the cycle.
         order(leader, "join " + SECOND);
-        // Long enough for a refused waiter's retries to spread out to their longest interval.
-        Pause.millis(3000 + random.nextInt(3000));
+        // Long enough for a refused waiter's retries to spread out to their longest interval (a backoff
+        // from 50 ms doubling to 5 s reaches it after about 5 s).
+        Pause.millis(6000 + random.nextInt(3000));
         boolean cycle = asleepInTheKernel(partner) && !asleepInTheKernel(leader);
         List<String> leadingDefault = believers.apply(Journal.DEFAULT_ELECTION);
         List<String> leadingSecond = believers.apply(SECOND);
