@@ -3,6 +3,7 @@ package dev.leader.fault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +22,8 @@ final class Apps implements AutoCloseable {
 
     private static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
 
-    /** One JVM: its slot, candidate id and process. */
-    record App(int slot, String candidateId, Process process, Path log) {
+    /** One JVM: its slot, candidate id and process, its log and the file that takes its {@link #order orders}. */
+    record App(int slot, String candidateId, Process process, Path log, Path control) {
 
         long pid() {
             return process.pid();
@@ -88,11 +89,12 @@ final class Apps implements AutoCloseable {
     }
 
     private App launch(int slot, String candidateId, Path log) throws IOException {
+        Path control = log.resolveSibling(log.getFileName().toString().replace(".log", ".control"));
         List<String> command = new ArrayList<>(lab.inSlot(slot));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-jar", jar.toString(), "--spring.main.web-application-type=none",
                 "--spring.jmx.enabled=false", "--leader.candidate-id=" + candidateId, "--fault.report-file=" + report,
-                "--fault.pool-hog-file=" + poolHogFile(slot)));
+                "--fault.pool-hog-file=" + poolHogFile(slot), "--fault.control-file=" + control));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (clockFaultsAvailable()) {
@@ -102,7 +104,7 @@ final class Apps implements AutoCloseable {
             }
             builder.environment().putAll(fakeClockEnvironment(clock));
         }
-        return new App(slot, candidateId, builder.start(), log);
+        return new App(slot, candidateId, builder.start(), log, control);
     }
 
     /** The environment that puts a process under libfaketime, its wall clock read from {@code clock} ("+0", "+7200"). */
@@ -119,6 +121,25 @@ final class Apps implements AutoCloseable {
      */
     Path poolHogFile(int slot) {
         return work.resolve("pool-hog-" + slot + ".txt");
+    }
+
+    /**
+     * Has {@code app} step out of an election ({@code withdraw fault-b}) or back in
+     * ({@code join fault-b}); true once it did (a withdrawal returns once its leadership, if it
+     * had it, was released). Written whole with a rename: the app never reads half an order.
+     */
+    boolean order(App app, String order, Duration timeout) throws IOException {
+        Path next = app.control().resolveSibling(app.control().getFileName() + ".next");
+        Files.writeString(next, order + "\n");
+        Files.move(next, app.control(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Pause.until(() -> {
+            try {
+                return Files.readString(app.control()).strip().equals("done");
+            }
+            catch (IOException ex) {
+                return false;
+            }
+        }, timeout);
     }
 
     App inSlot(int slot) {

@@ -81,7 +81,7 @@ interface Backend extends AutoCloseable {
         return switch (type) {
             case LOCAL -> new Simple(type, List.of("--leader.backend=" + type.id(), "--leader.local.directory=" + work.resolve("locks")),
                     EnumSet.of(FaultKind.SIGTERM_LEADER, FaultKind.KILL_LEADER, FaultKind.PAUSE_LEADER, FaultKind.CLOCK_JUMP,
-                            FaultKind.DUPLICATE_ID));
+                            FaultKind.DUPLICATE_ID, FaultKind.TWO_ELECTIONS));
             case LAN -> new Simple(type, List.of("--leader.backend=" + type.id(), "--leader.lan.interface=" + lab.appInterface(),
                     "--leader.lan.secret=fault-suite-secret", "--leader.lan.quorum=3",
                     "--leader.lan.port=" + (20_000 + new Random().nextInt(20_000))),

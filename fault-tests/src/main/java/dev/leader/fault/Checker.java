@@ -10,11 +10,13 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Checks one run from the apps' reports alone, for each kind of leader-only work on its own
- * (the scheduled job, the asynchronous job, the lifecycle's units):
+ * Checks one run from the apps' reports alone, for each election and in it for each kind of
+ * leader-only work on its own (the scheduled job, the asynchronous job, the lifecycle's units):
  * <ul>
  * <li>no two committed runs of one kind and different terms overlap;
  * <li>fencing tokens never decrease in execution order (committed runs of a kind by start), each
@@ -32,6 +34,14 @@ final class Checker {
 
     /** What one kind of work came to. */
     record Tally(int executions, int abandoned, int overlaps, int tokenRegressions, int fencedWrites) {
+
+        static final Tally NONE = new Tally(0, 0, 0, 0, 0);
+
+        /** Of one kind of work in two elections. */
+        Tally plus(Tally other) {
+            return new Tally(executions + other.executions, abandoned + other.abandoned, overlaps + other.overlaps,
+                    tokenRegressions + other.tokenRegressions, fencedWrites + other.fencedWrites);
+        }
     }
 
     /**
@@ -80,22 +90,50 @@ final class Checker {
         this.faultWindows = List.copyOf(faultWindows);
     }
 
+    /**
+     * Each election on its own (tokens, terms and beliefs belong to one election; an app may lead
+     * one and follow in another), the tallies summed over them.
+     */
     Verdict check(Journal journal) {
         List<String> violations = new ArrayList<>();
-        Map<Long, String> owners = new HashMap<>();
-        int grantRegressions = grantRegressions(journal.grants(), owners, violations);
         Map<WorkKind, Tally> work = new EnumMap<>(WorkKind.class);
-        int lost = 0;
         for (WorkKind kind : WorkKind.values()) {
-            List<Run> runs = journal.runs().stream().filter(r -> r.kind() == kind).toList();
-            work.put(kind, tally(runs, owners, violations));
-            if (kind.ticks()) {
-                lost += lostTicks(runs, violations);
-            }
+            work.put(kind, Tally.NONE);
         }
-        List<Run> committed = journal.runs().stream().filter(Run::committed).toList();
-        int doubleBeliefs = doubleBeliefs(beliefSpans(journal, committed), violations);
-        return new Verdict(work, grantRegressions, doubleBeliefs, lost, longestLeaderless(journal), violations);
+        int grantRegressions = 0;
+        int lost = 0;
+        int doubleBeliefs = 0;
+        Duration longestLeaderless = Duration.ZERO;
+        Set<String> elections = elections(journal);
+        for (String election : elections) {
+            List<String> found = new ArrayList<>();
+            List<Granted> grants = journal.grants().stream().filter(g -> g.election().equals(election)).toList();
+            List<Belief> beliefs = journal.beliefs().stream().filter(b -> b.election().equals(election)).toList();
+            List<Run> runs = journal.runs().stream().filter(r -> r.election().equals(election)).toList();
+            Map<Long, String> owners = new HashMap<>();
+            grantRegressions += grantRegressions(grants, owners, found);
+            for (WorkKind kind : WorkKind.values()) {
+                List<Run> ofKind = runs.stream().filter(r -> r.kind() == kind).toList();
+                work.merge(kind, tally(ofKind, owners, found), Tally::plus);
+                if (kind.ticks()) {
+                    lost += lostTicks(ofKind, found);
+                }
+            }
+            List<Run> committed = runs.stream().filter(Run::committed).toList();
+            doubleBeliefs += doubleBeliefs(beliefSpans(grants, beliefs, committed), found);
+            Duration leaderless = longestLeaderless(grants, beliefs);
+            longestLeaderless = leaderless.compareTo(longestLeaderless) > 0 ? leaderless : longestLeaderless;
+            found.forEach(v -> violations.add(elections.size() > 1 ? "election " + election + ": " + v : v));
+        }
+        return new Verdict(work, grantRegressions, doubleBeliefs, lost, longestLeaderless, violations);
+    }
+
+    private static Set<String> elections(Journal journal) {
+        Set<String> elections = new TreeSet<>();
+        journal.grants().forEach(g -> elections.add(g.election()));
+        journal.beliefs().forEach(b -> elections.add(b.election()));
+        journal.runs().forEach(r -> elections.add(r.election()));
+        return elections;
     }
 
     /** One kind's runs, in file order. */
@@ -178,12 +216,12 @@ final class Checker {
     }
 
     /** Per token: [first sign of belief, last sign of belief] on the shared monotonic clock. */
-    private static Map<Long, long[]> beliefSpans(Journal journal, List<Run> committed) {
+    private static Map<Long, long[]> beliefSpans(List<Granted> grants, List<Belief> beliefs, List<Run> committed) {
         Map<Long, long[]> spans = new TreeMap<>();
-        for (Granted grant : journal.grants()) {
+        for (Granted grant : grants) {
             widen(spans, grant.token(), grant.at(), false);
         }
-        for (Belief belief : journal.beliefs()) {
+        for (Belief belief : beliefs) {
             widen(spans, belief.token(), belief.at(), true);
         }
         for (Run run : committed) {
@@ -258,10 +296,10 @@ final class Checker {
         return (int) (expected - segment.size());
     }
 
-    /** The longest time between two signs of any leader (grants and beliefs), over the whole run. */
-    private static Duration longestLeaderless(Journal journal) {
-        long[] signs = java.util.stream.Stream.concat(journal.grants().stream().map(Granted::at),
-                journal.beliefs().stream().map(Belief::at)).mapToLong(Long::longValue).sorted().toArray();
+    /** The longest time between two signs of any leader of one election (grants and beliefs), over the whole run. */
+    private static Duration longestLeaderless(List<Granted> grants, List<Belief> beliefs) {
+        long[] signs = java.util.stream.Stream.concat(grants.stream().map(Granted::at), beliefs.stream().map(Belief::at))
+                .mapToLong(Long::longValue).sorted().toArray();
         long longest = 0;
         for (int i = 1; i < signs.length; i++) {
             longest = Math.max(longest, signs[i] - signs[i - 1]);

@@ -43,7 +43,14 @@ enum FaultKind {
     SERVER_CLOCK_JUMP("server clock jump"),
 
     /** One app's own threads hold every connection of its own pool for a few seconds. */
-    POOL_EXHAUSTION("pool exhausted");
+    POOL_EXHAUSTION("pool exhausted"),
+
+    /**
+     * A second election next to the default one, led by another app (each leader waits for the
+     * other's election), whose leader goes (SIGTERM or SIGKILL): the default election's leader
+     * takes it over within the hand-off bound. See {@link TwoElections}.
+     */
+    TWO_ELECTIONS("two elections");
 
     private final String label;
 

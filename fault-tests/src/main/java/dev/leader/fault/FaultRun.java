@@ -81,6 +81,9 @@ final class FaultRun {
 
     private Journal journal;
 
+    /** The elections every app runs: the default one, and the second one when the plan has the two-elections fault. */
+    private List<String> elections = List.of(Journal.DEFAULT_ELECTION);
+
     FaultRun(BackendType backendType, Path jar, Path work, Duration lease, int slots, long seed) {
         this.backendType = backendType;
         this.jar = jar;
@@ -99,9 +102,14 @@ final class FaultRun {
         List<FaultKind> kinds = List.of();
         try {
             backend = Backend.create(backendType, lab, work, lease);
+            kinds = plannable();
             List<String> arguments = new ArrayList<>(backend.appArguments());
             arguments.addAll(List.of("--leader.lease-duration=" + lease.toMillis() + "ms", "--leader.shutdown-timeout=2s",
                     "--fault.job.work=200ms"));
+            if (kinds.contains(FaultKind.TWO_ELECTIONS)) {
+                arguments.add("--fault.second-election=" + TwoElections.SECOND);
+                elections = List.of(Journal.DEFAULT_ELECTION, TwoElections.SECOND);
+            }
             arguments.addAll(EXTRA_APP_ARGUMENTS);
             apps = new Apps(lab, jar, work, slots, arguments);
             journal = new Journal(apps.report());
@@ -110,7 +118,6 @@ final class FaultRun {
             }
             awaitAllStarted();
             expectOneLeader("start-up", Duration.ofSeconds(30));
-            kinds = plannable();
             log("plan: seed " + seed + ", " + kinds.size() + " kinds of fault: " + kinds + (lab.namespaces() ? ", apps in network namespaces" : ", loopback (no network namespaces)"));
             long end = began + duration.toNanos();
             List<FaultKind> bag = new ArrayList<>();
@@ -223,6 +230,14 @@ final class FaultRun {
                 });
             }
             case POOL_EXHAUSTION -> exhaustPool(leader);
+            case TWO_ELECTIONS -> {
+                TwoElections.Outcome outcome = new TwoElections(apps, journal, random,
+                        backend.leased() ? lease.plusSeconds(3) : TwoElections.LOCAL_KILL_HAND_OFF, healViolations, this::believers)
+                        .inject(leader);
+                target = outcome.description();
+                apps.start(outcome.gone().slot());
+                expectOneLeader(kind.label(), Duration.ofSeconds(5));
+            }
         }
         faultWindows.add(new Checker.Window(at, System.nanoTime()));
         log(String.format("%-16s leader %s, target %s, at %d, healed in %.0f ms", kind.label(), leader.candidateId(), target, at,
@@ -236,7 +251,7 @@ final class FaultRun {
     private void pauseWithoutLease(App leader) throws IOException {
         apps.signal(leader, "STOP");
         Pause.millis(lease.toMillis() + 500 + random.nextInt(2000));
-        List<String> during = believers();
+        List<String> during = believers(Journal.DEFAULT_ELECTION);
         if (!during.isEmpty()) {
             healViolations.add("sigstop without a lease: " + during + " led while " + leader.candidateId() + " held the lock");
         }
@@ -356,32 +371,35 @@ final class FaultRun {
         expectOneLeader("one-way loss (after it ended)", lease.plusSeconds(10));
     }
 
-    /** The current leader: the one app whose probe reports a belief, waiting for it if need be. */
+    /** The current leader of the default election: the one app whose probe reports a belief, waiting for it if need be. */
     private App leader() throws IOException {
         expectOneLeader("before a fault", lease.plusSeconds(15));
-        List<String> believers = believers();
+        List<String> believers = believers(Journal.DEFAULT_ELECTION);
         return believers.size() == 1 ? apps.byCandidate(believers.get(0)).orElseThrow() : apps.inSlot(0);
     }
 
     private void expectLeaderOtherThan(App old, FaultKind kind, Duration bound) {
         boolean ok = Pause.until(() -> {
-            List<String> believers = believers();
+            List<String> believers = believers(Journal.DEFAULT_ELECTION);
             return believers.size() == 1 && !believers.get(0).equals(old.candidateId());
         }, bound);
         if (!ok) {
-            healViolations.add(kind.label() + ": no single new leader within " + bound.toMillis() + " ms; believers " + believers());
+            healViolations.add(kind.label() + ": no single new leader within " + bound.toMillis() + " ms; believers "
+                    + believers(Journal.DEFAULT_ELECTION));
         }
     }
 
+    /** Exactly one leader in every election the apps run. */
     private void expectOneLeader(String what, Duration bound) {
-        if (!Pause.until(() -> believers().size() == 1, bound)) {
-            healViolations.add(what + ": not exactly one leader within " + bound.toMillis() + " ms; believers " + believers());
+        if (!Pause.until(() -> elections.stream().allMatch(e -> believers(e).size() == 1), bound)) {
+            healViolations.add(what + ": not exactly one leader within " + bound.toMillis() + " ms; believers "
+                    + elections.stream().map(e -> e + " " + believers(e)).toList());
         }
     }
 
-    private List<String> believers() {
+    private List<String> believers(String election) {
         refreshJournal();
-        return journal.believersSince(System.nanoTime() - BELIEF_FRESHNESS.toNanos());
+        return journal.believersSince(election, System.nanoTime() - BELIEF_FRESHNESS.toNanos());
     }
 
     private void refreshJournal() {

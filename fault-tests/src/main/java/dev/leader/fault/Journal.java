@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What the apps reported to the shared file, in the order the lines reached it, read as it grows.
@@ -16,22 +17,28 @@ import java.util.Map;
  */
 final class Journal {
 
+    /**
+     * The app's default election ({@code spring.application.name}); reports written before the app
+     * named the election of each line were all of it.
+     */
+    static final String DEFAULT_ELECTION = "fault";
+
     /** A term began: the app's {@code granted} event, stamped with {@code System.nanoTime()}. */
-    record Granted(String candidate, long token, long at) {
+    record Granted(String election, String candidate, long token, long at) {
     }
 
-    record Revoked(String candidate, long token, String reason, long at) {
+    record Revoked(String election, String candidate, long token, String reason, long at) {
     }
 
     /**
      * One run of leader-only work of one kind; {@code committed} false when the term had ended by
      * the time it finished.
      */
-    record Run(int index, WorkKind kind, String candidate, long token, long start, long end, boolean committed) {
+    record Run(int index, WorkKind kind, String election, String candidate, long token, long start, long end, boolean committed) {
     }
 
     /** The app's probe saw {@code isLeader()} true for this term at this time. */
-    record Belief(String candidate, long token, long at) {
+    record Belief(String election, String candidate, long token, long at) {
     }
 
     private final Path file;
@@ -46,7 +53,8 @@ final class Journal {
 
     private final List<Belief> beliefs = new ArrayList<>();
 
-    private final Map<String, Long> lastBelief = new HashMap<>();
+    /** Per election, per candidate: its last belief. */
+    private final Map<String, Map<String, Long>> lastBelief = new HashMap<>();
 
     Journal(Path file) {
         this.file = file;
@@ -84,19 +92,21 @@ final class Journal {
             int eq = words[i].indexOf('=');
             fields.put(words[i].substring(0, eq), words[i].substring(eq + 1));
         }
+        String election = fields.getOrDefault("election", DEFAULT_ELECTION);
         String candidate = fields.get("candidate");
         long token = Long.parseLong(fields.get("token"));
         switch (words[0]) {
-            case "granted" -> grants.add(new Granted(candidate, token, Long.parseLong(fields.get("at"))));
-            case "revoked" -> revocations.add(new Revoked(candidate, token, fields.get("reason"), Long.parseLong(fields.get("at"))));
+            case "granted" -> grants.add(new Granted(election, candidate, token, Long.parseLong(fields.get("at"))));
+            case "revoked" -> revocations.add(new Revoked(election, candidate, token, fields.get("reason"),
+                    Long.parseLong(fields.get("at"))));
             // Reports written before the app had more than one kind of work name none.
             case "ran", "abandoned" -> runs.add(new Run(runs.size(), WorkKind.of(fields.getOrDefault("job", "scheduled")),
-                    candidate, token, Long.parseLong(fields.get("start")), Long.parseLong(fields.get("end")),
+                    election, candidate, token, Long.parseLong(fields.get("start")), Long.parseLong(fields.get("end")),
                     words[0].equals("ran")));
             case "believes" -> {
                 long at = Long.parseLong(fields.get("at"));
-                beliefs.add(new Belief(candidate, token, at));
-                lastBelief.merge(candidate, at, Math::max);
+                beliefs.add(new Belief(election, candidate, token, at));
+                lastBelief.computeIfAbsent(election, e -> new HashMap<>()).merge(candidate, at, Math::max);
             }
             default -> throw new IllegalStateException("unknown report line: " + line);
         }
@@ -127,12 +137,25 @@ final class Journal {
         if (beliefs.isEmpty()) {
             return true;
         }
-        long token = beliefs.get(beliefs.size() - 1).token();
-        return grants.stream().anyMatch(g -> g.token() == token);
+        Belief latest = beliefs.get(beliefs.size() - 1);
+        return grants.stream().anyMatch(g -> g.election().equals(latest.election()) && g.token() == latest.token());
     }
 
-    /** The candidates whose probe reported a belief after {@code since} (nanoTime). */
-    synchronized List<String> believersSince(long since) {
-        return lastBelief.entrySet().stream().filter(e -> e.getValue() > since).map(Map.Entry::getKey).sorted().toList();
+    /** The candidates whose probe reported a belief in {@code election} after {@code since} (nanoTime). */
+    synchronized List<String> believersSince(String election, long since) {
+        return lastBelief.getOrDefault(election, Map.of()).entrySet().stream().filter(e -> e.getValue() > since)
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** When {@code candidate}'s probe first reported a belief in {@code election} after {@code since}, if it did. */
+    synchronized OptionalLong firstBeliefSince(String election, String candidate, long since) {
+        return beliefs.stream().filter(b -> b.election().equals(election) && b.candidate().equals(candidate) && b.at() > since)
+                .mapToLong(Belief::at).min();
+    }
+
+    /** When {@code candidate}'s probe last reported a belief in {@code election}, if ever. */
+    synchronized OptionalLong lastBelief(String election, String candidate) {
+        Long at = lastBelief.getOrDefault(election, Map.of()).get(candidate);
+        return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 }

@@ -185,6 +185,52 @@ class CheckerTest {
         assertThat(verdict.longestLeaderless()).isEqualTo(Duration.ofMillis(2500));
     }
 
+    @Test
+    void twoElectionsLedAtOnceByDifferentAppsAreCheckedEachOnItsOwn() throws IOException {
+        // Tokens belong to one election: b's token 200 in fault-b between a's 100 and 300 in fault is no regression,
+        // and a leading fault while b leads fault-b is no double belief.
+        Checker.Verdict verdict = check("""
+                granted election=fault candidate=a token=100 at=0
+                granted election=fault-b candidate=b token=200 at=%d
+                believes election=fault candidate=a token=100 at=%d
+                believes election=fault-b candidate=b token=200 at=%d
+                ran job=scheduled election=fault candidate=a token=100 start=%d end=%d
+                ran job=scheduled election=fault-b candidate=b token=200 start=%d end=%d
+                revoked election=fault candidate=a token=100 reason=CLOSED at=%d
+                granted election=fault candidate=c token=300 at=%d
+                ran job=scheduled election=fault candidate=c token=300 start=%d end=%d
+                ran job=scheduled election=fault-b candidate=b token=200 start=%d end=%d
+                """.formatted(10 * MS, 20 * MS, 30 * MS, 1000 * MS, 1200 * MS, 1010 * MS, 1210 * MS, 1300 * MS, 1400 * MS,
+                2000 * MS, 2200 * MS, 2010 * MS, 2210 * MS));
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.of(WorkKind.SCHEDULED).executions()).isEqualTo(4);
+    }
+
+    @Test
+    void aDoubleBeliefOrAnOverlapInTheSecondElectionIsFound() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted election=fault candidate=a token=1 at=0
+                granted election=fault-b candidate=b token=1 at=0
+                granted election=fault-b candidate=a token=2 at=%d
+                ran job=scheduled election=fault-b candidate=b token=1 start=%d end=%d
+                ran job=scheduled election=fault-b candidate=a token=2 start=%d end=%d
+                believes election=fault-b candidate=b token=1 at=%d
+                """.formatted(100 * MS, 50 * MS, 250 * MS, 200 * MS, 400 * MS, 300 * MS));
+        assertThat(verdict.doubleBeliefs()).isEqualTo(1);
+        assertThat(verdict.of(WorkKind.SCHEDULED).overlaps()).isEqualTo(1);
+        assertThat(verdict.violations()).allMatch(v -> v.startsWith("election fault-b: "));
+    }
+
+    @Test
+    void aTokenGrantedTwiceInTheSecondElectionIsFound() throws IOException {
+        Checker.Verdict verdict = check("""
+                granted election=fault candidate=a token=5 at=0
+                granted election=fault-b candidate=b token=5 at=%d
+                granted election=fault-b candidate=c token=4 at=%d
+                """.formatted(100 * MS, 200 * MS));
+        assertThat(verdict.grantRegressions()).as("only c's token 4 after b's 5 in fault-b").isEqualTo(1);
+    }
+
     private Checker.Verdict check(String lines) throws IOException {
         Path report = Files.writeString(work.resolve("report.txt"), lines);
         Journal journal = new Journal(report);

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fault suite's short mode, which the build runs: every backend, three fault apps, every
  * kind of fault the backend supports at least once (30 s or more), and the checker must find nothing. The seed
- * is printed; {@code -Dfault.seed=N} replays a plan, {@code -Dfault.seconds=N} lengthens it.
+ * is printed; {@code -Dfault.seed=N} replays a plan, {@code -Dfault.seconds=N} lengthens it, {@code -Dfault.backends=local}
+ * runs only the backends named.
  */
 class FaultSuiteIT {
 
@@ -25,9 +26,11 @@ class FaultSuiteIT {
     @TempDir
     Path work;
 
-    /** Every {@link BackendType}, named by its id as in the soak's {@code --backends}. */
+    /** Every {@link BackendType}, named by its id as in the soak's {@code --backends}; {@code -Dfault.backends=local,redis} runs only those. */
     static Stream<Named<BackendType>> backends() {
-        return Arrays.stream(BackendType.values()).map(type -> Named.of(type.id(), type));
+        List<String> only = Arrays.stream(System.getProperty("fault.backends", "").split(",")).filter(id -> !id.isBlank()).toList();
+        return Arrays.stream(BackendType.values()).filter(type -> only.isEmpty() || only.contains(type.id()))
+                .map(type -> Named.of(type.id(), type));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -33,6 +33,21 @@ class JournalTest {
     }
 
     @Test
+    void linesWithoutAnElectionAreTheDefaultElectionsAndBeliefsAreKeptPerElection() throws IOException {
+        Path report = Files.writeString(work.resolve("report.txt"), """
+                believes candidate=a token=1 at=10
+                believes election=fault-b candidate=b token=7 at=20
+                ran job=scheduled election=fault-b candidate=b token=7 start=30 end=40
+                """);
+        Journal journal = new Journal(report);
+        journal.refresh();
+        assertThat(journal.believersSince(Journal.DEFAULT_ELECTION, 0)).containsExactly("a");
+        assertThat(journal.believersSince("fault-b", 0)).containsExactly("b");
+        assertThat(journal.runs()).extracting(Journal.Run::election).containsExactly("fault-b");
+        assertThat(journal.lastBelief("fault-b", "a")).isEmpty();
+    }
+
+    @Test
     void aJobLineWithoutAKindIsTheScheduledJobs() throws IOException {
         Path report = Files.writeString(work.resolve("report.txt"), """
                 ran candidate=a token=1 start=1 end=2

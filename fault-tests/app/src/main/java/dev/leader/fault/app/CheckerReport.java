@@ -36,7 +36,7 @@ class CheckerReport implements DisposableBean {
      * it finished, {@code abandoned} otherwise.
      */
     void work(String kind, Leadership term, long start, long end, boolean committed) {
-        line((committed ? "ran" : "abandoned") + " job=" + kind + " candidate=" + term.candidateId() + " token="
+        line((committed ? "ran" : "abandoned") + " job=" + kind + " election=" + term.election() + " candidate=" + term.candidateId() + " token="
                 + term.fencingToken() + " start=" + start + " end=" + end);
     }
 

@@ -22,7 +22,7 @@ class LeadershipReport {
     @EventListener
     void granted(OnGrantedEvent event) {
         long at = System.nanoTime();
-        report.line("granted candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
+        report.line("granted election=" + event.election() + " candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
                 + " at=" + at);
         log.info("leadership granted election={} candidate={} token={} at={}", event.election(),
                 event.candidateId(), event.leadership().fencingToken(), at);
@@ -31,7 +31,7 @@ class LeadershipReport {
     @EventListener
     void revoked(OnRevokedEvent event) {
         long at = System.nanoTime();
-        report.line("revoked candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
+        report.line("revoked election=" + event.election() + " candidate=" + event.candidateId() + " token=" + event.leadership().fencingToken()
                 + " reason=" + event.reason() + " at=" + at);
         log.info("leadership revoked election={} candidate={} token={} reason={} at={}", event.election(),
                 event.candidateId(), event.leadership().fencingToken(), event.reason(), at);
