@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class EtcdElection extends AbstractElection implements LeaseKeepAlive.Listener {
 
-    private static final int MAX_STALE_LEASES = 16;
-
     private final EtcdBackendSettings settings;
 
     private final EtcdKv kv;
@@ -33,6 +32,8 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     private final String electionPrefix;
 
     private final LeaseKeepAlive keepAlive;
+
+    private final CandidateKey candidateKey;
 
     private final ScheduledExecutorService scheduler;
 
@@ -45,17 +46,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     /** Set when our lease was granted by a raft leader that has since been deposed. */
     private final AtomicBoolean moveRequested = new AtomicBoolean();
 
-    private final List<Long> staleLeases = new ArrayList<>();
-
     private volatile boolean closing;
 
     private volatile boolean leaseLost;
-
-    private volatile EtcdKv.@Nullable Lease lease;
-
-    private volatile @Nullable String myKey;
-
-    private volatile long myRevision;
 
     /** The revision of the key whose term was granted last: a key wins at most one term. */
     private long grantedRevision;
@@ -72,6 +65,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         this.kv = kv;
         this.electionPrefix = settings.prefix() + name + "/";
         this.keepAlive = new LeaseKeepAlive(kv, scheduler, settings, this, logPrefix);
+        this.candidateKey = new CandidateKey(kv, settings.ttlSeconds(), keepAlive, electionPrefix, candidateId, logPrefix);
         this.scheduler = scheduler;
         this.campaign = new Thread(this::campaign, "leader-etcd-" + name);
         this.campaign.setDaemon(true);
@@ -105,7 +99,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     @Override
     protected void onClose(@Nullable Leadership held) {
         closing = true;
-        String key = myKey;
+        String key = candidateKey.key();
         abortWait();
         boolean reachable = true;
         if (held != null && key != null) {
@@ -132,16 +126,12 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
                 Thread.currentThread().interrupt();
             }
         }
-        keepAlive.stop();
-        EtcdKv.Lease last = lease;
-        if (!reachable || last == null) {
+        if (!reachable) {
+            keepAlive.stop();
             return;
         }
         try {
-            // Revoking deletes every key bound to the lease, ours included.
-            kv.revoke(last.id());
-            lease = null;
-            revokeStaleLeases();
+            candidateKey.revokeOnClose();
         }
         catch (IOException ex) {
             log.warn("{} could not release lease on close; it expires within {}: {}", logPrefix, settings.leaseDuration(), ex.toString());
@@ -162,17 +152,15 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     @Override
     public void acknowledged(long leaseId, long sendNanos) {
-        EtcdKv.Lease current = lease;
         Leadership term = currentTerm();
-        if (current != null && current.id() == leaseId && term != null) {
+        if (candidateKey.isOn(leaseId) && term != null) {
             renewed(term, sendNanos);
         }
     }
 
     @Override
     public void lost(long leaseId) {
-        EtcdKv.Lease current = lease;
-        if (current != null && current.id() == leaseId) {
+        if (candidateKey.isOn(leaseId)) {
             leaseLost = true;
             revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
             abortWait();
@@ -181,8 +169,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     @Override
     public void grantedByDeposedLeader(long leaseId) {
-        EtcdKv.Lease current = lease;
-        if (current != null && current.id() == leaseId && !moveRequested.getAndSet(true)) {
+        if (candidateKey.isOn(leaseId) && !moveRequested.getAndSet(true)) {
             abortWait();
         }
     }
@@ -192,11 +179,11 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     }
 
     @Nullable String key() {
-        return myKey;
+        return candidateKey.key();
     }
 
     long leaseId() {
-        EtcdKv.Lease current = lease;
+        EtcdKv.Lease current = candidateKey.lease();
         return current == null ? 0 : current.id();
     }
 
@@ -243,13 +230,15 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
             awaitRejoin();
             return;
         }
-        revokeStaleLeases();
-        ensureCandidateKey();
+        candidateKey.revokeStale();
+        if (candidateKey.ensure(() -> closing)) {
+            leaseLost = false;
+        }
         if (moveRequested.get() && !moveToNewLease()) {
             return;
         }
         EtcdKv.Range range = kv.range(electionPrefix);
-        String key = myKey;
+        String key = candidateKey.key();
         EtcdKv.Kv mine = range.kvs().stream().filter(kv -> kv.key().equals(key)).findFirst().orElse(null);
         if (mine == null) {
             // Our key went with our lease (expired or revoked) or was deleted by hand.
@@ -307,81 +296,25 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
         return true;
     }
 
-    private void ensureCandidateKey() throws IOException, InterruptedException {
-        if (lease == null) {
-            EtcdKv.Lease fresh = kv.grant(settings.ttlSeconds());
-            if (closing) {
-                kv.revoke(fresh.id());
-                throw new InterruptedException("closed");
-            }
-            lease = fresh;
-            leaseLost = false;
-            myKey = electionPrefix + Long.toHexString(fresh.id());
-            myRevision = 0;
-            keepAlive.start(fresh);
-            log.debug("{} lease {} granted, TTL {} s", logPrefix, Long.toHexString(fresh.id()), fresh.ttlSeconds());
-        }
-        String key = myKey;
-        EtcdKv.Lease current = lease;
-        if (myRevision == 0 && key != null && current != null) {
-            myRevision = kv.createIfAbsent(key, candidateId(), current.id());
-        }
-    }
-
     /**
-     * The raft leader that granted our lease was deposed, and when it runs again it may revoke the
-     * lease on its stale account of it. Binds our key to a lease granted in the current raft term
-     * instead: the key keeps its create revision, so our place in line and the token of a term we
-     * hold do not change, and the term's deadline runs on from the new grant. If the key is gone
-     * meanwhile, so is its term.
+     * The raft leader that granted our lease was deposed: the key moves to a lease of the current
+     * raft term, and a term we hold runs on from the new grant.
      *
      * @return false when the key could not be moved and the campaign must start over
      */
     private boolean moveToNewLease() throws IOException, InterruptedException {
-        EtcdKv.Lease old = lease;
-        String key = myKey;
-        long revision = myRevision;
-        if (old == null || key == null || revision == 0) {
-            moveRequested.set(false);
-            return true;
-        }
-        EtcdKv.Lease fresh = kv.grant(settings.ttlSeconds());
-        boolean moved;
-        try {
-            moved = kv.moveToLease(key, candidateId(), revision, old.id(), fresh.id());
-        }
-        catch (IOException ex) {
-            retireLater(fresh.id());
-            throw ex;
-        }
-        if (!moved) {
-            retireLater(fresh.id());
-            log.info("{} candidate key {} left lease {} before it could move; campaigning on a new lease", logPrefix, key,
-                    Long.toHexString(old.id()));
+        Optional<EtcdKv.Lease> fresh = candidateKey.moveToNewLease();
+        moveRequested.set(false);
+        if (fresh.isEmpty()) {
             revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
             leaseLost = true;
             return false;
         }
-        moveRequested.set(false);
-        lease = fresh;
-        keepAlive.start(fresh);
         Leadership term = currentTerm();
         if (term != null) {
-            renewed(term, fresh.sendNanos());
+            renewed(term, fresh.get().sendNanos());
         }
-        retireLater(old.id());
-        log.info("{} lease {} was granted by a raft leader since deposed; key {} moved to lease {} of raft term {}", logPrefix,
-                Long.toHexString(old.id()), key, Long.toHexString(fresh.id()), fresh.raftTerm());
         return true;
-    }
-
-    /** Revoked with the stale leases, at the next step. */
-    private void retireLater(long leaseId) {
-        synchronized (staleLeases) {
-            if (staleLeases.size() < MAX_STALE_LEASES) {
-                staleLeases.add(leaseId);
-            }
-        }
     }
 
     private void awaitDeletion(long fromRevision, List<EtcdKv.Kv> ahead) throws IOException, InterruptedException {
@@ -410,7 +343,7 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
                     log.info("{} watched revision {} was compacted; reading again", logPrefix, fromRevision);
                     return;
                 }
-                if (batch.deletedKeys().contains(myKey)) {
+                if (batch.deletedKeys().contains(candidateKey.key())) {
                     return;
                 }
                 String predecessor = ahead.isEmpty() ? null : ahead.get(ahead.size() - 1).key();
@@ -431,50 +364,9 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     /** Gives up the current lease: key deleted and lease revoked now, or left to expire. */
     private void retireLease() throws InterruptedException {
         revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-        keepAlive.stop();
-        try {
-            release();
-        }
-        catch (IOException ex) {
-            EtcdKv.Lease old = lease;
-            if (old != null) {
-                retireLater(old.id());
-            }
-            log.warn("{} could not revoke lease {}, will retry: {}", logPrefix, old == null ? "" : Long.toHexString(old.id()), ex.toString());
-        }
-        lease = null;
-        myKey = null;
-        myRevision = 0;
+        candidateKey.retire();
         leaseLost = false;
         moveRequested.set(false);
-    }
-
-    /** Deletes our key first, so the successor's watch fires at once, then revokes the lease. */
-    private void release() throws IOException, InterruptedException {
-        EtcdKv.Lease held = lease;
-        String key = myKey;
-        if (held == null) {
-            return;
-        }
-        if (key != null) {
-            kv.delete(key);
-        }
-        kv.revoke(held.id());
-        lease = null;
-    }
-
-    private void revokeStaleLeases() throws InterruptedException {
-        synchronized (staleLeases) {
-            for (int i = staleLeases.size() - 1; i >= 0; i--) {
-                try {
-                    kv.revoke(staleLeases.get(i));
-                    staleLeases.remove(i);
-                }
-                catch (IOException ex) {
-                    log.debug("{} stale lease {} still not revoked: {}", logPrefix, Long.toHexString(staleLeases.get(i)), ex.toString());
-                }
-            }
-        }
     }
 
     /** Withdrawn: holds no lease and no key, and waits without a watch until started again or closed. */
