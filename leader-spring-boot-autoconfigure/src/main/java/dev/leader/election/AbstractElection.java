@@ -65,7 +65,7 @@ public abstract class AbstractElection implements Election {
         this.candidateId = Objects.requireNonNull(candidateId, "candidateId");
         this.lease = lease;
         this.logPrefix = logPrefix(name, candidateId);
-        this.events = new EventDispatcher(logPrefix);
+        this.events = new EventDispatcher(logPrefix, this::lapsed);
     }
 
     /** The {@code [election=…, id=…]} prefix of every log line about one candidate. */
@@ -116,6 +116,12 @@ public abstract class AbstractElection implements Election {
     @Override
     public final boolean isLeader() {
         return current.state == ElectionState.LEADER && lease.isValid() && stillHeld();
+    }
+
+    /** Whether {@code term} is the current term and its lease deadline has passed. */
+    private boolean lapsed(Leadership term) {
+        Snapshot s = current;
+        return s.state == ElectionState.LEADER && s.leadership == term && !lease.isUnbounded() && !lease.isValid();
     }
 
     @Override
@@ -350,12 +356,13 @@ public abstract class AbstractElection implements Election {
 
     /**
      * A renewal of {@code term}, sent at {@code sendNanos}, was confirmed. Ignored unless
-     * {@code term} is still the current term: a late reply about an ended term must not arm
-     * the lease of the next.
+     * {@code term} is still the current term and its deadline has not passed: a late reply about
+     * an ended term must not arm the lease of the next, nor revive a lapsed one.
      */
     protected final void renewed(Leadership term, long sendNanos) {
         synchronized (transitions) {
-            if (current.state == ElectionState.LEADER && current.leadership == term) {
+            // Once its deadline has passed the term is over, even if the watchdog has not run yet.
+            if (current.state == ElectionState.LEADER && current.leadership == term && lease.isValid()) {
                 lease.confirm(sendNanos);
             }
         }

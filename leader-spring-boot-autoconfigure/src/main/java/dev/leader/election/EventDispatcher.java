@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * (they hear neither its {@code granted} nor its {@code revoked}), and consecutive
  * {@code leaderChanged} events collapse into the last. Order, and "no granted without its
  * revoked before the next granted", still hold for what is delivered.
+ * <p>
+ * A term whose lease lapsed before its {@code granted} could be delivered (the process was
+ * stopped or starved between the grant and the delivery) is not heard at all, neither its
+ * {@code granted} nor its {@code revoked}: a listener told of it then would act on a term another
+ * candidate may already hold.
  */
 final class EventDispatcher {
 
@@ -54,13 +60,23 @@ final class EventDispatcher {
 
     private volatile @Nullable Thread deliveryThread;
 
-    EventDispatcher(String logPrefix) {
-        this(logPrefix, SHARED_POOL);
+    private final Predicate<Leadership> lapsed;
+
+    // Only the delivery thread: a term whose granted was not delivered, so neither is its revoked.
+    private @Nullable Leadership unheard;
+
+    /**
+     * @param lapsed whether a term's lease deadline has passed (asked before its {@code granted}
+     *        is delivered)
+     */
+    EventDispatcher(String logPrefix, Predicate<Leadership> lapsed) {
+        this(logPrefix, SHARED_POOL, lapsed);
     }
 
-    EventDispatcher(String logPrefix, Executor executor) {
+    EventDispatcher(String logPrefix, Executor executor, Predicate<Leadership> lapsed) {
         this.logPrefix = logPrefix;
         this.executor = executor;
+        this.lapsed = lapsed;
     }
 
     private sealed interface Event {
@@ -192,6 +208,16 @@ final class EventDispatcher {
             marker.delivered().countDown();
             return;
         }
+        if (event instanceof Granted granted && (lapsed.test(granted.leadership()) || expiryPending(granted.leadership()))) {
+            unheard = granted.leadership();
+            log.warn("{} term {} lapsed before its grant could be delivered (the process was stopped or starved); listeners do not hear it",
+                    logPrefix, granted.leadership().fencingToken());
+            return;
+        }
+        if (event instanceof Revoked revoked && revoked.leadership() == unheard) {
+            unheard = null;
+            return;
+        }
         for (ElectionListener listener : listeners) {
             try {
                 if (event instanceof Granted granted) {
@@ -208,6 +234,12 @@ final class EventDispatcher {
                 log.warn("{} listener {} failed on {}", logPrefix, listener, event, ex);
             }
         }
+    }
+
+    /** Whether the revoke of {@code term} for an expired lease is queued already. */
+    private synchronized boolean expiryPending(Leadership term) {
+        return pending.stream().anyMatch(e -> e instanceof Revoked revoked && revoked.leadership() == term
+                && revoked.reason() == RevokeReason.LEASE_EXPIRED);
     }
 
     /**

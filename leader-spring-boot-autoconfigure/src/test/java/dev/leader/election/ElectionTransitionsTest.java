@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -75,6 +76,37 @@ class ElectionTransitionsTest {
             lastToken = entry.fencingToken();
         }
         assertThat(transitions).last().extracting(EventLog.Entry::fencingToken).isEqualTo(3000L);
+    }
+
+    @Test
+    void aTermWhoseLeaseLapsedBeforeItsGrantWasDeliveredIsNeverHeard() throws Exception {
+        // As a process stopped (SIGSTOP) or starved between a grant and its delivery: the
+        // delivery thread is held by a listener until the term's deadline has passed.
+        DrivenElection election = started("a");
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        election.addListener(new ElectionListener() {
+            @Override
+            public void leaderChanged(Optional<String> leaderId) {
+                if (leaderId.filter("b"::equals).isPresent()) {
+                    holding.countDown();
+                    awaitQuietly(release);
+                }
+            }
+        });
+        EventLog events = new EventLog();
+        election.addListener(events.listenerFor("a"));
+        election.follow("b");
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(election.grant(1, System.nanoTime())).isTrue();
+        await().atMost(LEASE.multipliedBy(5)).until(() -> !election.isLeader());
+        release.countDown();
+        assertThat(election.awaitEventsDelivered(Duration.ofSeconds(10))).isTrue();
+        assertThat(events.entries()).as("events of term 1").noneMatch(e -> e.fencingToken() == 1);
+        // The next term is heard as usual.
+        assertThat(election.grant(2, System.nanoTime())).isTrue();
+        assertThat(election.awaitEventsDelivered(Duration.ofSeconds(10))).isTrue();
+        assertThat(events.entries()).anyMatch(e -> e.kind() == EventLog.Kind.GRANTED && e.fencingToken() == 2);
     }
 
     @Test

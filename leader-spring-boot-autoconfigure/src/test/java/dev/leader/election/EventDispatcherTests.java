@@ -16,7 +16,7 @@ class EventDispatcherTests {
 
     @Test
     void awaitDeliveredWaitsForEventsQueuedBeforeIt() throws Exception {
-        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]");
+        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]", term -> false);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch delivered = new CountDownLatch(1);
         events.add(new ElectionListener() {
@@ -41,7 +41,7 @@ class EventDispatcherTests {
 
     @Test
     void awaitDeliveredFromAListenerReturnsAtOnce() throws Exception {
-        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]");
+        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]", term -> false);
         CompletableFuture<Boolean> fromListener = new CompletableFuture<>();
         events.add(new ElectionListener() {
             @Override
@@ -63,7 +63,7 @@ class EventDispatcherTests {
 
     @Test
     void awaitDeliveredAfterShutdownWaitsForTheQueueToDrain() throws Exception {
-        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]");
+        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]", term -> false);
         events.granted(term);
         events.shutdown();
         assertThat(events.awaitDelivered(5, TimeUnit.SECONDS)).isTrue();
@@ -71,7 +71,7 @@ class EventDispatcherTests {
 
     @Test
     void aBlockedListenerCannotGrowTheQueueWithoutBoundAndHearsWholeTermsInOrder() throws Exception {
-        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]");
+        EventDispatcher events = new EventDispatcher("[election=jobs, id=a]", term -> false);
         CountDownLatch release = new CountDownLatch(1);
         EventLog heard = new EventLog();
         events.add(new ElectionListener() {
