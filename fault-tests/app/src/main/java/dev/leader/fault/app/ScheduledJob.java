@@ -32,6 +32,11 @@ class ScheduledJob {
     @LeaderOnly
     @Scheduled(fixedRate = 1000)
     void run() throws InterruptedException {
+        runOnce(workMillis, registry, report);
+    }
+
+    /** One run of scheduled work in the caller's term, reported with whether the term still held at its end. */
+    static void runOnce(long workMillis, ElectionRegistry registry, CheckerReport report) throws InterruptedException {
         long start = System.nanoTime();
         Leadership term = LeaderContext.current().orElseThrow();
         Thread.sleep(workMillis);

@@ -1,9 +1,7 @@
 package dev.leader.fault.app;
 
 import java.time.Duration;
-import dev.leader.election.Leadership;
 import dev.leader.spring.ElectionRegistry;
-import dev.leader.spring.LeaderContext;
 import dev.leader.spring.LeaderOnly;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -38,10 +36,6 @@ class SecondElectionJob {
     @LeaderOnly("${fault.second-election}")
     @Scheduled(fixedRate = 1000)
     void run() throws InterruptedException {
-        long start = System.nanoTime();
-        Leadership term = LeaderContext.current().orElseThrow();
-        Thread.sleep(workMillis);
-        boolean committed = Terms.stillHeld(registry, term);
-        report.work("scheduled", term, start, System.nanoTime(), committed);
+        ScheduledJob.runOnce(workMillis, registry, report);
     }
 }
