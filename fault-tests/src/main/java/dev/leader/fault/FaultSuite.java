@@ -44,8 +44,10 @@ public final class FaultSuite {
         }
         System.out.println("fault suite: seed " + seed + ", " + duration.toMinutes() + " min per backend, backends "
                 + backends.stream().map(BackendType::id).toList());
-        Path jar = Path.of(System.getProperty("fault.app.jar", "fault-tests/app/target/fault-app.jar"));
         Path work = Files.createTempDirectory("fault-suite-");
+        // A copy: a build during the soak rewrites the jar, and apps restarted later would load a mix of both.
+        Path jar = Files.copy(Path.of(System.getProperty("fault.app.jar", "fault-tests/app/target/fault-app.jar")),
+                work.resolve("fault-app.jar"));
         List<FaultRun.Result> results = run(backends, duration, seed, lease, parallel, jar, work);
         String table = ResultTable.render(results);
         System.out.println();
