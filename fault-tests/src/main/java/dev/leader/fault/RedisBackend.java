@@ -41,6 +41,11 @@ final class RedisBackend implements Backend {
                 .consoleLog(work.resolve("redis.log")).start());
     }
 
+    /** The server, for the backend's own tests. */
+    RedisServer server() {
+        return server;
+    }
+
     @Override
     public BackendType type() {
         return BackendType.REDIS;
@@ -98,19 +103,23 @@ final class RedisBackend implements Backend {
     /**
      * kill -9, then a start without the append-only file from an old snapshot (or none), then
      * {@code CONFIG SET appendonly yes}, which rewrites the append-only file from what was loaded.
+     * The snapshot goes in place of {@code dump.rdb}: Redis 7 refuses {@code CONFIG SET dbfilename}
+     * (a protected setting), so a start under another file name would keep saving there.
      */
     @Override
     public void restartForgetting(boolean fromOldCheckpoint) throws IOException {
         server.kill9();
-        Path loaded = server.directory().resolve("loaded.rdb");
-        Files.deleteIfExists(loaded);
+        Path dump = server.directory().resolve("dump.rdb");
+        Files.deleteIfExists(dump);
         if (fromOldCheckpoint && !checkpoints.isEmpty()) {
-            Files.copy(checkpoints.peekFirst(), loaded);
+            Files.copy(checkpoints.peekFirst(), dump);
         }
-        // No append-only file, and the old snapshot (or a file that does not exist).
-        server.restartWith("--appendonly", "no", "--dbfilename", "loaded.rdb");
-        server.cli("CONFIG", "SET", "dbfilename", "dump.rdb");
-        server.cli("CONFIG", "SET", "appendonly", "yes");
+        // No append-only file, and the old snapshot (or no file at all).
+        server.restartWith("--appendonly", "no");
+        String enabled = server.cli("CONFIG", "SET", "appendonly", "yes");
+        if (!enabled.equals("OK")) {
+            throw new IOException("redis refused to turn the append-only file on again: " + enabled);
+        }
         // Durable again only once the rewrite of the append-only file is done.
         if (!Pause.until(this::rewriteDone, Duration.ofSeconds(30))) {
             throw new IOException("redis did not rewrite its append-only file after a forgetful restart: " + server.cli("INFO", "persistence"));
