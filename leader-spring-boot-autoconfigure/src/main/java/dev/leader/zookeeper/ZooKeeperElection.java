@@ -11,9 +11,7 @@ import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -32,9 +30,9 @@ final class ZooKeeperElection extends AbstractElection {
 
     private final String electionPath;
 
-    private final String guid = CandidateNode.newGuid();
+    private final OwnNodes ownNodes;
 
-    private final byte[] data;
+    private final LeaderNews news;
 
     private final CandidateThread thread;
 
@@ -46,14 +44,8 @@ final class ZooKeeperElection extends AbstractElection {
 
     private volatile @Nullable String predecessorPath;
 
-    /** A follower that watches the election node's {@link LeaderRecord}; false while leading. */
-    private volatile boolean followingRecord;
-
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
-
-    /** The own node the leader record names, once written. */
-    private @Nullable String publishedPath;
 
     private volatile @Nullable ScheduledFuture<?> renewal;
 
@@ -67,8 +59,6 @@ final class ZooKeeperElection extends AbstractElection {
             submit(this::check);
         }
     };
-
-    private final Watcher recordWatcher = this::recordChanged;
 
     private final Watcher ownWatcher = event -> {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
@@ -90,9 +80,12 @@ final class ZooKeeperElection extends AbstractElection {
         this.session = session;
         this.forget = forget;
         this.electionPath = session.settings().electionPath(name);
-        this.data = candidateId.getBytes(StandardCharsets.UTF_8);
         this.renewInterval = session.settings().sessionTimeout().dividedBy(6);
         this.thread = new CandidateThread(name, session, log, logPrefix, this::isClosed, this::campaign);
+        this.ownNodes = new OwnNodes(session, electionPath, candidateId.getBytes(StandardCharsets.UTF_8), this::isClosed,
+                log, logPrefix);
+        this.news = new LeaderNews(session, thread, electionPath, candidateId, this::follow, this::refreshLeader,
+                this::check, log, logPrefix);
     }
 
     // ---- hooks ----
@@ -126,14 +119,14 @@ final class ZooKeeperElection extends AbstractElection {
         String own = ownPath;
         ownPath = null;
         predecessorPath = null;
-        followingRecord = false;
+        news.stopFollowing();
         ZooKeeper zk = session.client();
         if (own != null) {
             session.release(zk, own); // at once, for a fast hand-off
         }
         // A create whose reply was lost made a node we never heard of; the session, shared with
         // other elections, would keep it, and every candidate would wait behind it.
-        session.releaseAll(zk, electionPath, guid);
+        ownNodes.releaseAll(zk);
         stopRenewal();
         thread.shutdown();
         forget.accept(this);
@@ -163,9 +156,9 @@ final class ZooKeeperElection extends AbstractElection {
             stopRenewal();
             ownPath = null;
             grantedPath = null;
-            publishedPath = null;
+            news.forgetPublished();
             predecessorPath = null;
-            followingRecord = false;
+            news.stopFollowing();
         });
     }
 
@@ -195,25 +188,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     /** Finds this candidate's node (a create whose reply was lost) or creates it. */
     private boolean join(ZooKeeper zk) throws KeeperException, InterruptedException {
-        session.ensureElectionNode(zk, electionPath);
-        String found = null;
-        for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
-            String path = electionPath + "/" + node.name();
-            if (!node.guid().equals(guid) || session.isReleasing(path)) {
-                continue;
-            }
-            Stat stat = zk.exists(path, false);
-            if (found == null && stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
-                log.info("{} found own node {} from a create whose reply was lost", logPrefix, path);
-                found = path;
-            }
-            else if (stat != null) {
-                session.release(zk, path);
-            }
-        }
-        if (found == null) {
-            found = create(zk);
-        }
+        String found = ownNodes.findOrCreate(zk);
         ownPath = found;
         if (isClosed()) {
             // close() ran while we created; it may not have seen the path.
@@ -222,23 +197,6 @@ final class ZooKeeperElection extends AbstractElection {
             return false;
         }
         return true;
-    }
-
-    private String create(ZooKeeper zk) throws KeeperException, InterruptedException {
-        try {
-            String created = zk.create(electionPath + "/" + CandidateNode.prefix(guid), data, session.acl(),
-                    CreateMode.EPHEMERAL_SEQUENTIAL);
-            log.debug("{} created {}", logPrefix, created);
-            return created;
-        }
-        catch (KeeperException.ConnectionLossException ex) {
-            if (isClosed()) {
-                // close() may have looked for our nodes before this create reached the server:
-                // look again, after it.
-                session.releaseAll(zk, electionPath, guid);
-            }
-            throw ex;
-        }
     }
 
     private void check(ZooKeeper zk) throws KeeperException, InterruptedException {
@@ -277,7 +235,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** @param recordVersion the election node's data version the listing saw */
     private void lead(ZooKeeper zk, String own, long sendNanos, int recordVersion) throws KeeperException, InterruptedException {
         predecessorPath = null;
-        followingRecord = false;
+        news.stopFollowing();
         if (own.equals(grantedPath) && currentTerm() == null) {
             requeue(zk);
             return;
@@ -300,14 +258,14 @@ final class ZooKeeperElection extends AbstractElection {
         Leadership term = currentTerm();
         if (term != null) {
             renewed(term, confirmed);
-            publish(zk, own, recordVersion);
+            news.publish(zk, own, recordVersion);
             return;
         }
         thread.succeeded();
         grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
-            publish(zk, own, recordVersion);
+            news.publish(zk, own, recordVersion);
         }
         else if (currentTerm() == null && !isClosed()) {
             // The confirmation came too late to lead on: this node has not served a term yet.
@@ -339,69 +297,22 @@ final class ZooKeeperElection extends AbstractElection {
             return true;
         }
         thread.succeeded();
-        watchLeader(zk, nodes);
+        news.watchLeader(zk, nodes);
         return true;
-    }
-
-    /**
-     * Tells the followers, who watch the election node's data rather than the leader's node
-     * (see {@link LeaderRecord}). Written after the grant, so it never names a leader before that
-     * leader believes; {@code recordVersion} keeps it from overwriting the record of a leader
-     * granted after our listing. A failed write costs followers news, never our term.
-     */
-    private void publish(ZooKeeper zk, String own, int recordVersion) throws KeeperException, InterruptedException {
-        if (own.equals(publishedPath)) {
-            return;
-        }
-        LeaderRecord record = new LeaderRecord(own.substring(electionPath.length() + 1), candidateId());
-        try {
-            if (record.write(zk, electionPath, recordVersion)) {
-                publishedPath = own;
-            }
-            else {
-                log.debug("{} the leader record changed since the listing; checking again", logPrefix);
-                submit(this::check);
-            }
-        }
-        catch (KeeperException.NoAuthException ex) {
-            publishedPath = own; // no use retrying a refusal on every check; other failures retry the check
-            session.recordError(String.valueOf(ex.getMessage()));
-            log.warn("{} cannot write the leader record to {}; followers will not learn of this leader: {}",
-                    logPrefix, electionPath, ex.toString());
-        }
-    }
-
-    /**
-     * Followers learn who leads from the leader record, and watch it to stay current: a change
-     * of leader then costs each follower one short read.
-     */
-    private void watchLeader(ZooKeeper zk, List<CandidateNode> nodes) throws KeeperException, InterruptedException {
-        followingRecord = true;
-        follow(LeaderRecord.leaderOf(zk, electionPath, nodes, recordWatcher));
-    }
-
-    private void recordChanged(WatchedEvent event) {
-        if (event.getType() != Watcher.Event.EventType.None && electionPath.equals(event.getPath()) && followingRecord) {
-            submit(this::refreshLeader);
-        }
     }
 
     /** The leader record changed: a new leader was granted. */
     private void refreshLeader(ZooKeeper zk) throws KeeperException, InterruptedException {
         if (state() == ElectionState.WITHDRAWN) {
-            followRecord(zk);
+            news.followWithdrawn(zk);
             return;
         }
         String own = ownPath;
-        if (currentTerm() != null || own == null || !followingRecord || !session.isConnected()) {
+        if (currentTerm() != null || own == null || !news.isFollowing() || !session.isConnected()) {
             return;
         }
-        LeaderRecord record = LeaderRecord.watch(zk, electionPath, recordWatcher);
-        if (record == null) {
+        if (!news.refresh(zk, own)) {
             check(zk); // not a record: list the candidates, as on a new campaign
-        }
-        else if (!own.equals(electionPath + "/" + record.node())) {
-            follow(record.candidateId());
         }
     }
 
@@ -424,46 +335,17 @@ final class ZooKeeperElection extends AbstractElection {
         String own = ownPath;
         ownPath = null;
         grantedPath = null;
-        publishedPath = null;
+        news.forgetPublished();
         predecessorPath = null;
         if (own != null) {
             session.release(zk, own);
         }
         if (!session.isConnected()) {
-            followingRecord = false;
+            news.stopFollowing();
             return; // the reconnect's campaign leaves again
         }
-        try {
-            for (CandidateNode node : CandidateNode.sorted(zk.getChildren(electionPath, false))) {
-                String path = electionPath + "/" + node.name();
-                if (node.guid().equals(guid) && !session.isReleasing(path)) {
-                    session.release(zk, path);
-                }
-            }
-        }
-        catch (KeeperException.NoNodeException ex) {
-            // No election node: no node of ours either.
-        }
-        followRecord(zk);
-    }
-
-    /** A withdrawn candidate names the leader the record names, while that leader's node exists. */
-    private void followRecord(ZooKeeper zk) throws KeeperException, InterruptedException {
-        followingRecord = true;
-        LeaderRecord record;
-        try {
-            record = LeaderRecord.watch(zk, electionPath, recordWatcher);
-        }
-        catch (KeeperException.NoNodeException ex) {
-            follow(null);
-            return;
-        }
-        if (record == null || record.candidateId().equals(candidateId())
-                || zk.exists(electionPath + "/" + record.node(), false) == null) {
-            follow(null);
-            return;
-        }
-        follow(record.candidateId());
+        ownNodes.releaseEvery(zk);
+        news.followWithdrawn(zk);
     }
 
     /** Deletes the node (waking only our successor) and joins again at the back. */
