@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  * a majority backed + lease - margin, renewing as their echoes arrive, and steps down as soon as
  * the peers it hears can no longer back it by a majority.
  *
- * <p>All state is guarded by this object's monitor; the backend's receive and tick threads and
- * the API callers take it.
+ * <p>All state is guarded by this object's monitor; the backend's receive and tick threads, the
+ * API callers and the lease watchdog take it. What our heartbeats say, and when they go, is
+ * {@link Heartbeats}'s; the term we claim and hold, {@link OwnTerm}'s.
  */
 final class LanElection extends AbstractElection {
 
@@ -60,11 +61,6 @@ final class LanElection extends AbstractElection {
 
     private final long heartbeatNanos;
 
-    private final long handoffGraceNanos;
-
-    /** Lease - margin: how long a confirmed send time is believed. */
-    private final long beliefNanos;
-
     /** Only an echo of one of these confirms us. */
     private final SentStamps stamps;
 
@@ -76,33 +72,22 @@ final class LanElection extends AbstractElection {
 
     private final Terms terms;
 
-    private boolean campaigning;
+    private final Heartbeats heartbeats;
 
-    /** The stamp of our claim of the term we hold: echoes of earlier messages confirm nothing. */
-    private long termStamp;
+    private final OwnTerm ownTerm;
+
+    private boolean campaigning;
 
     /** The leader we follow (or back, with a quorum); null for none. */
     private @Nullable PeerId following;
 
-    private long lastHeartbeatNanos;
-
     private long lastTickNanos;
-
-    /** A peer we have not heard before wants our answer, which the tick sends if it could not go at once. */
-    private boolean answerDue;
 
     /** A claim is due, or a hand-off deadline has moved: only {@link #caughtUp} may act on it. */
     private boolean decisionPending;
 
     /** {@link #caughtUp} should run again at {@link Campaign#wakeAtNanos()} even if nothing arrives. */
     private boolean wake;
-
-    /**
-     * The term this node granted itself and has not yet handled the end of. Differs from
-     * {@link #currentTerm()} between a revoke by another thread (yield, lease watchdog) and
-     * its hook; no claim may happen in that gap.
-     */
-    private @Nullable Leadership held;
 
     LanElection(String name, String candidateId, LanBackendSettings settings, long incarnation, Outbox outbox,
             Consumer<LanElection> closed) {
@@ -113,13 +98,13 @@ final class LanElection extends AbstractElection {
         this.self = new PeerId(candidateId, incarnation);
         this.leaseNanos = settings.lease().toNanos();
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
-        this.handoffGraceNanos = settings.handoffGrace().toNanos();
-        this.beliefNanos = leaseNanos - LeaseDeadline.defaultMargin(settings.lease()).toNanos();
         this.stamps = new SentStamps(incarnation, leaseNanos);
         this.peers = new LanPeers(self, settings.priority(), leaseNanos, stamps);
         this.ballot = new Ballot(settings, peers, self, logPrefix);
         this.campaign = new Campaign(settings);
         this.terms = new Terms(logPrefix);
+        this.heartbeats = new Heartbeats(settings, outbox, self, ballot, campaign, terms);
+        this.ownTerm = new OwnTerm(settings, self, peers, ballot, this::grant, this::renewed, this::currentTerm);
     }
 
     String group() {
@@ -157,7 +142,7 @@ final class LanElection extends AbstractElection {
 
     @Override
     protected synchronized void onYield(Leadership term) {
-        held = null;
+        ownTerm.ended();
         campaign.standAside(System.nanoTime());
         outbox.send(this, LanMessage.Type.RESIGN, 0, term.fencingToken(), null);
     }
@@ -170,7 +155,7 @@ final class LanElection extends AbstractElection {
      */
     @Override
     protected synchronized void onWithdraw(@Nullable Leadership held) {
-        this.held = null;
+        ownTerm.ended();
         campaign.withdraw();
         if (ballot.claiming()) {
             ballot.claimAbandoned();
@@ -199,14 +184,14 @@ final class LanElection extends AbstractElection {
             }
             peers.clear();
             ballot.claimEnded();
-            this.held = null;
+            ownTerm.ended();
         }
         closed.accept(this);
     }
 
     @Override
     protected synchronized void onLeaseExpired(Leadership term) {
-        held = null;
+        ownTerm.ended();
         // Our heartbeats stalled (a pause, or no quorum in sight): listen again before claiming,
         // so the buffered heartbeats of whoever took over are heard first.
         campaign.listen(System.nanoTime(), 0);
@@ -242,7 +227,7 @@ final class LanElection extends AbstractElection {
             answer(now);
         }
         if (settings.quorum() > 0) {
-            confirm();
+            ownTerm.confirm();
         }
         evaluate(now, false);
         return null;
@@ -279,8 +264,7 @@ final class LanElection extends AbstractElection {
         peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
         decisionPending = false;
         evaluate(now, false);
-        // Done listening: say so at once, or the others would pass us over in a hand-off.
-        if (answerDue || now - lastHeartbeatNanos >= heartbeatNanos || campaign.doneListening(now)) {
+        if (heartbeats.due(now)) {
             heartbeat(now);
         }
         return decisionPending;
@@ -295,7 +279,7 @@ final class LanElection extends AbstractElection {
             stepDownIfOutvoted(mine, now);
             return;
         }
-        if (held != null) {
+        if (ownTerm.held()) {
             return;
         }
         if (settings.quorum() > 0) {
@@ -345,7 +329,7 @@ final class LanElection extends AbstractElection {
             wake = true;
             decisionPending = true;
         }
-        if (turn != Campaign.Turn.CLAIM || (majority > 1 && !echoedLately(now, majority))) {
+        if (turn != Campaign.Turn.CLAIM || (majority > 1 && !ownTerm.echoedLately(now, majority))) {
             // The peers' next messages, which echo our latest one, bring the receive thread back here.
             return;
         }
@@ -365,46 +349,15 @@ final class LanElection extends AbstractElection {
             log.debug("{} the highest term known is {}, the largest there may be: not claiming", logPrefix, terms.highest());
             return;
         }
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, term, self);
+        long sent = heartbeats.claim(this, term);
         if (sent < 0) {
             return;
         }
         terms.seen(term);
-        lastHeartbeatNanos = now;
+        heartbeats.claimSent(now);
         campaign.claimed();
         log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
-        if (settings.quorum() == 0) {
-            if (grant(term, sent)) {
-                held = currentTerm();
-                termStamp = sent;
-            }
-            return;
-        }
-        ballot.claim(term, sent, now);
-        confirm();
-    }
-
-    /**
-     * With a quorum: renews our term, or grants our claim, from what the peers back. A grant the
-     * core refuses (the backing is older than half the belief) is "not yet": the claim stays open,
-     * and its next heartbeats, which the backers echo, bring a fresher backing.
-     */
-    private void confirm() {
-        Leadership mine = currentTerm();
-        if (mine != null) {
-            long confirmed = ballot.backedSince(mine.fencingToken(), termStamp, -1);
-            if (confirmed >= 0) {
-                renewed(mine, confirmed);
-            }
-        }
-        else if (held == null && ballot.claiming()) {
-            long confirmed = ballot.backedSince(ballot.claimTerm(), ballot.claimStamp(), ballot.claimStamp());
-            if (confirmed >= 0 && grant(ballot.claimTerm(), confirmed)) {
-                held = currentTerm();
-                termStamp = ballot.claimStamp();
-                ballot.claimEnded();
-            }
-        }
+        ownTerm.claimed(term, sent, now);
     }
 
     /** Our claim cannot win: we listen (a little at random, so two claimers do not meet again) before the next. */
@@ -417,19 +370,11 @@ final class LanElection extends AbstractElection {
     }
 
     private void stepDownIfOutvoted(Leadership mine, long now) {
-        String why;
-        if (settings.quorum() > 0) {
-            why = ballot.outvoted(mine.fencingToken());
-        }
-        else {
-            LanPeers.Peer leader = peers.strongestClaim();
-            why = leader != null && beats(leader.term(), leader.priority(), leader.key(), mine.fencingToken(),
-                    settings.priority(), self) ? leader.key() + " leads term " + leader.term() : null;
-        }
+        String why = ownTerm.outvoted(mine);
         if (why != null) {
             log.info("{} {}: stepping down from term {}", logPrefix, why, mine.fencingToken());
             if (revoke(mine, RevokeReason.PREEMPTED, ElectionState.FOLLOWER)) {
-                held = null;
+                ownTerm.ended();
                 following = null;
                 // Whoever leads now is followed at the next message we read; until then we name nobody.
                 heartbeat(now);
@@ -437,69 +382,18 @@ final class LanElection extends AbstractElection {
         }
     }
 
-    /**
-     * Answers a newcomer now, or at the next tick if we have just sent: made-up newcomers (without
-     * a secret anyone can send them) cannot make us flood the group.
-     */
+    /** Answers a newcomer now, or at the next tick if we have just sent (see {@link Heartbeats#answerNow}). */
     private void answer(long now) {
-        if (now - lastHeartbeatNanos >= handoffGraceNanos) {
+        if (heartbeats.answerNow(now)) {
             heartbeat(now);
-        }
-        else {
-            answerDue = true;
         }
     }
 
     private void heartbeat(long now) {
         Leadership mine = currentTerm();
-        boolean listening = mine == null && !ballot.claiming() && campaign.listening(now);
-        long term = terms.highest();
-        PeerId leader = following;
-        if (mine != null || ballot.claiming()) {
-            term = mine != null ? mine.fencingToken() : ballot.claimTerm();
-            leader = self;
+        long sent = heartbeats.send(this, now, mine, following);
+        if (sent >= 0 && mine != null) {
+            ownTerm.heartbeatSent(mine, sent);
         }
-        else if (settings.quorum() > 0) {
-            // With a quorum our messages name only whom we back, in the term we back it: our vote.
-            long backing = ballot.termBacking(following);
-            term = backing >= 0 ? backing : terms.highest();
-            leader = backing >= 0 ? following : null;
-        }
-        long sent = outbox.send(this, LanMessage.Type.HEARTBEAT,
-                (campaign.eligible(now) ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0), term, leader);
-        lastHeartbeatNanos = now;
-        answerDue = false;
-        if (sent < 0) {
-            return;
-        }
-        campaign.advertised(listening);
-        if (mine != null) {
-            long confirmed = settings.quorum() == 0 ? sent : ballot.backedSince(mine.fencingToken(), termStamp, sent);
-            if (confirmed >= 0) {
-                renewed(mine, Math.min(sent, confirmed));
-            }
-        }
-    }
-
-    /**
-     * Whether a term claimed now would stay confirmed for a heartbeat interval, so that the
-     * peers' answers to the claim, or their next heartbeats if those are lost, renew it in time.
-     * Every peer echoes our latest message in each of its own, so this fails for a moment at most,
-     * unless our datagrams do not reach them: a claim then could not be backed in time.
-     */
-    private boolean echoedLately(long now, int majority) {
-        long echoed = peers.echoedBy(majority - 1);
-        return echoed >= 0 && echoed + beliefNanos - now >= heartbeatNanos;
-    }
-
-    /** Whether claim a beats claim b: higher term, then higher priority, then lower id (and incarnation). */
-    static boolean beats(long termA, int priorityA, PeerId a, long termB, int priorityB, PeerId b) {
-        if (termA != termB) {
-            return termA > termB;
-        }
-        if (priorityA != priorityB) {
-            return priorityA > priorityB;
-        }
-        return a.ranksBefore(b);
     }
 }

@@ -167,11 +167,11 @@ final class LanPeers {
         return Math.min(known.size(), MAX_PEERS) + 1;
     }
 
-    /** The peer with the best claim to lead, by {@link LanElection#beats}; null if none claims. */
+    /** The peer with the best claim to lead, by {@link #beats}; null if none claims. */
     @Nullable Peer strongestClaim() {
         Peer best = null;
         for (Peer peer : peers.values()) {
-            if (peer.claimsLeadership() && (best == null || LanElection.beats(peer.term(), peer.priority(), peer.key(),
+            if (peer.claimsLeadership() && (best == null || beats(peer.term(), peer.priority(), peer.key(),
                     best.term(), best.priority(), best.key()))) {
                 best = peer;
             }
@@ -279,12 +279,23 @@ final class LanPeers {
     @Nullable Peer claimerAbove(long votedTerm) {
         Peer best = null;
         for (Peer peer : peers.values()) {
-            if (peer.claimsLeadership() && peer.term() > votedTerm && (best == null || LanElection.beats(peer.term(),
+            if (peer.claimsLeadership() && peer.term() > votedTerm && (best == null || beats(peer.term(),
                     peer.priority(), peer.key(), best.term(), best.priority(), best.key()))) {
                 best = peer;
             }
         }
         return best;
+    }
+
+    /** Whether claim a beats claim b: higher term, then higher priority, then lower id (and incarnation). */
+    static boolean beats(long termA, int priorityA, PeerId a, long termB, int priorityB, PeerId b) {
+        if (termA != termB) {
+            return termA > termB;
+        }
+        if (priorityA != priorityB) {
+            return priorityA > priorityB;
+        }
+        return a.ranksBefore(b);
     }
 
     private static long nthLatest(long[] stamps, int n) {

@@ -64,12 +64,12 @@ class LanBackendSettingsTest {
     void claimsCompareByTermThenPriorityThenLowerIdThenLowerIncarnation() {
         PeerId a = new PeerId("a", 7);
         PeerId z = new PeerId("z", 1);
-        assertThat(LanElection.beats(3, 0, z, 2, 9, a)).isTrue();
-        assertThat(LanElection.beats(2, 1, z, 2, 0, a)).isTrue();
-        assertThat(LanElection.beats(2, 0, a, 2, 0, new PeerId("b", 1))).isTrue();
-        assertThat(LanElection.beats(2, 0, new PeerId("b", 1), 2, 0, a)).isFalse();
-        assertThat(LanElection.beats(2, 0, new PeerId("a", 6), 2, 0, a)).isTrue();
-        assertThat(LanElection.beats(2, 0, a, 2, 0, new PeerId("a", 6))).isFalse();
+        assertThat(LanPeers.beats(3, 0, z, 2, 9, a)).isTrue();
+        assertThat(LanPeers.beats(2, 1, z, 2, 0, a)).isTrue();
+        assertThat(LanPeers.beats(2, 0, a, 2, 0, new PeerId("b", 1))).isTrue();
+        assertThat(LanPeers.beats(2, 0, new PeerId("b", 1), 2, 0, a)).isFalse();
+        assertThat(LanPeers.beats(2, 0, new PeerId("a", 6), 2, 0, a)).isTrue();
+        assertThat(LanPeers.beats(2, 0, a, 2, 0, new PeerId("a", 6))).isFalse();
     }
 
     @Test
