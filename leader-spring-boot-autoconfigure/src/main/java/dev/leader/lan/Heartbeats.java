@@ -8,11 +8,11 @@ import org.jspecify.annotations.Nullable;
  * eligible and still listening, and names a term and a leader (itself while it claims or leads;
  * with a quorum whom it backs, in the term it backs it: its vote). One goes out each heartbeat
  * interval, and an answer to a newcomer at once, unless one went out less than a hand-off grace
- * ago. What a sent heartbeat confirms of our term is the election's ({@link OwnTerm}).
+ * ago. What a sent heartbeat confirms of our term is {@link OwnTerm}'s.
  *
  * <p>Guarded by the election's monitor, which every caller holds: heartbeats go out on the
- * backend's receive thread (claims and answers only there), on its tick thread (those due), and
- * on an API caller's thread in a hook (start, withdraw, rejoin).
+ * backend's receive thread (claims and answers only there), on its tick thread, and on an API
+ * caller's thread in a hook (start, withdraw, rejoin).
  */
 final class Heartbeats {
 
