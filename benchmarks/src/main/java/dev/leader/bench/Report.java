@@ -271,7 +271,7 @@ final class Report {
         md.append("## 4. `@LeaderOnly` overhead (JMH, ns/op, lower is better)\n\n");
         md.append("The same one-line method (`runs++`) four ways: `plain` on a bean without any guard; `proxied` behind a Spring AOP ")
                 .append("proxy whose only interceptor proceeds (the floor of any proxy-based guard); `@LeaderOnly` in a Boot context with ")
-                .append("the starter and the local backend (follower: another candidate holds the lock); ShedLock ")
+                .append("the starter and the local backend, without an `ObservationRegistry` (follower: another candidate holds the lock); ShedLock ")
                 .append("`@SchedulerLock` (PROXY_METHOD, `RedisLockProvider` over Lettuce, a local redis-server; follower: another node holds the lock). ")
                 .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
                         : settings.jmhForks() + " fork(s) x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");

@@ -10,10 +10,12 @@ import java.util.function.Supplier;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.Admission;
 import dev.leader.election.Election;
+import dev.leader.election.Leadership;
 import dev.leader.spring.ElectionRegistry;
 import dev.leader.spring.LeaderContext;
 import dev.leader.spring.LeaderOnly;
 import dev.leader.spring.NotLeaderException;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -57,9 +59,9 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private final ConcurrentMap<MethodClassKey, Guard> guards = new ConcurrentHashMap<>();
 
-    // The guard a method had when last called, and the class it was called on: the lookup on
-    // every call without building a key (a method is nearly always called on one class).
-    private final ConcurrentMap<Method, Guard> lastGuards = new ConcurrentHashMap<>();
+    // The guard a method had when last called, and the class of the object it was called on:
+    // the lookup on every call without building a key (a method is nearly always called on one class).
+    private final ConcurrentMap<Method, LastGuard> lastGuards = new ConcurrentHashMap<>();
 
     /** Suppliers, so that the advisor does not force the backend into being early. */
     public LeaderOnlyInterceptor(Supplier<ElectionRegistry> registry, Supplier<@Nullable SkippedCallListener> skips,
@@ -118,7 +120,19 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
      * @param callName the observation's contextual name of a call
      */
     record Guard(Class<?> targetClass, Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind,
-            String callName) {
+            String callName, KeyValues ran, KeyValues skipped) {
+
+        Guard(Class<?> targetClass, Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind, String callName) {
+            this(targetClass, election, onNotLeader, kind, callName, outcome(election, "ran"), outcome(election, "skipped"));
+        }
+
+        private static KeyValues outcome(Election election, String outcome) {
+            return KeyValues.of("election", election.name(), "outcome", outcome);
+        }
+    }
+
+    /** @param receiverClass the class of {@link MethodInvocation#getThis()}, a proxy's or the target's */
+    private record LastGuard(Class<?> receiverClass, Guard guard) {
     }
 
     /** Methods a type-level {@code @LeaderOnly} does not guard: {@code equals}, {@code hashCode}, {@code toString}. */
@@ -129,16 +143,47 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-        if (isObjectMethod(invocation.getMethod())) {
+        Guard guard = guardFor(invocation);
+        if (guard == null) {
             return invocation.proceed();
         }
-        Guard guard = guardFor(invocation);
         return switch (guard.kind()) {
             case LIFECYCLE -> lifecycle(invocation);
             case MONO, FLUX -> ReactorResults.deferred(guard, invocation, this);
             case KOTLIN_FLOW -> KotlinResults.deferred(guard, invocation, this);
-            default -> invokeAdmitted(guard, invocation);
+            default -> guard.election() instanceof AbstractElection election ? invokeCounted(guard, election, invocation)
+                    : invokeAdmitted(guard, invocation);
         };
+    }
+
+    /**
+     * As {@link #invokeAdmitted}, without allocating on the synchronous path: the election counts
+     * the call as admitted work without an {@link Admission} object.
+     */
+    private @Nullable Object invokeCounted(Guard guard, AbstractElection election, MethodInvocation invocation) throws Throwable {
+        Leadership term = election.tryAdmit();
+        if (term == null) {
+            return notLeader(guard, invocation);
+        }
+        Observation call = observe(guard, guard.ran()).start();
+        boolean async = false;
+        try (Observation.Scope observed = call.openScope(); LeaderContext.Scope scope = LeaderContext.open(term)) {
+            Object result = invocation.proceed();
+            if (guard.kind() == ResultKind.COMPLETION_STAGE && result instanceof CompletionStage<?> stage) {
+                stage.whenComplete((value, error) -> ended(call, election, error));
+                async = true;
+            }
+            return result;
+        }
+        catch (Throwable ex) {
+            call.error(ex);
+            throw ex;
+        }
+        finally {
+            if (!async) {
+                ended(call, election, null);
+            }
+        }
     }
 
     private @Nullable Object invokeAdmitted(Guard guard, MethodInvocation invocation) throws Throwable {
@@ -147,7 +192,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             return notLeader(guard, invocation);
         }
         Admission admission = admitted.get();
-        Observation call = observe(guard, "ran").start();
+        Observation call = observe(guard, guard.ran()).start();
         boolean async = false;
         try (Observation.Scope observed = call.openScope();
                 LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
@@ -174,15 +219,14 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
      * tags {@code election} and {@code outcome} ({@code ran} or {@code skipped}): traces show
      * who ran a job and where it was skipped. Free when no observation registry is configured.
      */
-    Observation observe(Guard guard, String outcome) {
+    Observation observe(Guard guard, KeyValues outcome) {
         ObservationRegistry registry = observations.get();
         if (registry.isNoop()) {
             return Observation.NOOP;
         }
         return Observation.createNotStarted("leader.only", registry)
                 .contextualName(guard.callName())
-                .lowCardinalityKeyValue("election", guard.election().name())
-                .lowCardinalityKeyValue("outcome", outcome);
+                .lowCardinalityKeyValues(outcome);
     }
 
     static void ended(Observation call, Admission admission, @Nullable Throwable error) {
@@ -191,6 +235,18 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         }
         call.stop();
         admission.close();
+    }
+
+    private static void ended(Observation call, AbstractElection election, @Nullable Throwable error) {
+        try {
+            if (error != null) {
+                call.error(error);
+            }
+            call.stop();
+        }
+        finally {
+            election.endAdmitted();
+        }
     }
 
     /** The context must not start a bound lifecycle bean: the binding starts it on a grant. */
@@ -204,7 +260,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
     @Nullable Object notLeader(Guard guard, MethodInvocation invocation) {
         Election election = guard.election();
         skips.get().skipped(election.name());
-        observe(guard, "skipped").start().stop();
+        observe(guard, guard.skipped()).start().stop();
         NotLeaderException refused = guard.onNotLeader() == LeaderOnly.OnNotLeader.THROW
                 ? new NotLeaderException(election.name(), election.candidateId()) : null;
         if (refused == null && log.isDebugEnabled()) {
@@ -230,14 +286,19 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         };
     }
 
-    private Guard guardFor(MethodInvocation invocation) {
+    /** The guard of this call; null for {@code equals}, {@code hashCode} and {@code toString}, which run unguarded. */
+    private @Nullable Guard guardFor(MethodInvocation invocation) {
         Method method = invocation.getMethod();
         Object target = invocation.getThis();
-        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
-        Guard last = lastGuards.get(method);
-        if (last != null && last.targetClass() == targetClass) {
-            return last;
+        Class<?> receiverClass = target != null ? target.getClass() : method.getDeclaringClass();
+        LastGuard last = lastGuards.get(method);
+        if (last != null && last.receiverClass() == receiverClass) {
+            return last.guard();
         }
+        if (isObjectMethod(method)) {
+            return null;
+        }
+        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : receiverClass;
         // By method and target class: two subclasses may inherit one method under different elections.
         Guard guard = guards.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
             LeaderOnlyAnnotations.Found found = annotations.find(method, targetClass);
@@ -247,7 +308,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             return new Guard(targetClass, registry.get().election(name), mode, kind,
                     "leader-only " + targetClass.getSimpleName() + "." + method.getName());
         });
-        lastGuards.put(method, guard);
+        lastGuards.put(method, new LastGuard(receiverClass, guard));
         return guard;
     }
 }

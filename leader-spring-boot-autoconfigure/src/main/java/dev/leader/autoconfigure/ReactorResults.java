@@ -69,7 +69,7 @@ final class ReactorResults {
         }
         Admission admission = admitted.get();
         Leadership term = admission.leadership();
-        Observation call = interceptor.observe(guard, "ran").start();
+        Observation call = interceptor.observe(guard, guard.ran()).start();
         Object result;
         try (Observation.Scope observed = call.openScope(); LeaderContext.Scope scope = LeaderContext.open(term)) {
             MethodInvocation invocation = template instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : template;

@@ -154,6 +154,27 @@ public abstract class AbstractElection implements Election {
         return Optional.ofNullable(work.admit(term));
     }
 
+    /**
+     * {@link #admit()} without the {@link Admission} and the {@link Optional}, for a caller that
+     * counts its own work, as the {@code @LeaderOnly} guard does on every call: the term the
+     * work is admitted under, or null when it is not. After a non-null answer, call
+     * {@link #endAdmitted()} exactly once when the work ends, whatever its outcome; a voluntary
+     * release waits for it as for an open admission. Work that must be told to stop on a release
+     * ({@link Admission#onRelease}) needs {@link #admit()}.
+     */
+    public final @Nullable Leadership tryAdmit() {
+        Leadership term = currentTerm();
+        if (term == null || !isLeader() || !work.enter(term)) {
+            return null;
+        }
+        return term;
+    }
+
+    /** The work admitted by a non-null {@link #tryAdmit()} ended: a waiting release may proceed. */
+    public final void endAdmitted() {
+        work.exit();
+    }
+
     @Override
     public final void stopAdmitting() {
         work.shut();

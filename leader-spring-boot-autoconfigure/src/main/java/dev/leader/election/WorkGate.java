@@ -41,12 +41,17 @@ final class WorkGate {
     }
 
     @Nullable Admission admit(Leadership term) {
+        return enter(term) ? new Admission(term, this) : null;
+    }
+
+    /** Admits work under {@code term} without an {@link Admission}: if true, {@link #exit()} once when it ends. */
+    boolean enter(Leadership term) {
         running.incrementAndGet();
         if (admitting != term) {
             exit();
-            return null;
+            return false;
         }
-        return new Admission(term, this);
+        return true;
     }
 
     int running() {

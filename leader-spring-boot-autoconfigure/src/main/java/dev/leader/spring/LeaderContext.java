@@ -33,11 +33,14 @@ public final class LeaderContext {
     public static Scope open(Leadership leadership) {
         Leadership previous = CURRENT.get();
         CURRENT.set(leadership);
-        return new Scope(previous);
+        return previous == null ? Scope.OUTERMOST : new Scope(previous);
     }
 
     /** Restores the term that was current before {@link #open(Leadership)}. */
     public static final class Scope implements AutoCloseable {
+
+        /** The scope of a call that no other guarded call encloses: one for all, nothing to remember. */
+        private static final Scope OUTERMOST = new Scope(null);
 
         private final @Nullable Leadership previous;
 
@@ -47,12 +50,9 @@ public final class LeaderContext {
 
         @Override
         public void close() {
-            if (previous == null) {
-                CURRENT.remove();
-            }
-            else {
-                CURRENT.set(previous);
-            }
+            // set(null), not remove(): remove() drops the thread's map entry, and the next call's
+            // set() allocates a new one; the entry holds no Leadership once cleared.
+            CURRENT.set(previous);
         }
     }
 }

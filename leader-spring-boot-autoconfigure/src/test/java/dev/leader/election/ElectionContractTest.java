@@ -309,6 +309,35 @@ public abstract class ElectionContractTest {
         return first;
     }
 
+    /** The {@code @LeaderOnly} guard's way in: work counted without an {@link Admission} holds the term as one does. */
+    @Test
+    void workAdmittedWithoutAnAdmissionHoldsTheTermUntilItEnds() throws Exception {
+        List<Election> candidates = List.of(candidate("a"), candidate("b"));
+        AbstractElection first = (AbstractElection) awaitSingleLeader(candidates);
+        AbstractElection second = (AbstractElection) (candidates.get(0) == first ? candidates.get(1) : candidates.get(0));
+        assertThat(second.tryAdmit()).as("a follower admits nothing").isNull();
+        Leadership term = first.tryAdmit();
+        assertThat(term).isEqualTo(first.leadership().orElseThrow());
+        Thread yielding = new Thread(first::yieldLeadership, "yielding");
+        yielding.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> admitsNothing(first));
+        // The counted work still holds the term: nobody else may lead while it runs.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isLeader());
+        assertThat(first.isLeader()).isTrue();
+        first.endAdmitted();
+        yielding.join(handoffBound().toMillis());
+        await().atMost(handoffBound()).until(second::isLeader);
+        assertThat(second.leadership().orElseThrow().fencingToken()).isGreaterThan(term.fencingToken());
+    }
+
+    private static boolean admitsNothing(AbstractElection election) {
+        if (election.tryAdmit() != null) {
+            election.endAdmitted();
+            return false;
+        }
+        return true;
+    }
+
     @Test
     void withdrawnFollowerLeavesTheLineAndTakesNoTermUntilStarted() {
         // Joined in this order, b is next in line wherever there is a line (a queue of nodes,

@@ -2,6 +2,8 @@ package dev.leader.bench.guard;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +28,9 @@ import dev.leader.local.LocalElectionBackend;
 
 /**
  * A {@code @LeaderOnly} call against the same plain call, in a Boot context with the local
- * backend, once as leader and once as follower (another candidate holds the lock).
+ * backend, once as leader and once as follower (another candidate holds the lock). No
+ * {@code ObservationRegistry}: the guard itself, not Micrometer's per-call observation, which
+ * {@link ObservedLeaderOnlyBenchmark} measures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +42,8 @@ public class LeaderOnlyBenchmark {
     @Param({ "leader", "follower" })
     public String role = "leader";
 
-    private @Nullable LocalElectionBackend holderBackend;
+    /** What the trial started besides the context (the follower's lock holder, a server), closed after it. */
+    final List<AutoCloseable> resources = new ArrayList<>();
 
     private @Nullable ConfigurableApplicationContext context;
 
@@ -50,17 +55,11 @@ public class LeaderOnlyBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        Path directory = Files.createTempDirectory("leader-bench-guard");
-        if (role.equals("follower")) {
-            holderBackend = new LocalElectionBackend(directory);
-            Election holder = holderBackend.election(ELECTION, "holder");
-            holder.start();
-            awaitState(holder, ElectionState.LEADER);
-        }
         context = new SpringApplicationBuilder(GuardApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties("leader.backend=local", "leader.local.directory=" + directory, "leader.election=" + ELECTION,
-                        "spring.main.banner-mode=off", "logging.level.root=WARN")
+                .properties("leader.election=" + ELECTION, "spring.main.banner-mode=off", "logging.level.root=WARN")
+                .properties(backend())
+                .properties(observations())
                 .run();
         Election election = context.getBean(ElectionRegistry.class).defaultElection();
         awaitState(election, role.equals("leader") ? ElectionState.LEADER : ElectionState.FOLLOWER);
@@ -72,7 +71,29 @@ public class LeaderOnlyBenchmark {
         }
     }
 
-    private static void awaitState(Election election, ElectionState wanted) throws InterruptedException {
+    /**
+     * The backend's properties: the local backend; for a follower, another candidate of this JVM
+     * holds the lock first.
+     */
+    String[] backend() throws Exception {
+        Path directory = Files.createTempDirectory("leader-bench-guard");
+        if (role.equals("follower")) {
+            LocalElectionBackend holderBackend = new LocalElectionBackend(directory);
+            resources.add(holderBackend);
+            Election holder = holderBackend.election(ELECTION, "holder");
+            holder.start();
+            awaitState(holder, ElectionState.LEADER);
+        }
+        return new String[] { "leader.backend=local", "leader.local.directory=" + directory };
+    }
+
+    /** Properties that configure observations; by default none, so that no ObservationRegistry exists. */
+    String[] observations() {
+        return new String[] { "spring.autoconfigure.exclude="
+                + "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" };
+    }
+
+    static void awaitState(Election election, ElectionState wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (election.state() != wanted) {
             if (System.nanoTime() > deadline) {
@@ -84,12 +105,12 @@ public class LeaderOnlyBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void stop() {
+    public void stop() throws Exception {
         if (context != null) {
             context.close();
         }
-        if (holderBackend != null) {
-            holderBackend.close();
+        for (AutoCloseable resource : resources) {
+            resource.close();
         }
     }
 

@@ -57,9 +57,14 @@ public class LeaderMetrics implements ElectionCustomizer, SkippedCallListener {
 
     @Override
     public void skipped(String election) {
-        skipped.computeIfAbsent(election, name -> Counter.builder("leader.only.skipped")
-                .description("@LeaderOnly calls not run because this application did not lead")
-                .tag("election", name).register(registry)).increment();
+        // get() first: computeIfAbsent's capturing lambda would be a new object on every skipped call.
+        Counter counter = skipped.get(election);
+        if (counter == null) {
+            counter = skipped.computeIfAbsent(election, name -> Counter.builder("leader.only.skipped")
+                    .description("@LeaderOnly calls not run because this application did not lead")
+                    .tag("election", name).register(registry));
+        }
+        counter.increment();
     }
 
     private Counter transitions(String election, String type, String reason) {
