@@ -118,12 +118,14 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
 
     /**
      * @param callName the observation's contextual name of a call
+     * @param endCounted ends work admitted by {@link AbstractElection#tryAdmit()} (does nothing for other elections)
      */
     record Guard(Class<?> targetClass, Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind,
-            String callName, KeyValues ran, KeyValues skipped) {
+            String callName, KeyValues ran, KeyValues skipped, Runnable endCounted) {
 
         Guard(Class<?> targetClass, Election election, LeaderOnly.OnNotLeader onNotLeader, ResultKind kind, String callName) {
-            this(targetClass, election, onNotLeader, kind, callName, outcome(election, "ran"), outcome(election, "skipped"));
+            this(targetClass, election, onNotLeader, kind, callName, outcome(election, "ran"), outcome(election, "skipped"),
+                    election instanceof AbstractElection counted ? counted::endAdmitted : () -> { });
         }
 
         private static KeyValues outcome(Election election, String outcome) {
@@ -151,17 +153,23 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             case LIFECYCLE -> lifecycle(invocation);
             case MONO, FLUX -> ReactorResults.deferred(guard, invocation, this);
             case KOTLIN_FLOW -> KotlinResults.deferred(guard, invocation, this);
-            default -> guard.election() instanceof AbstractElection election ? invokeCounted(guard, election, invocation)
-                    : invokeAdmitted(guard, invocation);
+            default -> invokeAdmitted(guard, invocation);
         };
     }
 
-    /**
-     * As {@link #invokeAdmitted}, without allocating on the synchronous path: the election counts
-     * the call as admitted work without an {@link Admission} object.
-     */
-    private @Nullable Object invokeCounted(Guard guard, AbstractElection election, MethodInvocation invocation) throws Throwable {
-        Leadership term = election.tryAdmit();
+    private @Nullable Object invokeAdmitted(Guard guard, MethodInvocation invocation) throws Throwable {
+        Leadership term;
+        Runnable end;
+        if (guard.election() instanceof AbstractElection counted) {
+            // No Admission and no Optional: nothing allocated on the synchronous path.
+            term = counted.tryAdmit();
+            end = guard.endCounted();
+        }
+        else {
+            Admission admission = guard.election().admit().orElse(null);
+            term = admission != null ? admission.leadership() : null;
+            end = admission != null ? admission::close : () -> { };
+        }
         if (term == null) {
             return notLeader(guard, invocation);
         }
@@ -170,7 +178,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         try (Observation.Scope observed = call.openScope(); LeaderContext.Scope scope = LeaderContext.open(term)) {
             Object result = invocation.proceed();
             if (guard.kind() == ResultKind.COMPLETION_STAGE && result instanceof CompletionStage<?> stage) {
-                stage.whenComplete((value, error) -> ended(call, election, error));
+                stage.whenComplete((value, error) -> ended(call, end, error));
                 async = true;
             }
             return result;
@@ -181,35 +189,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
         }
         finally {
             if (!async) {
-                ended(call, election, null);
-            }
-        }
-    }
-
-    private @Nullable Object invokeAdmitted(Guard guard, MethodInvocation invocation) throws Throwable {
-        Optional<Admission> admitted = guard.election().admit();
-        if (admitted.isEmpty()) {
-            return notLeader(guard, invocation);
-        }
-        Admission admission = admitted.get();
-        Observation call = observe(guard, guard.ran()).start();
-        boolean async = false;
-        try (Observation.Scope observed = call.openScope();
-                LeaderContext.Scope scope = LeaderContext.open(admission.leadership())) {
-            Object result = invocation.proceed();
-            if (guard.kind() == ResultKind.COMPLETION_STAGE && result instanceof CompletionStage<?> stage) {
-                stage.whenComplete((value, error) -> ended(call, admission, error));
-                async = true;
-            }
-            return result;
-        }
-        catch (Throwable ex) {
-            call.error(ex);
-            throw ex;
-        }
-        finally {
-            if (!async) {
-                ended(call, admission, null);
+                ended(call, end, null);
             }
         }
     }
@@ -229,15 +209,8 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
                 .lowCardinalityKeyValues(outcome);
     }
 
-    static void ended(Observation call, Admission admission, @Nullable Throwable error) {
-        if (error != null) {
-            call.error(error);
-        }
-        call.stop();
-        admission.close();
-    }
-
-    private static void ended(Observation call, AbstractElection election, @Nullable Throwable error) {
+    /** The call's observation stops, then its admitted work ends ({@code end}), whatever the observation does. */
+    static void ended(Observation call, Runnable end, @Nullable Throwable error) {
         try {
             if (error != null) {
                 call.error(error);
@@ -245,7 +218,7 @@ public final class LeaderOnlyInterceptor implements MethodInterceptor {
             call.stop();
         }
         finally {
-            election.endAdmitted();
+            end.run();
         }
     }
 

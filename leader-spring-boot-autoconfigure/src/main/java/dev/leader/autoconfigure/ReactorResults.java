@@ -76,20 +76,20 @@ final class ReactorResults {
             result = invocation.proceed();
         }
         catch (Throwable ex) {
-            LeaderOnlyInterceptor.ended(call, admission, ex);
+            LeaderOnlyInterceptor.ended(call, admission::close, ex);
             return mono ? Mono.error(ex) : Flux.error(ex);
         }
         if (result == null) {
-            LeaderOnlyInterceptor.ended(call, admission, null);
+            LeaderOnlyInterceptor.ended(call, admission::close, null);
             return mono ? Mono.empty() : Flux.empty();
         }
         // A Kotlin suspend function's joinpoint answers with a Mono or a Flux whatever it declares.
         Publisher<Object> source = toPublisher.apply(result);
         if (mono) {
-            return Mono.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
+            return Mono.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission::close, null))
                     .contextWrite(context -> context.put(Leadership.class, term));
         }
-        return Flux.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission, null))
+        return Flux.from(source).doOnError(call::error).doFinally(signal -> LeaderOnlyInterceptor.ended(call, admission::close, null))
                 .contextWrite(context -> context.put(Leadership.class, term));
     }
 
