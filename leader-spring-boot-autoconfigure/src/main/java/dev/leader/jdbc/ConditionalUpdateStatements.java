@@ -34,16 +34,16 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
     }
 
     /**
-     * The conditional grant: to a row without holder, with our claim, or still at {@code takeover};
-     * the new token, or null when it did not match.
+     * The conditional grant: to a row without holder, with our claim at {@code ours}, or still at
+     * {@code takeover}; the new token, or null when it did not match.
      */
-    protected abstract @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException;
+    protected abstract @Nullable Long take(Connection connection, Claim claim, Version takeover, long ours) throws SQLException;
 
     /**
      * Binds holder, incarnation, lease (twice: lease_micros, expiry), election, holder,
-     * incarnation, takeover token and version: the parameters of both dialects' take.
+     * incarnation, our token, takeover token and version: the parameters of both dialects' take.
      */
-    protected final void bindTake(PreparedStatement statement, Claim claim, Version takeover) throws SQLException {
+    protected final void bindTake(PreparedStatement statement, Claim claim, Version takeover, long ours) throws SQLException {
         statement.setString(1, claim.candidateId());
         statement.setString(2, claim.incarnation());
         statement.setLong(3, leaseMicros);
@@ -51,18 +51,19 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
         statement.setString(5, claim.election());
         statement.setString(6, claim.candidateId());
         statement.setString(7, claim.incarnation());
-        statement.setLong(8, takeover.token());
-        statement.setLong(9, takeover.version());
+        statement.setLong(8, ours);
+        statement.setLong(9, takeover.token());
+        statement.setLong(10, takeover.version());
     }
 
     /** Inserts the election's row, without holder and with token 0, unless it exists. */
     protected abstract void createRow(Connection connection, String election) throws SQLException;
 
     @Override
-    final Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException {
+    final Attempt acquire(Connection connection, Claim claim, Version takeover, long ours) throws SQLException {
         for (int round = 0; round < 2; round++) {
             long sendNanos = System.nanoTime();
-            Long token = take(connection, claim, takeover);
+            Long token = take(connection, claim, takeover, ours);
             if (token != null) {
                 return Attempt.granted(token, sendNanos);
             }

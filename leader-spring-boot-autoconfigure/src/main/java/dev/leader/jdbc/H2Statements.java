@@ -23,7 +23,7 @@ final class H2Statements extends ConditionalUpdateStatements {
         super(settings, NOW, "DATEADD(MICROSECOND, ?, " + NOW + ")");
         this.take = "SELECT token FROM FINAL TABLE (UPDATE " + table + " SET holder = ?, incarnation = ?, token = token + 1,"
                 + " version = version + 1, lease_micros = ?, expiry = DATEADD(MICROSECOND, ?, " + NOW + ") WHERE name = ?"
-                + " AND (holder IS NULL OR (holder = ? AND incarnation = ?) OR (token = ? AND version = ?)))";
+                + " AND (holder IS NULL OR (holder = ? AND incarnation = ? AND token = ?) OR (token = ? AND version = ?)))";
         this.createRow = "MERGE INTO " + table + " l USING (VALUES CAST(? AS VARCHAR(128))) v(n) ON l.name = v.n"
                 + " WHEN NOT MATCHED THEN INSERT (name, holder, incarnation, token, version, lease_micros, expiry)"
                 + " VALUES (v.n, NULL, NULL, 0, 0, 0, " + NOW + ")";
@@ -45,9 +45,9 @@ final class H2Statements extends ConditionalUpdateStatements {
     }
 
     @Override
-    protected @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException {
+    protected @Nullable Long take(Connection connection, Claim claim, Version takeover, long ours) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(take)) {
-            bindTake(statement, claim, takeover);
+            bindTake(statement, claim, takeover, ours);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getLong(1) : null;
             }

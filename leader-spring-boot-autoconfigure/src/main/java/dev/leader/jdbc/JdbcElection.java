@@ -71,6 +71,13 @@ final class JdbcElection extends AbstractElection {
     /** The token of our last granted term until the campaign thread handled its end; 0 for none. */
     private long lastToken;
 
+    /**
+     * The token the row holds under our claim as far as we know (-1: none): a granted attempt's,
+     * or the one found under our id after an attempt whose answer was lost. Our claim takes its
+     * row again only at this token, so an acquire the server runs late changes nothing.
+     */
+    private long ownToken = -1;
+
     JdbcElection(String name, String candidateId, JdbcBackendSettings settings, HeldConnection statements,
             LeaseStatements sql, BackendStatusTracker health, FollowerWait.Factory waits) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
@@ -220,15 +227,24 @@ final class JdbcElection extends AbstractElection {
             return;
         }
         LeaseStatements.Version takeover = observation.takeover(System.nanoTime());
-        LeaseStatements.Attempt attempt = statements.use(c -> sql.acquire(c, claim, takeover));
+        long ours = ownToken;
+        LeaseStatements.Attempt attempt = statements.use(c -> sql.acquire(c, claim, takeover, ours));
         health.succeeded(attempt.receivedNanos() - attempt.sendNanos());
         backoff.reset();
         if (attempt.granted()) {
+            ownToken = attempt.token();
             observation.forget();
             if (!takeover.equals(LeaseStatements.Version.NONE)) {
                 log.info("{} took over a lease that stayed at {} for a whole lease", logPrefix, takeover);
             }
             won(attempt);
+            return;
+        }
+        if (candidateId().equals(attempt.holder()) && attempt.found().token() != ours) {
+            // Held under our id at a token we did not know: our own acquire whose answer was
+            // lost (or a twin's, with another incarnation: then the next attempt matches nothing
+            // and we follow). Take our row again at that token, at once.
+            ownToken = attempt.found().token();
             return;
         }
         follow(attempt.holder());

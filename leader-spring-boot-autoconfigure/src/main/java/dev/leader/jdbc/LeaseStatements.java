@@ -101,8 +101,12 @@ abstract class LeaseStatements {
      *
      * @param takeover the version of another's lease that may be taken over (watched unchanged for
      *        a whole lease), or {@link Version#NONE}
+     * @param ours the token the row holds under our claim as far as we know, or -1: a row of our
+     *        claim is taken again only at this token, so that an acquire the server runs late
+     *        (its client gave up on it and acquired again meanwhile) finds the token moved and
+     *        changes nothing
      */
-    abstract Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException;
+    abstract Attempt acquire(Connection connection, Claim claim, Version takeover, long ours) throws SQLException;
 
     /** Extends our term's lease, if the term is still ours (holder, incarnation and token). */
     abstract Renewal renew(Connection connection, Claim claim, long token) throws SQLException;

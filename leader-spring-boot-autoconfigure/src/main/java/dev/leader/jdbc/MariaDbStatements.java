@@ -29,7 +29,7 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
         // MariaDB evaluates the WHERE before any assignment, and the assignments left to right.
         this.take = "UPDATE " + table + " SET holder = ?, incarnation = ?, token = LAST_INSERT_ID(token + 1), version = version + 1,"
                 + " lease_micros = ?, expiry = " + NOW + " + INTERVAL ? MICROSECOND WHERE name = ? AND (holder IS NULL"
-                + " OR (holder = ? AND incarnation = ?) OR (token = ? AND version = ?))";
+                + " OR (holder = ? AND incarnation = ? AND token = ?) OR (token = ? AND version = ?))";
         this.createRow = "INSERT IGNORE INTO " + table + " (name, holder, incarnation, token, version, lease_micros, expiry)"
                 + " VALUES (?, NULL, NULL, 0, 0, 0, " + NOW + ")";
     }
@@ -52,9 +52,9 @@ final class MariaDbStatements extends ConditionalUpdateStatements {
     }
 
     @Override
-    protected @Nullable Long take(Connection connection, Claim claim, Version takeover) throws SQLException {
+    protected @Nullable Long take(Connection connection, Claim claim, Version takeover, long ours) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(take, Statement.RETURN_GENERATED_KEYS)) {
-            bindTake(statement, claim, takeover);
+            bindTake(statement, claim, takeover, ours);
             if (statement.executeUpdate() != 1) {
                 return null;
             }

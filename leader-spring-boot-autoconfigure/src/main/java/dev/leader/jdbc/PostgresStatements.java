@@ -44,7 +44,7 @@ final class PostgresStatements extends LeaseStatements {
                     ON CONFLICT (name) DO UPDATE
                     SET holder = EXCLUDED.holder, incarnation = EXCLUDED.incarnation, token = l.token + 1,
                         version = l.version + 1, lease_micros = EXCLUDED.lease_micros, expiry = EXCLUDED.expiry
-                    WHERE l.holder IS NULL OR (l.holder = EXCLUDED.holder AND l.incarnation = EXCLUDED.incarnation)
+                    WHERE l.holder IS NULL OR (l.holder = EXCLUDED.holder AND l.incarnation = EXCLUDED.incarnation AND l.token = ?)
                         OR (l.token = ? AND l.version = ?)
                     RETURNING l.name, l.holder, l.token, l.version
                 ), told AS (
@@ -85,7 +85,7 @@ final class PostgresStatements extends LeaseStatements {
     }
 
     @Override
-    Attempt acquire(Connection connection, Claim claim, Version takeover) throws SQLException {
+    Attempt acquire(Connection connection, Claim claim, Version takeover, long ours) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(acquire)) {
             statement.setString(1, claim.election());
             statement.setString(2, claim.election());
@@ -93,10 +93,11 @@ final class PostgresStatements extends LeaseStatements {
             statement.setString(4, claim.incarnation());
             statement.setLong(5, leaseMicros);
             statement.setLong(6, leaseMicros);
-            statement.setLong(7, takeover.token());
-            statement.setLong(8, takeover.version());
-            statement.setString(9, channel);
-            statement.setLong(10, leaseMillis);
+            statement.setLong(7, ours);
+            statement.setLong(8, takeover.token());
+            statement.setLong(9, takeover.version());
+            statement.setString(10, channel);
+            statement.setLong(11, leaseMillis);
             long sendNanos = System.nanoTime();
             try (ResultSet row = statement.executeQuery()) {
                 row.next();

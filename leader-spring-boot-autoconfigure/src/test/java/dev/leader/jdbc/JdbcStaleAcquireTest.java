@@ -40,12 +40,12 @@ class JdbcStaleAcquireTest {
             long token = a.leadership().orElseThrow().fencingToken();
 
             // What the stopped server's backend runs once it may: the candidate's acquire as it was
-            // sent before its grant, when the row held no lease of its own.
+            // sent before its grant, when it knew of no token of its own in the row.
             LeaseStatements statements = LeaseStatements.of(
                     database == Database.POSTGRESQL ? JdbcDialect.POSTGRESQL : JdbcDialect.MARIADB, backend.settings());
             try (Connection connection = dataSource(server).getConnection()) {
                 LeaseStatements.Claim claim = new LeaseStatements.Claim("stale", "a", incarnation(connection, backend, "stale"));
-                statements.acquire(connection, claim, LeaseStatements.Version.NONE);
+                statements.acquire(connection, claim, LeaseStatements.Version.NONE, -1);
             }
 
             await().during(LEASE).atMost(LEASE.multipliedBy(2))
