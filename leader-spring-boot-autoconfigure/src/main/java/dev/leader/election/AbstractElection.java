@@ -147,11 +147,8 @@ public abstract class AbstractElection implements Election {
 
     @Override
     public final Optional<Admission> admit() {
-        Leadership term = currentTerm();
-        if (term == null || !isLeader()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(work.admit(term));
+        Leadership term = tryAdmit();
+        return term != null ? Optional.of(new Admission(term, work)) : Optional.empty();
     }
 
     /**

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits leader-only work under one term at a time and, before a voluntary release, stops
  * admitting and waits for the admitted work to end. Lock-free on the admission path (one
- * atomic increment and one volatile read per piece of work): {@link #admit} counts first, then
+ * atomic increment and one volatile read per piece of work): {@link #enter} counts first, then
  * checks the term; {@link #shut} clears the term, then reads the count; whichever order they
  * run in, the drain either sees the work or the work sees the gate shut.
  */
@@ -40,11 +40,7 @@ final class WorkGate {
         admitting = null;
     }
 
-    @Nullable Admission admit(Leadership term) {
-        return enter(term) ? new Admission(term, this) : null;
-    }
-
-    /** Admits work under {@code term} without an {@link Admission}: if true, {@link #exit()} once when it ends. */
+    /** Admits work under {@code term}: if true, {@link #exit()} once when it ends (an {@link Admission} does). */
     boolean enter(Leadership term) {
         running.incrementAndGet();
         if (admitting != term) {
