@@ -30,7 +30,7 @@ class AotSampleIT {
         try (SampleInstances instances = new SampleInstances(work)) {
             SampleInstances.Instance sample = instances.startWithJvmOptions(List.of("-Dspring.aot.enabled=true"),
                     "--leader.local.directory=" + work.resolve("locks"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(200))
                     .until(() -> instances.state(sample, "sample").equals(Optional.of("LEADER")));
             assertThat(instances.logged(sample, "Starting AOT-processed SampleApplication")).isTrue();
         }

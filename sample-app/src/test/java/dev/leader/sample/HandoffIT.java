@@ -46,7 +46,7 @@ class HandoffIT {
             for (int i = 0; i < 3; i++) {
                 apps.start(arguments.toArray(String[]::new));
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> apps.allUp("sample"));
+            await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(200)).until(() -> apps.allUp("sample"));
             await().atMost(Duration.ofSeconds(15)).until(() -> apps.leaders("sample").size() == 1);
             assertThat(apps.leaders("sample")).hasSize(1);
 

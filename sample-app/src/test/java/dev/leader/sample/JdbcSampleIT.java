@@ -38,10 +38,10 @@ class JdbcSampleIT {
     private void electsAndHandsOver(String url) throws IOException {
         try (SampleInstances instances = new SampleInstances(work)) {
             SampleInstances.Instance first = instances.start("--leader.jdbc.url=" + url);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(200))
                     .until(() -> instances.state(first, "sample").equals(Optional.of("LEADER")));
             SampleInstances.Instance second = instances.start("--leader.jdbc.url=" + url);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(200))
                     .until(() -> instances.state(second, "sample").equals(Optional.of("FOLLOWER")));
             first.process().destroy(); // SIGTERM: a graceful stop releases the lease
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

@@ -197,7 +197,7 @@ class LanNamespacesIT {
     }
 
     private static void awaitStarted(SampleInstances apps, List<SampleInstances.Instance> instances) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(200)).until(() -> {
             for (SampleInstances.Instance instance : instances) {
                 assertThat(instance.process().isAlive()).as("instance died; see %s", instance.log()).isTrue();
                 if (!apps.startedByLog(instance)) {

@@ -41,7 +41,7 @@ class SampleHealthIT {
             SampleInstances.Instance byDefault = instances.start(nowhere, PROBES, LEASE);
             SampleInstances.Instance optedIn = instances.start(nowhere, PROBES, LEASE,
                     "--leader.health.down-when-unreachable=true");
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+            await().atMost(SampleInstances.BOOT).pollInterval(Duration.ofMillis(250))
                     .until(() -> leaderComponent(byDefault).equals("UNREACHABLE") && leaderComponent(optedIn).equals("DOWN"));
             assertThat(health(byDefault, "")).containsEntry("status", "UP");
             assertThat(health(optedIn, "")).containsEntry("status", "DOWN");

@@ -23,6 +23,12 @@ import org.springframework.boot.json.JsonParserFactory;
  */
 final class SampleInstances implements AutoCloseable {
 
+    /**
+     * How long a test waits for instances to boot: 5 to 9 s each on an idle 2-core machine, over
+     * a minute when it is shared with other builds.
+     */
+    static final Duration BOOT = Duration.ofMinutes(3);
+
     private static final Pattern GRANTED = Pattern.compile("leadership granted election=\\S+ candidate=(\\S+) token=(\\d+) at=(\\d+)");
 
     private static final Pattern REVOKED = Pattern.compile("leadership revoked election=\\S+ candidate=(\\S+) token=(\\d+) reason=\\S+ at=(\\d+)");
