@@ -3,7 +3,7 @@ package dev.leader.zookeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One candidate of the ephemeral-sequential recipe. All ZooKeeper calls of a candidate run
- * on its own thread, in order; watchers only queue a re-check there. A watcher compares the
+ * on its own lane, in order; watchers only queue a re-check there. A watcher compares the
  * event's path with the path it is currently about, so a stale watch does nothing.
  */
 final class ZooKeeperElection extends AbstractElection {
@@ -34,7 +34,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     private final LeaderNews news;
 
-    private final CandidateThread thread;
+    private final CandidateLane lane;
 
     private final Duration renewInterval;
 
@@ -47,7 +47,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
 
-    private volatile @Nullable ScheduledFuture<?> renewal;
+    private volatile @Nullable Future<?> renewal;
 
     /** Test hook: runs between reading the children and watching the predecessor. */
     volatile @Nullable Runnable beforePredecessorWatch;
@@ -81,10 +81,10 @@ final class ZooKeeperElection extends AbstractElection {
         this.forget = forget;
         this.electionPath = session.settings().electionPath(name);
         this.renewInterval = session.settings().sessionTimeout().dividedBy(6);
-        this.thread = new CandidateThread(name, session, log, logPrefix, this::isClosed, this::campaign);
+        this.lane = new CandidateLane(session, log, logPrefix, this::isClosed, this::campaign);
         this.ownNodes = new OwnNodes(session, electionPath, candidateId.getBytes(StandardCharsets.UTF_8), this::isClosed,
                 log, logPrefix);
-        this.news = new LeaderNews(session, thread, electionPath, candidateId, this::follow, this::refreshLeader,
+        this.news = new LeaderNews(session, lane, electionPath, candidateId, this::follow, this::refreshLeader,
                 this::check, log, logPrefix);
     }
 
@@ -103,7 +103,7 @@ final class ZooKeeperElection extends AbstractElection {
         });
     }
 
-    /** Deletes our node on the candidate's thread, after any step in flight; see {@link #leave}. */
+    /** Deletes our node on the candidate's lane, after any step in flight; see {@link #leave}. */
     @Override
     protected void onWithdraw(@Nullable Leadership held) {
         submit(this::campaign);
@@ -128,7 +128,7 @@ final class ZooKeeperElection extends AbstractElection {
         // other elections, would keep it, and every candidate would wait behind it.
         ownNodes.releaseAll(zk);
         stopRenewal();
-        thread.shutdown();
+        lane.shutdown();
         forget.accept(this);
     }
 
@@ -170,7 +170,7 @@ final class ZooKeeperElection extends AbstractElection {
         return ownPath;
     }
 
-    // ---- the recipe, on the candidate's thread ----
+    // ---- the recipe, on the candidate's lane ----
 
     private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
         if (state() == ElectionState.WITHDRAWN) {
@@ -261,7 +261,7 @@ final class ZooKeeperElection extends AbstractElection {
             news.publish(zk, own, recordVersion);
             return;
         }
-        thread.succeeded();
+        lane.succeeded();
         grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
             startRenewal();
@@ -296,7 +296,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " vanished");
             return true;
         }
-        thread.succeeded();
+        lane.succeeded();
         news.watchLeader(zk, nodes);
         return true;
     }
@@ -363,11 +363,11 @@ final class ZooKeeperElection extends AbstractElection {
 
     private void startRenewal() {
         stopRenewal();
-        renewal = thread.every(renewInterval, this::renewOnce);
+        renewal = lane.every(renewInterval, this::renewOnce);
     }
 
     private void stopRenewal() {
-        ScheduledFuture<?> current = renewal;
+        Future<?> current = renewal;
         renewal = null;
         if (current != null) {
             current.cancel(false);
@@ -389,12 +389,12 @@ final class ZooKeeperElection extends AbstractElection {
             }, () -> submit(this::check));
         }
         catch (RuntimeException ex) {
-            // A periodic task that throws is silently cancelled; a missed renewal only shortens belief.
+            // A missed renewal only shortens belief; the next one comes an interval later.
             log.warn("{} renewal failed: {}", logPrefix, ex.toString());
         }
     }
 
-    private void submit(CandidateThread.Step step) {
-        thread.submit(step);
+    private void submit(CandidateLane.Step step) {
+        lane.submit(step);
     }
 }
