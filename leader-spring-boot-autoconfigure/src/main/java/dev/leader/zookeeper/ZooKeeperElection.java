@@ -1,9 +1,7 @@
 package dev.leader.zookeeper;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -36,8 +34,6 @@ final class ZooKeeperElection extends AbstractElection {
 
     private final CandidateLane lane;
 
-    private final Duration renewInterval;
-
     private final AtomicInteger predecessorNotifications = new AtomicInteger();
 
     private volatile @Nullable String ownPath;
@@ -47,7 +43,13 @@ final class ZooKeeperElection extends AbstractElection {
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
 
-    private volatile @Nullable Future<?> renewal;
+    private volatile @Nullable TermRenewal renewal;
+
+    /** Events of the watch on our own node, counted on the client's event thread. */
+    private final AtomicInteger ownNodeEvents = new AtomicInteger();
+
+    /** {@link #ownNodeEvents} when our node was last verified ours: a later event stops renewals. */
+    private volatile int verifiedOwnNodeEvents = -1;
 
     /** Test hook: runs between reading the children and watching the predecessor. */
     volatile @Nullable Runnable beforePredecessorWatch;
@@ -63,6 +65,8 @@ final class ZooKeeperElection extends AbstractElection {
     private final Watcher ownWatcher = event -> {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
                 && event.getPath().equals(ownPath)) {
+            // Counted here, on the event thread, before the reply to any later read: see SharedRenewal.
+            ownNodeEvents.incrementAndGet();
             submit(this::check); // re-arms the watch, whatever the event was
         }
     };
@@ -80,7 +84,6 @@ final class ZooKeeperElection extends AbstractElection {
         this.session = session;
         this.forget = forget;
         this.electionPath = session.settings().electionPath(name);
-        this.renewInterval = session.settings().sessionTimeout().dividedBy(6);
         this.lane = new CandidateLane(session, log, logPrefix, this::isClosed, this::campaign);
         this.ownNodes = new OwnNodes(session, electionPath, candidateId.getBytes(StandardCharsets.UTF_8), this::isClosed,
                 log, logPrefix);
@@ -243,6 +246,7 @@ final class ZooKeeperElection extends AbstractElection {
         // The reads above may come from a server cut off from its quorum: see QuorumSync.
         QuorumSync.sync(zk, own, session.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
+        int events = ownNodeEvents.get();
         Stat stat = NodeWatch.set(zk, own, ownWatcher);
         if (stat == null) {
             lostNode(zk, "own node " + own + " vanished");
@@ -253,6 +257,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
             return;
         }
+        verifiedOwnNodeEvents = events;
         session.succeeded(System.nanoTime() - sendNanos);
         long confirmed = sendNanos - session.shortfallNanos(zk);
         Leadership term = currentTerm();
@@ -264,7 +269,7 @@ final class ZooKeeperElection extends AbstractElection {
         lane.succeeded();
         grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
-            startRenewal();
+            startRenewal(zk);
             news.publish(zk, own, recordVersion);
         }
         else if (currentTerm() == null && !isClosed()) {
@@ -361,36 +366,51 @@ final class ZooKeeperElection extends AbstractElection {
 
     // ---- renewal: what confirms contact while leading ----
 
-    private void startRenewal() {
+    private void startRenewal(ZooKeeper zk) {
         stopRenewal();
-        renewal = lane.every(renewInterval, this::renewOnce);
+        Leadership term = currentTerm();
+        if (term != null) {
+            TermRenewal started = new TermRenewal(term, zk.getSessionId());
+            renewal = started;
+            session.renewal().add(started);
+        }
     }
 
     private void stopRenewal() {
-        Future<?> current = renewal;
+        TermRenewal current = renewal;
         renewal = null;
         if (current != null) {
-            current.cancel(false);
+            session.renewal().remove(current);
         }
     }
 
-    private void renewOnce() {
-        String own = ownPath;
-        Leadership term = currentTerm();
-        if (term == null || own == null) {
-            stopRenewal();
-            return;
+    /** One term, renewed by the confirmations the session sends for all its leaders. */
+    private final class TermRenewal implements SharedRenewal.Leader {
+
+        private final Leadership term;
+
+        private final long sessionId;
+
+        TermRenewal(Leadership term, long sessionId) {
+            this.term = term;
+            this.sessionId = sessionId;
         }
-        ZooKeeper zk = session.client();
-        try {
-            QuorumSync.confirmAsync(zk, own, sendNanos -> {
-                session.succeeded(System.nanoTime() - sendNanos);
+
+        @Override
+        public @Nullable String node() {
+            return currentTerm() == term ? ownPath : null;
+        }
+
+        @Override
+        public void confirmed(ZooKeeper zk, long sendNanos) {
+            if (zk.getSessionId() == sessionId && ownNodeEvents.get() == verifiedOwnNodeEvents) {
                 renewed(term, sendNanos - session.shortfallNanos(zk));
-            }, () -> submit(this::check));
+            }
         }
-        catch (RuntimeException ex) {
-            // A missed renewal only shortens belief; the next one comes an interval later.
-            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
+
+        @Override
+        public void nodeGone() {
+            submit(ZooKeeperElection.this::check);
         }
     }
 

@@ -79,6 +79,8 @@ final class ZooKeeperSession {
 
     private final SerialLane reopener = lanes.lane();
 
+    private final SharedRenewal renewal = new SharedRenewal(this);
+
     private final Backoff reopenBackoff = Backoff.forReconnect();
 
     // Set by open(), under its watcher's lock, so that no event of the new client is missed.
@@ -109,6 +111,19 @@ final class ZooKeeperSession {
             }
             throw new IllegalArgumentException("cannot create a ZooKeeper client for leader.zookeeper.connect-string '"
                     + settings.connectString() + "': " + ex.getMessage(), ex);
+        }
+        // A sixth of the session timeout: a leader believes for two thirds after the last
+        // confirmation's send time, so three confirmations in a row may fail before it stops.
+        lanes.lane().every(settings.sessionTimeout().dividedBy(6), this::renewLeaders);
+    }
+
+    private void renewLeaders() {
+        try {
+            renewal.confirmAll();
+        }
+        catch (RuntimeException ex) {
+            // A missed confirmation only shortens belief; the next one comes an interval later.
+            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
         }
     }
 
@@ -177,6 +192,11 @@ final class ZooKeeperSession {
 
     ZooKeeper client() {
         return client;
+    }
+
+    /** The confirmations that renew every leader of this session at once. */
+    SharedRenewal renewal() {
+        return renewal;
     }
 
     /** A serial lane for one election, on the threads this session's elections share. */

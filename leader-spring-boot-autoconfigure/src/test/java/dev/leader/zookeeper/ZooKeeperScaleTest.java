@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,9 +127,44 @@ class ZooKeeperScaleTest {
         assertThat(deaf.isLeader()).as("the election whose listener is stuck still leads").isTrue();
     }
 
+    @Test
+    void oneConfirmationPerIntervalServesEveryLeaderOfASession() throws Exception {
+        TcpProxy proxy = new TcpProxy(server.port());
+        closeables.add(proxy);
+        ZooKeeperElectionBackend many = backend(proxy.connectString());
+        ZooKeeperElectionBackend one = backend(proxy.connectString());
+        List<Election> leaders = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            leaders.add(many.election(prefix + "many-" + i, "a"));
+        }
+        leaders.add(one.election(prefix + "one", "a"));
+        leaders.forEach(Election::start);
+        await().atMost(Duration.ofSeconds(30)).until(() -> leaders.stream().allMatch(Election::isLeader));
+        long sessionOfMany = many.session().client().getSessionId();
+        long sessionOfOne = one.session().client().getSessionId();
+        Map<Long, TcpProxy.Traffic> before = proxy.traffic();
+        // The lone leader's renewals (a sync and a read each) count the intervals that pass.
+        await().atMost(Duration.ofSeconds(30)).until(() -> requestsSince(proxy, before, sessionOfOne) >= 8);
+        int ofOne = requestsSince(proxy, before, sessionOfOne);
+        int ofMany = requestsSince(proxy, before, sessionOfMany);
+        assertThat(ofMany).as("requests of the session of 50 leaders while the session of 1 sent %d", ofOne)
+            .isLessThanOrEqualTo(ofOne + 4);
+        assertThat(leaders).allMatch(Election::isLeader);
+    }
+
+    private static int requestsSince(TcpProxy proxy, Map<Long, TcpProxy.Traffic> before, long session) {
+        TcpProxy.Traffic now = proxy.traffic().get(session);
+        TcpProxy.Traffic then = before.get(session);
+        return now == null ? 0 : then == null ? now.requests() : now.minus(then).requests();
+    }
+
     private ZooKeeperElectionBackend backend() {
+        return backend(server.connectString());
+    }
+
+    private ZooKeeperElectionBackend backend(String connectString) {
         ZooKeeperElectionBackend backend = new ZooKeeperElectionBackend(
-                ZooKeeperBackendSettings.builder(server.connectString()).sessionTimeout(SESSION).build());
+                ZooKeeperBackendSettings.builder(connectString).sessionTimeout(SESSION).build());
         closeables.add(backend);
         return backend;
     }
