@@ -63,7 +63,19 @@ public final class SerialLane {
             }
             running = true;
         }
-        return handOn();
+        if (handOff()) {
+            return true;
+        }
+        // The pool was closed with its owner (the backend), and no worker of it runs this lane.
+        int dropped;
+        synchronized (this) {
+            shutdown = true;
+            running = false;
+            dropped = pending.size();
+            pending.clear();
+        }
+        log.debug("{} task(s) dropped: the lanes' pool is closed", dropped);
+        return false;
     }
 
     /**
@@ -122,46 +134,40 @@ public final class SerialLane {
     }
 
     private void runNext() {
-        Runnable task;
-        synchronized (this) {
-            task = pending.pollFirst();
-        }
-        try {
-            if (task != null) {
-                task.run();
-            }
-        }
-        catch (RuntimeException ex) {
-            log.warn("task {} failed", task, ex);
-        }
-        finally {
-            boolean more;
+        while (true) {
+            Runnable task;
             synchronized (this) {
-                more = !pending.isEmpty();
-                running = more;
+                task = pending.pollFirst();
             }
-            if (more) {
-                handOn();
+            try {
+                if (task != null) {
+                    task.run();
+                }
             }
+            catch (RuntimeException ex) {
+                log.warn("task {} failed", task, ex);
+            }
+            synchronized (this) {
+                if (pending.isEmpty()) {
+                    running = false;
+                    return;
+                }
+            }
+            if (handOff()) {
+                return;
+            }
+            // The pool is closing: this worker runs what the lane had queued, and nothing new.
+            shutdown();
         }
     }
 
-    /** @return false when the pool is closed and the queued tasks were dropped */
-    private boolean handOn() {
+    /** @return false when the pool is closed */
+    private boolean handOff() {
         try {
             lanes.workers().execute(this::runNext);
             return true;
         }
         catch (RejectedExecutionException ex) {
-            // The pool was closed with its owner (the backend): nothing queued here can run.
-            int dropped;
-            synchronized (this) {
-                shutdown = true;
-                running = false;
-                dropped = pending.size();
-                pending.clear();
-            }
-            log.debug("{} task(s) dropped: the lanes' pool is closed", dropped);
             return false;
         }
     }

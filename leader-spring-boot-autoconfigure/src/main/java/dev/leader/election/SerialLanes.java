@@ -43,8 +43,8 @@ public final class SerialLanes implements AutoCloseable {
     }
 
     /**
-     * Stops every delayed and periodic task; tasks already queued on the workers still run,
-     * then the threads end. A lane refuses work from now on.
+     * Stops every delayed and periodic task; a lane that is running finishes what it had
+     * queued, then the threads end. Lanes refuse new work from now on.
      */
     @Override
     public void close() {

@@ -156,6 +156,26 @@ class SerialLaneTests {
         assertThat(second.get()).as("runs after shutdown").isLessThanOrEqualTo(atShutdown + 1);
     }
 
+    @Test
+    void closingThePoolLetsQueuedTasksRunThenLanesRefuseWork() {
+        SerialLane lane = lanes.lane();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean queuedRan = new AtomicBoolean();
+        lane.execute(() -> {
+            started.countDown();
+            awaitRelease();
+        });
+        lane.execute(() -> queuedRan.set(true));
+        await().atMost(BOUND).until(() -> started.getCount() == 0);
+        lanes.close();
+        assertThat(lane.schedule(Duration.ZERO, () -> {
+        })).as("delayed work after close").isNull();
+        release.countDown();
+        await().atMost(BOUND).untilTrue(queuedRan);
+        assertThat(lanes.lane().execute(() -> {
+        })).as("work for a new lane after close").isFalse();
+    }
+
     /** Waits until a witness on another lane, ticking as often, ran {@code count} times. */
     private void awaitTicks(int count) {
         AtomicInteger ticks = new AtomicInteger();
