@@ -43,7 +43,7 @@ final class ZooKeeperElection extends AbstractElection {
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
 
-    private volatile @Nullable TermRenewal renewal;
+    private volatile SharedRenewal.@Nullable Leader renewal;
 
     /** Events of the watch on our own node, counted on the client's event thread. */
     private final AtomicInteger ownNodeEvents = new AtomicInteger();
@@ -369,48 +369,25 @@ final class ZooKeeperElection extends AbstractElection {
     private void startRenewal(ZooKeeper zk) {
         stopRenewal();
         Leadership term = currentTerm();
-        if (term != null) {
-            TermRenewal started = new TermRenewal(term, zk.getSessionId());
-            renewal = started;
-            session.renewal().add(started);
+        if (term == null) {
+            return;
         }
+        long sessionId = zk.getSessionId();
+        SharedRenewal.Leader started = new SharedRenewal.Leader(() -> currentTerm() == term ? ownPath : null,
+                (confirming, sendNanos) -> {
+                    if (confirming.getSessionId() == sessionId && ownNodeEvents.get() == verifiedOwnNodeEvents) {
+                        renewed(term, sendNanos - session.shortfallNanos(confirming));
+                    }
+                }, () -> submit(this::check));
+        renewal = started;
+        session.renewal().add(started);
     }
 
     private void stopRenewal() {
-        TermRenewal current = renewal;
+        SharedRenewal.Leader current = renewal;
         renewal = null;
         if (current != null) {
             session.renewal().remove(current);
-        }
-    }
-
-    /** One term, renewed by the confirmations the session sends for all its leaders. */
-    private final class TermRenewal implements SharedRenewal.Leader {
-
-        private final Leadership term;
-
-        private final long sessionId;
-
-        TermRenewal(Leadership term, long sessionId) {
-            this.term = term;
-            this.sessionId = sessionId;
-        }
-
-        @Override
-        public @Nullable String node() {
-            return currentTerm() == term ? ownPath : null;
-        }
-
-        @Override
-        public void confirmed(ZooKeeper zk, long sendNanos) {
-            if (zk.getSessionId() == sessionId && ownNodeEvents.get() == verifiedOwnNodeEvents) {
-                renewed(term, sendNanos - session.shortfallNanos(zk));
-            }
-        }
-
-        @Override
-        public void nodeGone() {
-            submit(ZooKeeperElection.this::check);
         }
     }
 

@@ -79,7 +79,7 @@ final class ZooKeeperSession {
 
     private final SerialLane reopener = lanes.lane();
 
-    private final SharedRenewal renewal = new SharedRenewal(this);
+    private final SharedRenewal renewal;
 
     private final Backoff reopenBackoff = Backoff.forReconnect();
 
@@ -114,17 +114,7 @@ final class ZooKeeperSession {
         }
         // A sixth of the session timeout: a leader believes for two thirds after the last
         // confirmation's send time, so three confirmations in a row may fail before it stops.
-        lanes.lane().every(settings.sessionTimeout().dividedBy(6), this::renewLeaders);
-    }
-
-    private void renewLeaders() {
-        try {
-            renewal.confirmAll();
-        }
-        catch (RuntimeException ex) {
-            // A missed confirmation only shortens belief; the next one comes an interval later.
-            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
-        }
+        this.renewal = new SharedRenewal(this, lanes.lane(), settings.sessionTimeout().dividedBy(6));
     }
 
     private static void requireNettyClasses() {
@@ -184,6 +174,10 @@ final class ZooKeeperSession {
                 tls.close();
             }
         }
+    }
+
+    String logPrefix() {
+        return logPrefix;
     }
 
     ZooKeeperBackendSettings settings() {
