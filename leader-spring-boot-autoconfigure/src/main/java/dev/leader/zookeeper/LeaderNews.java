@@ -13,16 +13,16 @@ import org.slf4j.Logger;
  * following, or withdrawn, it watches the record and names the leader the record names. A watch
  * that fires once the candidate no longer follows the record does nothing.
  *
- * <p>Threads: every method runs on the candidate's thread, but {@link #stopFollowing}, which
+ * <p>Threads: every method runs on the candidate's lane, but {@link #stopFollowing}, which
  * {@code close()} also calls from its caller's thread; the watcher runs on the ZooKeeper event
- * thread and only queues {@code onChange} on the candidate's thread. {@code following} is
+ * thread and only queues {@code onChange} on the candidate's lane. {@code following} is
  * volatile for those two. Logs to the election's logger.
  */
 final class LeaderNews {
 
     private final ZooKeeperSession session;
 
-    private final CandidateThread thread;
+    private final CandidateLane lane;
 
     private final String electionPath;
 
@@ -30,7 +30,7 @@ final class LeaderNews {
 
     private final Consumer<@Nullable String> follow;
 
-    private final CandidateThread.Step recheck;
+    private final CandidateLane.Step recheck;
 
     private final Logger log;
 
@@ -50,11 +50,11 @@ final class LeaderNews {
      * @param recheck queued when our record could not be written: a record written since the
      *        listing names a later leader
      */
-    LeaderNews(ZooKeeperSession session, CandidateThread thread, String electionPath, String candidateId,
-            Consumer<@Nullable String> follow, CandidateThread.Step onChange, CandidateThread.Step recheck, Logger log,
+    LeaderNews(ZooKeeperSession session, CandidateLane lane, String electionPath, String candidateId,
+            Consumer<@Nullable String> follow, CandidateLane.Step onChange, CandidateLane.Step recheck, Logger log,
             String logPrefix) {
         this.session = session;
-        this.thread = thread;
+        this.lane = lane;
         this.electionPath = electionPath;
         this.candidateId = candidateId;
         this.follow = follow;
@@ -63,7 +63,7 @@ final class LeaderNews {
         this.logPrefix = logPrefix;
         this.watcher = event -> {
             if (event.getType() != Watcher.Event.EventType.None && electionPath.equals(event.getPath()) && following) {
-                thread.submit(onChange);
+                lane.submit(onChange);
             }
         };
     }
@@ -98,7 +98,7 @@ final class LeaderNews {
             }
             else {
                 log.debug("{} the leader record changed since the listing; checking again", logPrefix);
-                thread.submit(recheck);
+                lane.submit(recheck);
             }
         }
         catch (KeeperException.NoAuthException ex) {

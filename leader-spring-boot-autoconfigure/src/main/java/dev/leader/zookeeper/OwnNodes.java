@@ -13,7 +13,7 @@ import org.slf4j.Logger;
  * left holding the line for the others, and every node of ours but the one we stand in line with
  * is released. Which node that is stays the election's ({@code ownPath}).
  *
- * <p>Threads: {@link #findOrCreate} and {@link #releaseEvery} run on the candidate's thread;
+ * <p>Threads: {@link #findOrCreate} and {@link #releaseEvery} run on the candidate's lane;
  * {@link #releaseAll} runs on the thread that closes the election. Logs to the election's logger.
  */
 final class OwnNodes {

@@ -1,9 +1,7 @@
 package dev.leader.zookeeper;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -19,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One candidate of the ephemeral-sequential recipe. All ZooKeeper calls of a candidate run
- * on its own thread, in order; watchers only queue a re-check there. A watcher compares the
+ * on its own lane, in order; watchers only queue a re-check there. A watcher compares the
  * event's path with the path it is currently about, so a stale watch does nothing.
  */
 final class ZooKeeperElection extends AbstractElection {
@@ -34,9 +32,7 @@ final class ZooKeeperElection extends AbstractElection {
 
     private final LeaderNews news;
 
-    private final CandidateThread thread;
-
-    private final Duration renewInterval;
+    private final CandidateLane lane;
 
     private final AtomicInteger predecessorNotifications = new AtomicInteger();
 
@@ -47,7 +43,13 @@ final class ZooKeeperElection extends AbstractElection {
     /** The node that already served a term; a new term needs a new node (a larger czxid). */
     private @Nullable String grantedPath;
 
-    private volatile @Nullable ScheduledFuture<?> renewal;
+    private volatile SharedRenewal.@Nullable Leader renewal;
+
+    /** Events of the watch on our own node, counted on the client's event thread. */
+    private final AtomicInteger ownNodeEvents = new AtomicInteger();
+
+    /** {@link #ownNodeEvents} when our node was last verified ours: a later event stops renewals. */
+    private volatile int verifiedOwnNodeEvents = -1;
 
     /** Test hook: runs between reading the children and watching the predecessor. */
     volatile @Nullable Runnable beforePredecessorWatch;
@@ -63,6 +65,8 @@ final class ZooKeeperElection extends AbstractElection {
     private final Watcher ownWatcher = event -> {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
                 && event.getPath().equals(ownPath)) {
+            // Counted here, on the event thread, before the reply to any later read: see SharedRenewal.
+            ownNodeEvents.incrementAndGet();
             submit(this::check); // re-arms the watch, whatever the event was
         }
     };
@@ -80,11 +84,10 @@ final class ZooKeeperElection extends AbstractElection {
         this.session = session;
         this.forget = forget;
         this.electionPath = session.settings().electionPath(name);
-        this.renewInterval = session.settings().sessionTimeout().dividedBy(6);
-        this.thread = new CandidateThread(name, session, log, logPrefix, this::isClosed, this::campaign);
+        this.lane = new CandidateLane(session, log, logPrefix, this::isClosed, this::campaign);
         this.ownNodes = new OwnNodes(session, electionPath, candidateId.getBytes(StandardCharsets.UTF_8), this::isClosed,
                 log, logPrefix);
-        this.news = new LeaderNews(session, thread, electionPath, candidateId, this::follow, this::refreshLeader,
+        this.news = new LeaderNews(session, lane, electionPath, candidateId, this::follow, this::refreshLeader,
                 this::check, log, logPrefix);
     }
 
@@ -103,7 +106,7 @@ final class ZooKeeperElection extends AbstractElection {
         });
     }
 
-    /** Deletes our node on the candidate's thread, after any step in flight; see {@link #leave}. */
+    /** Deletes our node on the candidate's lane, after any step in flight; see {@link #leave}. */
     @Override
     protected void onWithdraw(@Nullable Leadership held) {
         submit(this::campaign);
@@ -128,7 +131,7 @@ final class ZooKeeperElection extends AbstractElection {
         // other elections, would keep it, and every candidate would wait behind it.
         ownNodes.releaseAll(zk);
         stopRenewal();
-        thread.shutdown();
+        lane.shutdown();
         forget.accept(this);
     }
 
@@ -170,7 +173,7 @@ final class ZooKeeperElection extends AbstractElection {
         return ownPath;
     }
 
-    // ---- the recipe, on the candidate's thread ----
+    // ---- the recipe, on the candidate's lane ----
 
     private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
         if (state() == ElectionState.WITHDRAWN) {
@@ -243,6 +246,7 @@ final class ZooKeeperElection extends AbstractElection {
         // The reads above may come from a server cut off from its quorum: see QuorumSync.
         QuorumSync.sync(zk, own, session.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
+        int events = ownNodeEvents.get();
         Stat stat = NodeWatch.set(zk, own, ownWatcher);
         if (stat == null) {
             lostNode(zk, "own node " + own + " vanished");
@@ -253,6 +257,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
             return;
         }
+        verifiedOwnNodeEvents = events;
         session.succeeded(System.nanoTime() - sendNanos);
         long confirmed = sendNanos - session.shortfallNanos(zk);
         Leadership term = currentTerm();
@@ -261,10 +266,10 @@ final class ZooKeeperElection extends AbstractElection {
             news.publish(zk, own, recordVersion);
             return;
         }
-        thread.succeeded();
+        lane.succeeded();
         grantedPath = own;
         if (grant(stat.getCzxid(), confirmed)) {
-            startRenewal();
+            startRenewal(zk);
             news.publish(zk, own, recordVersion);
         }
         else if (currentTerm() == null && !isClosed()) {
@@ -296,7 +301,7 @@ final class ZooKeeperElection extends AbstractElection {
             lostNode(zk, "own node " + own + " vanished");
             return true;
         }
-        thread.succeeded();
+        lane.succeeded();
         news.watchLeader(zk, nodes);
         return true;
     }
@@ -361,40 +366,32 @@ final class ZooKeeperElection extends AbstractElection {
 
     // ---- renewal: what confirms contact while leading ----
 
-    private void startRenewal() {
+    private void startRenewal(ZooKeeper zk) {
         stopRenewal();
-        renewal = thread.every(renewInterval, this::renewOnce);
+        Leadership term = currentTerm();
+        if (term == null) {
+            return;
+        }
+        long sessionId = zk.getSessionId();
+        SharedRenewal.Leader started = new SharedRenewal.Leader(() -> currentTerm() == term ? ownPath : null,
+                (confirming, sendNanos) -> {
+                    if (confirming.getSessionId() == sessionId && ownNodeEvents.get() == verifiedOwnNodeEvents) {
+                        renewed(term, sendNanos - session.shortfallNanos(confirming));
+                    }
+                }, () -> submit(this::check));
+        renewal = started;
+        session.renewal().add(started);
     }
 
     private void stopRenewal() {
-        ScheduledFuture<?> current = renewal;
+        SharedRenewal.Leader current = renewal;
         renewal = null;
         if (current != null) {
-            current.cancel(false);
+            session.renewal().remove(current);
         }
     }
 
-    private void renewOnce() {
-        String own = ownPath;
-        Leadership term = currentTerm();
-        if (term == null || own == null) {
-            stopRenewal();
-            return;
-        }
-        ZooKeeper zk = session.client();
-        try {
-            QuorumSync.confirmAsync(zk, own, sendNanos -> {
-                session.succeeded(System.nanoTime() - sendNanos);
-                renewed(term, sendNanos - session.shortfallNanos(zk));
-            }, () -> submit(this::check));
-        }
-        catch (RuntimeException ex) {
-            // A periodic task that throws is silently cancelled; a missed renewal only shortens belief.
-            log.warn("{} renewal failed: {}", logPrefix, ex.toString());
-        }
-    }
-
-    private void submit(CandidateThread.Step step) {
-        thread.submit(step);
+    private void submit(CandidateLane.Step step) {
+        lane.submit(step);
     }
 }

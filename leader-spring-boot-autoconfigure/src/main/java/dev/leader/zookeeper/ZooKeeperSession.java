@@ -6,13 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.leader.election.BackendStatus;
 import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Backoff;
-import dev.leader.election.DaemonThreads;
+import dev.leader.election.SerialLane;
+import dev.leader.election.SerialLanes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -35,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class ZooKeeperSession {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperSession.class);
+
+    /** Threads that run the elections' steps, for any number of elections. */
+    static final int LANE_WORKERS = 4;
 
     /** Told of the session's states; every call concerns all elections at once. */
     interface Listener {
@@ -67,8 +69,17 @@ final class ZooKeeperSession {
     /** Closed candidates whose nodes were not yet all found and deleted; retried on every reconnect. */
     private final Set<ClosedCandidate> pendingSweeps = ConcurrentHashMap.newKeySet();
 
-    private final ScheduledExecutorService reopener = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.single("leader-zookeeper-session"));
+    /**
+     * The threads every election's lane runs on, so a backend costs the same threads for one
+     * election or ten thousand (issue 20). The workers block on round trips (a campaign's calls
+     * are synchronous; listeners never run here), so a few let slow calls of some elections
+     * overlap the calls of the others.
+     */
+    private final SerialLanes lanes = new SerialLanes("leader-zookeeper", LANE_WORKERS);
+
+    private final SerialLane reopener = lanes.lane();
+
+    private final SharedRenewal renewal;
 
     private final Backoff reopenBackoff = Backoff.forReconnect();
 
@@ -101,6 +112,9 @@ final class ZooKeeperSession {
             throw new IllegalArgumentException("cannot create a ZooKeeper client for leader.zookeeper.connect-string '"
                     + settings.connectString() + "': " + ex.getMessage(), ex);
         }
+        // A sixth of the session timeout: a leader believes for two thirds after the last
+        // confirmation's send time, so three confirmations in a row may fail before it stops.
+        this.renewal = new SharedRenewal(this, lanes.lane(), settings.sessionTimeout().dividedBy(6));
     }
 
     private static void requireNettyClasses() {
@@ -146,7 +160,9 @@ final class ZooKeeperSession {
 
     /** Ends the session, which deletes every ephemeral node of ours at once. */
     void close() {
-        reopener.shutdownNow();
+        reopener.shutdown();
+        // Queued steps of the closed elections still run (they see their election closed).
+        lanes.close();
         try {
             client.close(1000);
         }
@@ -160,12 +176,26 @@ final class ZooKeeperSession {
         }
     }
 
+    String logPrefix() {
+        return logPrefix;
+    }
+
     ZooKeeperBackendSettings settings() {
         return settings;
     }
 
     ZooKeeper client() {
         return client;
+    }
+
+    /** The confirmations that renew every leader of this session at once. */
+    SharedRenewal renewal() {
+        return renewal;
+    }
+
+    /** A serial lane for one election, on the threads this session's elections share. */
+    SerialLane lane() {
+        return lanes.lane();
     }
 
     boolean isConnected() {
@@ -343,7 +373,7 @@ final class ZooKeeperSession {
             status.failed(why);
             Duration wait = reopenBackoff.next();
             log.warn("{} {}; retrying in {} ms", logPrefix, why, wait.toMillis());
-            reopener.schedule(() -> reopen(expired), wait.toNanos(), TimeUnit.NANOSECONDS);
+            reopener.schedule(wait, () -> reopen(expired));
         }
     }
 

@@ -9,6 +9,11 @@
  * record, and a leader of an earlier version does not write one: then the followers of this version
  * read the first node's data when they list the candidates, and learn of that leader's end only
  * from its successor's record.
+ * <p>
+ * Cost per application, not per election (issue 20): each candidate's calls run in order on its
+ * own {@link dev.leader.election.SerialLane}, and the lanes share the session's few threads; one
+ * confirmation per renewal interval renews every leader of the session ({@link
+ * dev.leader.zookeeper.SharedRenewal}).
  */
 @NullMarked
 package dev.leader.zookeeper;

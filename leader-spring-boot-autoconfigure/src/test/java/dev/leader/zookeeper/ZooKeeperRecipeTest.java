@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.ElectionState;
@@ -256,6 +257,37 @@ class ZooKeeperRecipeTest {
         b.close();
         await().atMost(Duration.ofSeconds(2)).until(a::isLeader);
         assertThat(a.leadership().orElseThrow().fencingToken()).isGreaterThan(granted.fencingToken());
+    }
+
+    @Test
+    void aLeaderWhoseNodeIsDeletedByAnotherStopsBelievingWhileTheOtherLeadersOfItsSessionRenew() throws Exception {
+        ZooKeeperElectionBackend backend = backend(server.connectString(), Duration.ofSeconds(3));
+        ZooKeeperElection a = candidate(backend, "a");
+        ZooKeeperElection other = (ZooKeeperElection) backend.election(name + "-other", "a");
+        closeables.add(other);
+        a.start();
+        other.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.isLeader() && other.isLeader());
+        long tokenOfA = a.leadership().orElseThrow().fencingToken();
+        long tokenOfOther = other.leadership().orElseThrow().fencingToken();
+
+        admin.delete(a.ownPath(), -1); // an operator, or a tool gone wrong
+        // a's term ends (a new node, a new term follows: a is the only candidate).
+        await().atMost(Duration.ofSeconds(5)).until(() -> first("a", EventLog.Kind.REVOKED).isPresent());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.leadership().filter(t -> t.fencingToken() > tokenOfA).isPresent());
+        // The other leader's term goes on, renewed by the session's confirmations: its lease
+        // left grows back three times, as only a confirmation can make it.
+        AtomicLong lastLeft = new AtomicLong(Long.MAX_VALUE);
+        AtomicInteger renewals = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            long left = other.leaseRemaining().orElseThrow().toNanos();
+            if (left > lastLeft.getAndSet(left)) {
+                renewals.incrementAndGet();
+            }
+            return renewals.get() >= 3;
+        });
+        assertThat(other.leadership().orElseThrow().fencingToken()).as("the other leader's term").isEqualTo(tokenOfOther);
+        assertThat(a.isLeader()).isTrue();
     }
 
     @Test

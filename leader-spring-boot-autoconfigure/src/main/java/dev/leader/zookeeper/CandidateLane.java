@@ -1,32 +1,29 @@
 package dev.leader.zookeeper;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import dev.leader.election.Backoff;
-import dev.leader.election.DaemonThreads;
+import dev.leader.election.SerialLane;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * The one thread on which a candidate talks to ZooKeeper, so its steps never interleave.
+ * The lane on which a candidate talks to ZooKeeper, so its steps never interleave; the lane
+ * runs on threads every election of the session shares ({@link ZooKeeperSession#lane()}).
  * A failed step is retried with capped backoff by campaigning again; a lost session is not
  * retried here, since the backend's reconnect and new-session events campaign.
  */
-final class CandidateThread {
+final class CandidateLane {
 
     @FunctionalInterface
     interface Step {
         void run(ZooKeeper zk) throws KeeperException, InterruptedException;
     }
 
-    private final ScheduledExecutorService executor;
+    private final SerialLane lane;
 
     private final ZooKeeperSession session;
 
@@ -40,33 +37,25 @@ final class CandidateThread {
 
     private final Step onRetry;
 
-    CandidateThread(String name, ZooKeeperSession session, Logger log, String logPrefix, BooleanSupplier closed,
+    CandidateLane(ZooKeeperSession session, Logger log, String logPrefix, BooleanSupplier closed,
             Step onRetry) {
         this.session = session;
         this.log = log;
         this.logPrefix = logPrefix;
         this.closed = closed;
         this.onRetry = onRetry;
-        this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-zookeeper-" + name));
+        this.lane = session.lane();
     }
 
     void submit(Step step) {
-        try {
-            executor.execute(() -> run(step));
-        }
-        catch (RejectedExecutionException ex) {
+        if (!lane.execute(() -> run(step))) {
             log.debug("{} step dropped: closed", logPrefix);
         }
     }
 
-    /** Runs {@code task} now and then every {@code period}; null once closed. */
-    @Nullable ScheduledFuture<?> every(Duration period, Runnable task) {
-        try {
-            return executor.scheduleAtFixedRate(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (RejectedExecutionException ex) {
-            return null;
-        }
+    /** Runs {@code task} on the lane every {@code period}, first one period from now; null once closed. */
+    @Nullable Future<?> every(Duration period, Runnable task) {
+        return lane.every(period, task);
     }
 
     /** A step got what it wanted from the server: the next failure retries quickly again. */
@@ -74,9 +63,9 @@ final class CandidateThread {
         retry.reset();
     }
 
-    /** Lets queued steps (a release) finish, then ends the thread. */
+    /** Lets queued steps (a release) finish, then refuses new ones. */
     void shutdown() {
-        executor.shutdown();
+        lane.shutdown();
     }
 
     private void run(Step step) {
@@ -115,10 +104,7 @@ final class CandidateThread {
         else {
             log.debug("{} {}; retrying in {} ms", logPrefix, ex.getMessage(), wait.toMillis());
         }
-        try {
-            executor.schedule(() -> run(onRetry), wait.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (RejectedExecutionException closedMeanwhile) {
+        if (lane.schedule(wait, () -> run(onRetry)) == null) {
             log.debug("{} retry dropped: closed", logPrefix);
         }
     }

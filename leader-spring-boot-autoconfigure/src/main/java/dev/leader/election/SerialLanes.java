@@ -1,0 +1,62 @@
+package dev.leader.election;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads a backend's {@link SerialLane}s share, made once per backend: a fixed number of
+ * workers that run the lanes' tasks (which may block on a round trip to the server) and one
+ * timer thread that only queues delayed and periodic tasks onto their lanes. The threads
+ * number the same for one election or ten thousand; idle ones end after a minute.
+ */
+public final class SerialLanes implements AutoCloseable {
+
+    private static final long IDLE_SECONDS = 60;
+
+    private final ThreadPoolExecutor workers;
+
+    private final ScheduledThreadPoolExecutor timer;
+
+    /**
+     * @param name prefix of the threads' names: {@code name-1} … for workers,
+     *        {@code name-timer-1} for the timer
+     * @param workers how many lane tasks may run at once, across all lanes
+     */
+    public SerialLanes(String name, int workers) {
+        this.workers = new ThreadPoolExecutor(workers, workers, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named(name));
+        this.workers.allowCoreThreadTimeOut(true);
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(name + "-timer"));
+        // Cancelled renewals and retries leave the timer's queue at once instead of when due.
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.timer.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        this.timer.allowCoreThreadTimeOut(true);
+    }
+
+    /** A new lane on these threads. */
+    public SerialLane lane() {
+        return new SerialLane(this);
+    }
+
+    /**
+     * Stops every delayed and periodic task; a lane that is running finishes what it had
+     * queued, then the threads end. Lanes refuse new work from now on.
+     */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        workers.shutdown();
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+}
