@@ -148,7 +148,7 @@ class ZooKeeperScaleTest {
         int ofOne = requestsSince(proxy, before, sessionOfOne);
         int ofMany = requestsSince(proxy, before, sessionOfMany);
         assertThat(ofMany).as("requests of the session of 50 leaders while the session of 1 sent %d", ofOne)
-            .isLessThanOrEqualTo(ofOne + 4);
+            .isLessThanOrEqualTo(2 * ofOne + 4); // one per leader would be about 50 times as many; slack for timers apart
         assertThat(leaders).allMatch(Election::isLeader);
     }
 
