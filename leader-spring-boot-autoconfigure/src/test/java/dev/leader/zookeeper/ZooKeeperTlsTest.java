@@ -68,7 +68,7 @@ class ZooKeeperTlsTest {
                 "-Dzookeeper.ssl.trustStore.location=" + trustStore, "-Dzookeeper.ssl.trustStore.password=" + PASSWORD);
 
         ZooKeeperBackendSettings settings = ZooKeeperBackendSettings.builder("127.0.0.1:" + port)
-                .sessionTimeout(Duration.ofSeconds(2))
+                .sessionTimeout(Duration.ofSeconds(6))
                 .tls(new ZooKeeperBackendSettings.Tls(keyStore, PASSWORD, trustStore, PASSWORD)).build();
         List<Election> candidates = new ArrayList<>();
         for (String id : List.of("a", "b")) {
