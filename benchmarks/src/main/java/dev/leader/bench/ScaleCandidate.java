@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * which of them it leads. Talks to {@link ScaleProcess} in lines; it prints {@code @@ BASE}
  * once it has measured its {@link Footprint} before any election, and answers
  * <ul>
- * <li>{@code OPEN <n> <prefix>}: {@code @@ OPENING <nanoTime>}, then connects and opens the
- * elections {@code <prefix>0} to {@code <prefix>(n-1)}, then {@code @@ OPENED <nanoTime>};</li>
+ * <li>{@code OPEN <n> <prefix>}: builds the backend's client, prints {@code @@ OPENING <nanoTime>}, opens
+ * the elections {@code <prefix>0} to {@code <prefix>(n-1)}, then prints {@code @@ OPENED <nanoTime>};</li>
  * <li>{@code STATE}: {@code @@ STATE <nanoTime> <hex of the bit set of elections it leads, or ->};</li>
  * <li>{@code MEASURE}: {@code @@ COST <threads> <heap bytes> <sockets> <threads now>}, the
  * first three added since {@code BASE};</li>
@@ -43,10 +43,11 @@ public final class ScaleCandidate {
             String[] words = line.split(" ");
             switch (words[0]) {
                 case "OPEN" -> {
-                    say("OPENING " + System.nanoTime());
+                    // The clock starts at the first election, after the backend's client is built (its connect may still run).
                     if (elections == null) {
                         elections = open(args);
                     }
+                    say("OPENING " + System.nanoTime());
                     for (int i = 0; i < Integer.parseInt(words[1]); i++) {
                         elections.open(words[2] + i);
                     }
