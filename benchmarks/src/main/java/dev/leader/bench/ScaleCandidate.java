@@ -2,6 +2,7 @@ package dev.leader.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * once it has measured its {@link Footprint} before any election, and answers
  * <ul>
  * <li>{@code OPEN <n> <prefix>}: builds the backend's client, prints {@code @@ OPENING <nanoTime>}, opens
- * the elections {@code <prefix>0} to {@code <prefix>(n-1)}, then prints {@code @@ OPENED <nanoTime>};</li>
+ * the elections {@code <prefix>0} to {@code <prefix>(n-1)}, then prints {@code @@ OPENED <nanoTime> <opened>}
+ * (fewer than n when it stopped at {@code -Dscale.maxThreads} live threads);</li>
  * <li>{@code STATE}: {@code @@ STATE <nanoTime> <hex of the bit set of elections it leads, or ->};</li>
  * <li>{@code MEASURE}: {@code @@ COST <threads> <heap bytes> <sockets> <threads now>}, the
  * first three added since {@code BASE};</li>
@@ -26,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * starts before {@code BASE}, so that neither the clock nor the footprint counts it.
  */
 public final class ScaleCandidate {
+
+    private static final int MAX_THREADS = Integer.getInteger("scale.maxThreads", Integer.MAX_VALUE);
 
     private ScaleCandidate() {
     }
@@ -48,10 +52,11 @@ public final class ScaleCandidate {
                         elections = open(args);
                     }
                     say("OPENING " + System.nanoTime());
-                    for (int i = 0; i < Integer.parseInt(words[1]); i++) {
-                        elections.open(words[2] + i);
+                    int opened = 0;
+                    while (opened < Integer.parseInt(words[1]) && !tooManyThreads(opened)) {
+                        elections.open(words[2] + opened++);
                     }
-                    say("OPENED " + System.nanoTime());
+                    say("OPENED " + System.nanoTime() + " " + opened);
                 }
                 case "STATE" -> {
                     byte[] leading = elections == null ? new byte[0] : elections.leading().toByteArray();
@@ -69,6 +74,15 @@ public final class ScaleCandidate {
             elections.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * Whether this JVM holds more live threads than {@code -Dscale.maxThreads} allows (checked every 100
+     * elections): three JVMs with a thread per election reach the host's pid limit (32,768 here) at about
+     * 10,000 elections each, and on a shared machine that would stop everyone else's processes too.
+     */
+    private static boolean tooManyThreads(int opened) {
+        return opened % 100 == 0 && ManagementFactory.getThreadMXBean().getThreadCount() > MAX_THREADS;
     }
 
     private static ScaleElections open(String[] args) {

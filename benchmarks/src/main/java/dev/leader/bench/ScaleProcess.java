@@ -34,6 +34,9 @@ final class ScaleProcess implements AutoCloseable {
 
     static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", CandidateProcess.LOGGING);
 
+    /** Beyond this many live threads a JVM opens no more elections (see {@code ScaleCandidate}). */
+    static final int MAX_THREADS = 8_000;
+
     private static final String EXITED = "EXITED";
 
     private final String id;
@@ -55,7 +58,9 @@ final class ScaleProcess implements AutoCloseable {
 
     static ScaleProcess start(JvmClasspath classpath, String backend, String address, String id, Duration lease, int spread,
             Path log) {
-        List<String> command = classpath.java(JVM_OPTIONS, ScaleCandidate.class.getName(),
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        options.add("-Dscale.maxThreads=" + MAX_THREADS);
+        List<String> command = classpath.java(options, ScaleCandidate.class.getName(),
                 List.of(backend, address, id, Long.toString(lease.toMillis()), Integer.toString(spread)));
         try {
             ScaleProcess candidate = new ScaleProcess(id, new ProcessBuilder(command).redirectError(log.toFile()).start(), log);

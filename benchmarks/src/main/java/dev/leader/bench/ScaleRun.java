@@ -103,18 +103,27 @@ final class ScaleRun {
                 first = Math.min(first, Long.parseLong(application.ask(null, "OPENING", ANSWER)[0]));
             }
             long deadline = first + settings.settleBound().toNanos();
+            int opened = elections;
             for (ScaleProcess application : applications) {
-                application.ask(null, "OPENED", Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plus(ANSWER));
+                String[] reply = application.ask(null, "OPENED", Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plus(ANSWER));
+                opened = Math.min(opened, Integer.parseInt(reply[1]));
             }
-            leaders = awaitOneEach(applications, elections, deadline);
+            leaders = opened < elections ? leaders(applications) : awaitOneEach(applications, elections, deadline);
             settled = leaders.oneEach(elections) ? leaders.stamp() - first : -1;
-            if (settled < 0) {
+            if (opened < elections) {
+                note = "stopped opening at " + opened + " of " + elections + " elections: above " + ScaleProcess.MAX_THREADS
+                        + " live threads in a JVM (the cap that keeps three JVMs below the host's pid limit)";
+            }
+            else if (settled < 0) {
                 note = "not settled within " + settings.settleBound().toSeconds() + " s: " + ledOnce(leaders, elections) + " of "
                         + elections + " led by exactly one";
             }
             if (spread && settled >= 0) {
                 leaders = awaitFairShares(applications, elections, leaders);
                 spreadDone = leaders.maxShare() <= fairShare(elections) ? leaders.stamp() - first - settled : -1;
+                if (!leaders.oneEach(elections)) {
+                    note = "when spreading ended: " + ledOnce(leaders, elections) + " of " + elections + " led by exactly one";
+                }
             }
             for (ScaleProcess application : applications) {
                 String[] cost = application.ask("MEASURE", "COST", ANSWER);
