@@ -106,6 +106,7 @@ public final class Scale {
                 }
             }
         }
+        Benchmarks.deleteServerData(work.resolve(backend.type()));
     }
 
     private static ScaleRun.Result report(ScaleRun.Result result) {

@@ -90,25 +90,11 @@ final class ScaleRun {
         double rate = Double.NaN;
         String note = "";
         try {
-            for (int i = 0; i < APPLICATIONS; i++) {
-                applications.add(ScaleProcess.start(classpath, type, server.address(), "app" + i, settings.lease(),
-                        spread ? APPLICATIONS : 0, logs.resolve(name + "-app" + i + ".log")));
-            }
-            for (ScaleProcess application : applications) {
-                application.ask(null, "BASE", ANSWER);
-            }
-            applications.forEach(application -> application.send("OPEN " + elections + " " + name + "-"));
-            long first = Long.MAX_VALUE;
-            for (ScaleProcess application : applications) {
-                first = Math.min(first, Long.parseLong(application.ask(null, "OPENING", ANSWER)[0]));
-            }
-            long deadline = first + settings.settleBound().toNanos();
-            int opened = elections;
-            for (ScaleProcess application : applications) {
-                String[] reply = application.ask(null, "OPENED", Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plus(ANSWER));
-                opened = Math.min(opened, Integer.parseInt(reply[1]));
-            }
-            leaders = opened < elections ? leaders(applications) : awaitOneEach(applications, elections, deadline);
+            start(applications, spread, name);
+            Opening opening = open(applications, elections, name);
+            long first = opening.first();
+            int opened = opening.opened();
+            leaders = opened < elections ? leaders(applications) : awaitOneEach(applications, elections, opening.deadline());
             settled = leaders.oneEach(elections) ? leaders.stamp() - first : -1;
             if (opened < elections) {
                 note = "stopped opening at " + opened + " of " + elections + " elections: above " + ScaleProcess.MAX_THREADS
@@ -125,13 +111,7 @@ final class ScaleRun {
                     note = "when spreading ended: " + ledOnce(leaders, elections) + " of " + elections + " led by exactly one";
                 }
             }
-            for (ScaleProcess application : applications) {
-                String[] cost = application.ask("MEASURE", "COST", ANSWER);
-                if (!spread) {
-                    added.add(new Footprint(Integer.parseInt(cost[0]), Long.parseLong(cost[1]), Integer.parseInt(cost[2])));
-                }
-                threadsNow.add(Integer.parseInt(cost[3]));
-            }
+            measure(applications, spread ? new ArrayList<>() : added, threadsNow);
             if (!spread && settled >= 0 && server.requestsServed() >= 0) {
                 rate = restRate();
                 leaders = leaders(applications);
@@ -148,6 +128,46 @@ final class ScaleRun {
         }
         return new Result(type, elections, spread, settled, spreadDone, leaders, added, threadsNow, rate, note, loadBefore,
                 Machine.loadAverage());
+    }
+
+    /** When the first application opened its first election, the bound to settle by, and the fewest elections one opened. */
+    private record Opening(long first, long deadline, int opened) {
+    }
+
+    private void start(List<ScaleProcess> applications, boolean spread, String name) throws InterruptedException {
+        for (int i = 0; i < APPLICATIONS; i++) {
+            applications.add(ScaleProcess.start(classpath, type, server.address(), "app" + i, settings.lease(),
+                    spread ? APPLICATIONS : 0, logs.resolve(name + "-app" + i + ".log")));
+        }
+        for (ScaleProcess application : applications) {
+            application.ask(null, "BASE", ANSWER);
+        }
+    }
+
+    /** Has every application open the elections at the same moment, and waits until each has opened them. */
+    private Opening open(List<ScaleProcess> applications, int elections, String name) throws InterruptedException {
+        applications.forEach(application -> application.send("OPEN " + elections + " " + name + "-"));
+        long first = Long.MAX_VALUE;
+        for (ScaleProcess application : applications) {
+            first = Math.min(first, Long.parseLong(application.ask(null, "OPENING", ANSWER)[0]));
+        }
+        long deadline = first + settings.settleBound().toNanos();
+        int opened = elections;
+        for (ScaleProcess application : applications) {
+            String[] reply = application.ask(null, "OPENED", Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plus(ANSWER));
+            opened = Math.min(opened, Integer.parseInt(reply[1]));
+        }
+        return new Opening(first, deadline, opened);
+    }
+
+    /** Each application's footprint added since it started (into {@code added}) and its live threads now. */
+    private static void measure(List<ScaleProcess> applications, List<Footprint> added, List<Integer> threadsNow)
+            throws InterruptedException {
+        for (ScaleProcess application : applications) {
+            String[] cost = application.ask("MEASURE", "COST", ANSWER);
+            added.add(new Footprint(Integer.parseInt(cost[0]), Long.parseLong(cost[1]), Integer.parseInt(cost[2])));
+            threadsNow.add(Integer.parseInt(cost[3]));
+        }
     }
 
     private Leaders awaitOneEach(List<ScaleProcess> applications, int elections, long deadline) throws InterruptedException {
