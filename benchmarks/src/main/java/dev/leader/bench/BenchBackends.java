@@ -35,7 +35,7 @@ final class BenchBackends {
     }
 
     /** No default: a new {@link BackendType} does not compile here until the benchmarks can measure it. */
-    private static BenchBackend ours(BackendType type) {
+    private static OurBench ours(BackendType type) {
         return switch (type) {
             case LOCAL -> new LocalBench();
             case ZOOKEEPER -> new ZooKeeperBench();

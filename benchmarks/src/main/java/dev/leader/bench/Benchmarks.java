@@ -153,7 +153,7 @@ public final class Benchmarks {
      * Deletes what a server left in its directory but its log: etcd alone preallocates 62 MB of
      * write-ahead log, and every build's smoke test would leave that in the temp directory.
      */
-    private static void deleteServerData(Path directory) throws IOException {
+    static void deleteServerData(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             return;
         }

@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.etcd.EtcdBackendSettings;
 import dev.leader.etcd.EtcdElectionBackend;
 import dev.leader.testsupport.EtcdCluster;
 
 /** etcd: a single-member etcd child process on loopback ports (test-support's starter). */
-final class EtcdBench implements BenchBackend {
+final class EtcdBench implements OurBench {
 
     @Override
     public BackendType backend() {
@@ -60,8 +61,8 @@ final class EtcdBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
-        return Contenders.of(new EtcdElectionBackend(EtcdBackendSettings.of(address).withLeaseDuration(lease)));
+    public ElectionBackend electionBackend(String address, Duration lease) {
+        return new EtcdElectionBackend(EtcdBackendSettings.of(address).withLeaseDuration(lease));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.jdbc.JdbcBackendSettings;
 import dev.leader.jdbc.JdbcElectionBackend;
 import dev.leader.jdbc.SchemaInitialization;
@@ -12,7 +13,7 @@ import dev.leader.jdbc.SchemaInitialization;
  * JDBC on PostgreSQL: the backend with its defaults but the lease, over a DataSource that opens
  * its own connections (the backend holds two for its life: statements and {@code LISTEN}).
  */
-final class JdbcBench implements BenchBackend {
+final class JdbcBench implements OurBench {
 
     @Override
     public BackendType backend() {
@@ -35,9 +36,9 @@ final class JdbcBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
-        return Contenders.of(new JdbcElectionBackend(PostgresDatabases.unpooled(address),
-                JdbcBackendSettings.builder().lease(lease).build()));
+    public ElectionBackend electionBackend(String address, Duration lease) {
+        return new JdbcElectionBackend(PostgresDatabases.unpooled(address),
+                JdbcBackendSettings.builder().lease(lease).build());
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.lan.LanBackendSettings;
 import dev.leader.lan.LanElectionBackend;
 
@@ -26,7 +27,7 @@ import dev.leader.lan.LanElectionBackend;
  * the LAN tests, which use the default group on {@code lo} too. Requests served are the
  * datagrams a listener of the harness hears on the group: the wire load a server would count.
  */
-final class LanBench implements BenchBackend {
+final class LanBench implements OurBench {
 
     static final String INTERFACE = "lo";
 
@@ -53,10 +54,10 @@ final class LanBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
+    public ElectionBackend electionBackend(String address, Duration lease) {
         String[] parts = address.split(":");
-        return Contenders.of(new LanElectionBackend(LanBackendSettings.builder().networkInterface(INTERFACE)
-                .multicastAddress(parts[0]).port(Integer.parseInt(parts[1])).secret(parts[2]).ttl(1).lease(lease).build()));
+        return new LanElectionBackend(LanBackendSettings.builder().networkInterface(INTERFACE)
+                .multicastAddress(parts[0]).port(Integer.parseInt(parts[1])).secret(parts[2]).ttl(1).lease(lease).build());
     }
 
     @Override

@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.time.Duration;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.local.LocalElectionBackend;
 
 /** The local file-lock backend: no server, a lock directory per run. */
-final class LocalBench implements BenchBackend {
+final class LocalBench implements OurBench {
 
     @Override
     public BackendType backend() {
@@ -24,8 +25,8 @@ final class LocalBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
-        return Contenders.of(new LocalElectionBackend(Path.of(address)));
+    public ElectionBackend electionBackend(String address, Duration lease) {
+        return new LocalElectionBackend(Path.of(address));
     }
 
     @Override

@@ -7,11 +7,12 @@ import java.time.Duration;
 import io.lettuce.core.RedisURI;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.redis.RedisBackendSettings;
 import dev.leader.redis.RedisElectionBackend;
 
 /** Redis: a redis-server child process without persistence, the backend with its defaults but the lease. */
-final class RedisBench implements BenchBackend {
+final class RedisBench implements OurBench {
 
     @Override
     public BackendType backend() {
@@ -26,8 +27,8 @@ final class RedisBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
-        return Contenders.of(new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease)));
+    public ElectionBackend electionBackend(String address, Duration lease) {
+        return new RedisElectionBackend(RedisURI.create(address), RedisBackendSettings.of(lease));
     }
 
     @Override

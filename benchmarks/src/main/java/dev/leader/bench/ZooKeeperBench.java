@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.leader.autoconfigure.BackendType;
+import dev.leader.election.ElectionBackend;
 import dev.leader.zookeeper.ZooKeeperBackendSettings;
 import dev.leader.zookeeper.ZooKeeperElectionBackend;
 
 /** Our ZooKeeper backend on a standalone server JVM ({@link ZooKeeperServers}), session = lease. */
-final class ZooKeeperBench implements BenchBackend {
+final class ZooKeeperBench implements OurBench {
 
     @Override
     public BackendType backend() {
@@ -22,8 +23,8 @@ final class ZooKeeperBench implements BenchBackend {
     }
 
     @Override
-    public Contenders connect(String address, Duration lease) {
-        return Contenders.of(new ZooKeeperElectionBackend(ZooKeeperBackendSettings.builder(address).leaseDuration(lease).build()));
+    public ElectionBackend electionBackend(String address, Duration lease) {
+        return new ZooKeeperElectionBackend(ZooKeeperBackendSettings.builder(address).leaseDuration(lease).build());
     }
 
     @Override
