@@ -1,11 +1,17 @@
 package dev.leader.election;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The threads a backend's {@link SerialLane}s share, made once per backend: a fixed number of
@@ -14,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * number the same for one election or ten thousand; idle ones end after a minute.
  */
 public final class SerialLanes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SerialLanes.class);
 
     private static final long IDLE_SECONDS = 60;
 
@@ -35,6 +43,31 @@ public final class SerialLanes implements AutoCloseable {
         this.timer.setRemoveOnCancelPolicy(true);
         this.timer.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
         this.timer.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Runs {@code task} every {@code period} on the timer thread itself, ahead of whatever the
+     * lanes have queued: for a short task that never blocks (it only sends asynchronous
+     * requests) and must not wait behind blocking steps, such as the renewal every lease of the
+     * backend depends on. A task that throws is logged and runs again at the next period.
+     *
+     * @return null when these threads are closed
+     */
+    public @Nullable ScheduledFuture<?> everyOnTimer(Duration period, Runnable task) {
+        Runnable logged = () -> {
+            try {
+                task.run();
+            }
+            catch (RuntimeException ex) {
+                log.warn("periodic task {} failed", task, ex);
+            }
+        };
+        try {
+            return timer.scheduleAtFixedRate(logged, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (RejectedExecutionException ex) {
+            return null;
+        }
     }
 
     /** A new lane on these threads. */

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
-import dev.leader.election.SerialLane;
+import dev.leader.election.SerialLanes;
 import org.apache.zookeeper.ZooKeeper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,10 +41,14 @@ final class SharedRenewal {
 
     private final Set<Leader> leaders = ConcurrentHashMap.newKeySet();
 
-    /** Confirms every {@code interval} on {@code lane}, for as long as the session lives. */
-    SharedRenewal(ZooKeeperSession session, SerialLane lane, Duration interval) {
+    /**
+     * Confirms every {@code interval} on the timer of {@code lanes}, for as long as the session
+     * lives. Not on a lane: a round only sends two asynchronous requests, and queued behind the
+     * blocking steps of thousands of campaigning elections it would come too late for the leases.
+     */
+    SharedRenewal(ZooKeeperSession session, SerialLanes lanes, Duration interval) {
         this.session = session;
-        lane.every(interval, this::confirmAll);
+        lanes.everyOnTimer(interval, this::confirmAll);
     }
 
     void add(Leader leader) {

@@ -114,7 +114,7 @@ final class ZooKeeperSession {
         }
         // A sixth of the session timeout: a leader believes for two thirds after the last
         // confirmation's send time, so three confirmations in a row may fail before it stops.
-        this.renewal = new SharedRenewal(this, lanes.lane(), settings.sessionTimeout().dividedBy(6));
+        this.renewal = new SharedRenewal(this, lanes, settings.sessionTimeout().dividedBy(6));
     }
 
     private static void requireNettyClasses() {

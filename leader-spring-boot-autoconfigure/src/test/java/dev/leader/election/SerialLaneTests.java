@@ -68,6 +68,19 @@ class SerialLaneTests {
     }
 
     @Test
+    void aTaskOnTheTimerRunsWhileEveryWorkerIsBlockedAndAfterItThrew() {
+        lanes.lane().execute(this::awaitRelease);
+        lanes.lane().execute(this::awaitRelease);
+        AtomicInteger runs = new AtomicInteger();
+        lanes.everyOnTimer(Duration.ofMillis(10), () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("expected by the test");
+            }
+        });
+        await().atMost(BOUND).until(() -> runs.get() >= 3);
+    }
+
+    @Test
     void aTaskThatThrowsDoesNotStopTheLane() {
         SerialLane lane = lanes.lane();
         CountDownLatch after = new CountDownLatch(1);
