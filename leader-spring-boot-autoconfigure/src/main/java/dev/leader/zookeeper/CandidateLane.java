@@ -1,13 +1,11 @@
 package dev.leader.zookeeper;
 
 import java.time.Duration;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import dev.leader.election.Backoff;
 import dev.leader.election.SerialLane;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -51,11 +49,6 @@ final class CandidateLane {
         if (!lane.execute(() -> run(step))) {
             log.debug("{} step dropped: closed", logPrefix);
         }
-    }
-
-    /** Runs {@code task} on the lane every {@code period}, first one period from now; null once closed. */
-    @Nullable Future<?> every(Duration period, Runnable task) {
-        return lane.every(period, task);
     }
 
     /** A step got what it wanted from the server: the next failure retries quickly again. */

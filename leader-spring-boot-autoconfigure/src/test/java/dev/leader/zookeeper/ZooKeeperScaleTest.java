@@ -92,19 +92,7 @@ class ZooKeeperScaleTest {
         ZooKeeperElectionBackend backend = backend();
         // All but one of the backend's workers stuck in a step of a follower's check.
         int stuck = ZooKeeperSession.LANE_WORKERS - 1;
-        AtomicInteger stuckSteps = new AtomicInteger();
-        for (int i = 0; i < stuck; i++) {
-            Election leader = other.election(prefix + "stuck-" + i, "leader");
-            leader.start();
-            await().atMost(Duration.ofSeconds(10)).until(leader::isLeader);
-            ZooKeeperElection follower = (ZooKeeperElection) backend.election(prefix + "stuck-" + i, "follower");
-            follower.beforePredecessorWatch = () -> {
-                stuckSteps.incrementAndGet();
-                awaitRelease();
-            };
-            follower.start();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> stuckSteps.get() == stuck);
+        stickWorkers(other, backend, stuck);
         Election deaf = backend.election(prefix + "deaf", "a");
         CountDownLatch heard = new CountDownLatch(1);
         deaf.addListener(new ElectionListener() {
@@ -143,19 +131,7 @@ class ZooKeeperScaleTest {
         steady.start();
         await().atMost(Duration.ofSeconds(10)).until(steady::isLeader);
         int stuck = ZooKeeperSession.LANE_WORKERS;
-        AtomicInteger stuckSteps = new AtomicInteger();
-        for (int i = 0; i < stuck; i++) {
-            Election leader = other.election(prefix + "stuck-" + i, "leader");
-            leader.start();
-            await().atMost(Duration.ofSeconds(10)).until(leader::isLeader);
-            ZooKeeperElection follower = (ZooKeeperElection) backend.election(prefix + "stuck-" + i, "follower");
-            follower.beforePredecessorWatch = () -> {
-                stuckSteps.incrementAndGet();
-                awaitRelease();
-            };
-            follower.start();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> stuckSteps.get() == stuck);
+        AtomicInteger stuckSteps = stickWorkers(other, backend, stuck);
         await().during(session.multipliedBy(2)).atMost(session.multipliedBy(3))
             .until(() -> steady.isLeader() && stuckSteps.get() == stuck);
     }
@@ -217,6 +193,29 @@ class ZooKeeperScaleTest {
                 ZooKeeperBackendSettings.builder(connectString).sessionTimeout(session).build());
         closeables.add(backend);
         return backend;
+    }
+
+    /**
+     * Holds {@code count} of {@code backend}'s workers in a step of a follower's check (each the
+     * follower of a leader on {@code other}) until the test ends.
+     *
+     * @return the steps stuck so far
+     */
+    private AtomicInteger stickWorkers(ZooKeeperElectionBackend other, ZooKeeperElectionBackend backend, int count) {
+        AtomicInteger stuckSteps = new AtomicInteger();
+        for (int i = 0; i < count; i++) {
+            Election leader = other.election(prefix + "stuck-" + i, "leader");
+            leader.start();
+            await().atMost(Duration.ofSeconds(10)).until(leader::isLeader);
+            ZooKeeperElection follower = (ZooKeeperElection) backend.election(prefix + "stuck-" + i, "follower");
+            follower.beforePredecessorWatch = () -> {
+                stuckSteps.incrementAndGet();
+                awaitRelease();
+            };
+            follower.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> stuckSteps.get() == count);
+        return stuckSteps;
     }
 
     private void awaitRelease() {
