@@ -38,6 +38,10 @@ class LeadershipSpreadingTests {
     }
 
     private ElectionRegistry start(String... properties) {
+        return start(ELECTIONS, properties);
+    }
+
+    private ElectionRegistry start(int elections, String... properties) {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         TestPropertySourceUtils.addInlinedPropertiesToEnvironment(context, "leader.local.directory=" + locks);
         TestPropertySourceUtils.addInlinedPropertiesToEnvironment(context, properties);
@@ -45,7 +49,7 @@ class LeadershipSpreadingTests {
         context.refresh();
         instances.add(context);
         ElectionRegistry registry = context.getBean(ElectionRegistry.class);
-        for (int i = 0; i < ELECTIONS; i++) {
+        for (int i = 0; i < elections; i++) {
             registry.election("tenant-" + i);
         }
         return registry;
@@ -82,6 +86,33 @@ class LeadershipSpreadingTests {
         Map<String, String> settled = leaders(all);
         // Settled: every election led, nobody over its share, and nothing moves any more.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> leaders(all).equals(settled));
+    }
+
+    @Test
+    void oneTickYieldsATenthOfTheShare() {
+        int elections = 100;
+        ElectionRegistry first = start(elections, "leader.spread.instances=3");
+        LeadershipSpreading spreading = instances.get(0).getBean(LeadershipSpreading.class);
+        spreading.stop();
+        await().atMost(Duration.ofSeconds(30)).until(() -> leading(first) == elections + 1);
+        ElectionRegistry second = start(elections, "leader.spread.instances=3");
+        instances.get(1).getBean(LeadershipSpreading.class).stop();
+        int share = LeadershipSpreading.fairShare(elections + 1, 3);
+        int batch = LeadershipSpreading.batch(elections + 1, share);
+        assertThat(batch).isEqualTo(share / 10).isGreaterThan(1);
+        // Only terms older than SETTLE are yielded.
+        await().pollDelay(LeadershipSpreading.SETTLE).atMost(Duration.ofSeconds(10)).until(() -> true);
+        spreading.tick();
+        await().atMost(Duration.ofSeconds(30)).until(() -> leading(second) == batch);
+        assertThat(leading(first)).isEqualTo(elections + 1 - batch);
+    }
+
+    @Test
+    void aTickNeverYieldsBelowTheShare() {
+        assertThat(LeadershipSpreading.batch(40, 37)).isEqualTo(3);
+        assertThat(LeadershipSpreading.batch(38, 37)).isEqualTo(1);
+        assertThat(LeadershipSpreading.batch(1000, 367)).isEqualTo(36);
+        assertThat(LeadershipSpreading.batch(13, 12)).isEqualTo(1);
     }
 
     @Test
