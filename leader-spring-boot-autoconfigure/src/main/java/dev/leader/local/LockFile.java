@@ -188,6 +188,7 @@ final class LockFile {
             content = readQuietly();
         }
         retry.nudge(locker);
+        LockWaiters.changed(this);
         if (content == null) {
             return;
         }
@@ -245,14 +246,64 @@ final class LockFile {
         return file;
     }
 
+    /** Starts waiting for the OS lock: on a locker thread if one of {@link LockWaiters} is free, else polled. */
     private void ensureLocker() {
         if (locker != null || osLock != null || waiting.isEmpty()) {
             return;
         }
-        Thread thread = new Thread(this::awaitLock, "leader-local-lock-" + path.getFileName());
+        if (!LockWaiters.takeThread()) {
+            LockWaiters.poll(this);
+            return;
+        }
+        LockWaiters.stopPolling(this);
+        Thread thread = new Thread(() -> {
+            try {
+                awaitLock();
+            }
+            finally {
+                LockWaiters.returnThread();
+            }
+        }, "leader-local-lock-" + path.getFileName());
         thread.setDaemon(true);
         locker = thread;
         thread.start();
+    }
+
+    /**
+     * For a file waiting without a locker thread (see {@link LockWaiters}): takes the OS lock if it
+     * is free, or a locker thread if one became free; stops being polled once it waits no more.
+     */
+    void pollLock() {
+        synchronized (monitor) {
+            if (waiting.isEmpty() || osLock != null || locker != null) {
+                LockWaiters.stopPolling(this);
+                return;
+            }
+            if (retryBeforeLocking) {
+                retryBeforeLocking = false; // the last hand-off failed: this poll is the pause
+                return;
+            }
+            try {
+                OpenLockFile file = requireOpen();
+                FileLock lock = file.tryLock();
+                if (lock == null) {
+                    ensureLocker();
+                    return;
+                }
+                if (!file.isAt(path)) {
+                    // Deleted or replaced: the lock guards nothing; the next poll opens the new file.
+                    closeOpen();
+                    return;
+                }
+                LockWaiters.stopPolling(this);
+                osLock = lock;
+                retry.succeeded();
+                handToNext();
+            }
+            catch (IOException ex) {
+                lastError = "cannot lock " + path + ": " + ex;
+            }
+        }
     }
 
     private void stopLocker() {

@@ -86,6 +86,11 @@ final class OpenLockFile implements Closeable {
         return file.getChannel().lock();
     }
 
+    /** Takes the exclusive lock of the whole file if it is free; null if another process holds it. */
+    @Nullable FileLock tryLock() throws IOException {
+        return file.getChannel().tryLock();
+    }
+
     /** The record, or null when the file holds none (new, emptied, garbled). */
     @Nullable LockFileContent read() throws IOException {
         long length = file.length();

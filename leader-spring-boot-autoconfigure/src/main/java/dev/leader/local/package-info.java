@@ -32,6 +32,14 @@
  * refusal, but the JDK offers only POSIX record locks without native code; {@code tryLock} with
  * the directory watch alone would poll for every crashed holder, where the blocking wait is
  * woken by the kernel at once.
+ *
+ * <h2>Many elections</h2>
+ * A blocking wait needs a thread. A JVM blocks at most sixteen ({@code LockWaiters}); the lock
+ * files that wait beyond them are polled by one thread: a non-blocking {@code tryLock} when the
+ * file changes (and a few times in the next 320 ms, while the holder syncs its release and
+ * unlocks), else once a second. A graceful hand-off stays as fast as a kernel wake-up; a killed
+ * holder is noticed within a second for a polled file instead of at once. A polled file takes a
+ * thread when one is free.
  */
 @NullMarked
 package dev.leader.local;
