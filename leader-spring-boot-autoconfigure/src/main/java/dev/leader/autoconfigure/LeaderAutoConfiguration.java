@@ -16,14 +16,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Leader election for the application: the backend {@code leader.backend} selects, the
@@ -72,6 +75,14 @@ public final class LeaderAutoConfiguration {
                     "0 (no spreading) or the number of instances to spread leadership over");
         }
         return new LeadershipSpreading(registry, instances);
+    }
+
+    /** spring.threads.virtual.enabled (Java 21+): listeners are called on virtual threads. */
+    @Bean
+    @ConditionalOnThreading(Threading.VIRTUAL)
+    ElectionCustomizer leaderVirtualThreadListeners() {
+        VirtualThreadTaskExecutor executor = new VirtualThreadTaskExecutor("leader-events-");
+        return election -> election.setListenerExecutor(executor);
     }
 
     @Bean

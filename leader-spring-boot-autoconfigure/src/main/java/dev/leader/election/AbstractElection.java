@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -282,6 +283,11 @@ public abstract class AbstractElection implements Election {
     @Override
     public final void removeListener(ElectionListener listener) {
         events.remove(listener);
+    }
+
+    @Override
+    public final void setListenerExecutor(Executor executor) {
+        events.deliverOn(executor);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.leader.election;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * One candidate's view of one election. A backend creates it; {@link #start()} begins the
@@ -92,6 +93,15 @@ public interface Election extends AutoCloseable {
     void addListener(ElectionListener listener);
 
     void removeListener(ElectionListener listener);
+
+    /**
+     * Calls this election's listeners with {@code executor} from the next event on, still one
+     * event at a time and in order (a listener that blocks holds up this election only). The
+     * default is a pool shared by every election, with a thread only while some election
+     * delivers; the auto-configuration uses virtual threads when
+     * {@code spring.threads.virtual.enabled} is true on Java 21 or newer.
+     */
+    void setListenerExecutor(Executor executor);
 
     /**
      * Stops campaigning; if leading, first stops admitting work and waits for admitted work (at

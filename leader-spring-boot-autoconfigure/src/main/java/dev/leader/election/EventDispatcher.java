@@ -45,7 +45,7 @@ final class EventDispatcher {
 
     private final String logPrefix;
 
-    private final Executor executor;
+    private volatile Executor executor;
 
     private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -93,6 +93,11 @@ final class EventDispatcher {
 
     /** Counts down when every event queued before it has been delivered. */
     private record Marker(CountDownLatch delivered) implements Event {
+    }
+
+    /** Delivers the events queued from now on with {@code executor}, still one at a time and in order. */
+    void deliverOn(Executor executor) {
+        this.executor = executor;
     }
 
     void add(ElectionListener listener) {
