@@ -36,6 +36,7 @@ public final class Candidate {
         BenchBackend bench = BenchBackends.byType(args[0]);
         Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
         int sessions = args.length == 6 ? Integer.parseInt(args[5]) : 1;
+        startGarbage(Long.getLong("bench.garbage-mb-per-s", 0));
         if (sessions > 1) {
             herd(bench, args[1], args[2], args[3], lease, sessions);
         }
@@ -97,6 +98,35 @@ public final class Candidate {
         // READY means campaigning, so that a round never measures a candidate still connecting.
         say("READY");
         return contender;
+    }
+
+    /**
+     * GC pressure ({@link LeaseHold}): allocates {@code mbPerSecond} in 64 KiB arrays, keeping the
+     * last 16 MiB of them reachable so that some survive into the old generation.
+     */
+    private static void startGarbage(long mbPerSecond) {
+        if (mbPerSecond <= 0) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            byte[][] kept = new byte[256][];
+            long arraysPer10Ms = Math.max(1, mbPerSecond * 16 / 100);
+            int next = 0;
+            while (true) {
+                for (long i = 0; i < arraysPer10Ms; i++) {
+                    kept[next] = new byte[64 * 1024];
+                    next = (next + 1) % kept.length;
+                }
+                try {
+                    Thread.sleep(10);
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+            }
+        }, "bench-garbage");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static synchronized void say(String line) {
