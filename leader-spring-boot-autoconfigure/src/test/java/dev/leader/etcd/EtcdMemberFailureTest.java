@@ -85,7 +85,7 @@ class EtcdMemberFailureTest {
 
         etcd.pause(quiet);
         // a goes silent as a crashed process does: etcd expires its lease and deletes its key.
-        a.keepAlive().pausedLease = a.leaseId();
+        a.sharedLease().pausedLease = a.leaseId();
 
         await().atMost(LEASE.plus(ABOUT_A_LEASE)).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
