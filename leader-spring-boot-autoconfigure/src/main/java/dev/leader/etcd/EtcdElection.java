@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.Backoff;
 import dev.leader.election.ElectionState;
@@ -46,6 +47,9 @@ final class EtcdElection extends AbstractElection {
 
     private final Runnable onClosed;
 
+    /** Whether the backend is closing: it revokes the shared lease, which takes every key with it. */
+    private final BooleanSupplier backendClosing;
+
     private final AtomicBoolean stepQueued = new AtomicBoolean();
 
     private final AtomicBoolean releaseRequested = new AtomicBoolean();
@@ -61,7 +65,7 @@ final class EtcdElection extends AbstractElection {
     volatile @Nullable Runnable beforeWatch;
 
     EtcdElection(String name, String candidateId, EtcdBackendSettings settings, EtcdKv kv, SharedLease shared, PrefixWatch watch,
-            SerialLane lane, Runnable onClosed) {
+            SerialLane lane, BooleanSupplier backendClosing, Runnable onClosed) {
         super(name, candidateId, LeaseDeadline.of(settings.leaseDuration(), settings.margin()));
         this.settings = settings;
         this.kv = kv;
@@ -71,6 +75,7 @@ final class EtcdElection extends AbstractElection {
         this.lane = lane;
         this.candidateKey = new CandidateKey(kv, shared, electionPrefix, candidateId);
         this.onClosed = onClosed;
+        this.backendClosing = backendClosing;
         // Capped at the lease: after an outage, candidates should be back within about one lease.
         Duration cap = settings.leaseDuration().compareTo(Duration.ofSeconds(10)) < 0 ? settings.leaseDuration() : Duration.ofSeconds(10);
         this.backoff = new Backoff(Duration.ofMillis(100), cap);
@@ -110,6 +115,13 @@ final class EtcdElection extends AbstractElection {
     @Override
     protected void onClose(@Nullable Leadership held) {
         closing = true;
+        cancelRetry();
+        if (backendClosing.getAsBoolean()) {
+            // The backend revokes the shared lease next, and a grant after that is refused.
+            lane.shutdown();
+            onClosed.run();
+            return;
+        }
         String key = candidateKey.key();
         boolean reachable = true;
         if (held != null && key != null) {
@@ -126,7 +138,6 @@ final class EtcdElection extends AbstractElection {
                 Thread.currentThread().interrupt();
             }
         }
-        cancelRetry();
         // Behind a step under way, which may have created the key meanwhile.
         CountDownLatch deleted = new CountDownLatch(1);
         boolean deleteQueued = lane.execute(reachable ? () -> deleteOnClose(deleted) : deleted::countDown);

@@ -44,6 +44,8 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     private volatile boolean watchStarted;
 
+    private volatile boolean closing;
+
     public EtcdElectionBackend(EtcdBackendSettings settings) {
         this.settings = settings;
         this.http = new EtcdHttp(settings);
@@ -101,7 +103,7 @@ public final class EtcdElectionBackend implements ElectionBackend {
         return elections.open(name, () -> {
             EtcdElection[] self = new EtcdElection[1];
             EtcdElection election = new EtcdElection(name, candidateId, settings, kv, shared, watch, lanes.lane(),
-                    () -> {
+                    () -> closing, () -> {
                         byName.remove(name, self[0]);
                         elections.remove(self[0]);
                     });
@@ -134,6 +136,8 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     @Override
     public void close() {
+        // Every election stops believing first; then the lease's revoke deletes all their keys at once.
+        closing = true;
         elections.closeAll();
         if (keepAlives != null) {
             keepAlives.cancel(false);

@@ -55,6 +55,8 @@ final class EtcdHttp implements AutoCloseable {
 
     private volatile @Nullable String token;
 
+    private final Object authentication = new Object();
+
     private final BackendStatusTracker status = new BackendStatusTracker();
 
     EtcdHttp(EtcdBackendSettings settings) {
@@ -298,6 +300,15 @@ final class EtcdHttp implements AutoCloseable {
         if (current != null) {
             return current;
         }
+        // One authentication at a time: etcd checks the password with bcrypt, slow enough that a
+        // burst of them from every lane worker and the watch times out on a busy member.
+        synchronized (authentication) {
+            String won = token;
+            return won != null ? won : authenticate(base, timeout);
+        }
+    }
+
+    private String authenticate(URI base, Duration timeout) throws IOException, InterruptedException {
         String body = "{\"name\":\"" + escape(settings.user()) + "\",\"password\":\"" + escape(settings.password()) + "\"}";
         HttpResponse<String> response = client.send(request(base, "/v3/auth/authenticate", body, timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -308,8 +319,9 @@ final class EtcdHttp implements AutoCloseable {
         if (fresh == null) {
             throw new EtcdException(UNAUTHENTICATED, "etcd returned no auth token for user " + settings.user());
         }
-        token = fresh.toString();
-        return token;
+        String value = fresh.toString();
+        token = value;
+        return value;
     }
 
     private HttpRequest.Builder request(URI base, String path, String body, Duration timeout) {
