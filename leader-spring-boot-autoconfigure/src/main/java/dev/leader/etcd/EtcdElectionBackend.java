@@ -40,6 +40,11 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
     private final OpenElections<EtcdElection> elections = new OpenElections<>();
 
+    /**
+     * The open elections by name, for news of the lease and the watch: unlike {@link #elections},
+     * an election stays here until its own close is done, so a leader waiting its turn in a
+     * backend's close is still renewed.
+     */
     private final ConcurrentMap<String, EtcdElection> byName = new ConcurrentHashMap<>();
 
     private volatile boolean watchStarted;
@@ -54,17 +59,17 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
             @Override
             public void renewed(long leaseId, long sendNanos) {
-                elections.forEach(election -> election.leaseRenewed(leaseId, sendNanos));
+                byName.values().forEach(election -> election.leaseRenewed(leaseId, sendNanos));
             }
 
             @Override
             public void lost(long leaseId) {
-                elections.forEach(election -> election.leaseLost(leaseId));
+                byName.values().forEach(election -> election.leaseLost(leaseId));
             }
 
             @Override
             public void replaced(long leaseId) {
-                elections.forEach(election -> election.leaseReplaced(leaseId));
+                byName.values().forEach(election -> election.leaseReplaced(leaseId));
             }
         });
         this.watch = new PrefixWatch(http, settings, lanes, new PrefixWatch.Deletions() {
@@ -82,7 +87,7 @@ public final class EtcdElectionBackend implements ElectionBackend {
 
             @Override
             public void readAgain() {
-                elections.forEach(EtcdElection::readAgain);
+                byName.values().forEach(EtcdElection::readAgain);
             }
         });
         this.keepAlives = lanes.everyOnTimer(settings.keepAliveInterval(), shared::beat);

@@ -51,6 +51,8 @@ final class SharedLease {
 
     private static final Logger log = LoggerFactory.getLogger(SharedLease.class);
 
+    private static final int MAX_IN_FLIGHT = 3;
+
     private final EtcdKv kv;
 
     private final long ttlSeconds;
@@ -66,7 +68,12 @@ final class SharedLease {
     /** Blocking calls of the lease itself (a grant of a new raft term, a revoke): one at a time. */
     private final SerialLane lane;
 
-    private final AtomicBoolean inFlight = new AtomicBoolean();
+    /**
+     * Keep-alives sent and not yet answered. Each is sent on time even while the one before is
+     * still out, up to {@link #MAX_IN_FLIGHT}: on a slow member a confirmation counts from its own
+     * send time, so waiting for the last answer would only age the next.
+     */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private final AtomicBoolean replacing = new AtomicBoolean();
 
@@ -159,7 +166,11 @@ final class SharedLease {
     /** On the lanes' timer: sends the keep-alive and returns; the answer is handled where it arrives. */
     void beat() {
         EtcdKv.Lease lease = current;
-        if (lease == null || closed || pausedLease == lease.id() || !inFlight.compareAndSet(false, true)) {
+        if (lease == null || closed || pausedLease == lease.id()) {
+            return;
+        }
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            inFlight.decrementAndGet();
             return;
         }
         long id = lease.id();
@@ -171,11 +182,11 @@ final class SharedLease {
                     : kv.quorumReadAsync(interval).thenApply(after -> judge(answer, after)));
         }
         catch (RuntimeException ex) {
-            inFlight.set(false);
+            inFlight.decrementAndGet();
             throw ex;
         }
         outcome.whenComplete((result, failure) -> {
-            inFlight.set(false);
+            inFlight.decrementAndGet();
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 // Our deadline, not this error, decides when leadership ends: etcd may simply be slow.
