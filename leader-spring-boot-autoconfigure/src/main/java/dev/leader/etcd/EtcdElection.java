@@ -2,28 +2,32 @@ package dev.leader.etcd;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.Backoff;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.election.SerialLane;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One candidate: a lease, a key {@code <prefix><election>/<lease id hex>} bound to it, and a
- * campaign thread. The key with the lowest create revision leads. A follower waits for the
- * deletion of the key just ahead of its own, then reads again and grants itself only if its key
- * is still there (so its lease was alive when read) and its own keep-alive account says the
- * lease is alive: waking up is never taken as proof of leadership.
+ * One candidate: a key {@code <prefix><election>/<lease id hex>} bound to the backend's
+ * {@link SharedLease}, and a lane on which its campaign steps run one at a time. The key with
+ * the lowest create revision leads. A step reads the election and returns; the next runs when
+ * something changed: a deletion under the election (from the backend's {@link PrefixWatch}, to
+ * which the election is registered for as long as it is open, so before any read), news of the
+ * lease, a yield, a withdrawal, a retry after a failure. A follower grants itself only when a
+ * read shows its key first (so its lease was alive when read) and the shared lease's own account
+ * says the lease is alive: waking up is never taken as proof of leadership.
  */
-final class EtcdElection extends AbstractElection implements LeaseKeepAlive.Listener {
+final class EtcdElection extends AbstractElection {
 
     private final EtcdBackendSettings settings;
 
@@ -31,151 +35,176 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
 
     private final String electionPrefix;
 
-    private final LeaseKeepAlive keepAlive;
+    private final SharedLease shared;
+
+    private final PrefixWatch watch;
+
+    private final SerialLane lane;
 
     private final CandidateKey candidateKey;
 
-    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff;
 
-    private final Thread campaign;
+    private final Runnable onClosed;
 
-    private final Object pauseLock = new Object();
+    /** Whether the backend is closing: it revokes the shared lease, which takes every key with it. */
+    private final BooleanSupplier backendClosing;
+
+    private final AtomicBoolean stepQueued = new AtomicBoolean();
 
     private final AtomicBoolean releaseRequested = new AtomicBoolean();
 
-    /** Set when our lease was granted by a raft leader that has since been deposed. */
-    private final AtomicBoolean moveRequested = new AtomicBoolean();
-
     private volatile boolean closing;
 
-    private volatile boolean leaseLost;
+    private volatile @Nullable Future<?> retry;
 
-    /** The revision of the key whose term was granted last: a key wins at most one term. */
+    /** The revision of the key whose term was granted last: a key wins at most one term. Lane-confined. */
     private long grantedRevision;
 
-    private volatile @Nullable DeletionWatch watch;
-
-    /** For tests: runs on the campaign thread just before a watch is opened. */
+    /** For tests: runs on the lane at the end of a step that found us behind another key, before the wait. */
     volatile @Nullable Runnable beforeWatch;
 
-    EtcdElection(String name, String candidateId, EtcdBackendSettings settings, EtcdKv kv,
-            ScheduledExecutorService scheduler) {
+    EtcdElection(String name, String candidateId, EtcdBackendSettings settings, EtcdKv kv, SharedLease shared, PrefixWatch watch,
+            SerialLane lane, BooleanSupplier backendClosing, Runnable onClosed) {
         super(name, candidateId, LeaseDeadline.of(settings.leaseDuration(), settings.margin()));
         this.settings = settings;
         this.kv = kv;
         this.electionPrefix = settings.prefix() + name + "/";
-        this.keepAlive = new LeaseKeepAlive(kv, scheduler, settings, this, logPrefix);
-        this.candidateKey = new CandidateKey(kv, settings.ttlSeconds(), keepAlive, electionPrefix, candidateId, logPrefix);
-        this.scheduler = scheduler;
-        this.campaign = new Thread(this::campaign, "leader-etcd-" + name);
-        this.campaign.setDaemon(true);
+        this.shared = shared;
+        this.watch = watch;
+        this.lane = lane;
+        this.candidateKey = new CandidateKey(kv, shared, electionPrefix, candidateId);
+        this.onClosed = onClosed;
+        this.backendClosing = backendClosing;
+        // Capped at the lease: after an outage, candidates should be back within about one lease.
+        Duration cap = settings.leaseDuration().compareTo(Duration.ofSeconds(10)) < 0 ? settings.leaseDuration() : Duration.ofSeconds(10);
+        this.backoff = new Backoff(Duration.ofMillis(100), cap);
     }
 
     // ---- hooks ----
 
     @Override
     protected void onStart() {
-        campaign.start();
+        kick();
     }
 
     @Override
     protected void onYield(Leadership term) {
         releaseRequested.set(true);
-        abortWait();
+        kick();
     }
 
-    /** The campaign thread deletes our key and revokes our lease, as on a yield, then waits for {@link #onRejoin()}. */
+    /** The lane deletes our key, as on a yield, then waits for {@link #onRejoin()}. */
     @Override
     protected void onWithdraw(@Nullable Leadership held) {
         releaseRequested.set(true);
-        abortWait();
+        kick();
     }
 
     @Override
     protected void onRejoin() {
-        abortWait();
+        kick();
+    }
+
+    @Override
+    protected void onLeaseExpired(Leadership term) {
+        log.warn("{} no keep-alive acknowledged within the lease; reading again", logPrefix);
+        kick();
     }
 
     @Override
     protected void onClose(@Nullable Leadership held) {
         closing = true;
+        cancelRetry();
+        if (backendClosing.getAsBoolean()) {
+            // The backend revokes the shared lease next, and a grant after that is refused.
+            lane.shutdown();
+            onClosed.run();
+            return;
+        }
         String key = candidateKey.key();
-        abortWait();
         boolean reachable = true;
         if (held != null && key != null) {
-            // Delete before winding the campaign thread down: the successor's watch fires now.
+            // Delete before the lane winds down: the successor's watch fires now.
             try {
                 kv.delete(key);
             }
             catch (IOException ex) {
-                // Do not spend more timeouts on an unreachable etcd: the lease expires on its own.
+                // Do not spend more timeouts on an unreachable etcd: the lease goes with the backend.
                 reachable = false;
-                log.warn("{} could not delete {} on close; it expires within {}: {}", logPrefix, key,
-                        settings.leaseDuration(), ex.toString());
+                log.warn("{} could not delete {} on close; it goes with the backend's lease: {}", logPrefix, key, ex.toString());
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (campaign.isAlive()) {
-            campaign.interrupt();
-            try {
-                campaign.join(settings.requestTimeout().multipliedBy(2).toMillis());
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (!reachable) {
-            keepAlive.stop();
-            return;
-        }
+        // Behind a step under way, which may have created the key meanwhile.
+        CountDownLatch deleted = new CountDownLatch(1);
+        boolean deleteQueued = lane.execute(reachable ? () -> deleteOnClose(deleted) : deleted::countDown);
+        lane.shutdown();
         try {
-            candidateKey.revokeOnClose();
-        }
-        catch (IOException ex) {
-            log.warn("{} could not release lease on close; it expires within {}: {}", logPrefix, settings.leaseDuration(), ex.toString());
+            if (deleteQueued && !deleted.await(settings.requestTimeout().multipliedBy(2).toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("{} key not deleted on close within {}; it goes with the backend's lease", logPrefix,
+                        settings.requestTimeout().multipliedBy(2));
+            }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        finally {
+            onClosed.run();
+        }
     }
 
-    @Override
-    protected void onLeaseExpired(Leadership term) {
-        log.warn("{} no keep-alive acknowledged within the lease; campaigning again on a new lease", logPrefix);
-        leaseLost = true;
-        abortWait();
+    private void deleteOnClose(CountDownLatch deleted) {
+        try {
+            candidateKey.delete();
+        }
+        catch (IOException ex) {
+            log.warn("{} could not delete {} on close; it goes with the backend's lease: {}", logPrefix, candidateKey.key(), ex.toString());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            deleted.countDown();
+        }
     }
 
-    // ---- keep-alive callbacks ----
+    // ---- news from the shared lease and the shared watch ----
 
-    @Override
-    public void acknowledged(long leaseId, long sendNanos) {
+    /** A keep-alive of {@code leaseId} sent at {@code sendNanos} was confirmed. */
+    void leaseRenewed(long leaseId, long sendNanos) {
         Leadership term = currentTerm();
-        if (candidateKey.isOn(leaseId) && term != null) {
+        if (term != null && candidateKey.isOn(leaseId)) {
             renewed(term, sendNanos);
         }
     }
 
-    @Override
-    public void lost(long leaseId) {
+    /** etcd no longer has {@code leaseId}: a term on it is over, and the key goes on a new lease. */
+    void leaseLost(long leaseId) {
         if (candidateKey.isOn(leaseId)) {
-            leaseLost = true;
             revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-            abortWait();
+            kick();
         }
     }
 
-    @Override
-    public void grantedByDeposedLeader(long leaseId) {
-        if (candidateKey.isOn(leaseId) && !moveRequested.getAndSet(true)) {
-            abortWait();
+    /** The shared lease moved on to {@code leaseId}: a key bound to another moves to it. */
+    void leaseReplaced(long leaseId) {
+        if (candidateKey.isOnAnotherThan(leaseId)) {
+            kick();
         }
     }
 
-    LeaseKeepAlive keepAlive() {
-        return keepAlive;
+    /** A key under this election was deleted, or deletions may have been missed. */
+    void readAgain() {
+        if (isCampaigning() || candidateKey.key() != null) {
+            kick();
+        }
+    }
+
+    SharedLease sharedLease() {
+        return shared;
     }
 
     @Nullable String key() {
@@ -183,221 +212,149 @@ final class EtcdElection extends AbstractElection implements LeaseKeepAlive.List
     }
 
     long leaseId() {
-        EtcdKv.Lease current = candidateKey.lease();
-        return current == null ? 0 : current.id();
+        return candidateKey.leaseId();
     }
 
-    /** For tests: whether the campaign thread is in its watch now. */
+    /** For tests: whether this candidate waits for a deletion now, with the shared watch registered. */
     boolean watching() {
-        return watch != null;
+        return candidateKey.key() != null && !stepQueued.get() && watch.isRegistered();
     }
 
-    // ---- the campaign thread ----
+    // ---- the campaign, on the lane ----
 
-    private void campaign() {
-        // Capped at the lease: after an outage, candidates should be back within about one lease.
-        Duration cap = settings.leaseDuration().compareTo(Duration.ofSeconds(10)) < 0 ? settings.leaseDuration() : Duration.ofSeconds(10);
-        Backoff backoff = new Backoff(Duration.ofMillis(100), cap);
-        while (!closing) {
-            try {
-                step();
-                backoff.reset();
-            }
-            catch (InterruptedException ex) {
-                if (closing) {
-                    return;
-                }
-                Thread.interrupted();
-            }
-            catch (IOException | RuntimeException ex) {
-                if (closing) {
-                    return;
-                }
-                kv.http().failed(ex);
-                log.warn("{} etcd call failed: {}", logPrefix, ex.toString());
-                disconnected();
-                pause(backoff.next());
-            }
+    private void kick() {
+        cancelRetry();
+        if (stepQueued.compareAndSet(false, true) && !lane.execute(this::step)) {
+            stepQueued.set(false);
         }
     }
 
-    /** One read of the election and one wait; returns when something changed. */
-    private void step() throws IOException, InterruptedException {
-        if (releaseRequested.getAndSet(false) || leaseLost) {
-            retireLease();
+    private void retryIn(Duration delay) {
+        retry = lane.schedule(delay, this::kick);
+    }
+
+    private void cancelRetry() {
+        Future<?> pending = retry;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+    }
+
+    private void step() {
+        stepQueued.set(false);
+        if (closing) {
+            return;
+        }
+        try {
+            read();
+            backoff.reset();
+        }
+        catch (IOException | RuntimeException ex) {
+            if (closing) {
+                return;
+            }
+            kv.http().failed(ex);
+            log.warn("{} etcd call failed: {}", logPrefix, ex.toString());
+            disconnected();
+            retryIn(backoff.next());
+        }
+        catch (InterruptedException ex) {
+            // Only the backend closing interrupts a call: nothing to do.
+        }
+    }
+
+    /** One read of the election; returns, and the next step runs when something changed. */
+    private void read() throws IOException, InterruptedException {
+        if (releaseRequested.get()) {
+            revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+            candidateKey.delete();
+            releaseRequested.set(false);
         }
         if (!isCampaigning()) {
-            awaitRejoin();
-            return;
+            return; // withdrawn: no key, no step until started again
         }
-        candidateKey.revokeStale();
-        if (candidateKey.ensure(() -> closing)) {
-            leaseLost = false;
+        EtcdKv.Lease lease = shared.acquire();
+        if (candidateKey.isOnAnotherThan(lease.id())) {
+            moveTo(lease);
         }
-        if (moveRequested.get() && !moveToNewLease()) {
-            return;
-        }
+        candidateKey.ensure(lease);
         EtcdKv.Range range = kv.range(electionPrefix);
         String key = candidateKey.key();
         EtcdKv.Kv mine = range.kvs().stream().filter(kv -> kv.key().equals(key)).findFirst().orElse(null);
         if (mine == null) {
-            // Our key went with our lease (expired or revoked) or was deleted by hand.
-            log.info("{} candidate key {} is gone; campaigning on a new lease", logPrefix, key);
+            // Our key went with its lease (expired or revoked) or was deleted by hand.
+            log.info("{} candidate key {} is gone; campaigning with a new key", logPrefix, key);
             revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-            leaseLost = true;
+            candidateKey.forget();
+            kick();
             return;
         }
-        List<EtcdKv.Kv> ahead = new ArrayList<>(range.kvs().subList(0, range.kvs().indexOf(mine)));
-        if (ahead.isEmpty() && !claim(mine)) {
+        List<EtcdKv.Kv> ahead = range.kvs().subList(0, range.kvs().indexOf(mine));
+        if (ahead.isEmpty()) {
+            claim(mine);
             return;
         }
-        if (!ahead.isEmpty()) {
-            revokeCurrent(RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
-            follow(ahead.get(0).value());
-        }
-        awaitDeletion(range.revision() + 1, ahead);
-    }
-
-    /**
-     * Our key is first. Grant only if this key has not already had its term and our own account
-     * of the lease (last acknowledged keep-alive) says it is alive.
-     *
-     * @return true to wait on the key while leading, false to step again
-     */
-    private boolean claim(EtcdKv.Kv mine) throws IOException, InterruptedException {
-        if (currentTerm() != null) {
-            return true;
-        }
-        if (grantedRevision == mine.createRevision()) {
-            // The term on this key ended (yield, expiry) while we were not looking: queue anew.
-            releaseRequested.set(true);
-            return false;
-        }
-        if ((!keepAlive.isValid() || !lease().comfortablyAhead(keepAlive.lastAckSendNanos())) && !keepAlive.renewNow()) {
-            if (moveRequested.get()) {
-                return false; // step again: the key moves to a lease of this raft term first
-            }
-            // The key was there when read, but our own account cannot vouch for the lease now.
-            log.warn("{} first in line but lease {} cannot be confirmed; campaigning on a new lease",
-                    logPrefix, Long.toHexString(leaseId()));
-            leaseLost = true;
-            return false;
-        }
-        if (closing || releaseRequested.get() || leaseLost) {
-            return false;
-        }
-        long previous = grantedRevision;
-        grantedRevision = mine.createRevision();
-        if (!grant(mine.createRevision(), keepAlive.lastAckSendNanos())) {
-            // The last acknowledgement is too old to lead on: confirm again, then claim again.
-            grantedRevision = previous;
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * The raft leader that granted our lease was deposed: the key moves to a lease of the current
-     * raft term, and a term we hold runs on from the new grant.
-     *
-     * @return false when the key could not be moved and the campaign must start over
-     */
-    private boolean moveToNewLease() throws IOException, InterruptedException {
-        Optional<EtcdKv.Lease> fresh = candidateKey.moveToNewLease();
-        moveRequested.set(false);
-        if (fresh.isEmpty()) {
-            revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-            leaseLost = true;
-            return false;
-        }
-        Leadership term = currentTerm();
-        if (term != null) {
-            renewed(term, fresh.get().sendNanos());
-        }
-        return true;
-    }
-
-    private void awaitDeletion(long fromRevision, List<EtcdKv.Kv> ahead) throws IOException, InterruptedException {
+        revokeCurrent(RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
+        follow(ahead.get(0).value());
         Runnable hook = beforeWatch;
         if (hook != null) {
             hook.run();
         }
-        DeletionWatch opened = DeletionWatch.open(kv.http(), electionPrefix, fromRevision, scheduler, settings.watchSilenceLimit());
-        watch = opened;
-        try {
-            if (closing || releaseRequested.get() || leaseLost) {
-                return;
-            }
-            while (true) {
-                DeletionWatch.Batch batch;
-                try {
-                    batch = opened.next();
-                }
-                catch (IOException ex) {
-                    if (opened.isClosed()) {
-                        return; // we cancelled it to act on a yield, a lost lease or close
-                    }
-                    throw ex;
-                }
-                if (batch.compacted()) {
-                    log.info("{} watched revision {} was compacted; reading again", logPrefix, fromRevision);
-                    return;
-                }
-                if (batch.deletedKeys().contains(candidateKey.key())) {
-                    return;
-                }
-                String predecessor = ahead.isEmpty() ? null : ahead.get(ahead.size() - 1).key();
-                if (predecessor != null && batch.deletedKeys().contains(predecessor)) {
-                    return;
-                }
-                if (ahead.removeIf(kv -> batch.deletedKeys().contains(kv.key())) && !ahead.isEmpty()) {
-                    follow(ahead.get(0).value());
-                }
-            }
-        }
-        finally {
-            watch = null;
-            opened.close();
-        }
     }
 
-    /** Gives up the current lease: key deleted and lease revoked now, or left to expire. */
-    private void retireLease() throws InterruptedException {
-        revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-        candidateKey.retire();
-        leaseLost = false;
-        moveRequested.set(false);
+    /**
+     * The shared lease moved to a lease of a newer raft term (the leader that granted ours was
+     * deposed): our key moves to it, and a term we hold runs on from the new grant.
+     */
+    private void moveTo(EtcdKv.Lease lease) throws IOException, InterruptedException {
+        long from = candidateKey.leaseId();
+        if (!candidateKey.moveTo(lease)) {
+            log.info("{} candidate key left lease {} before it could move; campaigning with a new key", logPrefix, Long.toHexString(from));
+            revokeCurrent(RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+            return;
+        }
+        Leadership term = currentTerm();
+        if (term != null) {
+            renewed(term, lease.sendNanos());
+        }
+        log.info("{} candidate key moved from lease {} to lease {} of raft term {}", logPrefix, Long.toHexString(from),
+                Long.toHexString(lease.id()), lease.raftTerm());
     }
 
-    /** Withdrawn: holds no lease and no key, and waits without a watch until started again or closed. */
-    private void awaitRejoin() throws InterruptedException {
-        synchronized (pauseLock) {
-            while (!closing && !isCampaigning() && !releaseRequested.get()) {
-                pauseLock.wait();
-            }
+    /**
+     * Our key is first. Grant only if this key has not already had its term and the shared
+     * lease's own account (its last acknowledged keep-alive) says the lease is alive.
+     */
+    private void claim(EtcdKv.Kv mine) throws IOException, InterruptedException {
+        if (currentTerm() != null) {
+            return;
         }
-    }
-
-    private void abortWait() {
-        DeletionWatch current = watch;
-        if (current != null) {
-            current.close();
+        if (grantedRevision == mine.createRevision()) {
+            // The term on this key ended (yield, expiry) while we were not looking: queue anew.
+            releaseRequested.set(true);
+            kick();
+            return;
         }
-        synchronized (pauseLock) {
-            pauseLock.notifyAll();
+        long leaseId = candidateKey.leaseId();
+        if ((!shared.isValid(leaseId) || !lease().comfortablyAhead(shared.lastAckSendNanos()))
+                && !shared.renewNow(leaseId, System.nanoTime())) {
+            // The key was there when read, but the lease cannot be vouched for now: a loss or a
+            // new raft term is news that brings the next step; anything else is tried again.
+            log.warn("{} first in line but lease {} cannot be confirmed now; reading again", logPrefix, Long.toHexString(leaseId));
+            retryIn(backoff.next());
+            return;
         }
-    }
-
-    private void pause(Duration duration) {
-        synchronized (pauseLock) {
-            if (closing || releaseRequested.get() || leaseLost || moveRequested.get()) {
-                return;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(pauseLock, duration.toNanos());
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
+        if (closing || releaseRequested.get() || !candidateKey.isOn(leaseId)) {
+            kick();
+            return;
+        }
+        long previous = grantedRevision;
+        grantedRevision = mine.createRevision();
+        if (!grant(mine.createRevision(), shared.lastAckSendNanos())) {
+            // The last acknowledgement is too old to lead on, or we were withdrawn meanwhile.
+            grantedRevision = previous;
+            if (isCampaigning()) {
+                retryIn(backoff.next());
             }
         }
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.election.BackendStatus;
@@ -53,6 +55,8 @@ final class EtcdHttp implements AutoCloseable {
 
     private volatile @Nullable String token;
 
+    private final Object authentication = new Object();
+
     private final BackendStatusTracker status = new BackendStatusTracker();
 
     EtcdHttp(EtcdBackendSettings settings) {
@@ -77,6 +81,76 @@ final class EtcdHttp implements AutoCloseable {
      */
     Map<String, Object> postStreamed(String path, String body, Duration timeout) throws IOException, InterruptedException {
         return GatewayJson.object(call(path, body, timeout, true), "result");
+    }
+
+    /**
+     * {@link #postStreamed} without blocking a thread while it waits: for the keep-alive, sent
+     * from a timer. Tries each endpoint once; completes exceptionally with the last failure.
+     */
+    CompletableFuture<Map<String, Object>> postStreamedAsync(String path, String body, Duration timeout) {
+        return postAsync(path, body, timeout, settings.endpoints().size()).thenApply(answer -> GatewayJson.object(answer, "result"));
+    }
+
+    /** {@link #post} without blocking a thread while it waits. */
+    CompletableFuture<Map<String, Object>> postAsync(String path, String body, Duration timeout) {
+        return postAsync(path, body, timeout, settings.endpoints().size());
+    }
+
+    private CompletableFuture<Map<String, Object>> postAsync(String path, String body, Duration timeout, int attemptsLeft) {
+        int index = endpoint.get();
+        URI base = endpointAt(index);
+        long start = System.nanoTime();
+        return authTokenAsync(base, timeout)
+                .thenCompose(auth -> client.sendAsync(request(base, path, body, timeout).build(), HttpResponse.BodyHandlers.ofString()))
+                .thenApply(response -> {
+                    Map<String, Object> answer = response.statusCode() == 200 ? parse(response.body()) : null;
+                    if (answer == null || EtcdException.isStreamError(answer)) {
+                        EtcdException error = answer == null ? EtcdException.from(response.statusCode(), response.body())
+                                : EtcdException.from(response.statusCode(), answer);
+                        if (error.code() == UNAUTHENTICATED) {
+                            token = null;
+                        }
+                        throw new CompletionException(error);
+                    }
+                    status.succeeded(System.nanoTime() - start);
+                    return answer;
+                })
+                .handle((answer, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof EtcdException etcd && !etcd.unavailable() || !(cause instanceof Exception)) {
+                        return CompletableFuture.<Map<String, Object>>failedFuture(cause);
+                    }
+                    Exception ex = cause instanceof HttpTimeoutException
+                            ? new HttpTimeoutException(base + path + " did not answer within " + timeout.toMillis() + " ms")
+                            : (Exception) cause;
+                    endpointFailed(index, ex);
+                    return attemptsLeft > 1 ? postAsync(path, body, timeout, attemptsLeft - 1)
+                            : CompletableFuture.<Map<String, Object>>failedFuture(ex);
+                })
+                .thenCompose(next -> next);
+    }
+
+    private CompletableFuture<@Nullable String> authTokenAsync(URI base, Duration timeout) {
+        String current = token;
+        if (settings.user() == null || current != null) {
+            return CompletableFuture.completedFuture(current);
+        }
+        String body = "{\"name\":\"" + escape(settings.user()) + "\",\"password\":\"" + escape(settings.password()) + "\"}";
+        return client.sendAsync(request(base, "/v3/auth/authenticate", body, timeout).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new CompletionException(EtcdException.from(response.statusCode(), response.body()));
+                    }
+                    Object fresh = GatewayJson.parseObject(response.body()).get("token");
+                    if (fresh == null) {
+                        throw new CompletionException(new EtcdException(UNAUTHENTICATED, "etcd returned no auth token for user " + settings.user()));
+                    }
+                    token = fresh.toString();
+                    return token;
+                });
     }
 
     /**
@@ -226,6 +300,15 @@ final class EtcdHttp implements AutoCloseable {
         if (current != null) {
             return current;
         }
+        // One authentication at a time: etcd checks the password with bcrypt, slow enough that a
+        // burst of them from every lane worker and the watch times out on a busy member.
+        synchronized (authentication) {
+            String won = token;
+            return won != null ? won : authenticate(base, timeout);
+        }
+    }
+
+    private String authenticate(URI base, Duration timeout) throws IOException, InterruptedException {
         String body = "{\"name\":\"" + escape(settings.user()) + "\",\"password\":\"" + escape(settings.password()) + "\"}";
         HttpResponse<String> response = client.send(request(base, "/v3/auth/authenticate", body, timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -236,8 +319,9 @@ final class EtcdHttp implements AutoCloseable {
         if (fresh == null) {
             throw new EtcdException(UNAUTHENTICATED, "etcd returned no auth token for user " + settings.user());
         }
-        token = fresh.toString();
-        return token;
+        String value = fresh.toString();
+        token = value;
+        return value;
     }
 
     private HttpRequest.Builder request(URI base, String path, String body, Duration timeout) {

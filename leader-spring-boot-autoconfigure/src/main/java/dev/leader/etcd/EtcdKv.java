@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The few etcd v3 calls an election makes, typed. */
 final class EtcdKv {
@@ -88,6 +90,22 @@ final class EtcdKv {
             throw new EtcdException(0, "keep-alive of lease " + Long.toHexString(leaseId) + " answered for another: " + result);
         }
         return new KeepAlive(GatewayJson.longOf(result.get("TTL")), Answerer.of(result));
+    }
+
+    /** {@link #keepAlive} without blocking a thread while it waits. */
+    CompletableFuture<KeepAlive> keepAliveAsync(long leaseId, Duration keepAliveTimeout) {
+        return http.postStreamedAsync("/v3/lease/keepalive", "{\"ID\":\"" + leaseId + "\"}", keepAliveTimeout).thenApply(result -> {
+            if (GatewayJson.longOf(result.get("ID")) != leaseId) {
+                throw new CompletionException(new EtcdException(0, "keep-alive of lease " + Long.toHexString(leaseId)
+                        + " answered for another: " + result));
+            }
+            return new KeepAlive(GatewayJson.longOf(result.get("TTL")), Answerer.of(result));
+        });
+    }
+
+    /** {@link #quorumRead} without blocking a thread while it waits. */
+    CompletableFuture<Answerer> quorumReadAsync(Duration readTimeout) {
+        return http.postAsync("/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}", readTimeout).thenApply(Answerer::of);
     }
 
     /**

@@ -1,7 +1,10 @@
 /**
  * The etcd v3 backend, spoken through etcd's JSON gateway over the JDK's HTTP client (no
- * client library). Each candidate holds a lease and a key {@code <prefix><election>/<lease id>};
- * the key with the lowest create revision leads, and that revision is the fencing token.
+ * client library). Each candidate holds a key {@code <prefix><election>/<lease id>}, bound to
+ * the one lease of its backend ({@link dev.leader.etcd.SharedLease}); the key with the lowest
+ * create revision leads, and that revision is the fencing token. Each election's steps run on a
+ * {@link dev.leader.election.SerialLane}; one watch stream on the whole prefix
+ * ({@link dev.leader.etcd.PrefixWatch}) tells each election of deletions under it.
  * Calls go to one member at a time: a call that finds it failing (a timeout, an UNAVAILABLE
  * answer in either of the gateway's error shapes, a watch gone silent) moves every later call
  * to the next member and ends the watches open on the failing one, so a follower never waits on

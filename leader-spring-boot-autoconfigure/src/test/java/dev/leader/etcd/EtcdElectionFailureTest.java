@@ -83,7 +83,7 @@ class EtcdElectionFailureTest {
                 .findFirst().orElseThrow().createRevision();
 
         // b stops renewing while it waits for a: etcd expires its lease and deletes its key.
-        b.keepAlive().pausedLease = b.leaseId();
+        b.sharedLease().pausedLease = b.leaseId();
         await().atMost(LEASE.multipliedBy(3)).until(() -> admin().range(election("")).kvs().stream()
                 .noneMatch(kv -> kv.key().equals(deadKey)));
         a.close();
@@ -122,7 +122,7 @@ class EtcdElectionFailureTest {
         });
 
         // a's keep-alives stop reaching etcd, as in a partition; etcd expires its lease and b takes over.
-        a.keepAlive().pausedLease = a.leaseId();
+        a.sharedLease().pausedLease = a.leaseId();
         await().atMost(LEASE.multipliedBy(3)).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
         await().atMost(Duration.ofSeconds(1)).until(() -> aRevoked.get() != 0 && bGranted.get() != 0);

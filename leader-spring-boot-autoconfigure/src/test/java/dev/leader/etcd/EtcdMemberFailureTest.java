@@ -85,7 +85,7 @@ class EtcdMemberFailureTest {
 
         etcd.pause(quiet);
         // a goes silent as a crashed process does: etcd expires its lease and deletes its key.
-        a.keepAlive().pausedLease = a.leaseId();
+        a.sharedLease().pausedLease = a.leaseId();
 
         await().atMost(LEASE.plus(ABOUT_A_LEASE)).until(b::isLeader);
         assertThat(a.isLeader()).isFalse();
@@ -132,6 +132,32 @@ class EtcdMemberFailureTest {
 
         proxy.silenceConnectionsThatSent("POST /v3/watch ");
         a.close();
+
+        await().atMost(ABOUT_A_LEASE).until(b::isLeader);
+    }
+
+    /**
+     * The backend's one watch stream breaks while the leader closes, and etcd compacts past the
+     * revision it would resume from: the stream opens again from now, and every follower reads
+     * again.
+     */
+    @Test
+    void aFollowerLeadsWhenItsWatchResumesPastACompactedRevision() throws Exception {
+        Duration progress = Duration.ofMillis(500);
+        etcd = EtcdCluster.builder(1).options("--experimental-watch-progress-notify-interval", progress.toMillis() + "ms").start();
+        proxy = LoopbackProxy.to(etcd.endpoint(0).getPort());
+        EtcdElection a = candidate("a", etcd.endpoints(), UnaryOperator.identity());
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        EtcdElection b = candidate("b", List.of(URI.create("http://127.0.0.1:" + proxy.port())), settings -> settings.withWatchProgressInterval(progress));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent() && b.watching());
+
+        proxy.silenceConnectionsThatSent("POST /v3/watch ");
+        a.close();
+        EtcdKv admin = new EtcdKv(new EtcdHttp(EtcdBackendSettings.of(etcd.endpoints())), Duration.ofSeconds(2));
+        // A change after a's deletion, so that compacting at the head takes the deletion's revision too.
+        admin.createIfAbsent("/elsewhere/filler", "x", admin.grant(10).id());
+        long head = admin.range("/elsewhere/").revision();
+        admin.http().post("/v3/kv/compaction", "{\"revision\":\"" + head + "\",\"physical\":true}", Duration.ofSeconds(2));
 
         await().atMost(ABOUT_A_LEASE).until(b::isLeader);
     }
