@@ -40,7 +40,9 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     private final OpenElections<RedisElection> elections = new OpenElections<>();
 
-    /** Channel → the elections of this backend listening on it. */
+    private final LeaseRenewals renewals;
+
+    /** Channel → the elections of this backend listening on it; the link subscribes their patterns once. */
     private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
 
     private final BackendStatusTracker status = new BackendStatusTracker();
@@ -67,6 +69,8 @@ public final class RedisElectionBackend implements ElectionBackend {
             return t;
         });
         this.connection = new RedisConnection(uris, cluster, settings, new Events());
+        this.renewals = new LeaseRenewals(this, settings, cluster);
+        this.connection.subscribe(ElectionKeys.patterns(settings.keyPrefix(), connection.database()));
         this.connection.start();
     }
 
@@ -107,6 +111,7 @@ public final class RedisElectionBackend implements ElectionBackend {
     @Override
     public void close() {
         elections.closeAll();
+        renewals.close();
         scheduler.shutdownNow();
         connection.close();
     }
@@ -117,15 +122,24 @@ public final class RedisElectionBackend implements ElectionBackend {
         return connection.commands();
     }
 
+    LeaseRenewals renewals() {
+        return renewals;
+    }
+
     boolean expiryNotifications() {
         return connection.expiryNotifications();
     }
 
+    /**
+     * Hands {@code election} the messages of its channels. Completes once the link's patterns
+     * are subscribed (at once when there is no link: connecting subscribes them before anything
+     * else), so that a release right after the election's first read is not missed.
+     */
     CompletableFuture<Void> subscribe(RedisElection election) {
         ElectionKeys keys = election.keys();
         listeners.computeIfAbsent(keys.channel(), c -> ConcurrentHashMap.newKeySet()).add(election);
         listeners.computeIfAbsent(keys.keyspaceChannel(), c -> ConcurrentHashMap.newKeySet()).add(election);
-        return connection.subscribe(keys.channel(), keys.keyspaceChannel())
+        return connection.subscribed()
                 .orTimeout(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(ex -> {
                     // The first read still happens; the wake-up on the lease's PTTL covers a missed release.
@@ -142,9 +156,6 @@ public final class RedisElectionBackend implements ElectionBackend {
             Set<RedisElection> set = listeners.get(channel);
             if (set != null && set.remove(election) && set.isEmpty()) {
                 listeners.remove(channel, set);
-                if (!elections.isClosed()) {
-                    connection.unsubscribe(channel);
-                }
             }
         }
     }
@@ -170,6 +181,11 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     /** Connection and pub/sub events, from Lettuce's threads. */
     final class Events extends RedisPubSubAdapter<String, String> {
+
+        @Override
+        public void message(String pattern, String channel, String message) {
+            message(channel, message);
+        }
 
         @Override
         public void message(String channel, String message) {
