@@ -100,23 +100,32 @@ final class RedisScripts {
      * a backend, not one per leader). KEYS: lease, epoch and server stamp of each election in
      * turn; ARGV: lease ms, then owner and epoch of each election in turn. Each lease that is
      * ours in this term is extended and its server stamped; the reply holds, per election in
-     * order, 1 for renewed, else the holder found ('' for none). The run id is read once per call.
+     * order, 1 for renewed, else the holder found ('' for none). The run id is read once per call,
+     * and the keys with one {@code MGET} per 100 elections (Lua's {@code unpack} is bounded by its
+     * stack), so that a renewal costs the server about one command, its {@code PEXPIRE}.
      */
     static final String RENEW_ALL = """
             local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
             local out = {}
-            for i = 1, #KEYS / 3 do
-              local k = 3 * i - 2
-              local holder = redis.call('GET', KEYS[k])
-              if holder == ARGV[2 * i] and redis.call('GET', KEYS[k + 1]) == ARGV[2 * i + 1] then
-                redis.call('PEXPIRE', KEYS[k], ARGV[1])
-                if redis.call('GET', KEYS[k + 2]) ~= run then
-                  redis.call('SET', KEYS[k + 2], run)
+            local n = #KEYS / 3
+            local from = 1
+            while from <= n do
+              local to = math.min(n, from + 99)
+              local values = redis.call('MGET', unpack(KEYS, 3 * from - 2, 3 * to))
+              for i = from, to do
+                local v = 3 * (i - from)
+                local holder = values[v + 1]
+                if holder == ARGV[2 * i] and values[v + 2] == ARGV[2 * i + 1] then
+                  redis.call('PEXPIRE', KEYS[3 * i - 2], ARGV[1])
+                  if values[v + 3] ~= run then
+                    redis.call('SET', KEYS[3 * i], run)
+                  end
+                  out[i] = 1
+                else
+                  out[i] = holder or ''
                 end
-                out[i] = 1
-              else
-                out[i] = holder or ''
               end
+              from = to + 1
             end
             return out
             """;

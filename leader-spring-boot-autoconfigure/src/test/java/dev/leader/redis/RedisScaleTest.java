@@ -106,6 +106,8 @@ class RedisScaleTest {
         assertThat(scripts).as("script calls in six renew intervals of %d leaders, %s", ELECTIONS, calls).isBetween(5L, 8L);
         assertThat(calls.getOrDefault("pexpire", 0L)).as("leases extended, %s", calls).isEqualTo(ELECTIONS * scripts);
         assertThat(calls.getOrDefault("info", 0L)).as("the server's run id, once per call, %s", calls).isEqualTo(scripts);
+        assertThat(calls.getOrDefault("mget", 0L)).as("keys read per 100 leases, %s", calls).isEqualTo(5 * scripts);
+        assertThat(calls).as("no read per lease, %s", calls).doesNotContainKey("get");
         assertThat(calls).as("no campaign reads at rest").doesNotContainKeys("pttl", "set", "del");
     }
 
@@ -114,7 +116,8 @@ class RedisScaleTest {
         RedisElectionBackend backend = backend();
         Map<Election, List<RevokeReason>> revokes = new ConcurrentHashMap<>();
         List<Election> elections = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
+        // More than one MGET's worth (100), so that the replies' order is checked across them.
+        for (int i = 0; i < 250; i++) {
             Election election = backend.election(prefix + i, "a");
             List<RevokeReason> reasons = new ArrayList<>();
             revokes.put(election, reasons);
@@ -131,7 +134,7 @@ class RedisScaleTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> elections.stream().allMatch(Election::isLeader));
         Election overwritten = elections.get(7);
-        Election deleted = elections.get(23);
+        Election deleted = elections.get(223);
         long deletedToken = deleted.leadership().orElseThrow().fencingToken();
         RedisCommands<String, String> admin = admin();
         admin.psetex(keysOf(overwritten).lease(), 60_000, "intruder#0123456789abcdef");
