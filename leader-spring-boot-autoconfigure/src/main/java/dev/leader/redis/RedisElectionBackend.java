@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Elects through one Redis (standalone, Sentinel or Cluster): one command connection and one
- * pub/sub connection per backend, shared by all its elections. If Redis is down at start the
+ * pub/sub connection per backend, shared by all its elections, whose leases one
+ * {@link LeaseRenewals} call per interval renews. If Redis is down at start the
  * backend still starts and keeps connecting in the background; elections campaign once it is up.
  */
 public final class RedisElectionBackend implements ElectionBackend {
