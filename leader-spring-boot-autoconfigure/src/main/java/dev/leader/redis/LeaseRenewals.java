@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import dev.leader.election.DaemonThreads;
 import dev.leader.election.Leadership;
 import io.lettuce.core.cluster.SlotHash;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * does not come (an error, a timeout) is sent again after a tenth of the lease, until it is
  * answered or its terms end by their deadlines.
  */
-final class LeaseRenewals implements AutoCloseable {
+final class LeaseRenewals {
 
     /**
      * Most leases renewed by one call. A script holds the server while it runs, about a
@@ -56,17 +58,32 @@ final class LeaseRenewals implements AutoCloseable {
 
     private final Map<RedisElection, Term> terms = new ConcurrentHashMap<>();
 
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledExecutorService timer;
 
-    LeaseRenewals(RedisElectionBackend backend, RedisBackendSettings settings, boolean cluster) {
+    /**
+     * @param timer a thread that runs nothing that blocks (this and the {@link LeaseWatch});
+     *        replies are read on it too
+     */
+    LeaseRenewals(RedisElectionBackend backend, RedisBackendSettings settings, boolean cluster, ScheduledExecutorService timer) {
         this.backend = backend;
         this.cluster = cluster;
         this.leaseMillis = settings.lease().toMillis();
         this.retryNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), settings.lease().toNanos() / 10);
-        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.single("leader-redis-renewal"));
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
         long interval = settings.renewInterval().toNanos();
-        this.timer.scheduleAtFixedRate(this::renewAll, interval, interval, TimeUnit.NANOSECONDS);
+        try {
+            timer.scheduleAtFixedRate(this::renewAll, interval, interval, TimeUnit.NANOSECONDS);
+        }
+        catch (RejectedExecutionException ex) {
+            log.debug("backend closed; no renewals");
+        }
+    }
+
+    /** A timer thread for {@link LeaseRenewals} and {@link LeaseWatch}. */
+    static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.single("leader-redis-renewal"));
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Renews {@code leadership} of {@code election} from the next call on, until removed or ended. */
@@ -83,11 +100,6 @@ final class LeaseRenewals implements AutoCloseable {
         return terms.size();
     }
 
-    @Override
-    public void close() {
-        timer.shutdownNow();
-    }
-
     private void renewAll() {
         List<Term> due = new ArrayList<>(terms.size());
         for (Term term : terms.values()) {
@@ -99,20 +111,23 @@ final class LeaseRenewals implements AutoCloseable {
                 terms.remove(term.election(), term);
             }
         }
-        for (List<Term> call : calls(due)) {
+        for (List<Term> call : calls(due, term -> term.election().keys(), cluster)) {
             send(call);
         }
     }
 
-    /** {@code due} split into calls: at most {@link #MOST_PER_CALL} each, and per slot in a cluster. */
-    private List<List<Term>> calls(List<Term> due) {
-        Map<Integer, List<Term>> bySlot = new LinkedHashMap<>();
-        for (Term term : due) {
-            int slot = cluster ? SlotHash.getSlot(term.election().keys().lease()) : 0;
-            bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(term);
+    /**
+     * {@code items} split into script calls: at most {@link #MOST_PER_CALL} each, and in a
+     * cluster one slot each (the keys of one script must hash to one slot).
+     */
+    static <T> List<List<T>> calls(List<T> items, Function<T, ElectionKeys> keys, boolean cluster) {
+        Map<Integer, List<T>> bySlot = new LinkedHashMap<>();
+        for (T item : items) {
+            int slot = cluster ? SlotHash.getSlot(keys.apply(item).lease()) : 0;
+            bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(item);
         }
-        List<List<Term>> calls = new ArrayList<>();
-        for (List<Term> group : bySlot.values()) {
+        List<List<T>> calls = new ArrayList<>();
+        for (List<T> group : bySlot.values()) {
             for (int from = 0; from < group.size(); from += MOST_PER_CALL) {
                 calls.add(group.subList(from, Math.min(group.size(), from + MOST_PER_CALL)));
             }

@@ -131,6 +131,7 @@ final class RedisElection extends AbstractElection {
         if (held != null) {
             backend.renewals().remove(this, held);
         }
+        backend.watch().remove(this);
         execute(() -> cancel(wake));
         if (held == null) {
             return;
@@ -160,6 +161,7 @@ final class RedisElection extends AbstractElection {
         if (held != null) {
             backend.renewals().remove(this, held);
         }
+        backend.watch().remove(this);
         execute(() -> cancel(wake));
         try {
             if (held != null) {
@@ -226,6 +228,7 @@ final class RedisElection extends AbstractElection {
             return;
         }
         cancel(wake);
+        backend.watch().remove(this);
         acquiring = true;
         long sendNanos = System.nanoTime();
         RedisScripts.acquire(commands, keys, owner, leaseMillis)
@@ -273,12 +276,40 @@ final class RedisElection extends AbstractElection {
             LeaseOwner holder = LeaseOwner.parse(result.get(2));
             noticeTwin(holder);
             follow(holder == null ? null : holder.candidateId());
-            scheduleWake(followerWaitNanos(pttl));
+            awaitLease(pttl);
         }
         if (attemptAgain) {
             attemptAgain = false;
             attempt();
         }
+    }
+
+    /**
+     * Waits for the end of a lease with {@code pttlMillis} left: for the keyspace notification
+     * when the server sends them, otherwise on the backend's {@link LeaseWatch} unless it ends
+     * before the watch would read it again.
+     */
+    private void awaitLease(long pttlMillis) {
+        if (backend.expiryNotifications() || pttlMillis <= 0 || backend.watch().endsSoon(pttlMillis)) {
+            scheduleWake(followerWaitNanos(pttlMillis));
+            return;
+        }
+        waitOnPttl = false;
+        cancel(wake);
+        backend.watch().add(this);
+    }
+
+    /**
+     * From the {@link LeaseWatch}: the lease this follower waits on ends in {@code pttlMillis}
+     * (≤ 0: ended; {@link Long#MAX_VALUE}: unknown, the server now sends expiry notifications).
+     */
+    void leaseEndsIn(long pttlMillis) {
+        execute(() -> {
+            if (isCampaigning() && currentTerm() == null && !acquiring) {
+                scheduleWake(pttlMillis == Long.MAX_VALUE ? settings.followerRecheck().toNanos()
+                        : TimeUnit.MILLISECONDS.toNanos(Math.max(0, pttlMillis) + 1));
+            }
+        });
     }
 
     private long followerWaitNanos(long pttlMillis) {

@@ -41,7 +41,12 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     private final OpenElections<RedisElection> elections = new OpenElections<>();
 
+    /** The thread that sends {@link #renewals} and {@link #watch}, never held up by the elections' work. */
+    private final ScheduledExecutorService timer;
+
     private final LeaseRenewals renewals;
+
+    private final LeaseWatch watch;
 
     /** Channel → the elections of this backend listening on it; the link subscribes their patterns once. */
     private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
@@ -70,7 +75,9 @@ public final class RedisElectionBackend implements ElectionBackend {
             return t;
         });
         this.connection = new RedisConnection(uris, cluster, settings, new Events());
-        this.renewals = new LeaseRenewals(this, settings, cluster);
+        this.timer = LeaseRenewals.timer();
+        this.renewals = new LeaseRenewals(this, settings, cluster, timer);
+        this.watch = new LeaseWatch(this, settings, cluster, timer);
         this.connection.subscribe(ElectionKeys.patterns(settings.keyPrefix(), connection.database()));
         this.connection.start();
     }
@@ -112,7 +119,7 @@ public final class RedisElectionBackend implements ElectionBackend {
     @Override
     public void close() {
         elections.closeAll();
-        renewals.close();
+        timer.shutdownNow();
         scheduler.shutdownNow();
         connection.close();
     }
@@ -125,6 +132,10 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     LeaseRenewals renewals() {
         return renewals;
+    }
+
+    LeaseWatch watch() {
+        return watch;
     }
 
     boolean expiryNotifications() {

@@ -12,7 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The three Lua scripts of a term. Each compares the owner (candidate id and incarnation) and,
+ * The Lua scripts of a term, and {@link #PTTL_ALL} for followers. Each compares the owner (candidate id and incarnation) and,
  * for renew (of many terms at once) and release, the term's epoch before it touches the lease, so a stale leader's late
  * command cannot extend or delete a lease that is no longer its own, even one that the same
  * candidate re-acquired in a later term. Scripts run by SHA; a server that does not know one
@@ -130,6 +130,15 @@ final class RedisScripts {
             return out
             """;
 
+    /** KEYS: leases. The PTTL of each, in order (-2: gone, -1: no expiry); see {@link LeaseWatch}. */
+    static final String PTTL_ALL = """
+            local out = {}
+            for i = 1, #KEYS do
+              out[i] = redis.call('PTTL', KEYS[i])
+            end
+            return out
+            """;
+
     /** ARGV: owner, epoch, channel. Ours in this term → delete, tell the followers, {1}; else {0}. */
     static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('GET', KEYS[2]) == ARGV[2] then
@@ -145,6 +154,8 @@ final class RedisScripts {
     private static final String RENEW_ALL_SHA = sha1(RENEW_ALL);
 
     private static final String RELEASE_SHA = sha1(RELEASE);
+
+    private static final String PTTL_ALL_SHA = sha1(PTTL_ALL);
 
     private RedisScripts() {
     }
@@ -172,6 +183,11 @@ final class RedisScripts {
             args[2 + 2 * i] = Long.toString(epochs.get(i));
         }
         return run(commands, RENEW_ALL, RENEW_ALL_SHA, keyArray, args);
+    }
+
+    /** The PTTL of each of {@code leases} (in a Redis Cluster, all in one slot); see {@link #PTTL_ALL}. */
+    static CompletableFuture<List<Object>> pttlAll(RedisClusterAsyncCommands<String, String> commands, List<String> leases) {
+        return run(commands, PTTL_ALL, PTTL_ALL_SHA, leases.toArray(String[]::new));
     }
 
     /** Whether {@code reply}, one element of a {@link #RENEW_ALL} reply, says renewed (a holder is a string, never a number). */

@@ -16,6 +16,7 @@ import dev.leader.election.ElectionListener;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.testsupport.LoopbackProxy;
 import dev.leader.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -180,6 +181,46 @@ class RedisScaleTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> elections.stream().allMatch(Election::isLeader));
         assertThat(elections).allSatisfy(e -> assertThat(e.leadership().orElseThrow().fencingToken())
                 .isGreaterThan(tokens.get(e)));
+    }
+
+    /**
+     * Without keyspace notifications, 300 followers of leaders on another backend read their
+     * leases with one call per interval, not an acquire each per lease; a leader that stops
+     * renewing (its backend's link cut) is still followed by a successor within a lease or so.
+     */
+    @Test
+    void threeHundredFollowersReadTheirLeasesWithOneCallPerInterval() throws Exception {
+        LoopbackProxy link = LoopbackProxy.to(server.port());
+        closeables.add(link);
+        RedisElectionBackend leaders = new RedisElectionBackend(RedisURI.create("redis://127.0.0.1:" + link.port()),
+                RedisBackendSettings.of(LEASE));
+        closeables.add(leaders);
+        List<Election> led = leaders(leaders, 300);
+        RedisElectionBackend backend = backend();
+        List<Election> followers = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Election follower = backend.election(prefix + i, "b");
+            follower.start();
+            followers.add(follower);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> followers.stream().allMatch(f -> f.leaderId().filter("a"::equals).isPresent()));
+        // Settled: every follower read its lease once, and waits on the watch.
+        await().atMost(Duration.ofSeconds(30)).until(() -> backend.watch().size() == followers.size());
+        RedisCommands<String, String> admin = admin();
+        admin.configResetstat();
+        Duration window = LEASE.dividedBy(3).multipliedBy(6);
+        await().during(window).atMost(window.plusSeconds(1)).until(() -> led.stream().allMatch(Election::isLeader));
+
+        Map<String, Long> calls = commandCalls(admin.info("commandstats"));
+        long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+        // Six intervals: a renewal call and a read call each; an acquire per follower per lease
+        // would be about 600 more.
+        assertThat(scripts).as("script calls in six renew intervals, %s", calls).isBetween(10L, 16L);
+        assertThat(calls.getOrDefault("pttl", 0L)).as("leases read, %s", calls).isBetween(5L * 300, 8L * 300);
+
+        // The leaders' link goes silent: no release, their leases run out on the server.
+        link.cut();
+        await().atMost(LEASE.multipliedBy(3)).until(() -> followers.stream().allMatch(Election::isLeader));
     }
 
     private List<Election> leaders(RedisElectionBackend backend, int count) {
