@@ -261,17 +261,18 @@ final class RedisConnection implements AutoCloseable {
         }
         try {
             StatefulRedisPubSubConnection<String, String> ps;
+            RedisClusterAsyncCommands<String, String> async;
             if (client instanceof RedisClusterClient clusterClient) {
                 StatefulRedisClusterConnection<String, String> c = clusterClient.connect(StringCodec.UTF8);
                 connection = c;
-                commands = c.async();
+                async = c.async();
                 ps = clusterClient.connectPubSub(StringCodec.UTF8);
             }
             else {
                 RedisClient redisClient = (RedisClient) client;
                 StatefulRedisConnection<String, String> c = redisClient.connect(StringCodec.UTF8, uris.get(0));
                 connection = c;
-                commands = c.async();
+                async = c.async();
                 ps = redisClient.connectPubSub(StringCodec.UTF8, uris.get(0));
             }
             ps.addListener(events);
@@ -279,6 +280,9 @@ final class RedisConnection implements AutoCloseable {
             subscribed = subscription;
             pubsub = ps;
             subscription.get(5, TimeUnit.SECONDS);
+            // Only now may elections send: one that read a lease before the patterns were
+            // subscribed could miss the release that follows, and wait for a whole lease.
+            commands = async;
             backoff.reset();
             unansweredSinceNanos = 0;
             detectExpiryNotifications();

@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A leader is renewed every lease/3 by the backend's {@link LeaseRenewals}, one call for all
  * its leaders, and believes until send time of the last confirmed renewal + lease − margin. A
- * follower never polls: it waits for a release on the election's channel, for
- * the lease key's keyspace {@code expired} notification when the server sends those, and
- * otherwise for the moment the lease it last read would expire (its {@code PTTL}).
+ * follower waits for a release on the election's channel, for the lease key's keyspace
+ * {@code expired} notification when the server sends those, and otherwise on the backend's
+ * {@link LeaseWatch}, one read per interval for all its followers, which wakes it when its lease
+ * will end (its {@code PTTL}).
  *
  * <p>The lease names this object's {@link LeaseOwner incarnation} next to the candidate id, so
  * that another instance started with the same id is a rival, never mistaken for ourselves.

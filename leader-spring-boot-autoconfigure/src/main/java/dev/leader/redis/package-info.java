@@ -6,8 +6,9 @@
  *
  * <p><b>Many elections.</b> A backend's elections share one command and one pub/sub connection
  * and a few threads. One {@link dev.leader.redis.LeaseRenewals renewal call} per interval renews
- * every lease the backend holds, and the pub/sub link subscribes two patterns under the key
- * prefix, not two channels per election.
+ * every lease the backend holds, one {@link dev.leader.redis.LeaseWatch read} per interval the
+ * leases its followers wait on (without keyspace notifications), and the pub/sub link subscribes
+ * two patterns under the key prefix, not two channels per election.
  *
  * <p><b>Fencing and persistence.</b> The epoch is raised in the same script that sets the
  * lease, so a term's token and its ownership are one atomic step. Redis acknowledges writes
