@@ -1,5 +1,7 @@
 package dev.leader.redis;
 
+import java.util.List;
+
 /**
  * The keys and channels of one election. The election name sits in a hash tag, so that in a
  * Redis Cluster the lease, the epoch and the server stamp share a slot and one script can touch
@@ -19,5 +21,28 @@ record ElectionKeys(String lease, String epoch, String server, String channel, S
         String lease = prefix + "{" + election + "}";
         return new ElectionKeys(lease, lease + ":epoch", lease + ":server", lease + ":events",
                 "__keyspace@" + database + "__:" + lease);
+    }
+
+    /**
+     * The two patterns that match the {@link #channel} and the {@link #keyspaceChannel} of every
+     * election under {@code prefix}: a backend subscribes them once (issue 20) instead of two
+     * channels per election, and hands each message to the elections of its channel. They also
+     * match other applications' elections under the same prefix, whose messages find no listener.
+     */
+    static List<String> patterns(String prefix, int database) {
+        String each = globEscaped(prefix) + "{*}";
+        return List.of(each + ":events", "__keyspace@" + database + "__:" + each);
+    }
+
+    /** {@code text} with Redis glob's special characters escaped, so that it matches only itself. */
+    static String globEscaped(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 }

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param enableExpiryNotifications whether the backend may turn on the server's keyspace expiry
  *        notifications ({@code CONFIG SET notify-keyspace-events}, adding {@code Kx} to what is
  *        set) so that followers need no reads at rest; off by default because it changes a
- *        server setting that other applications share. Without them followers wake when the
- *        lease they last read would expire (about once per lease while a leader renews).
+ *        server setting that other applications share. Without them the backend reads the
+ *        leases of all its followers with one call per renew interval.
  * @param ssl key and trust material for TLS ({@code leader.redis.ssl.bundle}, or the bundle of
  *        the Spring Data Redis connection), or null; when set, every URI is connected over TLS
  */

@@ -3,9 +3,7 @@ package dev.leader.redis;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * reconnect, commands that were in flight when the connection broke: a renewal must reach the
  * server within its command timeout (below lease/3) or not at all, because one that arrived
  * late would stretch the server's lease past what the leader believes, delaying the successor.
- * Every channel is subscribed again whenever a link comes back, because Lettuce re-subscribes
- * only those whose subscription it saw confirmed, and one asked for while it reconnected never is.
+ * The backend's patterns are subscribed again whenever a link comes back, because Lettuce
+ * re-subscribes only what it saw confirmed, and what was asked for while it reconnected never is.
  *
  * <p><b>Links that die silently.</b> A link whose peer vanished without a FIN or a reset (a
  * host gone, a dropped NAT entry, a black-holing network) stays open for Lettuce until TCP gives
@@ -80,7 +78,11 @@ final class RedisConnection implements AutoCloseable {
 
     private final Backoff backoff = Backoff.forReconnect();
 
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    /** The patterns every pub/sub link subscribes, set before {@link #start()}. */
+    private volatile List<String> patterns = List.of();
+
+    /** The subscription of the patterns on the current pub/sub link. */
+    private volatile CompletableFuture<Void> subscribed = CompletableFuture.completedFuture(null);
 
     /** How long a link may leave every command unanswered before it counts as dead. */
     private final long silentLinkNanos;
@@ -240,22 +242,17 @@ final class RedisConnection implements AutoCloseable {
         return expiryNotifications;
     }
 
-    CompletableFuture<Void> subscribe(String... names) {
-        channels.addAll(List.of(names));
-        StatefulRedisPubSubConnection<String, String> ps = pubsub;
-        if (ps == null) {
-            // connect() subscribes to every channel once it is up
-            return CompletableFuture.completedFuture(null);
-        }
-        return ps.async().subscribe(names).toCompletableFuture();
+    /** Subscribes {@code names} (glob patterns) on every pub/sub link from {@link #start()} on. */
+    void subscribe(List<String> names) {
+        patterns = List.copyOf(names);
     }
 
-    void unsubscribe(String name) {
-        channels.remove(name);
-        StatefulRedisPubSubConnection<String, String> ps = pubsub;
-        if (ps != null && ps.isOpen()) {
-            ps.async().unsubscribe(name);
-        }
+    /**
+     * Completes once the patterns are subscribed on the current pub/sub link; at once while
+     * there is none (the next link subscribes them before it counts as connected).
+     */
+    CompletableFuture<Void> subscribed() {
+        return subscribed;
     }
 
     private void connect() {
@@ -264,26 +261,28 @@ final class RedisConnection implements AutoCloseable {
         }
         try {
             StatefulRedisPubSubConnection<String, String> ps;
+            RedisClusterAsyncCommands<String, String> async;
             if (client instanceof RedisClusterClient clusterClient) {
                 StatefulRedisClusterConnection<String, String> c = clusterClient.connect(StringCodec.UTF8);
                 connection = c;
-                commands = c.async();
+                async = c.async();
                 ps = clusterClient.connectPubSub(StringCodec.UTF8);
             }
             else {
                 RedisClient redisClient = (RedisClient) client;
                 StatefulRedisConnection<String, String> c = redisClient.connect(StringCodec.UTF8, uris.get(0));
                 connection = c;
-                commands = c.async();
+                async = c.async();
                 ps = redisClient.connectPubSub(StringCodec.UTF8, uris.get(0));
             }
             ps.addListener(events);
-            // Published before the bulk subscribe: a channel added meanwhile is then either in
-            // the set read below or subscribed by subscribe() itself.
+            CompletableFuture<Void> subscription = psubscribe(ps);
+            subscribed = subscription;
             pubsub = ps;
-            if (!channels.isEmpty()) {
-                ps.async().subscribe(channels.toArray(String[]::new)).get(5, TimeUnit.SECONDS);
-            }
+            subscription.get(5, TimeUnit.SECONDS);
+            // Only now may elections send: one that read a lease before the patterns were
+            // subscribed could miss the release that follows, and wait for a whole lease.
+            commands = async;
             backoff.reset();
             unansweredSinceNanos = 0;
             detectExpiryNotifications();
@@ -301,18 +300,28 @@ final class RedisConnection implements AutoCloseable {
         }
     }
 
-    /** Subscribes every channel again (a no-op for those still subscribed). */
+    /** Subscribes the patterns again (a no-op when they still are). */
     private void resubscribe() {
         StatefulRedisPubSubConnection<String, String> ps = pubsub;
-        if (ps == null || channels.isEmpty()) {
+        if (ps == null) {
             return;
         }
-        ps.async().subscribe(channels.toArray(String[]::new)).whenComplete((ok, error) -> {
+        CompletableFuture<Void> subscription = psubscribe(ps);
+        subscribed = subscription;
+        subscription.whenComplete((ok, error) -> {
             if (error != null) {
                 // The pub/sub link is still down: its own reconnect brings us back here.
                 log.debug("re-subscribing after a reconnect failed: {}", RedisScripts.unwrap(error).toString());
             }
         });
+    }
+
+    private CompletableFuture<Void> psubscribe(StatefulRedisPubSubConnection<String, String> ps) {
+        List<String> names = patterns;
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return ps.async().psubscribe(names.toArray(String[]::new)).toCompletableFuture();
     }
 
     private void detectExpiryNotifications() {

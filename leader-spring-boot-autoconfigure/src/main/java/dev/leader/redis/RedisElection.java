@@ -21,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  * A candidate of the Redis backend. All of its logic runs on the backend's one scheduler
  * thread, so the fields below need no locks; replies from Lettuce's event loop hop onto it.
  *
- * <p>A leader renews every lease/3 and believes until send time of the last confirmed renewal +
- * lease − margin. A follower never polls: it waits for a release on the election's channel, for
- * the lease key's keyspace {@code expired} notification when the server sends those, and
- * otherwise for the moment the lease it last read would expire (its {@code PTTL}).
+ * <p>A leader is renewed every lease/3 by the backend's {@link LeaseRenewals}, one call for all
+ * its leaders, and believes until send time of the last confirmed renewal + lease − margin. A
+ * follower waits for a release on the election's channel, for the lease key's keyspace
+ * {@code expired} notification when the server sends those, and otherwise on the backend's
+ * {@link LeaseWatch}, one read per interval for all its followers, which wakes it when its lease
+ * will end (its {@code PTTL}).
  *
  * <p>The lease names this object's {@link LeaseOwner incarnation} next to the candidate id, so
  * that another instance started with the same id is a rival, never mistaken for ourselves.
@@ -54,8 +56,6 @@ final class RedisElection extends AbstractElection {
     private final Set<String> twinsSeen = new HashSet<>();
 
     private @Nullable ScheduledFuture<?> wake;
-
-    private @Nullable ScheduledFuture<?> renewal;
 
     private boolean acquiring;
 
@@ -87,6 +87,15 @@ final class RedisElection extends AbstractElection {
         return logPrefix;
     }
 
+    LeaseOwner owner() {
+        return owner;
+    }
+
+    /** Whether {@code term} is the current term. */
+    boolean leads(Leadership term) {
+        return currentTerm() == term;
+    }
+
     // ---- hooks ----
 
     @Override
@@ -98,10 +107,8 @@ final class RedisElection extends AbstractElection {
     @Override
     protected void onYield(Leadership term) {
         RedisClusterAsyncCommands<String, String> commands = backend.commands();
-        execute(() -> {
-            cancel(renewal);
-            notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos();
-        });
+        backend.renewals().remove(this, term);
+        execute(() -> notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos());
         if (commands == null) {
             execute(this::attempt);
             return;
@@ -122,10 +129,11 @@ final class RedisElection extends AbstractElection {
      */
     @Override
     protected void onWithdraw(@Nullable Leadership held) {
-        execute(() -> {
-            cancel(wake);
-            cancel(renewal);
-        });
+        if (held != null) {
+            backend.renewals().remove(this, held);
+        }
+        backend.watch().remove(this);
+        execute(() -> cancel(wake));
         if (held == null) {
             return;
         }
@@ -151,10 +159,11 @@ final class RedisElection extends AbstractElection {
 
     @Override
     protected void onClose(@Nullable Leadership held) {
-        execute(() -> {
-            cancel(wake);
-            cancel(renewal);
-        });
+        if (held != null) {
+            backend.renewals().remove(this, held);
+        }
+        backend.watch().remove(this);
+        execute(() -> cancel(wake));
         try {
             if (held != null) {
                 releaseNow(held.fencingToken());
@@ -168,6 +177,7 @@ final class RedisElection extends AbstractElection {
     @Override
     protected void onLeaseExpired(Leadership term) {
         log.warn("{} lease deadline passed without a confirmed renewal; campaigning again", logPrefix);
+        backend.renewals().remove(this, term);
         execute(this::attempt);
     }
 
@@ -219,6 +229,7 @@ final class RedisElection extends AbstractElection {
             return;
         }
         cancel(wake);
+        backend.watch().remove(this);
         acquiring = true;
         long sendNanos = System.nanoTime();
         RedisScripts.acquire(commands, keys, owner, leaseMillis)
@@ -250,7 +261,7 @@ final class RedisElection extends AbstractElection {
             }
             Leadership term = currentTerm();
             if (term != null) {
-                scheduleRenewal(term, sendNanos);
+                backend.renewals().add(this, term);
             }
         }
         else if (outcome == RedisScripts.HELD_BACK) {
@@ -266,12 +277,40 @@ final class RedisElection extends AbstractElection {
             LeaseOwner holder = LeaseOwner.parse(result.get(2));
             noticeTwin(holder);
             follow(holder == null ? null : holder.candidateId());
-            scheduleWake(followerWaitNanos(pttl));
+            awaitLease(pttl);
         }
         if (attemptAgain) {
             attemptAgain = false;
             attempt();
         }
+    }
+
+    /**
+     * Waits for the end of a lease with {@code pttlMillis} left: for the keyspace notification
+     * when the server sends them, otherwise on the backend's {@link LeaseWatch} unless it ends
+     * before the watch would read it again.
+     */
+    private void awaitLease(long pttlMillis) {
+        if (backend.expiryNotifications() || pttlMillis <= 0 || backend.watch().endsSoon(pttlMillis)) {
+            scheduleWake(followerWaitNanos(pttlMillis));
+            return;
+        }
+        waitOnPttl = false;
+        cancel(wake);
+        backend.watch().add(this);
+    }
+
+    /**
+     * From the {@link LeaseWatch}: the lease this follower waits on ends in {@code pttlMillis}
+     * (≤ 0: ended; {@link Long#MAX_VALUE}: unknown, the server now sends expiry notifications).
+     */
+    void leaseEndsIn(long pttlMillis) {
+        execute(() -> {
+            if (isCampaigning() && currentTerm() == null && !acquiring) {
+                scheduleWake(pttlMillis == Long.MAX_VALUE ? settings.followerRecheck().toNanos()
+                        : TimeUnit.MILLISECONDS.toNanos(Math.max(0, pttlMillis) + 1));
+            }
+        });
     }
 
     private long followerWaitNanos(long pttlMillis) {
@@ -284,53 +323,30 @@ final class RedisElection extends AbstractElection {
         return TimeUnit.MILLISECONDS.toNanos(millis + 1);
     }
 
-    // ---- renewal ----
+    // ---- renewal, from the backend's LeaseRenewals ----
 
-    private void scheduleRenewal(Leadership term, long lastSendNanos) {
-        long delay = settings.renewInterval().toNanos() - (System.nanoTime() - lastSendNanos);
-        renewal = scheduler.schedule(() -> renew(term), Math.max(0, delay), TimeUnit.NANOSECONDS);
+    /** A renewal of {@code term} sent at {@code sendNanos} held. */
+    void renewedAt(Leadership term, long sendNanos) {
+        renewed(term, sendNanos);
     }
 
-    private void renew(Leadership term) {
-        if (currentTerm() != term) {
-            return;
-        }
-        RedisClusterAsyncCommands<String, String> commands = backend.commands();
-        if (commands == null) {
-            retryRenewal(term);
-            return;
-        }
-        long sendNanos = System.nanoTime();
-        RedisScripts.renew(commands, keys, owner, term.fencingToken(), leaseMillis)
-                .whenCompleteAsync((result, error) -> renewReply(term, result, error, sendNanos), scheduler);
-    }
-
-    private void renewReply(Leadership term, @Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
-        if (currentTerm() != term) {
-            return;
-        }
-        if (error != null || result == null || result.isEmpty()) {
-            backend.failed(error);
-            log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, String.valueOf(error));
-            retryRenewal(term);
-            return;
-        }
-        backend.succeeded(System.nanoTime() - sendNanos);
-        if (RedisScripts.asLong(result.get(0)) == 1) {
-            renewed(term, sendNanos);
-            scheduleRenewal(term, sendNanos);
-            return;
-        }
-        LeaseOwner holder = LeaseOwner.parse(result.size() > 1 ? result.get(1) : null);
-        noticeTwin(holder);
-        // Our own owner with another epoch is a lease of ours from an earlier term, brought back
-        // by a restore or a failover: this term's lease is lost all the same.
-        RevokeReason reason = holder == null || holder.equals(owner) ? RevokeReason.LEASE_EXPIRED : RevokeReason.PREEMPTED;
-        log.warn("{} the server no longer holds our lease (expired, or lost in a restart or failover); holder: {}", logPrefix,
-                holder == null ? "none" : holder.value());
-        if (revoke(term, reason, ElectionState.FOLLOWER)) {
-            attempt();
-        }
+    /** A renewal of {@code term} found the lease held by {@code holderValue} ('' for nobody): the term is lost. */
+    void renewalRefused(Leadership term, @Nullable Object holderValue) {
+        execute(() -> {
+            if (currentTerm() != term) {
+                return;
+            }
+            LeaseOwner holder = LeaseOwner.parse(holderValue);
+            noticeTwin(holder);
+            // Our own owner with another epoch is a lease of ours from an earlier term, brought back
+            // by a restore or a failover: this term's lease is lost all the same.
+            RevokeReason reason = holder == null || holder.equals(owner) ? RevokeReason.LEASE_EXPIRED : RevokeReason.PREEMPTED;
+            log.warn("{} the server no longer holds our lease (expired, or lost in a restart or failover); holder: {}", logPrefix,
+                    holder == null ? "none" : holder.value());
+            if (revoke(term, reason, ElectionState.FOLLOWER)) {
+                attempt();
+            }
+        });
     }
 
     /** Warns, once per incarnation, of another instance that runs with our candidate id. */
@@ -340,11 +356,6 @@ final class RedisElection extends AbstractElection {
                     + " instance runs with the same leader candidate id. Both still lead one at a time, but give each"
                     + " instance an id of its own", logPrefix, candidateId(), holder.incarnation(), owner.incarnation());
         }
-    }
-
-    private void retryRenewal(Leadership term) {
-        long retry = Math.max(TimeUnit.MILLISECONDS.toNanos(5), settings.lease().toNanos() / 10);
-        renewal = scheduler.schedule(() -> renew(term), retry, TimeUnit.NANOSECONDS);
     }
 
     private void releaseNow(long token) {

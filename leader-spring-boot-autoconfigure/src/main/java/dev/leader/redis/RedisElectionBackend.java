@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Elects through one Redis (standalone, Sentinel or Cluster): one command connection and one
- * pub/sub connection per backend, shared by all its elections. If Redis is down at start the
+ * pub/sub connection per backend, shared by all its elections, whose leases one
+ * {@link LeaseRenewals} call per interval renews. If Redis is down at start the
  * backend still starts and keeps connecting in the background; elections campaign once it is up.
  */
 public final class RedisElectionBackend implements ElectionBackend {
@@ -40,7 +41,14 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     private final OpenElections<RedisElection> elections = new OpenElections<>();
 
-    /** Channel → the elections of this backend listening on it. */
+    /** The thread that sends {@link #renewals} and {@link #watch}, never held up by the elections' work. */
+    private final ScheduledExecutorService timer;
+
+    private final LeaseRenewals renewals;
+
+    private final LeaseWatch watch;
+
+    /** Channel → the elections of this backend listening on it; the link subscribes their patterns once. */
     private final Map<String, Set<RedisElection>> listeners = new ConcurrentHashMap<>();
 
     private final BackendStatusTracker status = new BackendStatusTracker();
@@ -67,6 +75,10 @@ public final class RedisElectionBackend implements ElectionBackend {
             return t;
         });
         this.connection = new RedisConnection(uris, cluster, settings, new Events());
+        this.timer = LeaseRenewals.timer();
+        this.renewals = new LeaseRenewals(this, settings, cluster, timer);
+        this.watch = new LeaseWatch(this, settings, cluster, timer);
+        this.connection.subscribe(ElectionKeys.patterns(settings.keyPrefix(), connection.database()));
         this.connection.start();
     }
 
@@ -107,6 +119,7 @@ public final class RedisElectionBackend implements ElectionBackend {
     @Override
     public void close() {
         elections.closeAll();
+        timer.shutdownNow();
         scheduler.shutdownNow();
         connection.close();
     }
@@ -117,15 +130,28 @@ public final class RedisElectionBackend implements ElectionBackend {
         return connection.commands();
     }
 
+    LeaseRenewals renewals() {
+        return renewals;
+    }
+
+    LeaseWatch watch() {
+        return watch;
+    }
+
     boolean expiryNotifications() {
         return connection.expiryNotifications();
     }
 
+    /**
+     * Hands {@code election} the messages of its channels. Completes once the link's patterns
+     * are subscribed (at once when there is no link: connecting subscribes them before anything
+     * else), so that a release right after the election's first read is not missed.
+     */
     CompletableFuture<Void> subscribe(RedisElection election) {
         ElectionKeys keys = election.keys();
         listeners.computeIfAbsent(keys.channel(), c -> ConcurrentHashMap.newKeySet()).add(election);
         listeners.computeIfAbsent(keys.keyspaceChannel(), c -> ConcurrentHashMap.newKeySet()).add(election);
-        return connection.subscribe(keys.channel(), keys.keyspaceChannel())
+        return connection.subscribed()
                 .orTimeout(settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(ex -> {
                     // The first read still happens; the wake-up on the lease's PTTL covers a missed release.
@@ -142,9 +168,6 @@ public final class RedisElectionBackend implements ElectionBackend {
             Set<RedisElection> set = listeners.get(channel);
             if (set != null && set.remove(election) && set.isEmpty()) {
                 listeners.remove(channel, set);
-                if (!elections.isClosed()) {
-                    connection.unsubscribe(channel);
-                }
             }
         }
     }
@@ -170,6 +193,11 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     /** Connection and pub/sub events, from Lettuce's threads. */
     final class Events extends RedisPubSubAdapter<String, String> {
+
+        @Override
+        public void message(String pattern, String channel, String message) {
+            message(channel, message);
+        }
 
         @Override
         public void message(String channel, String message) {

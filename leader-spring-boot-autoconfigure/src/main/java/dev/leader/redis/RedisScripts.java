@@ -12,8 +12,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The three Lua scripts of a term. Each compares the owner (candidate id and incarnation) and,
- * for renew and release, the term's epoch before it touches the lease, so a stale leader's late
+ * The Lua scripts of a term, and {@link #PTTL_ALL} for followers. Each compares the owner (candidate id and incarnation) and,
+ * for renew (of many terms at once) and release, the term's epoch before it touches the lease, so a stale leader's late
  * command cannot extend or delete a lease that is no longer its own, even one that the same
  * candidate re-acquired in a later term. Scripts run by SHA; a server that does not know one
  * (restarted, {@code SCRIPT FLUSH}) gets the full text once, which also caches it again.
@@ -41,7 +41,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * </ul>
  *
  * <p>Keys: {@code KEYS[1]} the lease, {@code KEYS[2]} the epoch, {@code KEYS[3]} the server
- * stamp; all carry the same hash tag.
+ * stamp; all carry the same hash tag ({@link #RENEW_ALL}: these three per election).
  */
 final class RedisScripts {
 
@@ -95,18 +95,48 @@ final class RedisScripts {
             return {1, epoch}
             """;
 
-    /** ARGV: owner, epoch, lease ms. Ours in this term → extend, stamp the server, {1}; else {0, holder or ''}. */
-    static final String RENEW = """
-            local holder = redis.call('GET', KEYS[1])
-            if holder == ARGV[1] and redis.call('GET', KEYS[2]) == ARGV[2] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
-              if redis.call('GET', KEYS[3]) ~= run then
-                redis.call('SET', KEYS[3], run)
+    /**
+     * Renews many leases in one call (issue 20: one call per renew interval for every leader of
+     * a backend, not one per leader). KEYS: lease, epoch and server stamp of each election in
+     * turn; ARGV: lease ms, then owner and epoch of each election in turn. Each lease that is
+     * ours in this term is extended and its server stamped; the reply holds, per election in
+     * order, 1 for renewed, else the holder found ('' for none). The run id is read once per call,
+     * and the keys with one {@code MGET} per 100 elections (Lua's {@code unpack} is bounded by its
+     * stack), so that a renewal costs the server about one command, its {@code PEXPIRE}.
+     */
+    static final String RENEW_ALL = """
+            local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+            local out = {}
+            local n = #KEYS / 3
+            local from = 1
+            while from <= n do
+              local to = math.min(n, from + 99)
+              local values = redis.call('MGET', unpack(KEYS, 3 * from - 2, 3 * to))
+              for i = from, to do
+                local v = 3 * (i - from)
+                local holder = values[v + 1]
+                if holder == ARGV[2 * i] and values[v + 2] == ARGV[2 * i + 1] then
+                  redis.call('PEXPIRE', KEYS[3 * i - 2], ARGV[1])
+                  if values[v + 3] ~= run then
+                    redis.call('SET', KEYS[3 * i], run)
+                  end
+                  out[i] = 1
+                else
+                  out[i] = holder or ''
+                end
               end
-              return {1}
+              from = to + 1
             end
-            return {0, holder or ''}
+            return out
+            """;
+
+    /** KEYS: leases. The PTTL of each, in order (-2: gone, -1: no expiry); see {@link LeaseWatch}. */
+    static final String PTTL_ALL = """
+            local out = {}
+            for i = 1, #KEYS do
+              out[i] = redis.call('PTTL', KEYS[i])
+            end
+            return out
             """;
 
     /** ARGV: owner, epoch, channel. Ours in this term → delete, tell the followers, {1}; else {0}. */
@@ -121,9 +151,11 @@ final class RedisScripts {
 
     private static final String ACQUIRE_SHA = sha1(ACQUIRE);
 
-    private static final String RENEW_SHA = sha1(RENEW);
+    private static final String RENEW_ALL_SHA = sha1(RENEW_ALL);
 
     private static final String RELEASE_SHA = sha1(RELEASE);
+
+    private static final String PTTL_ALL_SHA = sha1(PTTL_ALL);
 
     private RedisScripts() {
     }
@@ -133,9 +165,34 @@ final class RedisScripts {
         return run(commands, ACQUIRE, ACQUIRE_SHA, keys, owner.value(), Long.toString(leaseMillis));
     }
 
-    static CompletableFuture<List<Object>> renew(RedisClusterAsyncCommands<String, String> commands, ElectionKeys keys,
-            LeaseOwner owner, long epoch, long leaseMillis) {
-        return run(commands, RENEW, RENEW_SHA, keys, owner.value(), Long.toString(epoch), Long.toString(leaseMillis));
+    /**
+     * Renews the leases of {@code leases} (in a Redis Cluster, all in one slot), each held by
+     * {@code owners} in the term of {@code epochs} at the same index; see {@link #RENEW_ALL}.
+     */
+    static CompletableFuture<List<Object>> renewAll(RedisClusterAsyncCommands<String, String> commands,
+            List<ElectionKeys> leases, List<String> owners, List<Long> epochs, long leaseMillis) {
+        String[] keyArray = new String[3 * leases.size()];
+        String[] args = new String[1 + 2 * leases.size()];
+        args[0] = Long.toString(leaseMillis);
+        for (int i = 0; i < leases.size(); i++) {
+            ElectionKeys keys = leases.get(i);
+            keyArray[3 * i] = keys.lease();
+            keyArray[3 * i + 1] = keys.epoch();
+            keyArray[3 * i + 2] = keys.server();
+            args[1 + 2 * i] = owners.get(i);
+            args[2 + 2 * i] = Long.toString(epochs.get(i));
+        }
+        return run(commands, RENEW_ALL, RENEW_ALL_SHA, keyArray, args);
+    }
+
+    /** The PTTL of each of {@code leases} (in a Redis Cluster, all in one slot); see {@link #PTTL_ALL}. */
+    static CompletableFuture<List<Object>> pttlAll(RedisClusterAsyncCommands<String, String> commands, List<String> leases) {
+        return run(commands, PTTL_ALL, PTTL_ALL_SHA, leases.toArray(String[]::new));
+    }
+
+    /** Whether {@code reply}, one element of a {@link #RENEW_ALL} reply, says renewed (a holder is a string, never a number). */
+    static boolean renewed(Object reply) {
+        return reply instanceof Number n && n.longValue() == 1;
     }
 
     static CompletableFuture<List<Object>> release(RedisClusterAsyncCommands<String, String> commands, ElectionKeys keys,
@@ -145,7 +202,11 @@ final class RedisScripts {
 
     private static CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, String script,
             String sha, ElectionKeys keys, String... args) {
-        String[] keyArray = { keys.lease(), keys.epoch(), keys.server() };
+        return run(commands, script, sha, new String[] { keys.lease(), keys.epoch(), keys.server() }, args);
+    }
+
+    private static CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, String script,
+            String sha, String[] keyArray, String... args) {
         CompletableFuture<List<Object>> bySha = commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keyArray, args)
                 .toCompletableFuture();
         return bySha.handle((result, error) -> {
