@@ -228,6 +228,9 @@ final class RedisElection extends AbstractElection {
             scheduleWake(backoff.next().toNanos());
             return;
         }
+        if (!backend.startAcquire(this)) {
+            return; // its turn comes when another acquire of the backend is answered
+        }
         cancel(wake);
         backend.watch().remove(this);
         acquiring = true;
@@ -237,6 +240,15 @@ final class RedisElection extends AbstractElection {
     }
 
     private void acquired(@Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
+        try {
+            acquireAnswered(result, error, sendNanos);
+        }
+        finally {
+            backend.acquireEnded();
+        }
+    }
+
+    private void acquireAnswered(@Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
         acquiring = false;
         if (error != null || result == null || result.isEmpty()) {
             backend.failed(error);
@@ -384,6 +396,11 @@ final class RedisElection extends AbstractElection {
         if (isCampaigning()) {
             wake = scheduler.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The backend's turn to send an acquire came: on the scheduler thread. */
+    void acquireTurn() {
+        attempt();
     }
 
     private void execute(Runnable task) {

@@ -1,6 +1,8 @@
 package dev.leader.redis;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +40,16 @@ public final class RedisElectionBackend implements ElectionBackend {
     private final RedisConnection connection;
 
     private final ScheduledExecutorService scheduler;
+
+    // ---- scheduler thread only ----
+
+    private int acquiresInFlight;
+
+    /** Elections whose acquire waits for one in flight to be answered, in the order they asked. */
+    private final Set<RedisElection> waitingToAcquire = new LinkedHashSet<>();
+
+    /** Acquire scripts a backend has out at once; the others wait their turn. */
+    static final int MOST_ACQUIRES_IN_FLIGHT = 64;
 
     private final OpenElections<RedisElection> elections = new OpenElections<>();
 
@@ -132,6 +144,36 @@ public final class RedisElectionBackend implements ElectionBackend {
 
     LeaseRenewals renewals() {
         return renewals;
+    }
+
+    /**
+     * Whether {@code election} may send its acquire script now: at most
+     * {@link #MOST_ACQUIRES_IN_FLIGHT} are out at once, so that a renewal sent on the same
+     * connection never waits behind thousands of campaigning elections' acquires (at 10,000
+     * elections per application it did, past its command timeout). If not, the election is
+     * called back ({@link RedisElection#acquireTurn}) when one is answered. On the scheduler thread.
+     */
+    boolean startAcquire(RedisElection election) {
+        if (acquiresInFlight < MOST_ACQUIRES_IN_FLIGHT) {
+            acquiresInFlight++;
+            waitingToAcquire.remove(election);
+            return true;
+        }
+        waitingToAcquire.add(election);
+        return false;
+    }
+
+    /** An acquire was answered (or failed): waiting elections take the free places. On the scheduler thread. */
+    void acquireEnded() {
+        acquiresInFlight--;
+        Iterator<RedisElection> waiting = waitingToAcquire.iterator();
+        while (acquiresInFlight < MOST_ACQUIRES_IN_FLIGHT && waiting.hasNext()) {
+            RedisElection next = waiting.next();
+            waiting.remove();
+            // Takes a place if it still campaigns for a lease; one closed or leading meanwhile takes none.
+            next.acquireTurn();
+            waiting = waitingToAcquire.iterator();
+        }
     }
 
     LeaseWatch watch() {

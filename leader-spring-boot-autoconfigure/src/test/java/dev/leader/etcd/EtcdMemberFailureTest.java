@@ -121,14 +121,9 @@ class EtcdMemberFailureTest {
 
     @Test
     void aFollowerWhoseWatchConnectionFallsSilentLeadsWhenTheLeaderCloses() throws Exception {
-        Duration progress = Duration.ofMillis(500);
-        etcd = EtcdCluster.builder(1).options("--experimental-watch-progress-notify-interval", progress.toMillis() + "ms").start();
-        proxy = LoopbackProxy.to(etcd.endpoint(0).getPort());
-        EtcdElection a = candidate("a", etcd.endpoints(), UnaryOperator.identity());
-        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
-        // b reaches the member through the proxy; its keep-alives keep getting through.
-        EtcdElection b = candidate("b", List.of(URI.create("http://127.0.0.1:" + proxy.port())), settings -> settings.withWatchProgressInterval(progress));
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent() && b.watching());
+        LeaderAndFollower pair = leaderAndProxiedFollower();
+        EtcdElection a = pair.leader();
+        EtcdElection b = pair.follower();
 
         proxy.silenceConnectionsThatSent("POST /v3/watch ");
         a.close();
@@ -143,13 +138,9 @@ class EtcdMemberFailureTest {
      */
     @Test
     void aFollowerLeadsWhenItsWatchResumesPastACompactedRevision() throws Exception {
-        Duration progress = Duration.ofMillis(500);
-        etcd = EtcdCluster.builder(1).options("--experimental-watch-progress-notify-interval", progress.toMillis() + "ms").start();
-        proxy = LoopbackProxy.to(etcd.endpoint(0).getPort());
-        EtcdElection a = candidate("a", etcd.endpoints(), UnaryOperator.identity());
-        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
-        EtcdElection b = candidate("b", List.of(URI.create("http://127.0.0.1:" + proxy.port())), settings -> settings.withWatchProgressInterval(progress));
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent() && b.watching());
+        LeaderAndFollower pair = leaderAndProxiedFollower();
+        EtcdElection a = pair.leader();
+        EtcdElection b = pair.follower();
 
         proxy.silenceConnectionsThatSent("POST /v3/watch ");
         a.close();
@@ -239,5 +230,24 @@ class EtcdMemberFailureTest {
             candidate.start();
         }
         return candidate;
+    }
+
+    private record LeaderAndFollower(EtcdElection leader, EtcdElection follower) {
+    }
+
+    /**
+     * One member that sends watch progress every 500 ms: a leads, talking to it directly; b
+     * follows, watching, through the proxy (its keep-alives get through as long as the proxy
+     * passes them) and takes a watch silent for three progress intervals for dead.
+     */
+    private LeaderAndFollower leaderAndProxiedFollower() throws Exception {
+        Duration progress = Duration.ofMillis(500);
+        etcd = EtcdCluster.builder(1).options("--experimental-watch-progress-notify-interval", progress.toMillis() + "ms").start();
+        proxy = LoopbackProxy.to(etcd.endpoint(0).getPort());
+        EtcdElection a = candidate("a", etcd.endpoints(), UnaryOperator.identity());
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        EtcdElection b = candidate("b", List.of(URI.create("http://127.0.0.1:" + proxy.port())), settings -> settings.withWatchProgressInterval(progress));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leaderId().filter("a"::equals).isPresent() && b.watching());
+        return new LeaderAndFollower(a, b);
     }
 }
