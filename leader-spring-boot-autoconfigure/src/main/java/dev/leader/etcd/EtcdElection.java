@@ -62,7 +62,7 @@ final class EtcdElection extends AbstractElection {
     private long grantedRevision;
 
     /** For tests: runs on the lane at the end of a step that found us behind another key, before the wait. */
-    volatile @Nullable Runnable beforeWatch;
+    volatile @Nullable Runnable afterFollowing;
 
     EtcdElection(String name, String candidateId, EtcdBackendSettings settings, EtcdKv kv, SharedLease shared, PrefixWatch watch,
             SerialLane lane, BooleanSupplier backendClosing, Runnable onClosed) {
@@ -296,7 +296,7 @@ final class EtcdElection extends AbstractElection {
         }
         revokeCurrent(RevokeReason.PREEMPTED, ElectionState.FOLLOWER);
         follow(ahead.get(0).value());
-        Runnable hook = beforeWatch;
+        Runnable hook = afterFollowing;
         if (hook != null) {
             hook.run();
         }

@@ -130,7 +130,7 @@ class EtcdElectionFailureTest {
     }
 
     @Test
-    void compactionPastTheWatchedRevisionIsSurvivedByReadingAgain() throws Exception {
+    void aDeletionDuringTheFollowersStepIsHeardDespiteACompaction() throws Exception {
         etcd = EtcdCluster.start(1);
         EtcdElection a = candidate("a", true);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
@@ -140,8 +140,9 @@ class EtcdElectionFailureTest {
         CountDownLatch proceed = new CountDownLatch(1);
         AtomicBoolean once = new AtomicBoolean();
         EtcdElection b = candidate("b", false);
-        // Hold b between its read and its watch, so its watch starts from a revision compacted meanwhile.
-        b.beforeWatch = () -> {
+        // Hold b at the end of the step that found it behind a: a's deletion and a compaction past
+        // it happen while b's lane is busy, and b must still learn of the deletion.
+        b.afterFollowing = () -> {
             if (once.compareAndSet(false, true)) {
                 waiting.countDown();
                 try {

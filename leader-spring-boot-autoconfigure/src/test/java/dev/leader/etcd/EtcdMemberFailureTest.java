@@ -99,8 +99,8 @@ class EtcdMemberFailureTest {
         CountDownLatch paused = new CountDownLatch(1);
         AtomicBoolean once = new AtomicBoolean();
         EtcdElection b = candidate("b", startingAt(quiet), UnaryOperator.identity(), false);
-        // b has read the election through the member; the member stops before b's watch is open.
-        b.beforeWatch = () -> {
+        // b has read the election through the member; the member stops before b's step ends.
+        b.afterFollowing = () -> {
             if (once.compareAndSet(false, true)) {
                 try {
                     etcd.pause(quiet);
@@ -112,7 +112,7 @@ class EtcdMemberFailureTest {
             }
         };
         b.start();
-        assertThat(paused.await(10, TimeUnit.SECONDS)).as("b reached its first watch").isTrue();
+        assertThat(paused.await(10, TimeUnit.SECONDS)).as("b found itself behind a").isTrue();
 
         a.close();
 
