@@ -1,5 +1,10 @@
 package dev.leader.zookeeper;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -27,6 +32,43 @@ final class NodeWatch {
         }
         catch (KeeperException.NoNodeException ex) {
             return null;
+        }
+    }
+
+    /**
+     * Sends the watching read of {@link #set} without waiting for its answer, so that it shares a
+     * round trip with the requests sent after it; {@link #await} the answer.
+     */
+    static CompletableFuture<@Nullable Stat> send(ZooKeeper zk, String path, Watcher watcher) {
+        CompletableFuture<@Nullable Stat> answer = new CompletableFuture<>();
+        zk.getData(path, watcher, (rc, p, ctx, data, stat) -> {
+            KeeperException.Code code = KeeperException.Code.get(rc);
+            if (code == KeeperException.Code.OK) {
+                answer.complete(stat);
+            }
+            else if (code == KeeperException.Code.NONODE) {
+                answer.complete(null);
+            }
+            else {
+                answer.completeExceptionally(KeeperException.create(code, p));
+            }
+        }, null);
+        return answer;
+    }
+
+    /** The answer to a read {@link #send sent}: as {@link #set} returns it, or its failure. */
+    static @Nullable Stat await(CompletableFuture<@Nullable Stat> sent, Duration timeout) throws KeeperException, InterruptedException {
+        try {
+            return sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof KeeperException keeper) {
+                throw keeper;
+            }
+            throw new KeeperException.ConnectionLossException();
+        }
+        catch (TimeoutException ex) {
+            throw new KeeperException.ConnectionLossException();
         }
     }
 }

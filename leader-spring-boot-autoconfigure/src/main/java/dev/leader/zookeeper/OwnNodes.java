@@ -1,10 +1,13 @@
 package dev.leader.zookeeper;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -31,6 +34,9 @@ final class OwnNodes {
     private final Logger log;
 
     private final String logPrefix;
+
+    /** Test hook: runs in {@link #findOrCreate} between listing the election and creating a node. */
+    volatile @Nullable Runnable afterListing;
 
     /**
      * @param data what each node holds: the candidate id
@@ -64,6 +70,10 @@ final class OwnNodes {
                 session.release(zk, path);
             }
         }
+        Runnable hook = afterListing;
+        if (hook != null) {
+            hook.run();
+        }
         if (found == null) {
             found = create(zk);
         }
@@ -87,6 +97,27 @@ final class OwnNodes {
         }
     }
 
+    /**
+     * The listing without our nodes other than {@code own}, which it releases. A create whose
+     * reply was lost can be committed after we listed the election and created another node,
+     * even ahead of it (its request reached the ensemble first); our own session keeps it alive,
+     * and we and everyone else would wait behind it.
+     */
+    List<CandidateNode> withoutStrays(ZooKeeper zk, List<CandidateNode> nodes, String own) {
+        List<CandidateNode> kept = new ArrayList<>(nodes.size());
+        for (CandidateNode node : nodes) {
+            String path = electionPath + "/" + node.name();
+            if (!node.guid().equals(guid) || path.equals(own)) {
+                kept.add(node);
+            }
+            else if (!session.isReleasing(path)) {
+                log.info("{} releasing {}, a node of ours from a create whose reply was lost", logPrefix, path);
+                session.release(zk, path);
+            }
+        }
+        return kept;
+    }
+
     /** Releases every node of ours the listing shows, but those already being released. */
     void releaseEvery(ZooKeeper zk) throws KeeperException, InterruptedException {
         try {
@@ -108,5 +139,9 @@ final class OwnNodes {
      */
     void releaseAll(ZooKeeper zk) {
         session.releaseAll(zk, electionPath, guid);
+    }
+
+    String guid() {
+        return guid;
     }
 }

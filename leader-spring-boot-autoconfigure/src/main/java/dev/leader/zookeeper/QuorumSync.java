@@ -20,13 +20,22 @@ final class QuorumSync {
     private QuorumSync() {
     }
 
-    /** Blocks until a sync on {@code path} passed through the quorum's leader. */
-    static void sync(ZooKeeper zk, String path, Duration timeout) throws KeeperException, InterruptedException {
+    /**
+     * Sends a sync on {@code path} without waiting for it: requests of one session are answered
+     * in order, so reads sent after it see the world after it. {@link #await} its answer before
+     * believing them.
+     */
+    static CompletableFuture<Integer> send(ZooKeeper zk, String path) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        return done;
+    }
+
+    /** Waits for the answer to a sync {@link #send sent} on {@code path}. */
+    static void await(CompletableFuture<Integer> sent, String path, Duration timeout) throws KeeperException, InterruptedException {
         int rc;
         try {
-            rc = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            rc = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException | TimeoutException ex) {
             throw new KeeperException.ConnectionLossException();

@@ -1,7 +1,9 @@
 package dev.leader.zookeeper;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import dev.leader.election.AbstractElection;
@@ -173,6 +175,10 @@ final class ZooKeeperElection extends AbstractElection {
         return ownPath;
     }
 
+    OwnNodes ownNodes() {
+        return ownNodes;
+    }
+
     // ---- the recipe, on the candidate's lane ----
 
     private void campaign(ZooKeeper zk) throws KeeperException, InterruptedException {
@@ -215,19 +221,27 @@ final class ZooKeeperElection extends AbstractElection {
             return true;
         }
         long sendNanos = System.nanoTime();
+        int events = ownNodeEvents.get();
+        // One round trip: a session's requests are answered in the order sent, so the watching
+        // read of our node and the listing both see the world after the sync (see QuorumSync).
+        CompletableFuture<Integer> synced = QuorumSync.send(zk, electionPath);
+        CompletableFuture<@Nullable Stat> ownRead = NodeWatch.send(zk, own, ownWatcher);
         Stat election = new Stat();
-        List<CandidateNode> nodes = CandidateNode.sorted(zk.getChildren(electionPath, false, election));
+        List<CandidateNode> nodes = ownNodes.withoutStrays(zk, CandidateNode.sorted(zk.getChildren(electionPath, false, election)), own);
+        Duration timeout = session.settings().sessionTimeout();
+        QuorumSync.await(synced, electionPath, timeout);
+        Stat ownStat = NodeWatch.await(ownRead, timeout);
         int index = -1;
         for (int i = 0; i < nodes.size(); i++) {
             if (own.equals(electionPath + "/" + nodes.get(i).name())) {
                 index = i;
             }
         }
-        if (index < 0) {
+        if (index < 0 || ownStat == null) {
             lostNode(zk, "own node " + own + " is gone");
         }
         else if (index == 0) {
-            lead(zk, own, sendNanos, election.getVersion());
+            lead(zk, own, ownStat, events, sendNanos, election.getVersion());
         }
         else {
             return watchPredecessor(zk, nodes, index);
@@ -235,23 +249,20 @@ final class ZooKeeperElection extends AbstractElection {
         return true;
     }
 
-    /** @param recordVersion the election node's data version the listing saw */
-    private void lead(ZooKeeper zk, String own, long sendNanos, int recordVersion) throws KeeperException, InterruptedException {
+    /**
+     * @param stat our node, read with its watch set after the sync
+     * @param events {@link #ownNodeEvents} before that read was sent
+     * @param recordVersion the election node's data version the listing saw
+     */
+    private void lead(ZooKeeper zk, String own, Stat stat, int events, long sendNanos, int recordVersion)
+            throws KeeperException, InterruptedException {
         predecessorPath = null;
         news.stopFollowing();
         if (own.equals(grantedPath) && currentTerm() == null) {
             requeue(zk);
             return;
         }
-        // The reads above may come from a server cut off from its quorum: see QuorumSync.
-        QuorumSync.sync(zk, own, session.settings().sessionTimeout());
         // Verify before believing: first, and the node still belongs to this very session.
-        int events = ownNodeEvents.get();
-        Stat stat = NodeWatch.set(zk, own, ownWatcher);
-        if (stat == null) {
-            lostNode(zk, "own node " + own + " vanished");
-            return;
-        }
         if (stat.getEphemeralOwner() != zk.getSessionId()) {
             session.release(zk, own);
             lostNode(zk, "own node " + own + " belongs to session 0x" + Long.toHexString(stat.getEphemeralOwner()));
@@ -294,13 +305,8 @@ final class ZooKeeperElection extends AbstractElection {
         if (NodeWatch.set(zk, predecessor, predecessorWatcher) == null) {
             return false;
         }
-        // A follower's node may be deleted by someone else (an operator, a stale release):
-        // without this watch it would wait behind a node it no longer has.
-        String own = electionPath + "/" + nodes.get(index).name();
-        if (NodeWatch.set(zk, own, ownWatcher) == null) {
-            lostNode(zk, "own node " + own + " vanished");
-            return true;
-        }
+        // Our own node is watched too (set in checkOnce): a follower's node may be deleted by
+        // someone else (an operator, a stale release), and it would wait behind a node it no longer has.
         lane.succeeded();
         news.watchLeader(zk, nodes);
         return true;

@@ -18,8 +18,8 @@ import dev.leader.testsupport.ZooKeeperTestServer;
 /**
  * Prints hand-off and failover figures on a loopback in-process server; not a test. Hand-off:
  * two backends (two sessions), close of the leader's election → the successor's {@code granted}
- * callback, 20 rounds. Failover: a candidate JVM killed with SIGKILL → the successor's
- * {@code granted}, 5 rounds.
+ * callback, 20 rounds after 3 that warm up the JIT. Failover: a candidate JVM killed with SIGKILL
+ * → the successor's {@code granted}, 5 rounds. Arguments: {@code [handoffRounds=20] [failoverRounds=5]}.
  */
 public final class HandoffMeasurement {
 
@@ -30,8 +30,8 @@ public final class HandoffMeasurement {
 
     public static void main(String[] args) throws Exception {
         try (ZooKeeperTestServer server = new ZooKeeperTestServer()) {
-            handoff(server, 20);
-            failover(server, 5);
+            handoff(server, args.length > 0 ? Integer.parseInt(args[0]) : 20);
+            failover(server, args.length > 1 ? Integer.parseInt(args[1]) : 5);
         }
         System.exit(0);
     }

@@ -172,6 +172,41 @@ class ZooKeeperRecipeTest {
         await().atMost(Duration.ofSeconds(2)).until(c::isLeader);
     }
 
+    /**
+     * Seen in a soak: a create whose reply was lost in a quorum loss was committed only after the
+     * candidate, reconnected on the same session, had listed the election and created another
+     * node. The lost create's node came first; the candidate waited behind it, its own session
+     * kept it alive, and nobody led until the application stopped.
+     */
+    @Test
+    void aNodeOfALostCreateThatAppearsAheadOfOursIsReleasedNotFollowed() throws Exception {
+        ZooKeeperElectionBackend backend = backend(server.connectString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.status().reachable());
+        ZooKeeperElection a = candidate(backend, "a");
+        AtomicInteger hookRuns = new AtomicInteger();
+        a.ownNodes().afterListing = () -> {
+            if (hookRuns.getAndIncrement() == 0) {
+                // The lost create's node, committed now: in a's session, with a's GUID, ahead of
+                // the node a is about to create.
+                try {
+                    backend.session().client().create("/leader/" + name + "/" + CandidateNode.prefix(a.ownNodes().guid()),
+                            "a".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        };
+        a.start();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> nodes = children();
+            assertThat(a.isLeader()).as(() -> "a leads (state " + a.state() + ", nodes " + nodes + ")").isTrue();
+        });
+        assertThat(hookRuns.get()).isEqualTo(1);
+        assertThat(children()).as("the lost create's node was released").hasSize(1);
+        assertThat(a.ownPath()).isEqualTo("/leader/" + name + "/" + children().get(0));
+    }
+
     @Test
     void closeWhileTheCreateReplyIsLostLeavesNoOrphanBehind() throws Exception {
         TcpProxy proxy = new TcpProxy(server.port());
