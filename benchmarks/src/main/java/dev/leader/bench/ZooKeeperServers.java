@@ -98,7 +98,9 @@ public final class ZooKeeperServers {
 
     public static Server start() throws IOException {
         ZooKeeperEnsemble process = ZooKeeperEnsemble.builder(1).tickMillis(TICK_MILLIS).classpath(JvmClasspath.current().value())
-                .jvmOptions("-Xmx256m", "-XX:+UseSerialGC").config("4lw.commands.whitelist=mntr,srvr,wchs").start();
+                .jvmOptions("-Xmx256m", "-XX:+UseSerialGC").config("4lw.commands.whitelist=mntr,srvr,wchs",
+                        // The herd's candidates all come from 127.0.0.1: more than ZooKeeper's default of 60.
+                        "maxClientCnxns=0").start();
         return new Server(process, "ZooKeeper " + Version.getFullVersion().split("[- ,]")[0] + " standalone (own JVM, -Xmx256m), tickTime "
                 + TICK_MILLIS + " ms, loopback");
     }
