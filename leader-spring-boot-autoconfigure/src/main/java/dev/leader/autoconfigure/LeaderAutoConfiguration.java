@@ -91,8 +91,10 @@ public final class LeaderAutoConfiguration {
         return new ApplicationEventBridge(publisher);
     }
 
+    /** Infrastructure: the post-processor below needs it before every other post-processor is registered. */
     @Bean
     @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static LeaderOnlyAnnotations leaderOnlyAnnotations(Environment environment) {
         return new LeaderOnlyAnnotations(environment);
     }

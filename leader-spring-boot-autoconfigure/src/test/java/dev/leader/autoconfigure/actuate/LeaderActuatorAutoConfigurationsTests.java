@@ -10,14 +10,19 @@ import dev.leader.autoconfigure.LeaderAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class LeaderActuatorAutoConfigurationsTests {
 
     @TempDir
@@ -72,6 +77,15 @@ class LeaderActuatorAutoConfigurationsTests {
                     assertThat(context).hasNotFailed().hasSingleBean(ElectionRegistry.class);
                     assertThat(context).doesNotHaveBean(LeaderEndpoint.class).doesNotHaveBean(LeaderHealthIndicator.class);
                 });
+    }
+
+    /** Every application with the actuator's metrics logged this WARN at start-up. */
+    @Test
+    void runWithMetricsShouldNotWarnOfBeansCreatedBeforeThePostProcessors(CapturedOutput output) {
+        runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class)).run(context -> {
+            assertThat(context).hasNotFailed().hasBean("meterRegistryPostProcessor");
+            assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
+        });
     }
 
     @Test
