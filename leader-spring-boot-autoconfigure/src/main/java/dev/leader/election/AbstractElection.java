@@ -384,11 +384,20 @@ public abstract class AbstractElection implements Election {
      * an ended term must not arm the lease of the next, nor revive a lapsed one.
      */
     protected final void renewed(Leadership term, long sendNanos) {
+        @Nullable Duration left;
         synchronized (transitions) {
             // Once its deadline has passed the term is over, even if the watchdog has not run yet.
-            if (current.state == ElectionState.LEADER && current.leadership == term && lease.isValid()) {
-                lease.confirm(sendNanos);
+            if (current.state != ElectionState.LEADER || current.leadership != term || !lease.isValid()) {
+                return;
             }
+            left = lease.isRunningLate() ? lease.remaining() : null;
+            lease.confirm(sendNanos);
+        }
+        if (left != null) {
+            log.warn("{} renewal came late: answered {} ms after it was sent, {} ms before the term's deadline"
+                    + " (a slow or overloaded server, a slow network, or this process stopped or starved of CPU);"
+                    + " a renewal later than the deadline ends the term", logPrefix,
+                    Duration.ofNanos(System.nanoTime() - sendNanos).toMillis(), left.toMillis());
         }
     }
 

@@ -108,6 +108,18 @@ public final class LeaseDeadline {
         return sendNanos + belief - nanoClock.getAsLong() >= belief / 2;
     }
 
+    /**
+     * Whether less than a third of the belief (lease - margin) is left: renewals sent on time
+     * (every third of the lease) and answered promptly never let it get this short, so the ones
+     * that should have confirmed the term by now came late.
+     */
+    public boolean isRunningLate() {
+        if (!armed || unbounded) {
+            return false;
+        }
+        return deadlineNanos - nanoClock.getAsLong() < (leaseNanos - marginNanos) / 3;
+    }
+
     /** Forgets the term: {@link #isValid()} is false until the next {@link #confirm(long)}. */
     public synchronized void clear() {
         armed = false;

@@ -17,8 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param lease how long a term lasts without a confirmed renewal ({@code leader.lease-duration}),
  *        counted by the leader from its renewal's send and by a follower from when it first saw
  *        the renewal, each on its own monotonic clock
- * @param renewInterval how often a leader renews ({@code leader.jdbc.renew-interval}); also how
- *        long the client waits for a reply from a silent server before it gives up on a statement
+ * @param renewInterval how often a leader renews ({@code leader.jdbc.renew-interval})
  * @param statementTimeout how long the server may spend on one statement before it cancels it
  *        ({@code leader.jdbc.statement-timeout}); below the renew interval, so that a renewal
  *        that failed is retried before the lease runs out
@@ -94,6 +93,17 @@ public record JdbcBackendSettings(String tableName, Duration lease, Duration ren
     /** The safety margin by which a leader stops believing before the database's expiry. */
     public Duration margin() {
         return LeaseDeadline.defaultMargin(lease);
+    }
+
+    /**
+     * How long the client waits for the answer to a statement before it gives the connection up:
+     * lease - margin, as long as a renewal's answer can still keep the term. A renewal answered
+     * after the renew interval (a loaded host, a stalled server) still counts from its send time;
+     * giving its connection up at the renew interval instead lost terms under load, as the
+     * reconnect (a fork and a login on the server) came after the deadline.
+     */
+    Duration replyTimeout() {
+        return lease.minus(margin());
     }
 
     /** The PostgreSQL {@code NOTIFY} channel: the table's name. */

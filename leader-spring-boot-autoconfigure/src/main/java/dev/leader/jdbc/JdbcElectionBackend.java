@@ -93,7 +93,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
             public void reset(Connection connection) throws SQLException {
                 sql.resetSession(connection);
             }
-        }, (int) settings.renewInterval().toMillis());
+        }, (int) settings.replyTimeout().toMillis());
         this.listener = dialect == JdbcDialect.POSTGRESQL ? new PostgresListener(dataSource, settings.channel(), settings.lease()) : null;
     }
 

@@ -46,8 +46,10 @@
  * <p><b>Timeouts.</b> The server cancels a statement after {@code statement-timeout} (below the
  * renew interval): PostgreSQL {@code statement_timeout}, MariaDB {@code max_statement_time},
  * MySQL only {@code innodb_lock_wait_timeout} (whole seconds), H2 {@code QUERY_TIMEOUT} and
- * {@code LOCK_TIMEOUT}. The client waits at most a renew interval for a silent server
- * ({@link java.sql.Connection#setNetworkTimeout}).
+ * {@code LOCK_TIMEOUT}. The client waits for an answer as long as a renewal's answer can still
+ * keep the term, lease - margin, before it gives the connection up
+ * ({@link java.sql.Connection#setNetworkTimeout}): a renewal answered late on a loaded host keeps
+ * the term and its connection.
  *
  * <p><b>Followers.</b> PostgreSQL: grants and renewals {@code NOTIFY} holder, lease and the new
  * version, releases {@code NOTIFY} the release, from the same statement; the one listening

@@ -48,4 +48,15 @@ class LeaseDeadlineTest {
         deadline.confirm(5_000 * MS);
         assertThat(deadline.isValid()).isTrue();
     }
+
+    @Test
+    void runsLateOnceLessThanAThirdOfTheBeliefIsLeft() {
+        assertThat(deadline.isRunningLate()).as("no term").isFalse();
+        deadline.confirm(1_000 * MS); // deadline 2,800; belief 1,800, a third 600
+        now.set(1_667 * MS + 500 * MS); // a renewal due at 1,667 answered 500 ms later: 633 ms left
+        assertThat(deadline.isRunningLate()).isFalse();
+        now.set(2_201 * MS);
+        assertThat(deadline.isRunningLate()).isTrue();
+        assertThat(LeaseDeadline.unbounded().isRunningLate()).as("a lease without end").isFalse();
+    }
 }
