@@ -22,7 +22,11 @@ final class Handoff {
     /** Pause before counting requests at rest, after the candidates have joined. */
     static final Duration SETTLE = Duration.ofSeconds(2);
 
-    record Result(List<Long> gracefulNanos, List<Long> crashNanos) {
+    record Result(List<Long> gracefulNanos, List<Long> crashNanos, List<Round> graceful) {
+    }
+
+    /** One graceful round: who released and when, who was granted and when (nanoTime of this host). */
+    record Round(String from, String to, long releasedNanos, long grantedNanos) {
     }
 
     private final BenchBackend backend;
@@ -37,11 +41,19 @@ final class Handoff {
 
     private final Signals signals;
 
+    private final List<String> jvmOptions;
+
     private final List<CandidateProcess> all = new ArrayList<>();
 
     private int started;
 
     Handoff(BenchBackend backend, String address, JvmClasspath classpath, Duration lease, Path logs) {
+        this(backend, address, classpath, lease, logs, CandidateProcess.JVM_OPTIONS);
+    }
+
+    /** @param jvmOptions the candidate JVMs' options */
+    Handoff(BenchBackend backend, String address, JvmClasspath classpath, Duration lease, Path logs, List<String> jvmOptions) {
+        this.jvmOptions = jvmOptions;
         this.backend = backend;
         this.address = address;
         this.classpath = classpath;
@@ -59,12 +71,14 @@ final class Handoff {
             signals.awaitReady(candidates);
             CandidateProcess leader = signals.awaitGranted(null, Duration.ofSeconds(30)).from();
             List<Long> graceful = new ArrayList<>();
+            List<Round> rounds = new ArrayList<>();
             for (int round = 0; round < gracefulRounds; round++) {
                 pace();
                 leader.send("RELEASE");
                 long released = signals.await(leader, "RELEASED", Duration.ofSeconds(10)).nanos();
                 CandidateProcess.Signal granted = signals.awaitGranted(leader, Duration.ofSeconds(10));
                 graceful.add(granted.nanos() - released);
+                rounds.add(new Round(leader.id(), granted.from().id(), released, granted.nanos()));
                 // Only now, so that the old leader cannot win its own release back.
                 leader.send("JOIN");
                 signals.await(leader, "READY", Duration.ofSeconds(30));
@@ -83,7 +97,7 @@ final class Handoff {
                 startCandidate(election);
                 signals.awaitReady(1);
             }
-            return new Result(graceful, crash);
+            return new Result(graceful, crash, rounds);
         }
         finally {
             for (CandidateProcess candidate : all) {
@@ -133,7 +147,7 @@ final class Handoff {
 
     private void startCandidate(String election) {
         String id = "c" + (++started);
-        CandidateProcess candidate = CandidateProcess.start(classpath, backend.type(), address, election, id, lease,
+        CandidateProcess candidate = CandidateProcess.start(classpath, jvmOptions, backend.type(), address, election, id, lease, 1,
                 logs.resolve(backend.type() + "-" + id + ".log"), signals.queue());
         all.add(candidate);
         signals.started(candidate);

@@ -58,6 +58,6 @@ class ReportTest {
 
     private void handoff(BenchBackend backend, long millis) {
         long nanos = Duration.ofMillis(millis).toNanos();
-        report.handoff(backend, "server", new Handoff.Result(List.of(nanos), List.of(nanos)));
+        report.handoff(backend, "server", new Handoff.Result(List.of(nanos), List.of(nanos), List.of()));
     }
 }

@@ -223,6 +223,9 @@ final class EventDispatcher {
             unheard = null;
             return;
         }
+        if (event instanceof Granted && log.isTraceEnabled()) {
+            log.trace("{} step deliver: calling the listeners of granted", logPrefix);
+        }
         for (ElectionListener listener : listeners) {
             try {
                 if (event instanceof Granted granted) {

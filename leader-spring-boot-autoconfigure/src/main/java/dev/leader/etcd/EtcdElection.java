@@ -198,6 +198,7 @@ final class EtcdElection extends AbstractElection {
 
     /** A key under this election was deleted, or deletions may have been missed. */
     void readAgain() {
+        trace("wake: a key of the election deleted");
         if (isCampaigning() || candidateKey.key() != null) {
             kick();
         }
@@ -278,7 +279,9 @@ final class EtcdElection extends AbstractElection {
             moveTo(lease);
         }
         candidateKey.ensure(lease);
+        trace("read: range sent");
         EtcdKv.Range range = kv.range(electionPrefix);
+        trace("read: range answered");
         String key = candidateKey.key();
         EtcdKv.Kv mine = range.kvs().stream().filter(kv -> kv.key().equals(key)).findFirst().orElse(null);
         if (mine == null) {
@@ -336,6 +339,7 @@ final class EtcdElection extends AbstractElection {
             return;
         }
         long leaseId = candidateKey.leaseId();
+        trace("claim: first in line, vouching for the lease");
         if ((!shared.isValid(leaseId) || !lease().comfortablyAhead(shared.lastAckSendNanos()))
                 && !shared.renewNow(leaseId, System.nanoTime())) {
             // The key was there when read, but the lease cannot be vouched for now: a loss or a

@@ -217,6 +217,7 @@ final class LanElection extends AbstractElection {
         terms.seen(message.term());
         long now = System.nanoTime();
         if (message.type() == LanMessage.Type.RESIGN) {
+            trace("wake: resign heard");
             log.debug("{} {} resigned term {}{}", logPrefix, sender, message.term(), message.leaving() ? " and left" : "");
             if (peers.resign(message, receivedNanos) || sender.equals(following)) {
                 campaign.handoff(receivedNanos);
@@ -355,6 +356,7 @@ final class LanElection extends AbstractElection {
         }
         terms.seen(term);
         heartbeats.claimSent(now);
+        trace("claim: claim sent");
         campaign.claimed();
         log.debug("{} claiming term {} among {}", logPrefix, term, peers.ids());
         ownTerm.claimed(term, sent, now);

@@ -97,8 +97,14 @@ final class LocalElection extends AbstractElection {
         return false;
     }
 
+    /** A step of a hand-off, for the lock file: see {@link #trace(String)}. */
+    void handoffStep(String step) {
+        trace(step);
+    }
+
     /** Called by the lock file, under its monitor, once the OS lock and the token are ours. */
     void lockAcquired(long fencingToken) {
+        trace("lock: token written");
         if (!isCampaigning()) {
             // Withdrawn (or closed) while queued: the withdrawal's release hands the lock on.
             return;

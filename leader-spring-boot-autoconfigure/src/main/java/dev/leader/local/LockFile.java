@@ -216,6 +216,7 @@ final class LockFile {
             releaseOsLock();
             return;
         }
+        next.handoffStep("lock: ours, writing the next token");
         LockFileContent granted;
         try {
             // A token read wrongly could go back: without the stored one there is no next one.

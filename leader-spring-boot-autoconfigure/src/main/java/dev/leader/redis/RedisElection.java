@@ -184,6 +184,7 @@ final class RedisElection extends AbstractElection {
     // ---- from the backend ----
 
     void released() {
+        trace("wake: release message");
         execute(() -> {
             if (currentTerm() == null) {
                 follow(null);
@@ -235,11 +236,13 @@ final class RedisElection extends AbstractElection {
         backend.watch().remove(this);
         acquiring = true;
         long sendNanos = System.nanoTime();
+        trace("acquire: sending the script");
         RedisScripts.acquire(commands, keys, owner, leaseMillis)
                 .whenCompleteAsync((result, error) -> acquired(result, error, sendNanos), scheduler);
     }
 
     private void acquired(@Nullable List<Object> result, @Nullable Throwable error, long sendNanos) {
+        trace("acquire: answered");
         try {
             acquireAnswered(result, error, sendNanos);
         }

@@ -60,6 +60,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
                 && event.getPath().equals(predecessorPath)) {
             predecessorNotifications.incrementAndGet();
+            trace("wake: predecessor's node " + event.getType());
             submit(this::check);
         }
     };
@@ -226,11 +227,13 @@ final class ZooKeeperElection extends AbstractElection {
         // read of our node and the listing both see the world after the sync (see QuorumSync).
         CompletableFuture<Integer> synced = QuorumSync.send(zk, electionPath);
         CompletableFuture<@Nullable Stat> ownRead = NodeWatch.send(zk, own, ownWatcher);
+        trace("check: sync and own node's read sent, listing");
         Stat election = new Stat();
         List<CandidateNode> nodes = ownNodes.withoutStrays(zk, CandidateNode.sorted(zk.getChildren(electionPath, false, election)), own);
         Duration timeout = session.settings().sessionTimeout();
         QuorumSync.await(synced, electionPath, timeout);
         Stat ownStat = NodeWatch.await(ownRead, timeout);
+        trace("check: answered");
         int index = -1;
         for (int i = 0; i < nodes.size(); i++) {
             if (own.equals(electionPath + "/" + nodes.get(i).name())) {

@@ -1,0 +1,127 @@
+package dev.leader.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a graceful hand-off's time goes (issue 21, item 1): the hand-off rounds of
+ * {@link Handoff}, with the library's own steps logged at TRACE by the candidate JVMs
+ * ({@code "<election> step <what>"}, each line stamped with {@code System.nanoTime()}), placed
+ * between the harness's stamps: the old leader's release call, the steps of its {@code close()},
+ * the successor's wake-up and each request it makes, its grant, the delivery to its listeners,
+ * and the listener's {@code GRANTED} stamp. For each step the table gives the median, over the
+ * rounds, of its time since the release call (and its 99th percentile); TRACE logging itself (a write per line) is in
+ * these figures, so they run a little above {@link Handoff}'s.
+ *
+ * <p>{@code --backends local,zookeeper,redis,etcd,lan --rounds 50 --candidates 3 --lease-ms 2000 --out PATH}
+ */
+public final class HandoffBreakdown {
+
+    /** A step line of a candidate's log: nanoTime first (candidate-logback.xml), then the step. */
+    private static final Pattern STEP = Pattern.compile("^(\\d+) .* step (.+)$");
+
+    private HandoffBreakdown() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        List<String> backends = List.of(options.getOrDefault("backends", "local,zookeeper,redis,etcd,lan").split(","));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "50"));
+        int candidates = Integer.parseInt(options.getOrDefault("candidates", "3"));
+        Duration lease = Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000")));
+        Path out = Path.of(options.getOrDefault("out", "handoff-breakdown.md"));
+        StringBuilder md = new StringBuilder();
+        md.append(String.format("%d candidate JVMs, %d graceful rounds, lease %d ms, TRACE of dev.leader on; %s%n%n", candidates, rounds,
+                lease.toMillis(), Machine.loadAverage()));
+        for (String type : backends) {
+            md.append(breakdown(BenchBackends.byType(type), rounds, candidates, lease)).append('\n');
+        }
+        Files.writeString(out, md);
+        System.out.print(md);
+        System.out.println("wrote " + out.toAbsolutePath());
+        System.exit(0);
+    }
+
+    static String breakdown(BenchBackend backend, int rounds, int candidates, Duration lease) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("leader-breakdown-" + backend.type());
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        List<String> jvmOptions = new ArrayList<>(CandidateProcess.JVM_OPTIONS);
+        jvmOptions.add("-Dbench.leader.log=TRACE");
+        Handoff.Result result;
+        String server;
+        try (BenchBackend.BenchServer started = backend.start(work.resolve("server"))) {
+            server = started.description();
+            result = new Handoff(backend, started.address(), JvmClasspath.current(), lease, logs, jvmOptions).run(candidates, rounds, 0);
+        }
+        finally {
+            PostgresDatabases.stop();
+        }
+        Map<String, List<Stamp>> stamps = new HashMap<>();
+        for (Handoff.Round round : result.graceful()) {
+            for (String id : List.of(round.from(), round.to())) {
+                stamps.computeIfAbsent(id, key -> read(logs.resolve(backend.type() + "-" + key + ".log")));
+            }
+        }
+        // Per step (in the order first seen), its time since the release call in each round it appeared.
+        Map<String, List<Long>> offsets = new LinkedHashMap<>();
+        for (Handoff.Round round : result.graceful()) {
+            collect(offsets, "old leader", stamps.get(round.from()), round);
+            collect(offsets, "successor", stamps.get(round.to()), round);
+            offsets.computeIfAbsent("successor: listener called (GRANTED stamp)", key -> new ArrayList<>())
+                    .add(round.grantedNanos() - round.releasedNanos());
+        }
+        StringBuilder md = new StringBuilder();
+        Stats handoff = Stats.of(result.gracefulNanos());
+        md.append(String.format("**%s** (%s), %d rounds; hand-off p50 %s ms, p99 %s ms%n%n", backend.type(), server, handoff.count(),
+                Stats.ms(handoff.p50()), Stats.ms(handoff.p99())));
+        md.append("| step | rounds | since the release call, p50 ms | p99 ms |\n|---|---|---|---|\n");
+        offsets.entrySet().stream().sorted(Comparator.comparingDouble(step -> Stats.of(step.getValue()).p50()))
+                .forEach(step -> md.append(String.format("| %s | %d | %s | %s |%n", step.getKey(), step.getValue().size(),
+                        Stats.ms(Stats.of(step.getValue()).p50()), Stats.ms(Stats.of(step.getValue()).p99()))));
+        return md.toString();
+    }
+
+    private record Stamp(long nanos, String step) {
+    }
+
+    /** The first occurrence of each step of {@code role} within the round (release call to GRANTED stamp). */
+    private static void collect(Map<String, List<Long>> offsets, String role, List<Stamp> stamps, Handoff.Round round) {
+        Map<String, Long> first = new LinkedHashMap<>();
+        for (Stamp stamp : stamps) {
+            if (stamp.nanos() >= round.releasedNanos() && stamp.nanos() <= round.grantedNanos()) {
+                first.putIfAbsent(stamp.step(), stamp.nanos() - round.releasedNanos());
+            }
+        }
+        first.forEach((step, offset) -> offsets.computeIfAbsent(role + ": " + step, key -> new ArrayList<>()).add(offset));
+    }
+
+    private static List<Stamp> read(Path log) {
+        List<Stamp> stamps = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(log)) {
+                Matcher matcher = STEP.matcher(line);
+                if (matcher.matches()) {
+                    stamps.add(new Stamp(Long.parseLong(matcher.group(1)), matcher.group(2)));
+                }
+            }
+        }
+        catch (IOException ex) {
+            System.err.println("cannot read " + log + ": " + ex);
+        }
+        return stamps;
+    }
+
+}
