@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Where a graceful hand-off's time goes (issue 21, item 1): the hand-off rounds of
- * {@link Handoff}, with the library's own steps logged at TRACE by the candidate JVMs
- * ({@code "<election> step <what>"}, each line stamped with {@code System.nanoTime()}), placed
+ * {@link Handoff}, with the library's own steps logged at TRACE by the candidate JVMs (logger
+ * {@code dev.leader.handoff}, {@code "<election> step <what>"}, each line stamped with
+ * {@code System.nanoTime()}; nothing else of the library's below INFO), placed
  * between the harness's stamps: the old leader's release call, the steps of its {@code close()},
  * the successor's wake-up and each request it makes, its grant, the delivery to its listeners,
  * and the listener's {@code GRANTED} stamp. For each step the table gives the median, over the
@@ -44,7 +45,7 @@ public final class HandoffBreakdown {
         Duration lease = Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000")));
         Path out = Path.of(options.getOrDefault("out", "handoff-breakdown.md"));
         StringBuilder md = new StringBuilder();
-        md.append(String.format("%d candidate JVMs, %d graceful rounds, lease %d ms, TRACE of dev.leader on; %s%n%n", candidates, rounds,
+        md.append(String.format("%d candidate JVMs, %d graceful rounds, lease %d ms, TRACE of dev.leader.handoff on; %s%n%n", candidates, rounds,
                 lease.toMillis(), Machine.loadAverage()));
         for (String type : backends) {
             md.append(breakdown(BenchBackends.byType(type), rounds, candidates, lease)).append('\n');
@@ -59,7 +60,7 @@ public final class HandoffBreakdown {
         Path work = Files.createTempDirectory("leader-breakdown-" + backend.type());
         Path logs = Files.createDirectories(work.resolve("logs"));
         List<String> jvmOptions = new ArrayList<>(CandidateProcess.JVM_OPTIONS);
-        jvmOptions.add("-Dbench.leader.log=TRACE");
+        jvmOptions.add("-Dbench.handoff.log=TRACE");
         Handoff.Result result;
         String server;
         try (BenchBackend.BenchServer started = backend.start(work.resolve("server"))) {

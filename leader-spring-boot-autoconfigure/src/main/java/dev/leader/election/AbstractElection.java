@@ -30,6 +30,9 @@ public abstract class AbstractElection implements Election {
 
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
+    /** The steps of hand-offs ({@link #trace(String)}), apart from the backends' own logging. */
+    static final Logger STEPS = LoggerFactory.getLogger("dev.leader.handoff");
+
     protected final Logger log = LoggerFactory.getLogger(getClass());
 
     /** {@code [election=…, id=…]}, for every log line. */
@@ -344,13 +347,14 @@ public abstract class AbstractElection implements Election {
     // ---- transitions, for backends ----
 
     /**
-     * Logs a step of a hand-off at TRACE ({@code "<election> step <what>"}), at the moment it
-     * happens: the benchmarks' hand-off breakdown times them (the release, the wake-up of the
-     * successor, each request it makes, the grant, the delivery). Free when TRACE is off.
+     * Logs a step of a hand-off at TRACE on {@link #STEPS} ({@code "<election> step <what>"}), at
+     * the moment it happens: the benchmarks' hand-off breakdown times them (the release, the
+     * wake-up of the successor, each request it makes, the grant, the delivery). Free when that
+     * logger is below TRACE, as it is unless asked for.
      */
     protected final void trace(String step) {
-        if (log.isTraceEnabled()) {
-            log.trace("{} step {}", logPrefix, step);
+        if (STEPS.isTraceEnabled()) {
+            STEPS.trace("{} step {}", logPrefix, step);
         }
     }
 
