@@ -60,7 +60,7 @@ final class ZooKeeperElection extends AbstractElection {
         if (event.getType() != Watcher.Event.EventType.None && event.getPath() != null
                 && event.getPath().equals(predecessorPath)) {
             predecessorNotifications.incrementAndGet();
-            trace("wake: predecessor's node " + event.getType());
+            trace("wake: predecessor's node changed");
             submit(this::check);
         }
     };
