@@ -10,6 +10,7 @@ import java.util.List;
 import dev.leader.autoconfigure.BackendType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 
 /**
  * The layering of docs/design.md: a Spring-free core; backends that do not know each other, each
@@ -31,6 +32,13 @@ class ArchitectureTest {
 
     private static String[] backendPackages() {
         return BACKENDS.stream().map(b -> "dev.leader." + b + "..").toArray(String[]::new);
+    }
+
+    /** A SpEL condition loads the expression parser into every application at start-up, about 70 classes. */
+    @Test
+    void conditionsDoNotEvaluateExpressions() {
+        noClasses().should().dependOnClassesThat().haveFullyQualifiedName(ConditionalOnExpression.class.getName())
+                .check(classes);
     }
 
     @Test

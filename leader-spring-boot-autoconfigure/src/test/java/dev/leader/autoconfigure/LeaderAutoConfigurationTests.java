@@ -99,6 +99,29 @@ class LeaderAutoConfigurationTests {
     }
 
     @Test
+    void runWhenSpreadInstancesNotSetShouldNotSpreadLeadership() {
+        runner().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LeadershipSpreading.class));
+    }
+
+    @Test
+    void runWhenSpreadInstancesZeroShouldNotSpreadLeadership() {
+        runner().withPropertyValues("leader.spread.instances=0").run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(LeadershipSpreading.class));
+    }
+
+    @Test
+    void runWhenSpreadInstancesSetShouldSpreadLeadership() {
+        runner().withPropertyValues("leader.spread.instances=3").run(context ->
+                assertThat(context).hasSingleBean(LeadershipSpreading.class));
+    }
+
+    @Test
+    void runWhenSpreadInstancesNegativeShouldFailNamingProperty() {
+        runner().withPropertyValues("leader.spread.instances=-1").run(context ->
+                assertThat(failure(context)).contains("leader.spread.instances"));
+    }
+
+    @Test
     void runWhenUserDefinesBackendShouldUseIt() {
         LocalElectionBackend own = new LocalElectionBackend(locks.resolve("own"));
         runner().withBean("myBackend", ElectionBackend.class, () -> own).run(context -> {
