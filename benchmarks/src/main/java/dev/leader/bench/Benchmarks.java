@@ -117,7 +117,7 @@ public final class Benchmarks {
         }
         if (settings.startupRuns() > 0) {
             long phase = System.nanoTime();
-            report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-locks")), settings.startupRuns()));
+            report.startup(StartupCost.run(classpath, Files.createDirectories(work.resolve("startup-tmp")), settings.startupRuns()));
             progress("start-up cost", phase);
         }
         report.finish(Machine.loadAverage());

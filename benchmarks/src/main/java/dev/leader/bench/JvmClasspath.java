@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The classpath child JVMs run on: the module's classes plus its runtime dependencies, as
@@ -31,14 +30,6 @@ record JvmClasspath(List<String> entries) {
         catch (IOException ex) {
             throw new UncheckedIOException("cannot read the benchmark classpath " + file + " (run mvn package -pl benchmarks)", ex);
         }
-    }
-
-    JvmClasspath without(Predicate<String> entry) {
-        return new JvmClasspath(entries.stream().filter(entry.negate()).toList());
-    }
-
-    List<String> removedBy(Predicate<String> entry) {
-        return entries.stream().filter(entry).map(e -> Path.of(e).getFileName().toString()).toList();
     }
 
     String value() {

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import dev.leader.autoconfigure.BackendType;
 
@@ -365,23 +367,38 @@ final class Report {
             md.append("Not measured.\n");
             return;
         }
-        md.append("Time from JVM start to `SpringApplication.run` returning, and live heap after two `System.gc()`; JVM ")
-                .append(String.join(" ", StartupCost.JVM_OPTIONS)).append(", median of ").append(startup.with().size())
-                .append(" alternating runs. \"Without\" drops these jars from the same classpath: ")
-                .append(String.join(", ", startup.removedJars())).append(".\n\n");
-        Stats withTime = Stats.of(startup.with().stream().map(StartupCost.Sample::millis).toList());
-        Stats withoutTime = Stats.of(startup.without().stream().map(StartupCost.Sample::millis).toList());
-        Stats withHeap = Stats.of(startup.with().stream().map(StartupCost.Sample::heapBytes).toList());
-        Stats withoutHeap = Stats.of(startup.without().stream().map(StartupCost.Sample::heapBytes).toList());
-        Stats withClasses = Stats.of(startup.with().stream().map(StartupCost.Sample::classes).toList());
-        Stats withoutClasses = Stats.of(startup.without().stream().map(StartupCost.Sample::classes).toList());
-        md.append("| | start-up (ms) | live heap (MiB) | classes loaded |\n|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| without the starter | %.0f | %.1f | %.0f |%n", withoutTime.p50(), withoutHeap.p50() / 1048576,
-                withoutClasses.p50()));
-        md.append(String.format(Locale.ROOT, "| with the starter (local backend) | %.0f | %.1f | %.0f |%n", withTime.p50(),
-                withHeap.p50() / 1048576, withClasses.p50()));
-        md.append(String.format(Locale.ROOT, "| **added by the starter** | **%+.0f** | **%+.1f** | **%+.0f** |%n", withTime.p50() - withoutTime.p50(),
-                (withHeap.p50() - withoutHeap.p50()) / 1048576, withClasses.p50() - withoutClasses.p50()));
+        md.append("Time from JVM start to `SpringApplication.run` returning, live heap after two `System.gc()` and classes loaded; JVM ")
+                .append(String.join(" ", StartupCost.JVM_OPTIONS)).append(" and `java.io.tmpdir` in the run's work directory (the local backend's ")
+                .append("default lock directory lies under it; no `leader.*` property is set), median of ").append(startup.of(StartupCost.Side.BOOT).size())
+                .append(" runs per class path, the class paths taking turns. Each class path holds the benchmark's classes and only ")
+                .append("the jars of its starters; each adds to the one above it:\n\n");
+        for (StartupCost.Side side : StartupCost.Side.values()) {
+            md.append("- ").append(side.label()).append(": ").append(String.join(", ", startup.jars().get(side))).append('\n');
+        }
+        md.append("\n| class path | start-up (ms) | live heap (MiB) | classes loaded |\n|---|---|---|---|\n");
+        for (StartupCost.Side side : StartupCost.Side.values()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.0f |%n", side.label(), startupMedian(side, StartupCost.Sample::millis),
+                    startupMedian(side, StartupCost.Sample::heapBytes) / 1048576, startupMedian(side, StartupCost.Sample::classes)));
+        }
+        startupDifference(md, "**added by the starter, Actuator on both sides**", StartupCost.Side.ACTUATOR, true);
+        startupDifference(md, "added by the starter with the Actuator it brings, next to `spring-boot-starter` alone",
+                StartupCost.Side.BOOT, false);
+        Stats rounds = Stats.of(startup.roundDifferences(StartupCost.Side.STARTER, StartupCost.Side.ACTUATOR));
+        md.append(String.format(Locale.ROOT, "%nThe starter's start-up time next to Actuator alone in the same round: median %+.0f ms, "
+                + "from %+.0f to %+.0f ms.%n", rounds.p50(), rounds.min(), rounds.max()));
+    }
+
+    private void startupDifference(StringBuilder md, String label, StartupCost.Side baseline, boolean bold) {
+        StartupCost.Side measured = StartupCost.Side.STARTER;
+        String format = bold ? "| %s | **%+.0f** | **%+.1f** | **%+.0f** |%n" : "| %s | %+.0f | %+.1f | %+.0f |%n";
+        md.append(String.format(Locale.ROOT, format, label,
+                startupMedian(measured, StartupCost.Sample::millis) - startupMedian(baseline, StartupCost.Sample::millis),
+                (startupMedian(measured, StartupCost.Sample::heapBytes) - startupMedian(baseline, StartupCost.Sample::heapBytes)) / 1048576,
+                startupMedian(measured, StartupCost.Sample::classes) - startupMedian(baseline, StartupCost.Sample::classes)));
+    }
+
+    private double startupMedian(StartupCost.Side side, Function<StartupCost.Sample, Number> value) {
+        return Stats.of(Objects.requireNonNull(startup).of(side).stream().map(value).toList()).p50();
     }
 
     private static String seconds(Duration duration) {

@@ -40,6 +40,6 @@ class BenchmarksSmokeTest {
         assertThat(markdown).contains("## 1. Graceful hand-off", "| local |", "| lan |", "| curator-leaderselector |", "| jdbc |",
                 "| spring-integration-jdbc |", "| shedlock-jdbc |", "## 2. Crash failover",
                 "## 4. `@LeaderOnly` overhead", "## 5. Load at rest", "## 6. Herd (10 ZooKeeper candidates", "| zookeeper (ours) | 10 (2) |",
-                "## 7. Start-up cost", "**added by the starter**");
+                "## 7. Start-up cost", "**added by the starter, Actuator on both sides**");
     }
 }

@@ -10,7 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starts, prints {@code @@ STARTED <ms since JVM start> <heap bytes after GC> <classes loaded>}
- * and exits. Run by {@code StartupCost} with and without the starter on the classpath.
+ * and exits. Run by {@code StartupCost} on class paths with and without the starter.
  */
 @SpringBootApplication
 public class MinimalApplication {
