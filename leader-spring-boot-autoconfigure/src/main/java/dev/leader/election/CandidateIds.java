@@ -1,7 +1,10 @@
 package dev.leader.election;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Default candidate ids: {@code hostname:pid:random}, unique per process. */
@@ -23,10 +26,27 @@ public final class CandidateIds {
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
     }
 
-    private static String host() {
+    /** The kernel's host name on Linux (Kubernetes sets it to the pod's name). */
+    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+
+    /**
+     * The host's name: {@code HOSTNAME} when exported, else the kernel's, read from a file; a
+     * name lookup ({@link InetAddress#getLocalHost()}) only elsewhere, since it costs milliseconds
+     * at start-up, or seconds where the name does not resolve.
+     */
+    static String host() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
+        }
+        try {
+            String kernel = Files.readString(KERNEL_HOSTNAME).strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            // Not Linux: look the name up.
         }
         try {
             return InetAddress.getLocalHost().getHostName();
