@@ -16,20 +16,20 @@ import java.util.regex.Pattern;
 /**
  * Where a graceful hand-off's time goes (issue 21, item 1): the hand-off rounds of
  * {@link Handoff}, with the library's own steps logged at TRACE by the candidate JVMs (logger
- * {@code dev.leader.handoff}, {@code "<election> step <what>"}, each line stamped with
- * {@code System.nanoTime()}; nothing else of the library's below INFO), placed
+ * {@code dev.leader.handoff}, {@code "<election> step <what> at <System.nanoTime()>"}, written by
+ * an asynchronous appender; nothing else of the library's below INFO), placed
  * between the harness's stamps: the old leader's release call, the steps of its {@code close()},
  * the successor's wake-up and each request it makes, its grant, the delivery to its listeners,
  * and the listener's {@code GRANTED} stamp. For each step the table gives the median, over the
- * rounds, of its time since the release call (and its 99th percentile); TRACE logging itself (a write per line) is in
- * these figures, so they run a little above {@link Handoff}'s.
+ * rounds, of its time since the release call (and its 99th percentile). Taking a step's stamp and
+ * queuing its line is in these figures, the writing is not.
  *
  * <p>{@code --backends local,zookeeper,redis,etcd,lan --rounds 50 --candidates 3 --lease-ms 2000 --out PATH}
  */
 public final class HandoffBreakdown {
 
-    /** A step line of a candidate's log: nanoTime first (candidate-logback.xml), then the step. */
-    private static final Pattern STEP = Pattern.compile("^(\\d+) .* step (.+)$");
+    /** A step line of a candidate's log: the step, then the nanoTime it was taken at. */
+    private static final Pattern STEP = Pattern.compile("^.* step (.+) at (\\d+)$");
 
     private HandoffBreakdown() {
     }
@@ -115,7 +115,7 @@ public final class HandoffBreakdown {
             for (String line : Files.readAllLines(log)) {
                 Matcher matcher = STEP.matcher(line);
                 if (matcher.matches()) {
-                    stamps.add(new Stamp(Long.parseLong(matcher.group(1)), matcher.group(2)));
+                    stamps.add(new Stamp(Long.parseLong(matcher.group(2)), matcher.group(1)));
                 }
             }
         }

@@ -347,14 +347,20 @@ public abstract class AbstractElection implements Election {
     // ---- transitions, for backends ----
 
     /**
-     * Logs a step of a hand-off at TRACE on {@link #STEPS} ({@code "<election> step <what>"}), at
-     * the moment it happens: the benchmarks' hand-off breakdown times them (the release, the
-     * wake-up of the successor, each request it makes, the grant, the delivery). Free when that
-     * logger is below TRACE, as it is unless asked for.
+     * Logs a step of a hand-off at TRACE on {@link #STEPS}
+     * ({@code "<election> step <what> at <System.nanoTime()>"}): the benchmarks' hand-off
+     * breakdown times them (the release, the wake-up of the successor, each request it makes, the
+     * grant, the delivery), from the stamp taken here, so that an asynchronous appender can keep
+     * the writing out of the hand-off. Free when that logger is below TRACE, as it is unless
+     * asked for.
      */
     protected final void trace(String step) {
+        trace(logPrefix, step);
+    }
+
+    static void trace(String logPrefix, String step) {
         if (STEPS.isTraceEnabled()) {
-            STEPS.trace("{} step {}", logPrefix, step);
+            STEPS.trace("{} step {} at {}", logPrefix, step, System.nanoTime());
         }
     }
 

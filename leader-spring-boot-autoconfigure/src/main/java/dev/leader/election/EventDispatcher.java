@@ -223,8 +223,8 @@ final class EventDispatcher {
             unheard = null;
             return;
         }
-        if (event instanceof Granted && AbstractElection.STEPS.isTraceEnabled()) {
-            AbstractElection.STEPS.trace("{} step deliver: calling the listeners of granted", logPrefix);
+        if (event instanceof Granted) {
+            AbstractElection.trace(logPrefix, "deliver: calling the listeners of granted");
         }
         for (ElectionListener listener : listeners) {
             try {
