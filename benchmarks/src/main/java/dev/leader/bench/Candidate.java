@@ -43,6 +43,7 @@ public final class Candidate {
         else {
             single(bench, args[1], args[2], args[3], lease);
         }
+        StepRecorder.writeTo(System.err);
         System.exit(0);
     }
 

@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 /**
  * Where a graceful hand-off's time goes (issue 21, item 1): the hand-off rounds of
  * {@link Handoff}, with the library's own steps logged at TRACE by the candidate JVMs (logger
- * {@code dev.leader.handoff}, {@code "<election> step <what> at <System.nanoTime()>"}, written by
- * an asynchronous appender; nothing else of the library's below INFO), placed
+ * {@code dev.leader.handoff}, {@code "<election> step <what> at <System.nanoTime()>"}, kept in
+ * memory by {@link StepRecorder} and written when the candidate exits; nothing else of the
+ * library's below INFO), placed
  * between the harness's stamps: the old leader's release call, the steps of its {@code close()},
  * the successor's wake-up and each request it makes, its grant, the delivery to its listeners,
  * and the listener's {@code GRANTED} stamp. For each step the table gives the median, over the
  * rounds, of its time since the release call (and its 99th percentile). Taking a step's stamp and
- * queuing its line is in these figures, the writing is not.
+ * keeping its logging event is in these figures, the writing is not.
  *
  * <p>{@code --backends local,zookeeper,redis,etcd,lan --rounds 50 --candidates 3 --lease-ms 2000 --out PATH}
  */
