@@ -36,10 +36,7 @@ public final class HandoffBreakdown {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = CommandLine.options(args);
         List<String> backends = List.of(options.getOrDefault("backends", "local,zookeeper,redis,etcd,lan").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "50"));
         int candidates = Integer.parseInt(options.getOrDefault("candidates", "3"));
@@ -90,9 +87,11 @@ public final class HandoffBreakdown {
         md.append(String.format("**%s** (%s), %d rounds; hand-off p50 %s ms, p99 %s ms%n%n", backend.type(), server, handoff.count(),
                 Stats.ms(handoff.p50()), Stats.ms(handoff.p99())));
         md.append("| step | rounds | since the release call, p50 ms | p99 ms |\n|---|---|---|---|\n");
-        offsets.entrySet().stream().sorted(Comparator.comparingDouble(step -> Stats.of(step.getValue()).p50()))
-                .forEach(step -> md.append(String.format("| %s | %d | %s | %s |%n", step.getKey(), step.getValue().size(),
-                        Stats.ms(Stats.of(step.getValue()).p50()), Stats.ms(Stats.of(step.getValue()).p99()))));
+        Map<String, Stats> steps = new LinkedHashMap<>();
+        offsets.forEach((step, sample) -> steps.put(step, Stats.of(sample)));
+        steps.entrySet().stream().sorted(Comparator.comparingDouble(step -> step.getValue().p50()))
+                .forEach(step -> md.append(String.format("| %s | %d | %s | %s |%n", step.getKey(), step.getValue().count(),
+                        Stats.ms(step.getValue().p50()), Stats.ms(step.getValue().p99()))));
         return md.toString();
     }
 
@@ -125,5 +124,4 @@ public final class HandoffBreakdown {
         }
         return stamps;
     }
-
 }

@@ -31,10 +31,7 @@ public final class LeaseHold {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = CommandLine.options(args);
         List<String> backends = List.of(options.getOrDefault("backends", "local,zookeeper,redis,etcd,lan,jdbc").split(","));
         Duration lease = Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "1000")));
         Duration length = Duration.ofMinutes(Long.parseLong(options.getOrDefault("minutes", "30")));

@@ -350,9 +350,8 @@ public abstract class AbstractElection implements Election {
      * Logs a step of a hand-off at TRACE on {@link #STEPS}
      * ({@code "<election> step <what> at <System.nanoTime()>"}): the benchmarks' hand-off
      * breakdown times them (the release, the wake-up of the successor, each request it makes, the
-     * grant, the delivery), from the stamp taken here, so that an asynchronous appender can keep
-     * the writing out of the hand-off. Free when that logger is below TRACE, as it is unless
-     * asked for.
+     * grant, the delivery), from the stamp taken here, so that the line may be written later,
+     * outside the hand-off. Free when that logger is below TRACE, as it is unless asked for.
      */
     protected final void trace(String step) {
         trace(logPrefix, step);

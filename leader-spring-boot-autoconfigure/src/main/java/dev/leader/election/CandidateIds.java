@@ -10,6 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Default candidate ids: {@code hostname:pid:random}, unique per process. */
 public final class CandidateIds {
 
+    /** The kernel's host name on Linux (Kubernetes sets it to the pod's name). */
+    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+
     private CandidateIds() {
     }
 
@@ -26,15 +29,12 @@ public final class CandidateIds {
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
     }
 
-    /** The kernel's host name on Linux (Kubernetes sets it to the pod's name). */
-    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
-
     /**
      * The host's name: {@code HOSTNAME} when exported, else the kernel's, read from a file; a
      * name lookup ({@link InetAddress#getLocalHost()}) only elsewhere, since it costs milliseconds
      * at start-up, or seconds where the name does not resolve.
      */
-    static String host() {
+    private static String host() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
