@@ -179,10 +179,15 @@ final class ScaleRun {
         return leaders;
     }
 
+    /**
+     * Waits until no application leads more than its fair share and every election has one leader:
+     * a look taken during one of spreading's hand-offs sees that election led by nobody or by two
+     * applications (they are asked one after the other), which is not where spreading ends.
+     */
     private Leaders awaitFairShares(List<ScaleProcess> applications, int elections, Leaders settled) throws InterruptedException {
         long deadline = System.nanoTime() + settings.spreadBound().toNanos();
         Leaders leaders = settled;
-        while (leaders.maxShare() > fairShare(elections) && System.nanoTime() < deadline) {
+        while ((leaders.maxShare() > fairShare(elections) || !leaders.oneEach(elections)) && System.nanoTime() < deadline) {
             Thread.sleep(POLL.toMillis());
             leaders = leaders(applications);
         }
