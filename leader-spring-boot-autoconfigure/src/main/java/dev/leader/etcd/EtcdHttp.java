@@ -25,7 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wire to etcd's v3 JSON gateway: one JDK {@link HttpClient} for all elections, the
+ * The wire to etcd's v3 JSON gateway: blocking calls and watch streams on the
+ * {@link GatewayWire}'s kept-alive connections, read by the calling thread; the calls that must
+ * not block a thread (the keep-alive from a timer) on one JDK {@link HttpClient}; the
  * endpoints tried in turn, the auth token fetched on first use and again when etcd rejects it.
  * All calls go to one current endpoint; a call that finds it failing moves every later call to
  * the next and ends the streams open on it, so a watch never waits on a member that the
@@ -47,6 +49,10 @@ final class EtcdHttp implements AutoCloseable {
 
     private final EtcdBackendSettings settings;
 
+    /** Blocking calls and watch streams: written and read by the calling thread. */
+    private final GatewayWire wire;
+
+    /** Calls that must not block a thread while they wait (the keep-alive). */
     private final HttpClient client;
 
     private final AtomicInteger endpoint = new AtomicInteger();
@@ -67,6 +73,7 @@ final class EtcdHttp implements AutoCloseable {
             builder.sslContext(settings.sslContext());
         }
         this.client = builder.build();
+        this.wire = new GatewayWire(settings.sslContext(), settings.requestTimeout());
     }
 
     /** One unary call; tries each endpoint once before giving up. */
@@ -163,21 +170,20 @@ final class EtcdHttp implements AutoCloseable {
         URI base = endpointAt(index);
         Duration timeout = settings.requestTimeout();
         try {
-            authToken(base, timeout);
-            HttpRequest request = request(base, path, body, timeout).header(REQUIRE_LEADER, "true").build();
-            HttpResponse<InputStream> response;
+            String auth = authToken(base, timeout);
+            GatewayWire.Streamed response;
             try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                response = wire.stream(base, path, body, auth, Map.of(REQUIRE_LEADER, "true"), timeout);
             }
             catch (HttpTimeoutException ex) {
                 throw new HttpTimeoutException(base + path + " did not open within " + timeout.toMillis() + " ms");
             }
-            if (response.statusCode() != 200) {
+            if (response.status() != 200) {
                 String text;
                 try (InputStream in = response.body()) {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                EtcdException error = EtcdException.from(response.statusCode(), text);
+                EtcdException error = EtcdException.from(response.status(), text);
                 if (error.code() == UNAUTHENTICATED) {
                     token = null;
                 }
@@ -226,6 +232,7 @@ final class EtcdHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        wire.close();
         // Java 17's HttpClient has no close(); its threads are daemons and die with their last use.
     }
 
@@ -260,18 +267,21 @@ final class EtcdHttp implements AutoCloseable {
     private Map<String, Object> postTo(URI base, String path, String body, Duration timeout, boolean mayAuthenticate)
             throws IOException, InterruptedException {
         String auth = authToken(base, timeout);
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before calling " + base + path);
+        }
         long start = System.nanoTime();
-        HttpResponse<String> response;
+        GatewayWire.Answer response;
         try {
-            response = client.send(request(base, path, body, timeout).build(), HttpResponse.BodyHandlers.ofString());
+            response = wire.post(base, path, body, auth, timeout);
         }
         catch (HttpTimeoutException ex) {
             throw new HttpTimeoutException(base + path + " did not answer within " + timeout.toMillis() + " ms");
         }
-        Map<String, Object> answer = response.statusCode() == 200 ? parse(response.body()) : null;
+        Map<String, Object> answer = response.status() == 200 ? parse(response.body()) : null;
         if (answer == null || EtcdException.isStreamError(answer)) {
-            EtcdException error = answer == null ? EtcdException.from(response.statusCode(), response.body())
-                    : EtcdException.from(response.statusCode(), answer);
+            EtcdException error = answer == null ? EtcdException.from(response.status(), response.body())
+                    : EtcdException.from(response.status(), answer);
             if (error.code() == UNAUTHENTICATED && auth != null && mayAuthenticate) {
                 token = null;
                 return postTo(base, path, body, timeout, false);
@@ -310,10 +320,9 @@ final class EtcdHttp implements AutoCloseable {
 
     private String authenticate(URI base, Duration timeout) throws IOException, InterruptedException {
         String body = "{\"name\":\"" + escape(settings.user()) + "\",\"password\":\"" + escape(settings.password()) + "\"}";
-        HttpResponse<String> response = client.send(request(base, "/v3/auth/authenticate", body, timeout).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw EtcdException.from(response.statusCode(), response.body());
+        GatewayWire.Answer response = wire.post(base, "/v3/auth/authenticate", body, null, timeout);
+        if (response.status() != 200) {
+            throw EtcdException.from(response.status(), response.body());
         }
         Object fresh = GatewayJson.parseObject(response.body()).get("token");
         if (fresh == null) {

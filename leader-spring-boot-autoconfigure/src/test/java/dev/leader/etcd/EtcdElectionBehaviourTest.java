@@ -3,19 +3,15 @@ package dev.leader.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import dev.leader.election.Election;
 import dev.leader.testsupport.EtcdCluster;
+import dev.leader.testsupport.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,16 +111,9 @@ class EtcdElectionBehaviourTest {
 
     @Test
     void httpsEndpointsAreReachedWithTheGivenSslContext(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        assertThat(openssl.exitValue()).as("openssl exit status (install openssl)").isZero();
-        SSLContext trust = trusting(cert);
-        try (EtcdCluster secured = EtcdCluster.builder(1).tls(cert, key, trust).start()) {
+        TestCertificates.SelfSigned certificate = TestCertificates.selfSigned(dir);
+        SSLContext trust = certificate.trust();
+        try (EtcdCluster secured = EtcdCluster.builder(1).tls(certificate.certificate(), certificate.key(), trust).start()) {
             assertThat(secured.endpoints().get(0).getScheme()).isEqualTo("https");
             EtcdBackendSettings base = EtcdBackendSettings.of(secured.endpoints()).withLeaseDuration(LEASE);
             EtcdElection untrusting = candidate("untrusting", base);
@@ -133,19 +122,6 @@ class EtcdElectionBehaviourTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> backends.get(0).status().lastError() != null);
             assertThat(untrusting.isLeader()).isFalse();
         }
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (var in = Files.newInputStream(cert)) {
-            store.setCertificateEntry("etcd", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     @Test

@@ -62,6 +62,34 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
                 certificate.toString()));
     }
 
+    /**
+     * A self-signed server certificate for {@code 127.0.0.1} alone (SAN {@code IP:127.0.0.1}),
+     * with its key, in {@code directory}: a server reached by another name, even one that resolves
+     * to it, fails the client's host name check.
+     */
+    public static SelfSigned selfSigned(Path directory) throws IOException {
+        SelfSigned made = new SelfSigned(directory.resolve("self-signed.crt"), directory.resolve("self-signed.key"));
+        Shell.must(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", made.key().toString(), "-out",
+                made.certificate().toString(), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"));
+        return made;
+    }
+
+    /** A self-signed certificate and its key, as PEM files. */
+    public record SelfSigned(Path certificate, Path key) {
+
+        /** A context trusting this certificate alone. */
+        public SSLContext trust() throws IOException, GeneralSecurityException {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("server", TestCertificates.certificate(certificate));
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            return context;
+        }
+    }
+
     /** A context trusting the CA and, when {@code withClientCertificate}, presenting the client certificate. */
     public SSLContext sslContext(boolean withClientCertificate) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
