@@ -73,7 +73,7 @@ final class GatewayWire implements AutoCloseable {
      */
     Answer post(URI base, String path, String body, @Nullable String authorization, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] request = request(base, path, body, authorization, false);
+        byte[] request = request(base, path, body, authorization, false, "");
         Connection connection = idleConnection(base);
         boolean reused = connection != null;
         while (true) {
@@ -156,7 +156,7 @@ final class GatewayWire implements AutoCloseable {
             throw new IOException("etcd backend closed");
         }
         String host = hostOf(base);
-        int port = base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+        int port = portOf(base);
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -200,14 +200,14 @@ final class GatewayWire implements AutoCloseable {
         }
     }
 
-    private static byte[] request(URI base, String path, String body, @Nullable String authorization, boolean stream) {
-        return request(base, path, body, authorization, stream, "");
-    }
-
+    /**
+     * The request's bytes; a {@code stream} asks the member to close the connection after it, as
+     * a stream's connection is never reused, and {@code extra} is more header lines.
+     */
     private static byte[] request(URI base, String path, String body, @Nullable String authorization, boolean stream, String extra) {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(256).append("POST ").append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(base.getRawAuthority()).append("\r\nContent-Type: application/json\r\nContent-Length: ")
+                .append(base.getHost()).append(':').append(portOf(base)).append("\r\nContent-Type: application/json\r\nContent-Length: ")
                 .append(content.length).append("\r\n");
         if (authorization != null) {
             head.append("Authorization: ").append(authorization).append("\r\n");
@@ -227,6 +227,10 @@ final class GatewayWire implements AutoCloseable {
     private static String hostOf(URI base) {
         String host = base.getHost();
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int portOf(URI base) {
+        return base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
     }
 
     private static long millisLeft(long deadline) {
