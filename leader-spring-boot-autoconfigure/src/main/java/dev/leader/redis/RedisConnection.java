@@ -28,10 +28,14 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.DefaultEventLoopGroupProvider;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import io.lettuce.core.resource.IOUringProvider;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +73,12 @@ final class RedisConnection implements AutoCloseable {
     private final AbstractRedisClient client;
 
     private final ClientResources resources;
+
+    /** Ours, not the resources': shut down after them. */
+    private final DefaultEventLoopGroupProvider loops;
+
+    /** The one thread that reads and writes every connection of this backend. */
+    private final EventLoop loop;
 
     private final RedisElectionBackend.Events events;
 
@@ -129,8 +139,12 @@ final class RedisConnection implements AutoCloseable {
         // Lettuce's default reconnect delay grows to 30 s; a leaderless election should not wait
         // that long once Redis is back, so the delay is capped at the lease (at most 5 s).
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
+        // One event loop for both connections (all of a Cluster's too), and the elections' logic
+        // runs on it (see loop()). Lettuce's own provider would start at least two.
+        this.loops = new DefaultEventLoopGroupProvider(1, pool -> new DefaultThreadFactory("leader-redis-io", true));
+        this.loop = loops.allocate(Transports.eventLoopGroupClass()).next();
         this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(2)
+                .eventLoopGroupProvider(loops)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), cap, 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -193,6 +207,16 @@ final class RedisConnection implements AutoCloseable {
 
     void start() {
         connector.execute(this::connect);
+    }
+
+    /**
+     * The event loop of the backend's connections. Work run on it needs no hand-off to answer a
+     * message or to send a command, and the replies to what it sent complete on it: a task
+     * queued from it runs right after the current one, a command written from it leaves at once.
+     * Nothing may block on it, least of all waiting for a reply, which only it could read.
+     */
+    EventLoop loop() {
+        return loop;
     }
 
     /** The server answered a command (a reply or an error of its own). */
@@ -388,6 +412,7 @@ final class RedisConnection implements AutoCloseable {
         closeConnections();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
+        loops.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private final class StateListener implements RedisConnectionStateListener {

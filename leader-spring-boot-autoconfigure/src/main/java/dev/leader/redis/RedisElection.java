@@ -18,8 +18,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A candidate of the Redis backend. All of its logic runs on the backend's one scheduler
- * thread, so the fields below need no locks; replies from Lettuce's event loop hop onto it.
+ * A candidate of the Redis backend. All of its logic runs on the backend's scheduler, the one
+ * event loop that reads and writes its connections, so the fields below need no locks and
+ * nothing here may block on a reply.
  *
  * <p>A leader is renewed every lease/3 by the backend's {@link LeaseRenewals}, one call for all
  * its leaders, and believes until send time of the last confirmed renewal + lease − margin. A
@@ -267,7 +268,7 @@ final class RedisElection extends AbstractElection {
             long token = RedisScripts.asLong(result.get(1));
             // A close() or withdraw() that raced the reply: the lease is ours but nobody wants it.
             if (!isCampaigning() || !grant(token, sendNanos)) {
-                releaseNow(token);
+                releaseInBackground(token);
                 if (currentTerm() == null) {
                     // Granted too late to lead on (a slow reply): try again on a fresh lease.
                     scheduleWake(backoff.next().toNanos());
@@ -373,7 +374,27 @@ final class RedisElection extends AbstractElection {
         }
     }
 
+    /** Sends a release and goes on: on the scheduler, which is the thread that would read its reply. */
+    private void releaseInBackground(long token) {
+        RedisClusterAsyncCommands<String, String> commands = backend.commands();
+        if (commands == null) {
+            log.warn("{} not connected: the lease is left to expire", logPrefix);
+            return;
+        }
+        RedisScripts.release(commands, keys, owner, token).whenComplete((result, error) -> {
+            if (error != null) {
+                backend.failed(error);
+                log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, RedisScripts.unwrap(error).toString());
+            }
+        });
+    }
+
+    /** Sends a release and waits for its reply; never on the scheduler. */
     private void releaseNow(long token) {
+        if (backend.onScheduler()) {
+            releaseInBackground(token);
+            return;
+        }
         RedisClusterAsyncCommands<String, String> commands = backend.commands();
         if (commands == null) {
             log.warn("{} not connected: the lease is left to expire", logPrefix);

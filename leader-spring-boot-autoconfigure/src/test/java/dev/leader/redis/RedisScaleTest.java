@@ -88,8 +88,11 @@ class RedisScaleTest {
         RedisElectionBackend backend = backend();
         List<Election> elections = leaders(backend, ELECTIONS);
         // Bounded wait: the threads of a backend an earlier test closed may still be ending.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadNames("leader-redis"))
-                .as("the backend's own threads with %d elections", ELECTIONS).hasSizeLessThanOrEqualTo(3));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(threadNames("leader-redis")).as("the backend's own threads with %d elections", ELECTIONS)
+                    .hasSizeLessThanOrEqualTo(3);
+            assertThat(threadNames("leader-redis-io")).as("one event loop for the connections and the elections' logic").hasSize(1);
+        });
         assertThat(threadNames("leader-").size() - before).as("threads named leader-* added: %s", threadNames("leader-"))
                 .isLessThan(ELECTIONS / 10);
         RedisCommands<String, String> admin = admin();
