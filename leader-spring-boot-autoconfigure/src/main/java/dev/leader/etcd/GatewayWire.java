@@ -90,7 +90,9 @@ final class GatewayWire implements AutoCloseable {
                 if (!reused) {
                     throw ex;
                 }
-                // Closed by the member while it was idle, before this request reached it: once on a new one.
+                // Closed before any answer came, most likely while idle: once more on a new one. Each
+                // call the backend makes may run twice (reads, compare-guarded writes, a lease that
+                // would expire unused), as EtcdHttp's move to the next endpoint assumes too.
                 connection = null;
                 reused = false;
             }
