@@ -3,6 +3,7 @@ package dev.leader.etcd;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -284,17 +285,7 @@ final class GatewayWire implements AutoCloseable {
             this.deadline = Long.MAX_VALUE;
             reusable = false;
             InputStream body = head.body(in);
-            return new Streamed(head.status, new InputStream() {
-
-                @Override
-                public int read() throws IOException {
-                    return body.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    return body.read(buffer, offset, length);
-                }
+            return new Streamed(head.status, new FilterInputStream(body) {
 
                 @Override
                 public void close() {
@@ -335,18 +326,12 @@ final class GatewayWire implements AutoCloseable {
         }
 
         /** The socket's stream, each read bounded by what is left until the deadline. */
-        private final class DeadlineInput extends InputStream {
+        private final class DeadlineInput extends BlockInput {
 
             private final InputStream socketIn;
 
             DeadlineInput(InputStream socketIn) {
                 this.socketIn = socketIn;
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
@@ -435,8 +420,21 @@ final class GatewayWire implements AutoCloseable {
         }
     }
 
+    /** A stream read in blocks; a single byte is a block of one. */
+    private abstract static class BlockInput extends InputStream {
+
+        @Override
+        public final int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public abstract int read(byte[] buffer, int offset, int length) throws IOException;
+    }
+
     /** A body of a known length; its end leaves the connection at the next answer. */
-    private static final class BoundedInput extends InputStream {
+    private static final class BoundedInput extends BlockInput {
 
         private final InputStream in;
 
@@ -445,12 +443,6 @@ final class GatewayWire implements AutoCloseable {
         BoundedInput(InputStream in, long length) {
             this.in = in;
             this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -468,7 +460,7 @@ final class GatewayWire implements AutoCloseable {
     }
 
     /** A chunked body: chunks as they come; after the last chunk, its trailers are read. */
-    private static final class ChunkedInput extends InputStream {
+    private static final class ChunkedInput extends BlockInput {
 
         private final InputStream in;
 
@@ -478,12 +470,6 @@ final class GatewayWire implements AutoCloseable {
 
         ChunkedInput(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
