@@ -135,22 +135,9 @@ final class RedisElection extends AbstractElection {
         }
         backend.watch().remove(this);
         execute(() -> cancel(wake));
-        if (held == null) {
-            return;
+        if (held != null) {
+            releaseInBackground(held.fencingToken(), " on withdrawal");
         }
-        RedisClusterAsyncCommands<String, String> commands = backend.commands();
-        if (commands == null) {
-            log.warn("{} not connected: the lease is left to expire", logPrefix);
-            return;
-        }
-        RedisScripts.release(commands, keys, owner, held.fencingToken())
-                .whenCompleteAsync((result, error) -> {
-                    if (error != null) {
-                        backend.failed(error);
-                        log.warn("{} release on withdrawal failed; the lease will expire on its own: {}", logPrefix,
-                                error.toString());
-                    }
-                }, scheduler);
     }
 
     @Override
@@ -268,7 +255,7 @@ final class RedisElection extends AbstractElection {
             long token = RedisScripts.asLong(result.get(1));
             // A close() or withdraw() that raced the reply: the lease is ours but nobody wants it.
             if (!isCampaigning() || !grant(token, sendNanos)) {
-                releaseInBackground(token);
+                releaseInBackground(token, "");
                 if (currentTerm() == null) {
                     // Granted too late to lead on (a slow reply): try again on a fresh lease.
                     scheduleWake(backoff.next().toNanos());
@@ -374,8 +361,11 @@ final class RedisElection extends AbstractElection {
         }
     }
 
-    /** Sends a release and goes on: on the scheduler, which is the thread that would read its reply. */
-    private void releaseInBackground(long token) {
+    /**
+     * Sends a release and goes on (on the scheduler, the thread that would read its reply, this is
+     * the only way); a failure is logged as the release{@code occasion} failing.
+     */
+    private void releaseInBackground(long token, String occasion) {
         RedisClusterAsyncCommands<String, String> commands = backend.commands();
         if (commands == null) {
             log.warn("{} not connected: the lease is left to expire", logPrefix);
@@ -384,7 +374,8 @@ final class RedisElection extends AbstractElection {
         RedisScripts.release(commands, keys, owner, token).whenComplete((result, error) -> {
             if (error != null) {
                 backend.failed(error);
-                log.warn("{} release failed; the lease will expire on its own: {}", logPrefix, RedisScripts.unwrap(error).toString());
+                log.warn("{} release{} failed; the lease will expire on its own: {}", logPrefix, occasion,
+                        RedisScripts.unwrap(error).toString());
             }
         });
     }
@@ -392,7 +383,7 @@ final class RedisElection extends AbstractElection {
     /** Sends a release and waits for its reply; never on the scheduler. */
     private void releaseNow(long token) {
         if (backend.onScheduler()) {
-            releaseInBackground(token);
+            releaseInBackground(token, "");
             return;
         }
         RedisClusterAsyncCommands<String, String> commands = backend.commands();
