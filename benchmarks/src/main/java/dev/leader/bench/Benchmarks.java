@@ -30,7 +30,7 @@ import dev.leader.bench.shedlock.ShedLockBenchmark;
  * Runs every measurement and writes the results as Markdown. {@code run.sh} calls it with the
  * full settings; the smoke test with {@link Settings#smoke()}.
  *
- * <p>Arguments (all optional): {@code --out PATH --rounds N --crash-rounds N --candidates N
+ * <p>Arguments (all optional): {@code --out PATH --warmup-rounds N --rounds N --crash-rounds N --candidates N
  * --lease-ms N --startup-runs N --rest-seconds N --rest-followers N --backends a,b
  * --jmh-forks N --herd N --herd-per-jvm N --herd-backends a,b --quick --no-guard}; {@code --no-guard} skips the
  * JMH guard benchmarks and {@code --startup-runs 0} the start-up cost, for a run of some backends only.
@@ -38,7 +38,7 @@ import dev.leader.bench.shedlock.ShedLockBenchmark;
 public final class Benchmarks {
 
     /** What one run measures, and how much. */
-    record Settings(Path out, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, Duration rest,
+    record Settings(Path out, int warmupRounds, int rounds, int crashRounds, int candidates, Duration lease, int startupRuns, Duration rest,
             int restFollowers, List<String> backends, boolean quickJmh, int jmhForks, int herdCandidates, int herdPerJvm,
             List<String> herdBackends, boolean guard) {
 
@@ -47,7 +47,7 @@ public final class Benchmarks {
                 .filter(backend -> backend.backend() == BackendType.ZOOKEEPER).map(BenchBackend::type).toList());
 
         static Settings smoke(Path out) {
-            return new Settings(out, 1, 1, 2, Duration.ofSeconds(2), 1, Duration.ofMillis(500), 2, List.copyOf(BenchBackends.all().keySet()), true, 0,
+            return new Settings(out, 1, 1, 1, 2, Duration.ofSeconds(2), 1, Duration.ofMillis(500), 2, List.copyOf(BenchBackends.all().keySet()), true, 0,
                     10, 9, List.of(BackendType.ZOOKEEPER.id(), CuratorAnchor.TYPE), true);
         }
 
@@ -75,6 +75,7 @@ public final class Benchmarks {
             }
             String backends = options.getOrDefault("backends", String.join(",", BenchBackends.all().keySet()));
             return new Settings(Path.of(options.getOrDefault("out", "RESULTS.md")),
+                    Integer.parseInt(options.getOrDefault("warmup-rounds", "0")),
                     Integer.parseInt(options.getOrDefault("rounds", "50")),
                     Integer.parseInt(options.getOrDefault("crash-rounds", "20")),
                     Integer.parseInt(options.getOrDefault("candidates", "3")),
@@ -133,7 +134,7 @@ public final class Benchmarks {
             Path logs = Files.createDirectories(work.resolve("logs-" + type));
             try (BenchBackend.BenchServer server = backend.start(work.resolve(type))) {
                 Handoff.Result result = new Handoff(backend, server.address(), classpath, settings.lease(), logs)
-                        .run(settings.candidates(), settings.rounds(), settings.crashRounds());
+                        .run(settings.candidates(), settings.warmupRounds(), settings.rounds(), settings.crashRounds());
                 report.handoff(backend, server.description(), result);
                 if (server.requestsServed() >= 0 && settings.rest().toMillis() > 0) {
                     report.rest(backend.type(), new Handoff(backend, server.address(), classpath, settings.lease(), logs)

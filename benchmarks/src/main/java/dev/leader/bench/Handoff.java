@@ -22,7 +22,7 @@ final class Handoff {
     /** Pause before counting requests at rest, after the candidates have joined. */
     static final Duration SETTLE = Duration.ofSeconds(2);
 
-    record Result(List<Long> gracefulNanos, List<Long> crashNanos, List<Round> graceful) {
+    record Result(List<Long> warmupNanos, List<Long> gracefulNanos, List<Long> crashNanos, List<Round> graceful) {
     }
 
     /** One graceful round: who released and when, who was granted and when (nanoTime of this host). */
@@ -62,7 +62,7 @@ final class Handoff {
         this.signals = new Signals(backend.type(), logs);
     }
 
-    Result run(int candidates, int gracefulRounds, int crashRounds) throws InterruptedException {
+    Result run(int candidates, int warmupRounds, int gracefulRounds, int crashRounds) throws InterruptedException {
         String election = "bench-" + backend.type() + "-" + ProcessHandle.current().pid();
         try {
             for (int i = 0; i < candidates; i++) {
@@ -70,15 +70,21 @@ final class Handoff {
             }
             signals.awaitReady(candidates);
             CandidateProcess leader = signals.awaitGranted(null, Duration.ofSeconds(30)).from();
+            List<Long> warmup = new ArrayList<>();
             List<Long> graceful = new ArrayList<>();
             List<Round> rounds = new ArrayList<>();
-            for (int round = 0; round < gracefulRounds; round++) {
+            for (int round = 0; round < warmupRounds + gracefulRounds; round++) {
                 pace();
                 leader.send("RELEASE");
                 long released = signals.await(leader, "RELEASED", Duration.ofSeconds(10)).nanos();
                 CandidateProcess.Signal granted = signals.awaitGranted(leader, Duration.ofSeconds(10));
-                graceful.add(granted.nanos() - released);
-                rounds.add(new Round(leader.id(), granted.from().id(), released, granted.nanos()));
+                if (round < warmupRounds) {
+                    warmup.add(granted.nanos() - released);
+                }
+                else {
+                    graceful.add(granted.nanos() - released);
+                    rounds.add(new Round(leader.id(), granted.from().id(), released, granted.nanos()));
+                }
                 // Only now, so that the old leader cannot win its own release back.
                 leader.send("JOIN");
                 signals.await(leader, "READY", Duration.ofSeconds(30));
@@ -97,7 +103,7 @@ final class Handoff {
                 startCandidate(election);
                 signals.awaitReady(1);
             }
-            return new Result(graceful, crash, rounds);
+            return new Result(warmup, graceful, crash, rounds);
         }
         finally {
             for (CandidateProcess candidate : all) {

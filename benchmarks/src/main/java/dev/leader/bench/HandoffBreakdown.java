@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * rounds, of its time since the release call (and its 99th percentile). Taking a step's stamp and
  * keeping its logging event is in these figures, the writing is not.
  *
- * <p>{@code --backends local,zookeeper,redis,etcd,lan --rounds 50 --candidates 3 --lease-ms 2000 --out PATH}
+ * <p>{@code --backends local,zookeeper,redis,etcd,lan --rounds 50 --warmup-rounds 0 --candidates 3 --lease-ms 2000 --out PATH};
+ * warm-up rounds run first and are left out of the table (see {@link Handoff})
  */
 public final class HandoffBreakdown {
 
@@ -39,14 +40,15 @@ public final class HandoffBreakdown {
         Map<String, String> options = CommandLine.options(args);
         List<String> backends = List.of(options.getOrDefault("backends", "local,zookeeper,redis,etcd,lan").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "50"));
+        int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "0"));
         int candidates = Integer.parseInt(options.getOrDefault("candidates", "3"));
         Duration lease = Duration.ofMillis(Long.parseLong(options.getOrDefault("lease-ms", "2000")));
         Path out = Path.of(options.getOrDefault("out", "handoff-breakdown.md"));
         StringBuilder md = new StringBuilder();
-        md.append(String.format("%d candidate JVMs, %d graceful rounds, lease %d ms, TRACE of dev.leader.handoff on; %s%n%n", candidates, rounds,
-                lease.toMillis(), Machine.loadAverage()));
+        md.append(String.format("%d candidate JVMs, %d graceful rounds after %d warm-up rounds, lease %d ms, TRACE of dev.leader.handoff on; %s%n%n",
+                candidates, rounds, warmupRounds, lease.toMillis(), Machine.loadAverage()));
         for (String type : backends) {
-            md.append(breakdown(BenchBackends.byType(type), rounds, candidates, lease)).append('\n');
+            md.append(breakdown(BenchBackends.byType(type), warmupRounds, rounds, candidates, lease)).append('\n');
         }
         Files.writeString(out, md);
         System.out.print(md);
@@ -54,7 +56,7 @@ public final class HandoffBreakdown {
         System.exit(0);
     }
 
-    static String breakdown(BenchBackend backend, int rounds, int candidates, Duration lease) throws IOException, InterruptedException {
+    static String breakdown(BenchBackend backend, int warmupRounds, int rounds, int candidates, Duration lease) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("leader-breakdown-" + backend.type());
         Path logs = Files.createDirectories(work.resolve("logs"));
         List<String> jvmOptions = new ArrayList<>(CandidateProcess.JVM_OPTIONS);
@@ -63,7 +65,7 @@ public final class HandoffBreakdown {
         String server;
         try (BenchBackend.BenchServer started = backend.start(work.resolve("server"))) {
             server = started.description();
-            result = new Handoff(backend, started.address(), JvmClasspath.current(), lease, logs, jvmOptions).run(candidates, rounds, 0);
+            result = new Handoff(backend, started.address(), JvmClasspath.current(), lease, logs, jvmOptions).run(candidates, warmupRounds, rounds, 0);
         }
         finally {
             PostgresDatabases.stop();
