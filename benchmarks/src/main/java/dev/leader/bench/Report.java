@@ -300,7 +300,7 @@ final class Report {
                 .append(settings.quickJmh() ? "Quick mode (smoke test): 1 iteration, no warm-up, no fork; not a measurement.\n\n"
                         : settings.jmhForks() + " fork(s) x 5 warm-up + 5 measured iterations of 1 s, average time mode, GC profiler.\n\n");
         md.append("| Role | plain (ns/op) | proxied (ns/op) | `@LeaderOnly` (ns/op) | overhead vs plain (ns) | of which the guard itself (ns) "
-                + "| allocation (B/op) | target <= 20 ns | ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n"
+                + "| allocation (B/op) | target: the guard itself <= 10 ns (issue 21) | ShedLock `@SchedulerLock` (ns/op) | ShedLock allocation (B/op) | ours / ShedLock |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         if (guard.isEmpty()) {
             md.append("| not measured in this run (`--no-guard`) |").append(" |".repeat(10)).append("\n\n");
@@ -313,10 +313,11 @@ final class Report {
             double guarded = score("guarded", role);
             double locked = score("locked", role);
             double overhead = guarded - plain;
+            double guardItself = guarded - score("proxied", role);
             md.append("| ").append(role).append(" | ").append(fmt(plain)).append(" | ").append(withError("proxied", role)).append(" | ")
                     .append(withError("guarded", role)).append(" | ").append(fmt(overhead)).append(" | ")
-                    .append(fmt(guarded - score("proxied", role))).append(" | ").append(fmt(bytes("guarded", role))).append(" | ")
-                    .append(overhead <= 20 ? "met" : "missed by " + fmt(overhead - 20) + " ns").append(" | ")
+                    .append(fmt(guardItself)).append(" | ").append(fmt(bytes("guarded", role))).append(" | ")
+                    .append(guardItself <= 10 ? "met" : "missed by " + fmt(guardItself - 10) + " ns").append(" | ")
                     .append(withError("locked", role)).append(" | ").append(fmt(bytes("locked", role))).append(" | ")
                     .append(Double.isNaN(locked) ? "n/a" : String.format(Locale.ROOT, "%.4f (%.0fx faster)", guarded / locked, locked / guarded))
                     .append(" |\n");
