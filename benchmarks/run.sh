@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes benchmarks/RESULTS.md (--out elsewhere). With the defaults about 45 minutes on 2 cores
 # (the 60 s load-at-rest windows and the 20 crash rounds of each backend take most of it).
-# Usage: benchmarks/run.sh [--rounds 50] [--crash-rounds 20] [--candidates 3] [--lease-ms 2000] [--rest-seconds 60]
+# Usage: benchmarks/run.sh [--rounds 50] [--warmup-rounds 0] [--crash-rounds 20] [--candidates 3] [--lease-ms 2000] [--rest-seconds 60]
 #   [--herd 200] [--herd-per-jvm 50] [--startup-runs 5] [--backends local,...]  (all options: benchmarks/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
