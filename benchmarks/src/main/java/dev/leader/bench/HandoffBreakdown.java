@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Where a graceful hand-off's time goes (issue 21, item 1): the hand-off rounds of
@@ -32,6 +34,12 @@ public final class HandoffBreakdown {
 
     /** A step line of a candidate's log: the step, then the nanoTime it was taken at. */
     private static final Pattern STEP = Pattern.compile("^.* step (.+) at (\\d+)$");
+
+    /**
+     * A line of {@code -Xlog:safepoint:stderr:tn}: when the pause ended (the {@code tn} decorator
+     * is {@code System.nanoTime()}) and how long it stopped the JVM's threads.
+     */
+    private static final Pattern PAUSE = Pattern.compile("^\\[(\\d+)ns\\] Safepoint .*Total: (\\d+) ns$");
 
     private HandoffBreakdown() {
     }
@@ -61,6 +69,7 @@ public final class HandoffBreakdown {
         Path logs = Files.createDirectories(work.resolve("logs"));
         List<String> jvmOptions = new ArrayList<>(CandidateProcess.JVM_OPTIONS);
         jvmOptions.add("-Dbench.handoff.log=TRACE");
+        jvmOptions.add("-Xlog:safepoint:stderr:tn");
         Handoff.Result result;
         String server;
         try (BenchBackend.BenchServer started = backend.start(work.resolve("server"))) {
@@ -71,9 +80,15 @@ public final class HandoffBreakdown {
             PostgresDatabases.stop();
         }
         Map<String, List<Stamp>> stamps = new HashMap<>();
+        Map<String, List<Pause>> pauses = new HashMap<>();
         for (Handoff.Round round : result.graceful()) {
             for (String id : List.of(round.from(), round.to())) {
-                stamps.computeIfAbsent(id, key -> read(logs.resolve(backend.type() + "-" + key + ".log")));
+                Path log = logs.resolve(backend.type() + "-" + id + ".log");
+                stamps.computeIfAbsent(id, key -> read(log, STEP, matcher -> new Stamp(Long.parseLong(matcher.group(2)), matcher.group(1))));
+                pauses.computeIfAbsent(id, key -> read(log, PAUSE, matcher -> {
+                    long end = Long.parseLong(matcher.group(1));
+                    return new Pause(end - Long.parseLong(matcher.group(2)), end);
+                }));
             }
         }
         // Per step (in the order first seen), its time since the release call in each round it appeared.
@@ -94,10 +109,42 @@ public final class HandoffBreakdown {
         steps.entrySet().stream().sorted(Comparator.comparingDouble(step -> step.getValue().p50()))
                 .forEach(step -> md.append(String.format("| %s | %d | %s | %s |%n", step.getKey(), step.getValue().count(),
                         Stats.ms(step.getValue().p50()), Stats.ms(step.getValue().p99()))));
+        md.append('\n').append(pausesDuring(result.graceful(), pauses, handoff)).append('\n');
         return md.toString();
     }
 
+    /**
+     * How many rounds a safepoint pause (a collection, mostly) of the old leader's or the
+     * successor's JVM overlapped, and the hand-off of the rounds with and without one: whether
+     * the tail is the candidates' own stops.
+     */
+    private static String pausesDuring(List<Handoff.Round> rounds, Map<String, List<Pause>> pauses, Stats handoff) {
+        List<Long> with = new ArrayList<>();
+        List<Long> without = new ArrayList<>();
+        int slow = 0;
+        int slowWithPause = 0;
+        for (Handoff.Round round : rounds) {
+            boolean paused = Stream.of(round.from(), round.to()).flatMap(id -> pauses.get(id).stream())
+                    .anyMatch(pause -> pause.end() > round.releasedNanos() && pause.start() < round.grantedNanos());
+            long nanos = round.grantedNanos() - round.releasedNanos();
+            (paused ? with : without).add(nanos);
+            if (nanos > 3 * handoff.p50()) {
+                slow++;
+                slowWithPause += paused ? 1 : 0;
+            }
+        }
+        return String.format("Safepoint pauses of the old leader's or the successor's JVM (`-Xlog:safepoint`) overlapped %d of %d rounds "
+                + "(hand-off p50 %s ms); the rounds without one: p50 %s ms, p99 %s ms. Of the %d rounds above 3x the p50, %d overlapped a pause.%n",
+                with.size(), rounds.size(), with.isEmpty() ? "-" : Stats.ms(Stats.of(with).p50()),
+                without.isEmpty() ? "-" : Stats.ms(Stats.of(without).p50()), without.isEmpty() ? "-" : Stats.ms(Stats.of(without).p99()),
+                slow, slowWithPause);
+    }
+
     private record Stamp(long nanos, String step) {
+    }
+
+    /** A stop of all of a JVM's threads, between two nanoTimes of this host. */
+    private record Pause(long start, long end) {
     }
 
     /** The first occurrence of each step of {@code role} within the round (release call to GRANTED stamp). */
@@ -111,19 +158,19 @@ public final class HandoffBreakdown {
         first.forEach((step, offset) -> offsets.computeIfAbsent(role + ": " + step, key -> new ArrayList<>()).add(offset));
     }
 
-    private static List<Stamp> read(Path log) {
-        List<Stamp> stamps = new ArrayList<>();
+    private static <T> List<T> read(Path log, Pattern line, Function<Matcher, T> parse) {
+        List<T> found = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(log)) {
-                Matcher matcher = STEP.matcher(line);
+            for (String text : Files.readAllLines(log)) {
+                Matcher matcher = line.matcher(text);
                 if (matcher.matches()) {
-                    stamps.add(new Stamp(Long.parseLong(matcher.group(2)), matcher.group(1)));
+                    found.add(parse.apply(matcher));
                 }
             }
         }
         catch (IOException ex) {
             System.err.println("cannot read " + log + ": " + ex);
         }
-        return stamps;
+        return found;
     }
 }
