@@ -4,8 +4,8 @@ import java.sql.SQLException;
 
 /**
  * How a follower of one election waits, per dialect, until the lease may have changed hands,
- * and what a leader keeps for its followers to wait on. Called from the election's campaign
- * thread, except {@link #abort()} and {@link #close()}.
+ * and what a leader keeps for its followers to wait on. Called from the election's lane, except
+ * {@link #abort()} and {@link #close()}; none of it blocks the lane for longer than a statement.
  */
 interface FollowerWait extends AutoCloseable {
 
@@ -39,15 +39,15 @@ interface FollowerWait extends AutoCloseable {
     }
 
     /**
-     * Waits after an attempt that lost to another's lease, for at most {@code remainingNanos}:
-     * until the version watched may be taken over (a whole lease after it was first seen, on our
-     * own clock), or earlier when the lease was released or may have changed. A wait that hears
-     * of renewals runs on until a lease after the last one heard of; none returns later, so a
-     * crashed leader is taken over in time.
+     * Sets the wake-up of the next step after an attempt that lost to another's lease, at most
+     * {@code remainingNanos} away: when the version watched may be taken over (a whole lease
+     * after it was first seen, on our own clock), or earlier when the lease was released or may
+     * have changed. A wait that hears of renewals runs on until a lease after the last one heard
+     * of; none ends later, so a crashed leader is taken over in time.
      */
-    void await(long remainingNanos) throws SQLException, InterruptedException;
+    void await(long remainingNanos);
 
-    /** This candidate leads; called after the grant and after every renewal. May block up to half a renew interval. */
+    /** This candidate leads; called after the grant and after every renewal. Never waits for a lock. */
     default void leading() {
     }
 

@@ -3,24 +3,28 @@ package dev.leader.jdbc;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import dev.leader.election.AbstractElection;
 import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Backoff;
-import dev.leader.election.DaemonThreads;
 import dev.leader.election.ElectionState;
 import dev.leader.election.LeaseDeadline;
 import dev.leader.election.Leadership;
 import dev.leader.election.RevokeReason;
+import dev.leader.election.SerialLane;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One candidate: a campaign thread that, as a follower, runs the conditional acquire and then
- * waits the dialect's way ({@link FollowerWait}) while it watches the holder's lease version
+ * One candidate: campaign steps on its serial lane, shared threads of the backend, that, as a
+ * follower, run the conditional acquire and then time the next step the dialect's way
+ * ({@link FollowerWait}) while it watches the holder's lease version
  * ({@link LeaseObservation}); it takes over another's lease only in a statement conditional on a
  * version it saw unchanged for a whole lease on its own clock. As a leader, it renews every renew
  * interval and believes until the send time of the last confirmed statement + lease - margin.
- * Statements go through the backend's shared statement connection, one at a time.
+ * Statements go through the backend's shared statement connection, one at a time. No step
+ * waits on its thread: it runs one statement and sets when the next step runs ({@link Wakeup}).
  *
  * <p>The incarnation is random per election object: a restarted process that reuses its
  * candidate id is still another claimant, and cannot renew or release its predecessor's term.
@@ -35,6 +39,12 @@ final class JdbcElection extends AbstractElection {
 
     /** A withdrawn candidate is woken when started again; this only bounds a wait whose wake-up was missed. */
     private static final long WITHDRAWN_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** A step's delay until the next: none, the next runs at once. */
+    private static final long AT_ONCE = 0;
+
+    /** A step's delay until the next: the follower wait set it. */
+    private static final long SET_BY_WAIT = -1;
 
     private final HeldConnection statements;
 
@@ -54,15 +64,20 @@ final class JdbcElection extends AbstractElection {
 
     private final long joinMillis;
 
-    private final Wakeup wakeup = new Wakeup();
+    private final SerialLane lane;
+
+    private final Wakeup wakeup;
 
     private final Backoff backoff;
 
-    private final Thread campaign;
-
     private volatile boolean closing;
 
-    // ---- campaign thread only ----
+    /** The thread running a step of this election, if any: close() from a step does not wait for itself. */
+    private volatile @Nullable Thread stepping;
+
+    // ---- the lane's steps only ----
+
+    private boolean opened;
 
     private long nextRenewalNanos;
 
@@ -79,7 +94,7 @@ final class JdbcElection extends AbstractElection {
     private long ownToken = -1;
 
     JdbcElection(String name, String candidateId, JdbcBackendSettings settings, HeldConnection statements,
-            LeaseStatements sql, BackendStatusTracker health, FollowerWait.Factory waits) {
+            LeaseStatements sql, BackendStatusTracker health, SerialLane lane, FollowerWait.Factory waits) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
         this.statements = statements;
         this.sql = sql;
@@ -91,8 +106,9 @@ final class JdbcElection extends AbstractElection {
         this.joinMillis = settings.renewInterval().multipliedBy(2).toMillis() + 1_000;
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
         this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
+        this.lane = lane;
+        this.wakeup = new Wakeup(lane, this::runStep);
         this.followerWait = waits.create(name, candidateId, wakeup, this::heard);
-        this.campaign = DaemonThreads.single("leader-jdbc-" + name).newThread(this::campaign);
     }
 
     private static String incarnation() {
@@ -105,16 +121,16 @@ final class JdbcElection extends AbstractElection {
 
     @Override
     protected void onStart() {
-        campaign.start();
+        wakeup.wake();
     }
 
     @Override
     protected void onYield(Leadership term) {
-        wakeup.wake(); // the campaign thread releases the ended term
+        wakeup.wake(); // the next step releases the ended term
     }
 
     /**
-     * The campaign thread releases the ended term, as on a yield, then waits for
+     * The next step releases the ended term, as on a yield, then waits for
      * {@link #onRejoin()}; a follower's wait ends by itself, at the latest when the lease it read
      * would end, and no attempt follows.
      */
@@ -139,70 +155,89 @@ final class JdbcElection extends AbstractElection {
         closing = true;
         wakeup.wake();
         if (held != null) {
-            // Release here rather than on the campaign thread: the successor is woken now.
+            // Release here rather than in a step: the successor is woken now.
             release(held.fencingToken());
         }
         else {
             followerWait.abort();
         }
-        if (campaign.isAlive() && Thread.currentThread() != campaign) {
-            try {
-                campaign.join(joinMillis);
-                if (campaign.isAlive()) {
-                    log.warn("{} campaign thread still busy {} ms after close (a statement or connect that does not time out?);"
-                            + " it stops at its next step", logPrefix, joinMillis);
-                }
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitRunningStep();
+        lane.shutdown();
         followerWait.close();
     }
 
-    // ---- the campaign thread ----
-
-    private void campaign() {
-        boolean opened = false;
-        while (!closing) {
-            wakeup.clear();
-            try {
-                if (!opened) {
-                    followerWait.open();
-                    opened = true;
-                }
-                step();
+    /** Lets a step that runs now (an acquire whose grant close() must release) finish first, for a bound. */
+    private void awaitRunningStep() {
+        if (Thread.currentThread() == stepping) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        if (!lane.execute(done::countDown)) {
+            return;
+        }
+        try {
+            if (!done.await(joinMillis, TimeUnit.MILLISECONDS)) {
+                log.warn("{} campaign step still busy {} ms after close (a statement or connect that does not time out?);"
+                        + " it stops at its end", logPrefix, joinMillis);
             }
-            catch (SQLException ex) {
-                if (closing) {
-                    return;
-                }
-                boolean unreachable = HeldConnection.isConnectionFailure(ex);
-                failed(ex, unreachable);
-                Duration pause = backoff.next();
-                log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
-                if (unreachable) {
-                    disconnected();
-                }
-                pauseFor(pause.toNanos());
-            }
-            catch (InterruptedException ex) {
-                if (closing) {
-                    return;
-                }
-            }
-            catch (RuntimeException ex) {
-                log.error("{} campaign step failed", logPrefix, ex);
-                pauseFor(backoff.next().toNanos());
-            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void step() throws SQLException, InterruptedException {
+    // ---- the lane's steps ----
+
+    private void runStep() {
+        if (closing) {
+            return;
+        }
+        stepping = Thread.currentThread();
+        wakeup.clear();
+        long next;
+        try {
+            if (!opened) {
+                followerWait.open();
+                opened = true;
+            }
+            next = step();
+        }
+        catch (SQLException ex) {
+            if (closing) {
+                return;
+            }
+            boolean unreachable = HeldConnection.isConnectionFailure(ex);
+            failed(ex, unreachable);
+            Duration pause = backoff.next();
+            log.warn("{} database call failed, again in {} ms: {}", logPrefix, pause.toMillis(), ex.toString());
+            if (unreachable) {
+                disconnected();
+            }
+            next = pause.toNanos();
+        }
+        catch (RuntimeException ex) {
+            log.error("{} campaign step failed", logPrefix, ex);
+            next = backoff.next().toNanos();
+        }
+        finally {
+            stepping = null;
+        }
+        if (closing) {
+            return;
+        }
+        if (next == AT_ONCE) {
+            wakeup.wake();
+        }
+        else if (next != SET_BY_WAIT) {
+            wakeup.after(next);
+        }
+    }
+
+    /** @return the delay until the next step: {@link #AT_ONCE}, {@link #SET_BY_WAIT} or nanoseconds */
+    private long step() throws SQLException {
         Leadership term = currentTerm();
         if (term != null) {
-            lead(term);
-            return;
+            return lead(term);
         }
         long ended = lastToken;
         if (ended != 0) {
@@ -212,19 +247,17 @@ final class JdbcElection extends AbstractElection {
             lastToken = 0;
             release(ended);
             notBeforeNanos = System.nanoTime() + YIELD_PAUSE.toNanos() + followerWait.noticeNanos();
-            return;
+            return AT_ONCE;
         }
         if (!isCampaigning()) {
             // Withdrawn. A follower woken holding the wait's lock (MariaDB's named lock) lets it go:
             // held here, it would wake no other follower when the leader releases.
             followerWait.notLeading();
-            wakeup.await(WITHDRAWN_RECHECK_NANOS); // onRejoin() or close() wakes us
-            return;
+            return WITHDRAWN_RECHECK_NANOS; // onRejoin() or close() wakes us
         }
         long early = notBeforeNanos - System.nanoTime();
         if (early > 0) {
-            wakeup.await(early);
-            return;
+            return early;
         }
         LeaseStatements.Version takeover = observation.takeover(System.nanoTime());
         long ours = ownToken;
@@ -238,21 +271,20 @@ final class JdbcElection extends AbstractElection {
                 log.info("{} took over a lease that stayed at {} for a whole lease", logPrefix, takeover);
             }
             won(attempt);
-            return;
+            return AT_ONCE;
         }
         if (candidateId().equals(attempt.holder()) && attempt.found().token() != ours) {
             // Held under our id at a token we did not know: our own acquire whose answer was
             // lost (or a twin's, with another incarnation: then the next attempt matches nothing
             // and we follow). Take our row again at that token, at once.
             ownToken = attempt.found().token();
-            return;
+            return AT_ONCE;
         }
         follow(attempt.holder());
         if (attempt.holder() == null) {
             // Released or created concurrently by another candidate: look again at once.
             observation.forget();
-            followerWait.await(0);
-            return;
+            return AT_ONCE;
         }
         observation.answered(attempt.found(), attempt.holderLeaseNanos(), attempt.receivedNanos());
         long remaining = observation.takeoverAtNanos() - System.nanoTime();
@@ -261,6 +293,7 @@ final class JdbcElection extends AbstractElection {
                     attempt.found(), remaining / 1_000_000);
         }
         followerWait.await(Math.max(0, remaining));
+        return SET_BY_WAIT;
     }
 
     /** A grant or renewal to another, heard from the database; when its lease may be taken over. */
@@ -284,11 +317,10 @@ final class JdbcElection extends AbstractElection {
         // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.
     }
 
-    private void lead(Leadership term) throws InterruptedException {
+    private long lead(Leadership term) {
         long wait = nextRenewalNanos - System.nanoTime();
         if (wait > 0) {
-            wakeup.await(wait);
-            return;
+            return wait;
         }
         LeaseStatements.Renewal renewal;
         try {
@@ -298,17 +330,18 @@ final class JdbcElection extends AbstractElection {
             failed(ex, HeldConnection.isConnectionFailure(ex));
             log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, ex.toString());
             nextRenewalNanos = System.nanoTime() + retryNanos;
-            return;
+            return retryNanos;
         }
         health.succeeded(System.nanoTime() - renewal.sendNanos());
         if (renewal.renewed()) {
             renewed(term, renewal.sendNanos());
             nextRenewalNanos = renewal.sendNanos() + renewIntervalNanos;
             followerWait.leading();
-            return;
+            return Math.max(1, nextRenewalNanos - System.nanoTime());
         }
         log.warn("{} the database no longer holds our lease (another took it over or it was released)", logPrefix);
         revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+        return AT_ONCE;
     }
 
     /** Gives the term up in the database (row first, so that whoever wakes finds it free), then the wait's hold. */
@@ -322,15 +355,6 @@ final class JdbcElection extends AbstractElection {
         }
         finally {
             followerWait.notLeading();
-        }
-    }
-
-    private void pauseFor(long nanos) {
-        try {
-            wakeup.await(nanos);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,6 +12,7 @@ import dev.leader.election.InvalidSettingException;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
+import dev.leader.election.SerialLanes;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,6 +32,12 @@ public final class JdbcElectionBackend implements ElectionBackend {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcElectionBackend.class);
 
+    /**
+     * Steps that may run at once. Statements go out one at a time on the one statement
+     * connection; more workers let a lane whose step waits for it not hold up the timers.
+     */
+    static final int LANE_WORKERS = 4;
+
     private final DataSource dataSource;
 
     private final JdbcBackendSettings settings;
@@ -44,6 +51,11 @@ public final class JdbcElectionBackend implements ElectionBackend {
     private final BackendStatusTracker health = new BackendStatusTracker();
 
     private final @Nullable PostgresListener listener;
+
+    private final @Nullable NamedLocks namedLocks;
+
+    /** Every election's campaign steps, on a few threads whatever the number of elections. */
+    private final SerialLanes lanes = new SerialLanes("leader-jdbc", LANE_WORKERS);
 
     private final AtomicBoolean tableChecked = new AtomicBoolean();
 
@@ -95,6 +107,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
             }
         }, (int) settings.replyTimeout().toMillis());
         this.listener = dialect == JdbcDialect.POSTGRESQL ? new PostgresListener(dataSource, settings.channel(), settings.lease()) : null;
+        this.namedLocks = dialect == JdbcDialect.MARIADB ? new NamedLocks(dataSource, settings.tableName(), settings.renewInterval()) : null;
     }
 
     public JdbcBackendSettings settings() {
@@ -118,7 +131,8 @@ public final class JdbcElectionBackend implements ElectionBackend {
 
     @Override
     public Election election(String name, String candidateId) {
-        return elections.open(name, () -> new JdbcElection(name, candidateId, settings, statements, sql, health, this::followerWait));
+        return elections.open(name, () -> new JdbcElection(name, candidateId, settings, statements, sql, health, lanes.lane(),
+                this::followerWait));
     }
 
     @Override
@@ -137,13 +151,17 @@ public final class JdbcElectionBackend implements ElectionBackend {
         if (listener != null) {
             listener.close();
         }
+        if (namedLocks != null) {
+            namedLocks.close();
+        }
+        lanes.close();
         statements.close();
     }
 
     private FollowerWait followerWait(String election, String candidateId, Wakeup wakeup, FollowerWait.LeaseHeard leaseHeard) {
         return switch (dialect) {
             case POSTGRESQL -> new NotificationWait(election, candidateId, wakeup, leaseHeard, Objects.requireNonNull(listener));
-            case MARIADB -> new NamedLockWait(dataSource, settings.tableName(), election, wakeup, settings.renewInterval());
+            case MARIADB -> new NamedLockWait(Objects.requireNonNull(namedLocks), election, wakeup, settings.renewInterval());
             case H2 -> new PollingWait(wakeup, settings.renewInterval());
         };
     }

@@ -3,8 +3,8 @@ package dev.leader.jdbc;
 import dev.leader.jdbc.LeaseStatements.Version;
 
 /**
- * PostgreSQL's wait: no query at all. The follower sleeps until the version it watches may be
- * taken over, and the backend's one listening connection pushes that back on every renewal it
+ * PostgreSQL's wait: no query and no thread. The follower's next step is timed for when the
+ * version it watches may be taken over, and the backend's one listening connection pushes that back on every renewal it
  * hears ({@code held}, with the new version, a lease from its receipt) and wakes the follower on
  * a release ({@code released}) or when it had to listen anew (a notification may have been
  * missed). If notifications stop (a crashed leader, or the listening connection is down), the
@@ -33,8 +33,8 @@ final class NotificationWait implements FollowerWait, PostgresListener.Subscribe
     }
 
     @Override
-    public void await(long remainingNanos) throws InterruptedException {
-        wakeup.awaitExtensible(remainingNanos);
+    public void await(long remainingNanos) {
+        wakeup.afterExtensible(remainingNanos);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class NotificationWait implements FollowerWait, PostgresListener.Subscribe
         listener.unsubscribe(election, this);
     }
 
-    // ---- from the listening thread ----
+    // ---- from the listening thread: they only set or bring forward the next step ----
 
     @Override
     public void held(String holder, Version version, long leaseMillis, long receivedNanos) {

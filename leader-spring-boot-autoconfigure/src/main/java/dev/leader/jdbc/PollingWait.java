@@ -24,7 +24,7 @@ final class PollingWait implements FollowerWait {
     }
 
     @Override
-    public void await(long remainingNanos) throws InterruptedException {
-        wakeup.await(Math.min(remainingNanos, intervalNanos));
+    public void await(long remainingNanos) {
+        wakeup.after(Math.min(remainingNanos, intervalNanos));
     }
 }
