@@ -2,18 +2,26 @@ package dev.leader.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Acquire as MariaDB and H2 do it, where an upsert cannot both decide and return the token: a
  * conditional {@code UPDATE} of the election's row grants (and returns the incremented token);
  * when it matched nothing, the lease is read for the follower's watch, and the row is created
- * first if there is none yet.
+ * first if there is none yet. Renewals of many terms are one {@code UPDATE} and one read of their
+ * rows, as neither returns the rows an update changed: a row that still holds our term after the
+ * update held it throughout (a token is granted once, and a row that left a term never returns
+ * to it), so the update extended it.
  */
 abstract class ConditionalUpdateStatements extends LeaseStatements {
 
-    private final String renew;
+    private final String renewSet;
 
     private final String release;
 
@@ -26,8 +34,7 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
      */
     protected ConditionalUpdateStatements(JdbcBackendSettings settings, String now, String expiryInLease) {
         super(settings);
-        this.renew = "UPDATE " + table + " SET version = version + 1, lease_micros = ?, expiry = " + expiryInLease
-                + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
+        this.renewSet = "UPDATE " + table + " SET version = version + 1, lease_micros = ?, expiry = " + expiryInLease + " WHERE ";
         this.release = "UPDATE " + table + " SET holder = NULL, incarnation = NULL, version = version + 1, expiry = " + now
                 + " WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?";
         this.read = "SELECT holder, token, version, lease_micros FROM " + table + " WHERE name = ?";
@@ -77,14 +84,39 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
     }
 
     @Override
-    final Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(renew)) {
+    final RenewedTerms renewAll(Connection connection, List<Held> held) throws SQLException {
+        String claims = String.join(" OR ", Collections.nCopies(held.size(), "(name = ? AND holder = ? AND incarnation = ? AND token = ?)"));
+        long sendNanos;
+        try (PreparedStatement statement = connection.prepareStatement(renewSet + claims)) {
             statement.setLong(1, leaseMicros);
             statement.setLong(2, leaseMicros);
-            bindClaim(statement, 3, claim, token);
-            long sendNanos = System.nanoTime();
-            return new Renewal(statement.executeUpdate() == 1, sendNanos);
+            int next = 3;
+            for (Held term : held) {
+                next = bindClaim(statement, next, term.claim(), term.token());
+            }
+            sendNanos = System.nanoTime();
+            statement.executeUpdate();
         }
+        String names = String.join(", ", Collections.nCopies(held.size(), "?"));
+        Set<String> renewed = new HashSet<>();
+        try (PreparedStatement read = connection.prepareStatement(
+                "SELECT name, holder, incarnation, token FROM " + table + " WHERE name IN (" + names + ")")) {
+            for (int i = 0; i < held.size(); i++) {
+                read.setString(i + 1, held.get(i).claim().election());
+            }
+            Set<Held> ours = new HashSet<>(held);
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    String holder = rows.getString(2);
+                    String incarnation = rows.getString(3);
+                    if (holder != null && incarnation != null
+                            && ours.contains(new Held(new Claim(rows.getString(1), holder, incarnation), rows.getLong(4)))) {
+                        renewed.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        return new RenewedTerms(renewed, sendNanos);
     }
 
     @Override

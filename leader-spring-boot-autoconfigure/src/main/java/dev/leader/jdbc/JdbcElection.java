@@ -17,14 +17,15 @@ import dev.leader.election.SerialLane;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One candidate: campaign steps on its serial lane, shared threads of the backend, that, as a
- * follower, run the conditional acquire and then time the next step the dialect's way
- * ({@link FollowerWait}) while it watches the holder's lease version
+ * One candidate: campaign steps on its serial lane (threads shared by the backend's elections)
+ * that, as a follower, run the conditional acquire and then time the next step the dialect's
+ * way ({@link FollowerWait}) while it watches the holder's lease version
  * ({@link LeaseObservation}); it takes over another's lease only in a statement conditional on a
- * version it saw unchanged for a whole lease on its own clock. As a leader, it renews every renew
- * interval and believes until the send time of the last confirmed statement + lease - margin.
- * Statements go through the backend's shared statement connection, one at a time. No step
- * waits on its thread: it runs one statement and sets when the next step runs ({@link Wakeup}).
+ * version it saw unchanged for a whole lease on its own clock. As a leader, its term is renewed
+ * with the backend's other leaders ({@link Renewals}) and believed until the send time of the
+ * last statement that extended it + lease - margin. Statements go through the backend's shared
+ * statement connection, one at a time. No step waits on its thread: it runs its statement and
+ * sets when the next step runs ({@link Wakeup}).
  *
  * <p>The incarnation is random per election object: a restarted process that reuses its
  * candidate id is still another claimant, and cannot renew or release its predecessor's term.
@@ -39,6 +40,9 @@ final class JdbcElection extends AbstractElection {
 
     /** A withdrawn candidate is woken when started again; this only bounds a wait whose wake-up was missed. */
     private static final long WITHDRAWN_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** A leader is woken when its term ends; this only bounds a wait whose wake-up was missed. */
+    private static final long LEADING_RECHECK_NANOS = WITHDRAWN_RECHECK_NANOS;
 
     /** A step's delay until the next: none, the next runs at once. */
     private static final long AT_ONCE = 0;
@@ -58,13 +62,14 @@ final class JdbcElection extends AbstractElection {
 
     private final LeaseObservation observation;
 
-    private final long renewIntervalNanos;
-
-    private final long retryNanos;
-
     private final long joinMillis;
 
     private final SerialLane lane;
+
+    private final Renewals renewals;
+
+    /** Our term that the backend renews, if any. */
+    private volatile @Nullable LeaderTerm leading;
 
     private final Wakeup wakeup;
 
@@ -79,7 +84,6 @@ final class JdbcElection extends AbstractElection {
 
     private boolean opened;
 
-    private long nextRenewalNanos;
 
     private long notBeforeNanos = System.nanoTime();
 
@@ -94,19 +98,18 @@ final class JdbcElection extends AbstractElection {
     private long ownToken = -1;
 
     JdbcElection(String name, String candidateId, JdbcBackendSettings settings, HeldConnection statements,
-            LeaseStatements sql, BackendStatusTracker health, SerialLane lane, FollowerWait.Factory waits) {
+            LeaseStatements sql, BackendStatusTracker health, SerialLane lane, Renewals renewals, FollowerWait.Factory waits) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), settings.margin()));
         this.statements = statements;
         this.sql = sql;
         this.health = health;
         this.claim = new LeaseStatements.Claim(name, candidateId, incarnation());
         this.observation = new LeaseObservation(settings.lease().toNanos());
-        this.renewIntervalNanos = settings.renewInterval().toNanos();
-        this.retryNanos = Math.max(Duration.ofMillis(5).toNanos(), settings.lease().toNanos() / 10);
         this.joinMillis = settings.renewInterval().multipliedBy(2).toMillis() + 1_000;
         Duration cap = settings.lease().compareTo(Duration.ofSeconds(5)) < 0 ? settings.lease() : Duration.ofSeconds(5);
         this.backoff = new Backoff(Duration.ofMillis(20).compareTo(cap) < 0 ? Duration.ofMillis(20) : cap, cap);
         this.lane = lane;
+        this.renewals = renewals;
         this.wakeup = new Wakeup(lane, this::runStep);
         this.followerWait = waits.create(name, candidateId, wakeup, this::heard);
     }
@@ -237,7 +240,7 @@ final class JdbcElection extends AbstractElection {
     private long step() throws SQLException {
         Leadership term = currentTerm();
         if (term != null) {
-            return lead(term);
+            return LEADING_RECHECK_NANOS; // renewed with the others; a yield, an expired or lost lease, close() wake us
         }
         long ended = lastToken;
         if (ended != 0) {
@@ -305,9 +308,14 @@ final class JdbcElection extends AbstractElection {
 
     private void won(LeaseStatements.Attempt attempt) {
         if (!closing && grant(attempt.token(), attempt.sendNanos())) {
-            nextRenewalNanos = attempt.sendNanos() + renewIntervalNanos;
             lastToken = attempt.token();
             followerWait.leading();
+            Leadership term = currentTerm();
+            if (term != null && term.fencingToken() == attempt.token()) {
+                LeaderTerm renewed = new LeaderTerm(term);
+                leading = renewed;
+                renewals.add(renewed);
+            }
             return;
         }
         if (closing || !isCampaigning()) {
@@ -317,35 +325,48 @@ final class JdbcElection extends AbstractElection {
         // Otherwise the proof came too late to lead on; the next attempt re-takes our own claim.
     }
 
-    private long lead(Leadership term) {
-        long wait = nextRenewalNanos - System.nanoTime();
-        if (wait > 0) {
-            return wait;
+    /** A term of ours, renewed with the backend's other leaders; told on the timer thread. */
+    private final class LeaderTerm implements Renewals.Term {
+
+        private final Leadership term;
+
+        LeaderTerm(Leadership term) {
+            this.term = term;
         }
-        LeaseStatements.Renewal renewal;
-        try {
-            renewal = statements.use(c -> sql.renew(c, claim, term.fencingToken()));
+
+        @Override
+        public LeaseStatements.Claim claim() {
+            return claim;
         }
-        catch (SQLException ex) {
-            failed(ex, HeldConnection.isConnectionFailure(ex));
-            log.warn("{} renewal failed, retrying until the lease deadline: {}", logPrefix, ex.toString());
-            nextRenewalNanos = System.nanoTime() + retryNanos;
-            return retryNanos;
+
+        @Override
+        public long token() {
+            return term.fencingToken();
         }
-        health.succeeded(System.nanoTime() - renewal.sendNanos());
-        if (renewal.renewed()) {
-            renewed(term, renewal.sendNanos());
-            nextRenewalNanos = renewal.sendNanos() + renewIntervalNanos;
+
+        @Override
+        public void renewed(long sendNanos) {
+            JdbcElection.this.renewed(term, sendNanos);
             followerWait.leading();
-            return Math.max(1, nextRenewalNanos - System.nanoTime());
         }
-        log.warn("{} the database no longer holds our lease (another took it over or it was released)", logPrefix);
-        revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
-        return AT_ONCE;
+
+        @Override
+        public void lost() {
+            renewals.remove(this);
+            if (currentTerm() == term) {
+                log.warn("{} the database no longer holds our lease (another took it over or it was released)", logPrefix);
+                revoke(term, RevokeReason.LEASE_EXPIRED, ElectionState.FOLLOWER);
+            }
+            wakeup.wake(); // the next step releases the ended term
+        }
     }
 
     /** Gives the term up in the database (row first, so that whoever wakes finds it free), then the wait's hold. */
     private void release(long token) {
+        LeaderTerm renewed = leading;
+        if (renewed != null && renewed.token() == token) {
+            renewals.remove(renewed);
+        }
         try {
             statements.use(c -> sql.release(c, claim, token));
         }

@@ -57,6 +57,8 @@ public final class JdbcElectionBackend implements ElectionBackend {
     /** Every election's campaign steps, on a few threads whatever the number of elections. */
     private final SerialLanes lanes = new SerialLanes("leader-jdbc", LANE_WORKERS);
 
+    private final Renewals renewals;
+
     private final AtomicBoolean tableChecked = new AtomicBoolean();
 
     private final OpenElections<JdbcElection> elections = new OpenElections<>();
@@ -107,6 +109,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
             }
         }, (int) settings.replyTimeout().toMillis());
         this.listener = dialect == JdbcDialect.POSTGRESQL ? new PostgresListener(dataSource, settings.channel(), settings.lease()) : null;
+        this.renewals = new Renewals(statements, sql, health, settings.renewInterval(), lanes);
         this.namedLocks = dialect == JdbcDialect.MARIADB ? new NamedLocks(dataSource, settings.tableName(), settings.renewInterval()) : null;
     }
 
@@ -124,6 +127,11 @@ public final class JdbcElectionBackend implements ElectionBackend {
         return new JdbcFencing(settings.tableName(), dialect);
     }
 
+    /** The renewals of the terms this backend leads; for tests. */
+    Renewals renewals() {
+        return renewals;
+    }
+
     @Override
     public String type() {
         return "jdbc";
@@ -132,7 +140,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
     @Override
     public Election election(String name, String candidateId) {
         return elections.open(name, () -> new JdbcElection(name, candidateId, settings, statements, sql, health, lanes.lane(),
-                this::followerWait));
+                renewals, this::followerWait));
     }
 
     @Override
@@ -148,6 +156,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
     @Override
     public void close() {
         elections.closeAll();
+        renewals.close();
         if (listener != null) {
             listener.close();
         }

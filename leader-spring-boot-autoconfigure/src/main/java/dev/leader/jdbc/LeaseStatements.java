@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -69,8 +71,12 @@ abstract class LeaseStatements {
         }
     }
 
-    /** A renewal's outcome; the send time is the new proof when renewed. */
-    record Renewal(boolean renewed, long sendNanos) {
+    /** A term to renew: the claim that holds it and its token. */
+    record Held(Claim claim, long token) {
+    }
+
+    /** The elections whose terms one statement sent at {@code sendNanos} renewed. */
+    record RenewedTerms(Set<String> renewed, long sendNanos) {
     }
 
     protected final String table;
@@ -108,8 +114,11 @@ abstract class LeaseStatements {
      */
     abstract Attempt acquire(Connection connection, Claim claim, Version takeover, long ours) throws SQLException;
 
-    /** Extends our term's lease, if the term is still ours (holder, incarnation and token). */
-    abstract Renewal renew(Connection connection, Claim claim, long token) throws SQLException;
+    /**
+     * Extends the lease of every term of {@code held} that is still ours (holder, incarnation and
+     * token), in one statement; the send time is that of the statement that extended them.
+     */
+    abstract RenewedTerms renewAll(Connection connection, List<Held> held) throws SQLException;
 
     /** Gives our term up at once; the row and its token stay. */
     abstract boolean release(Connection connection, Claim claim, long token) throws SQLException;

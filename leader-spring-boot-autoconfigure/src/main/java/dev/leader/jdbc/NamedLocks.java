@@ -7,11 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,8 +44,8 @@ final class NamedLocks implements AutoCloseable {
 
     private final HeldConnection leaders;
 
-    /** Lock names the leaders' connection holds; read and written inside its use(). */
-    private final Set<String> held = new HashSet<>();
+    /** Lock names the leaders' connection holds; written inside its use(). */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     private final List<Waiter> all = new ArrayList<>();
 
@@ -91,6 +91,9 @@ final class NamedLocks implements AutoCloseable {
      * tries again.
      */
     void hold(String election) {
+        if (held.contains(lockName(election))) {
+            return;
+        }
         try {
             leaders.run(c -> {
                 String name = lockName(election);

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +28,7 @@ final class PostgresStatements extends LeaseStatements {
 
     private final String acquire;
 
-    private final String renew;
+    private final String renewAll;
 
     private final String release;
 
@@ -53,13 +56,16 @@ final class PostgresStatements extends LeaseStatements {
                 SELECT (SELECT token FROM won), (SELECT count(*) FROM told),
                     (SELECT holder FROM found), (SELECT token FROM found), (SELECT version FROM found), (SELECT lease_micros FROM found)
                 """.formatted(table, HELD);
-        this.renew = """
-                WITH renewed AS (
-                    UPDATE %s SET version = version + 1, lease_micros = ?, expiry = now() + ? * INTERVAL '1 microsecond'
-                    WHERE name = ? AND holder = ? AND incarnation = ? AND token = ?
-                    RETURNING name, holder, token, version
+        this.renewAll = """
+                WITH held AS (
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS h(name, holder, incarnation, token)
+                ), renewed AS (
+                    UPDATE %s AS l SET version = l.version + 1, lease_micros = ?, expiry = now() + ? * INTERVAL '1 microsecond'
+                    FROM held h
+                    WHERE l.name = h.name AND l.holder = h.holder AND l.incarnation = h.incarnation AND l.token = h.token
+                    RETURNING l.name, l.holder, l.token, l.version
                 )
-                SELECT pg_notify(?, %s) FROM renewed
+                SELECT name, pg_notify(?, %s) FROM renewed
                 """.formatted(table, HELD);
         this.release = """
                 WITH released AS (
@@ -114,18 +120,38 @@ final class PostgresStatements extends LeaseStatements {
         }
     }
 
+    /** One statement for all: the claims go as four arrays, and each renewed row sends its own notification. */
     @Override
-    Renewal renew(Connection connection, Claim claim, long token) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(renew)) {
-            statement.setLong(1, leaseMicros);
-            statement.setLong(2, leaseMicros);
-            int next = bindClaim(statement, 3, claim, token);
-            statement.setString(next, channel);
-            statement.setLong(next + 1, leaseMillis);
+    RenewedTerms renewAll(Connection connection, List<Held> held) throws SQLException {
+        int size = held.size();
+        String[] names = new String[size];
+        String[] holders = new String[size];
+        String[] incarnations = new String[size];
+        Long[] tokens = new Long[size];
+        for (int i = 0; i < size; i++) {
+            Held term = held.get(i);
+            names[i] = term.claim().election();
+            holders[i] = term.claim().candidateId();
+            incarnations[i] = term.claim().incarnation();
+            tokens[i] = term.token();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(renewAll)) {
+            statement.setArray(1, connection.createArrayOf("text", names));
+            statement.setArray(2, connection.createArrayOf("text", holders));
+            statement.setArray(3, connection.createArrayOf("text", incarnations));
+            statement.setArray(4, connection.createArrayOf("bigint", tokens));
+            statement.setLong(5, leaseMicros);
+            statement.setLong(6, leaseMicros);
+            statement.setString(7, channel);
+            statement.setLong(8, leaseMillis);
             long sendNanos = System.nanoTime();
+            Set<String> renewed = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
-                return new Renewal(rows.next(), sendNanos);
+                while (rows.next()) {
+                    renewed.add(rows.getString(1));
+                }
             }
+            return new RenewedTerms(renewed, sendNanos);
         }
     }
 

@@ -27,13 +27,26 @@
  * repeat a token, as it can lose any write. {@link dev.leader.jdbc.JdbcFencing} makes the
  * application's own writes conditional on the term, in its own transaction.
  *
+ * <p><b>Threads.</b> Whatever the number of elections, a backend runs them on a few threads: each
+ * election's campaign steps (acquire, release, takeover) run on its serial lane over
+ * four workers shared by all its elections
+ * ({@link dev.leader.election.SerialLanes}), and no step waits on its thread: it sends its
+ * statement and sets when the next step runs. One timer thread times the steps and sends the
+ * renewals of every term the backend leads together, one statement per 1,000 leaders per renew
+ * interval ({@code Renewals}); each term still believes until the send time of
+ * the statement that extended its own row + lease - margin, and a term whose row no longer
+ * matched is revoked. PostgreSQL adds the listening thread, MariaDB/MySQL at most 16 lock
+ * waiters ({@code NamedLocks}).
+ *
  * <p><b>Connections.</b> The backend holds its connections for its whole life, opened from the
  * {@link javax.sql.DataSource} it was given, and never borrows one per statement: an
- * application that exhausts its own pool cannot delay a renewal. It holds
+ * application that exhausts its own pool cannot delay a renewal. Their number does not grow with
+ * the number of elections. It holds
  * <ul>
  * <li>PostgreSQL: 2 (statements of all elections, one at a time; one {@code LISTEN} connection),</li>
- * <li>MariaDB/MySQL: 1 + 1 per open election (a follower blocks in {@code GET_LOCK} on it, a
- * leader holds its named lock on it),</li>
+ * <li>MariaDB/MySQL: 2 + up to 16 (statements; one on which every election it leads holds its
+ * named lock, since a session holds many named locks from MariaDB 10.0.2 and MySQL 5.7; one per
+ * lock waiter, opened on first use),</li>
  * <li>H2: 1.</li>
  * </ul>
  * A connection that broke is opened again from the DataSource on next use; from a pool, that
@@ -55,12 +68,17 @@
  * version, releases {@code NOTIFY} the release, from the same statement; the one listening
  * connection per backend reads them without sending anything, so followers send no statement at
  * rest, wake within milliseconds of a release, and take over a crashed leader a lease after the
- * last renewal they heard of. MariaDB/MySQL: the leader holds a named lock on its own connection;
- * followers block in {@code GET_LOCK} until it is released (after the row, on release, or by the
- * server when the leader's process dies) or until the version they read may be taken over: three
- * statements per follower per lease at rest; after a crash a follower takes over a lease after it
- * first read the last version, about a lease after the crash. H2 (tests, one host): followers
- * read every renew interval.
+ * last renewal they heard of; a follower is a timed step that the notifications bring forward or
+ * push back, without a thread. MariaDB/MySQL: the leader holds the election's named lock on the
+ * backend's lock connection; up to 16 followers per backend block in {@code GET_LOCK}, each on a
+ * lock waiter (a thread and a connection), until it is released (after the row, on release, or
+ * by the server when the leader's process dies) or until the version they read may be taken
+ * over; a waiter that gets the lock lets it go at once and wakes its follower, so the next
+ * blocked follower is woken too. With more followers than waiters, the others read the row
+ * every renew interval, and take a waiter when one is free at that read: a release reaches them
+ * within a renew interval. After a crash a follower takes over a lease after it first read the
+ * last version, about a lease after the crash. H2 (tests, one host): followers read every renew
+ * interval.
  *
  * <p><b>Measured</b> on loopback, 2 cores shared with other builds, lease 2 s, PostgreSQL 15.18
  * and MariaDB 10.11.19 from Debian 12, 3 candidates (figures in ms):

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionListener;
 import dev.leader.election.Leadership;
+import dev.leader.election.RevokeReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,56 @@ class JdbcScaleTest {
     @Test
     void h2LeadsAndFollowsFiveHundredElectionsOnAFewThreads() throws Exception {
         leadAndFollow(DataSources.h2("jdbc:h2:mem:scale-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
+    }
+
+    /**
+     * Every leader is renewed by one statement per renew interval, and a row that no longer holds
+     * one election's term (taken by hand) ends that term only.
+     */
+    @Test
+    void postgresRenewsFiveHundredLeadersWithOneStatementPerIntervalAndRevokesOnlyATermItLost() throws Exception {
+        DataSource database = DataSources.postgres(SharedServers.postgres());
+        renewTogetherAndRevokeOne(database);
+    }
+
+    @Test
+    void mariaDbRenewsFiveHundredLeadersWithOneStatementPerIntervalAndRevokesOnlyATermItLost() throws Exception {
+        renewTogetherAndRevokeOne(DataSources.mariaDb(SharedServers.mariaDb()));
+    }
+
+    private void renewTogetherAndRevokeOne(DataSource database) throws Exception {
+        JdbcElectionBackend backend = backend(database);
+        Map<String, List<RevokeReason>> revokes = new ConcurrentHashMap<>();
+        List<Election> led = elections(backend, "a", new ConcurrentHashMap<>());
+        led.forEach(e -> {
+            List<RevokeReason> reasons = new CopyOnWriteArrayList<>();
+            revokes.put(e.name(), reasons);
+            e.addListener(new ElectionListener() {
+                @Override
+                public void revoked(Leadership leadership, RevokeReason reason) {
+                    reasons.add(reason);
+                }
+            });
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> led.stream().allMatch(Election::isLeader));
+
+        long before = backend.renewals().statementsSent();
+        Duration renewInterval = backend.settings().renewInterval();
+        Duration window = renewInterval.multipliedBy(6);
+        await().during(window).atMost(window.plusSeconds(1)).until(() -> led.stream().allMatch(Election::isLeader));
+        // Six intervals: one statement each, with slack for a tick at either edge; one per leader would be 3,000.
+        assertThat(backend.renewals().statementsSent() - before).as("renewal statements in six renew intervals").isBetween(4L, 8L);
+
+        Election taken = led.get(7);
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE leader_election SET holder = 'intruder', token = token + 1, version = version + 1"
+                    + " WHERE name = '" + taken.name() + "'");
+        }
+        await().atMost(LEASE).until(() -> !revokes.get(taken.name()).isEmpty());
+        assertThat(revokes.get(taken.name())).containsExactly(RevokeReason.LEASE_EXPIRED);
+        await().during(renewInterval.multipliedBy(3)).atMost(renewInterval.multipliedBy(3).plusSeconds(1))
+                .until(() -> led.stream().filter(e -> e != taken).allMatch(Election::isLeader));
+        assertThat(led).filteredOn(e -> e != taken).allSatisfy(e -> assertThat(revokes.get(e.name())).as(e.name()).isEmpty());
     }
 
     private void leadAndFollow(DataSource database) throws Exception {
