@@ -49,7 +49,11 @@ final class HeldConnection implements AutoCloseable {
 
     private final int networkTimeoutMillis;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Fair: the backend's lane workers take the statement connection one step after another, and
+     * the timer's renewal of every leader must not wait behind more than the steps already waiting.
+     */
+    private final ReentrantLock lock = new ReentrantLock(true);
 
     private volatile @Nullable Connection connection;
 

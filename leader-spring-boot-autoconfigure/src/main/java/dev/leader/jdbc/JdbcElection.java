@@ -253,8 +253,7 @@ final class JdbcElection extends AbstractElection {
             return AT_ONCE;
         }
         if (!isCampaigning()) {
-            // Withdrawn. A follower woken holding the wait's lock (MariaDB's named lock) lets it go:
-            // held here, it would wake no other follower when the leader releases.
+            // Withdrawn: what a term of ours kept for followers to wait on (MariaDB's named lock) goes too.
             followerWait.notLeading();
             return WITHDRAWN_RECHECK_NANOS; // onRejoin() or close() wakes us
         }

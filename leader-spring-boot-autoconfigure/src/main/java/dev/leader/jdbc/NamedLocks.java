@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.leader.election.DaemonThreads;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -206,9 +207,18 @@ final class NamedLocks implements AutoCloseable {
         }
 
         private void await(String election, long millis, Woken woken) {
-            boolean lockFree = false;
+            AtomicBoolean told = new AtomicBoolean();
             try {
-                lockFree = connection.use(c -> getAndLetGo(c, lockName(election), millis));
+                connection.run(c -> {
+                    String name = lockName(election);
+                    if (getLock(c, name, millis)) {
+                        // Wake first: the follower reads the row while we let the lock go, which
+                        // wakes the next follower blocked on it in turn. The new leader takes it.
+                        told.set(true);
+                        woken.woken(true);
+                        letGo(c, name);
+                    }
+                });
             }
             catch (SQLException ex) {
                 log.debug("waiting for the named lock of {} failed: {}", election, ex.toString());
@@ -216,17 +226,20 @@ final class NamedLocks implements AutoCloseable {
             finally {
                 free.add(this);
             }
-            woken.woken(lockFree);
+            if (!told.get()) {
+                woken.woken(false);
+            }
         }
 
-        private boolean getAndLetGo(Connection c, String name, long millis) throws SQLException {
+        private boolean getLock(Connection c, String name, long millis) throws SQLException {
             HeldConnection.setNetworkTimeout(c, (int) Math.min(Integer.MAX_VALUE, millis + slackMillis));
-            boolean got;
             try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
                 lock.setString(1, name);
                 lock.setBigDecimal(2, BigDecimal.valueOf(millis, 3));
                 try (ResultSet row = lock.executeQuery()) {
-                    got = row.next() && row.getInt(1) == 1;
+                    boolean got = row.next() && row.getInt(1) == 1;
+                    log.debug("{} after waiting on it: free={}", name, got);
+                    return got;
                 }
             }
             finally {
@@ -234,15 +247,13 @@ final class NamedLocks implements AutoCloseable {
                     HeldConnection.setNetworkTimeout(c, slackMillis);
                 }
             }
-            if (got) {
-                // Only a wake-up: the next follower blocked on it is woken in turn, and the new leader takes it.
-                try (PreparedStatement unlock = c.prepareStatement("DO RELEASE_LOCK(?)")) {
-                    unlock.setString(1, name);
-                    unlock.execute();
-                }
+        }
+
+        private void letGo(Connection c, String name) throws SQLException {
+            try (PreparedStatement unlock = c.prepareStatement("DO RELEASE_LOCK(?)")) {
+                unlock.setString(1, name);
+                unlock.execute();
             }
-            log.debug("{} after waiting on it: free={}", name, got);
-            return got;
         }
 
         /** Ends the wait at once, from another thread; the connection opens again on next use. */
