@@ -5,7 +5,8 @@ import java.sql.SQLException;
 /**
  * How a follower of one election waits, per dialect, until the lease may have changed hands,
  * and what a leader keeps for its followers to wait on. Called from the election's lane, except
- * {@link #abort()} and {@link #close()}; none of it blocks the lane for longer than a statement.
+ * {@link #abort()}, {@link #close()} and {@link #leading()} after a renewal (from the timer);
+ * none of it blocks for longer than a statement.
  */
 interface FollowerWait extends AutoCloseable {
 

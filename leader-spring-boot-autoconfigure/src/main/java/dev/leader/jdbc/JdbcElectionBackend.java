@@ -59,6 +59,8 @@ public final class JdbcElectionBackend implements ElectionBackend {
 
     private final Renewals renewals;
 
+    private final @Nullable RowPoll rowPoll;
+
     private final AtomicBoolean tableChecked = new AtomicBoolean();
 
     private final OpenElections<JdbcElection> elections = new OpenElections<>();
@@ -110,6 +112,7 @@ public final class JdbcElectionBackend implements ElectionBackend {
         }, (int) settings.replyTimeout().toMillis());
         this.listener = dialect == JdbcDialect.POSTGRESQL ? new PostgresListener(dataSource, settings.channel(), settings.lease()) : null;
         this.renewals = new Renewals(statements, sql, health, settings.renewInterval(), lanes);
+        this.rowPoll = dialect == JdbcDialect.POSTGRESQL ? null : new RowPoll(statements, sql, settings.renewInterval(), lanes);
         this.namedLocks = dialect == JdbcDialect.MARIADB ? new NamedLocks(dataSource, settings.tableName(), settings.renewInterval()) : null;
     }
 
@@ -157,6 +160,9 @@ public final class JdbcElectionBackend implements ElectionBackend {
     public void close() {
         elections.closeAll();
         renewals.close();
+        if (rowPoll != null) {
+            rowPoll.close();
+        }
         if (listener != null) {
             listener.close();
         }
@@ -170,9 +176,19 @@ public final class JdbcElectionBackend implements ElectionBackend {
     private FollowerWait followerWait(String election, String candidateId, Wakeup wakeup, FollowerWait.LeaseHeard leaseHeard) {
         return switch (dialect) {
             case POSTGRESQL -> new NotificationWait(election, candidateId, wakeup, leaseHeard, Objects.requireNonNull(listener));
-            case MARIADB -> new NamedLockWait(Objects.requireNonNull(namedLocks), election, wakeup, settings.renewInterval());
-            case H2 -> new PollingWait(wakeup, settings.renewInterval());
+            case MARIADB -> new NamedLockWait(Objects.requireNonNull(namedLocks), election, wakeup, settings.renewInterval(),
+                    polled(election, candidateId, wakeup, leaseHeard));
+            case H2 -> polled(election, candidateId, wakeup, leaseHeard);
         };
+    }
+
+    private PollingWait polled(String election, String candidateId, Wakeup wakeup, FollowerWait.LeaseHeard leaseHeard) {
+        return new PollingWait(election, candidateId, wakeup, leaseHeard, Objects.requireNonNull(rowPoll), settings.renewInterval());
+    }
+
+    /** The shared reads of the polled followers' rows; for tests. */
+    @Nullable RowPoll rowPoll() {
+        return rowPoll;
     }
 
     /**

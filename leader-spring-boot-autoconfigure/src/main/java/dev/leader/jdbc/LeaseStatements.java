@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -125,6 +128,25 @@ abstract class LeaseStatements {
 
     /** Reads the lease of {@code election}. */
     abstract Lease read(Connection connection, String election) throws SQLException;
+
+    /** Reads the leases of {@code elections}, one statement; an election without a row is left out. */
+    final Map<String, Lease> readAll(Connection connection, List<String> elections) throws SQLException {
+        String names = String.join(", ", Collections.nCopies(elections.size(), "?"));
+        try (PreparedStatement read = connection.prepareStatement(
+                "SELECT name, holder, token, version, lease_micros FROM " + table + " WHERE name IN (" + names + ")")) {
+            for (int i = 0; i < elections.size(); i++) {
+                read.setString(i + 1, elections.get(i));
+            }
+            Map<String, Lease> leases = new HashMap<>();
+            try (ResultSet row = read.executeQuery()) {
+                while (row.next()) {
+                    leases.put(row.getString(1), new Lease(row.getString(2), new Version(row.getLong(3), row.getLong(4)),
+                            TimeUnit.MICROSECONDS.toNanos(Math.max(0, row.getLong(5)))));
+                }
+            }
+            return leases;
+        }
+    }
 
     /**
      * Runs a read of holder, token, version and lease (microseconds) with {@code election} as its

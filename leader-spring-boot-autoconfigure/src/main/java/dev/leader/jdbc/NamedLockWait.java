@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link NamedLocks}) block in {@code GET_LOCK} until the leader releases the lock (after
  * releasing the row) or its connection dies with its process, or until the lease it read would
  * end. When every waiter is busy (more followers than {@link NamedLocks#WAITERS}), the follower
- * reads the row every renew interval instead, and tries for a waiter again each time. The lock
+ * waits as H2's do ({@link PollingWait}: its row is read with the others every renew interval)
+ * until its next step, which tries for a waiter again. The lock
  * only wakes; the lease row alone decides, so a lock held by a partitioned leader's lingering
  * session costs a follower one read per lease, and a follower woken by a free lock that then
  * lost the row twice in a row reads once per renew interval instead of spinning on a free lock.
@@ -32,6 +33,8 @@ final class NamedLockWait implements FollowerWait {
 
     private final long renewIntervalNanos;
 
+    private final PollingWait polled;
+
     // ---- the lane's steps only ----
 
     /** Attempts in a row that lost after a free lock woke us. */
@@ -46,11 +49,12 @@ final class NamedLockWait implements FollowerWait {
 
     private volatile NamedLocks.@Nullable Waiter waiter;
 
-    NamedLockWait(NamedLocks locks, String election, Wakeup wakeup, Duration renewInterval) {
+    NamedLockWait(NamedLocks locks, String election, Wakeup wakeup, Duration renewInterval, PollingWait polled) {
         this.locks = locks;
         this.election = election;
         this.wakeup = wakeup;
         this.renewIntervalNanos = renewInterval.toNanos();
+        this.polled = polled;
     }
 
     /**
@@ -111,22 +115,24 @@ final class NamedLockWait implements FollowerWait {
             wakeup.wake();
         });
         if (blocking == null) {
-            wakeup.after(Math.min(remainingNanos, renewIntervalNanos));
+            polled.await(remainingNanos);
             return;
         }
+        polled.stopPolling();
         waiter = blocking;
         waitsStarted = number;
     }
 
     @Override
     public void leading() {
-        wokenByLock = false;
-        lostAfterLock = 0;
+        wokenByLock = false; // the next wait starts counting afresh
+        polled.leading();
         locks.hold(election);
     }
 
     @Override
     public void notLeading() {
+        polled.notLeading();
         locks.letGo(election);
     }
 
@@ -136,5 +142,10 @@ final class NamedLockWait implements FollowerWait {
         if (current != null && waitsStarted != waitsEnded) {
             current.abort();
         }
+    }
+
+    @Override
+    public void close() {
+        polled.close();
     }
 }

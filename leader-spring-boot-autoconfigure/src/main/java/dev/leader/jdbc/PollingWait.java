@@ -1,20 +1,36 @@
 package dev.leader.jdbc;
 
 import java.time.Duration;
+import dev.leader.jdbc.LeaseStatements.Version;
 
 /**
- * H2's wait: it has neither notifications nor named locks, so a follower reads the lease again
- * every renew interval (or sooner, when the lease it read ends sooner). A release is noticed
- * within one renew interval. Meant for tests and a single host.
+ * A follower's wait where the database tells it nothing (H2, which has neither notifications nor
+ * named locks, and MariaDB's followers beyond its lock waiters): the backend reads the followed
+ * rows together every renew interval ({@link RowPoll}), and the follower's next step is timed
+ * for when the version it watches may be taken over, pushed back while the reads show new
+ * versions, brought forward when one shows the lease released. A release is noticed within a
+ * renew interval.
  */
-final class PollingWait implements FollowerWait {
+final class PollingWait implements FollowerWait, LeaseSubscriber {
+
+    private final String election;
+
+    private final String candidateId;
 
     private final Wakeup wakeup;
 
+    private final LeaseHeard leaseHeard;
+
+    private final RowPoll poll;
+
     private final long intervalNanos;
 
-    PollingWait(Wakeup wakeup, Duration interval) {
+    PollingWait(String election, String candidateId, Wakeup wakeup, LeaseHeard leaseHeard, RowPoll poll, Duration interval) {
+        this.election = election;
+        this.candidateId = candidateId;
         this.wakeup = wakeup;
+        this.leaseHeard = leaseHeard;
+        this.poll = poll;
         this.intervalNanos = interval.toNanos();
     }
 
@@ -25,6 +41,47 @@ final class PollingWait implements FollowerWait {
 
     @Override
     public void await(long remainingNanos) {
-        wakeup.after(Math.min(remainingNanos, intervalNanos));
+        poll.subscribe(election, this);
+        wakeup.afterExtensible(remainingNanos);
+    }
+
+    /** Reads of the row stop while it is not waited on; the next wait starts them again. */
+    void stopPolling() {
+        poll.unsubscribe(election, this);
+    }
+
+    @Override
+    public void leading() {
+        stopPolling();
+    }
+
+    @Override
+    public void notLeading() {
+        stopPolling();
+    }
+
+    @Override
+    public void close() {
+        stopPolling();
+    }
+
+    // ---- from the timer's reads: they only set or bring forward the next step ----
+
+    @Override
+    public void held(String holder, Version version, long leaseMillis, long receivedNanos) {
+        if (holder.equals(candidateId)) {
+            return; // our own term, or a claim of ours whose answer was lost: the next step sees it
+        }
+        wakeup.extendTo(leaseHeard.heard(holder, version, leaseMillis * 1_000_000, receivedNanos));
+    }
+
+    @Override
+    public void released() {
+        wakeup.wake();
+    }
+
+    @Override
+    public void resync() {
+        wakeup.wake();
     }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import dev.leader.election.Backoff;
 import dev.leader.election.DaemonThreads;
-import dev.leader.jdbc.LeaseStatements.Version;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -24,25 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresListener implements AutoCloseable {
 
-    /** An election of this backend, told what the channel said about it. */
-    interface Subscriber {
-
-        /** Granted or renewed to {@code holder}, for {@code leaseMillis}, writing {@code version}. */
-        void held(String holder, Version version, long leaseMillis, long receivedNanos);
-
-        void released();
-
-        /** Notifications may have been missed: read the lease again. */
-        void resync();
-    }
-
     private static final Logger log = LoggerFactory.getLogger(PostgresListener.class);
 
     private final HeldConnection connection;
 
     private final String channel;
 
-    private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, LeaseSubscriber> subscribers = new ConcurrentHashMap<>();
 
     private final Thread thread;
 
@@ -71,11 +58,11 @@ final class PostgresListener implements AutoCloseable {
         this.thread.start();
     }
 
-    void subscribe(String election, Subscriber subscriber) {
+    void subscribe(String election, LeaseSubscriber subscriber) {
         subscribers.put(election, subscriber);
     }
 
-    void unsubscribe(String election, Subscriber subscriber) {
+    void unsubscribe(String election, LeaseSubscriber subscriber) {
         subscribers.remove(election, subscriber);
     }
 
@@ -85,7 +72,7 @@ final class PostgresListener implements AutoCloseable {
                 connection.run(c -> {
                     // LISTEN ran when the connection opened; from here on nothing is missed.
                     backoff.reset();
-                    subscribers.values().forEach(Subscriber::resync);
+                    subscribers.values().forEach(LeaseSubscriber::resync);
                     PGConnection pg = c.unwrap(PGConnection.class);
                     while (!closed) {
                         PGNotification[] notifications = pg.getNotifications(0);
@@ -116,7 +103,7 @@ final class PostgresListener implements AutoCloseable {
             log.debug("ignoring notification '{}' on channel {}", payload, channel);
             return;
         }
-        Subscriber subscriber = subscribers.get(notification.election());
+        LeaseSubscriber subscriber = subscribers.get(notification.election());
         if (subscriber == null) {
             return;
         }

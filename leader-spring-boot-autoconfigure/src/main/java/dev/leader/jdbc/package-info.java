@@ -28,15 +28,15 @@
  * application's own writes conditional on the term, in its own transaction.
  *
  * <p><b>Threads.</b> Whatever the number of elections, a backend runs them on a few threads: each
- * election's campaign steps (acquire, release, takeover) run on its serial lane over
- * four workers shared by all its elections
- * ({@link dev.leader.election.SerialLanes}), and no step waits on its thread: it sends its
- * statement and sets when the next step runs. One timer thread times the steps and sends the
- * renewals of every term the backend leads together, one statement per 1,000 leaders per renew
- * interval ({@code Renewals}); each term still believes until the send time of
- * the statement that extended its own row + lease - margin, and a term whose row no longer
- * matched is revoked. PostgreSQL adds the listening thread, MariaDB/MySQL at most 16 lock
- * waiters ({@code NamedLocks}).
+ * election's campaign steps (acquire, release, takeover) run on its serial lane over four
+ * workers shared by all its elections ({@link dev.leader.election.SerialLanes}), and no step
+ * waits on its thread: it sends its statement and sets when the next step runs. One timer
+ * thread times the steps and sends the renewals of every term the backend leads together, one
+ * statement per 1,000 leaders per renew interval ({@code Renewals}); each term still believes
+ * until the send time of the statement that extended its own row + lease - margin, and a term
+ * whose row no longer matched is revoked. The same timer reads the rows of the followers the
+ * database tells nothing (see Followers). PostgreSQL adds the listening thread, MariaDB/MySQL at
+ * most 16 lock waiters ({@code NamedLocks}).
  *
  * <p><b>Connections.</b> The backend holds its connections for its whole life, opened from the
  * {@link javax.sql.DataSource} it was given, and never borrows one per statement: an
@@ -74,11 +74,13 @@
  * lock waiter (a thread and a connection), until it is released (after the row, on release, or
  * by the server when the leader's process dies) or until the version they read may be taken
  * over; a waiter that gets the lock lets it go at once and wakes its follower, so the next
- * blocked follower is woken too. With more followers than waiters, the others read the row
- * every renew interval, and take a waiter when one is free at that read: a release reaches them
- * within a renew interval. After a crash a follower takes over a lease after it first read the
- * last version, about a lease after the crash. H2 (tests, one host): followers read every renew
- * interval.
+ * blocked follower is woken too. With more followers than waiters, the others wait as H2's do,
+ * and take a waiter at their next step if one is free. After a crash a follower takes over a
+ * lease after it first read the last version, about a lease after the crash. H2 (tests, one
+ * host), and MariaDB's followers beyond the waiters: the backend reads all their rows together
+ * every renew interval, one statement per 1,000 ({@code RowPoll}), and hands each row to its
+ * follower as a notification would be: a release reaches them within a renew interval, and what
+ * they send at rest does not grow with the number of elections.
  *
  * <p><b>Measured</b> on loopback, 2 cores shared with other builds, lease 2 s, PostgreSQL 15.18
  * and MariaDB 10.11.19 from Debian 12, 3 candidates (figures in ms):

@@ -127,6 +127,14 @@ class JdbcScaleTest {
         Map<String, Long> granted = new ConcurrentHashMap<>();
         List<Election> following = elections(followers, "b", granted);
         await().atMost(Duration.ofSeconds(60)).until(() -> following.stream().allMatch(e -> e.leaderId().filter("a"::equals).isPresent()));
+        RowPoll polled = followers.rowPoll();
+        if (polled != null) {
+            // At rest the followers that no lock waiter serves cost one read of all their rows per interval.
+            long reads = polled.statementsSent();
+            Duration window = followers.settings().renewInterval().multipliedBy(6);
+            await().during(window).atMost(window.plusSeconds(1)).until(() -> led.stream().allMatch(Election::isLeader));
+            assertThat(polled.statementsSent() - reads).as("reads of the followed rows in six renew intervals").isBetween(4L, 8L);
+        }
         assertThat(threadNames("leader-jdbc").size() - before).as("threads the two backends added")
                 .isLessThanOrEqualTo(2 * THREADS_PER_BACKEND);
         assertThat(led).allMatch(Election::isLeader);
