@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -50,7 +50,11 @@ final class NamedLocks implements AutoCloseable {
 
     private final List<Waiter> all = new ArrayList<>();
 
-    private final BlockingQueue<Waiter> free = new ArrayBlockingQueue<>(WAITERS);
+    /**
+     * Last in, first out: the waiter used last is taken again, so a backend with a few followers
+     * keeps a few waiters' connections open, not all sixteen.
+     */
+    private final BlockingDeque<Waiter> free = new LinkedBlockingDeque<>(WAITERS);
 
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(0, WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
             DaemonThreads.named("leader-jdbc-lock"));
@@ -76,7 +80,7 @@ final class NamedLocks implements AutoCloseable {
         for (int i = 0; i < WAITERS; i++) {
             Waiter waiter = new Waiter(dataSource, i + 1);
             all.add(waiter);
-            free.add(waiter);
+            free.addLast(waiter);
         }
     }
 
@@ -144,7 +148,7 @@ final class NamedLocks implements AutoCloseable {
      * @return the waiter, to abort the wait; null when every waiter is busy
      */
     @Nullable Waiter await(String election, long millis, Woken woken) {
-        Waiter waiter = free.poll();
+        Waiter waiter = free.pollFirst();
         if (waiter == null) {
             return null;
         }
@@ -153,7 +157,7 @@ final class NamedLocks implements AutoCloseable {
             return waiter;
         }
         catch (RejectedExecutionException ex) {
-            free.add(waiter);
+            free.addFirst(waiter);
             return null;
         }
     }
@@ -224,7 +228,7 @@ final class NamedLocks implements AutoCloseable {
                 log.debug("waiting for the named lock of {} failed: {}", election, ex.toString());
             }
             finally {
-                free.add(this);
+                free.addFirst(this);
             }
             if (!told.get()) {
                 woken.woken(false);
