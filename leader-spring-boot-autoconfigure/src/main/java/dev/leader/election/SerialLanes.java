@@ -47,9 +47,11 @@ public final class SerialLanes implements AutoCloseable {
 
     /**
      * Runs {@code task} every {@code period} on the timer thread itself, ahead of whatever the
-     * lanes have queued: for a short task that never blocks (it only sends asynchronous
-     * requests) and must not wait behind blocking steps, such as the renewal every lease of the
-     * backend depends on. A task that throws is logged and runs again at the next period.
+     * lanes have queued: for a short task that must not wait behind blocking steps, such as the
+     * renewal every lease of the backend depends on. While it runs, no delayed task of any lane
+     * is queued: a task that blocks (a JDBC statement) fits only a backend whose delayed steps
+     * would wait for the same connection anyway. A task that throws is logged and runs again at
+     * the next period.
      *
      * @return null when these threads are closed
      */

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * statement that extended its own row, and a term whose row no longer matched (taken over,
  * released, deleted) is ended. A batch that fails is sent again at the next tick, a quarter of
  * a renew interval later; a term that no batch renewed ends at its deadline.
+ *
+ * <p>The statement blocks the lanes' timer while it runs. Every statement of the backend goes
+ * through its one statement connection, one at a time, so the steps the timer would queue
+ * meanwhile would wait for that connection too; on a thread of its own the renewal would wait
+ * behind the same steps for the same connection.
  */
 final class Renewals implements AutoCloseable {
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * them of a change (H2, and MariaDB's followers beyond its lock waiters): what a follower costs
  * the database at rest does not grow with the number of elections. Each read is handed to its
  * follower as PostgreSQL's notifications are: a holder and version (received now, so written
- * before now) or no holder, which wakes it.
+ * before now) or no holder, which wakes it. Like {@link Renewals}, it blocks the timer while its
+ * statement runs, for the same reason.
  */
 final class RowPoll implements AutoCloseable {
 

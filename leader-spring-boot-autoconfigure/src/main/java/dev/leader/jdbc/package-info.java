@@ -83,19 +83,22 @@
  * they send at rest does not grow with the number of elections.
  *
  * <p><b>Measured</b> on loopback, 2 cores shared with other builds, lease 2 s, PostgreSQL 15.18
- * and MariaDB 10.11.19 from Debian 12, 3 candidates (figures in ms):
+ * and MariaDB 10.11.19 from Debian 12, 3 candidates, 2026-12-05, the code before the lanes
+ * (a thread per election) and after them run back to back (figures in ms):
  * <ul>
- * <li>hand-off after the leader's {@code close()}, candidates in one JVM, 20 rounds: PostgreSQL
- * p50 4.5, p99 35.6; MariaDB p50 3.4, p99 10.3;</li>
- * <li>hand-off after SIGTERM of the leader's JVM, 20 rounds: PostgreSQL p50 24, p99 414;
- * MariaDB p50 18, p99 30;</li>
+ * <li>hand-off after the leader's {@code close()}, candidates in one JVM, 20 rounds
+ * ({@code JdbcHandoffMeasurement 20 1 2000 1}): PostgreSQL p50 4.58 (before: 4.26); MariaDB p50
+ * 2.79 (1.84; 1.88-2.48 in other runs after);</li>
+ * <li>hand-off after SIGTERM of the leader's JVM: PostgreSQL p50 16 (16); MariaDB p50 14 (10;
+ * 12-15 in other runs after: a lock waiter's wake-up goes through a lane worker of a JVM that
+ * has just started);</li>
  * <li>failover after kill -9 of the leader's JVM, 20 rounds ({@code JdbcHandoffMeasurement 1 20
- * 2000 1}): PostgreSQL p50 1647, max 2015 (a lease after the last renewal heard of); MariaDB p50
- * 1959, max 2042 (a lease after the follower, woken by the dead session's lock, read the last
- * version; with the expiry in database time it was p50 1735, max 1928);</li>
- * <li>statements at rest over 60 s by two followers: PostgreSQL 0 ({@code pg_stat_statements}
- * of the followers' own role; the leader sent 90, a renewal every 667 ms); MariaDB 198
- * ({@code USER_STATISTICS}; the leader 179, a renewal and a lock check every 667 ms).</li>
+ * 2000 1}): PostgreSQL p50 1542, max 1919 (a lease after the last renewal heard of); MariaDB p50
+ * 1920, max 1946 (a lease after the follower, woken by the dead session's lock, read the last
+ * version);</li>
+ * <li>statements at rest over 20 s by two followers ({@code JdbcHandoffMeasurement 10 2 2000 20}):
+ * PostgreSQL 0 ({@code pg_stat_statements} of the followers' own role); MariaDB 60
+ * ({@code USER_STATISTICS}), as before the lanes.</li>
  * </ul>
  * Command: see {@code JdbcHandoffMeasurement} in the test sources.
  */
