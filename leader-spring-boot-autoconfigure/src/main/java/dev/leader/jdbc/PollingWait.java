@@ -1,7 +1,6 @@
 package dev.leader.jdbc;
 
 import java.time.Duration;
-import dev.leader.jdbc.LeaseStatements.Version;
 
 /**
  * A follower's wait where the database tells it nothing (H2, which has neither notifications nor
@@ -11,25 +10,14 @@ import dev.leader.jdbc.LeaseStatements.Version;
  * versions, brought forward when one shows the lease released. A release is noticed within a
  * renew interval.
  */
-final class PollingWait implements FollowerWait, LeaseSubscriber {
-
-    private final String election;
-
-    private final String candidateId;
-
-    private final Wakeup wakeup;
-
-    private final LeaseHeard leaseHeard;
+final class PollingWait extends SubscribedWait {
 
     private final RowPoll poll;
 
     private final long intervalNanos;
 
     PollingWait(String election, String candidateId, Wakeup wakeup, LeaseHeard leaseHeard, RowPoll poll, Duration interval) {
-        this.election = election;
-        this.candidateId = candidateId;
-        this.wakeup = wakeup;
-        this.leaseHeard = leaseHeard;
+        super(election, candidateId, wakeup, leaseHeard);
         this.poll = poll;
         this.intervalNanos = interval.toNanos();
     }
@@ -63,25 +51,5 @@ final class PollingWait implements FollowerWait, LeaseSubscriber {
     @Override
     public void close() {
         stopPolling();
-    }
-
-    // ---- from the timer's reads: they only set or bring forward the next step ----
-
-    @Override
-    public void held(String holder, Version version, long leaseMillis, long receivedNanos) {
-        if (holder.equals(candidateId)) {
-            return; // our own term, or a claim of ours whose answer was lost: the next step sees it
-        }
-        wakeup.extendTo(leaseHeard.heard(holder, version, leaseMillis * 1_000_000, receivedNanos));
-    }
-
-    @Override
-    public void released() {
-        wakeup.wake();
-    }
-
-    @Override
-    public void resync() {
-        wakeup.wake();
     }
 }
