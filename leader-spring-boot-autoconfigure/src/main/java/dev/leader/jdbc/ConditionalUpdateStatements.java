@@ -97,13 +97,9 @@ abstract class ConditionalUpdateStatements extends LeaseStatements {
             sendNanos = System.nanoTime();
             statement.executeUpdate();
         }
-        String names = String.join(", ", Collections.nCopies(held.size(), "?"));
         Set<String> renewed = new HashSet<>();
-        try (PreparedStatement read = connection.prepareStatement(
-                "SELECT name, holder, incarnation, token FROM " + table + " WHERE name IN (" + names + ")")) {
-            for (int i = 0; i < held.size(); i++) {
-                read.setString(i + 1, held.get(i).claim().election());
-            }
+        try (PreparedStatement read = selectNamed(connection, "name, holder, incarnation, token",
+                held.stream().map(term -> term.claim().election()).toList())) {
             Set<Held> ours = new HashSet<>(held);
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {

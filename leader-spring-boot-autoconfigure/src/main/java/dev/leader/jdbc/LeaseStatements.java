@@ -131,12 +131,7 @@ abstract class LeaseStatements {
 
     /** Reads the leases of {@code elections}, one statement; an election without a row is left out. */
     final Map<String, Lease> readAll(Connection connection, List<String> elections) throws SQLException {
-        String names = String.join(", ", Collections.nCopies(elections.size(), "?"));
-        try (PreparedStatement read = connection.prepareStatement(
-                "SELECT name, holder, token, version, lease_micros FROM " + table + " WHERE name IN (" + names + ")")) {
-            for (int i = 0; i < elections.size(); i++) {
-                read.setString(i + 1, elections.get(i));
-            }
+        try (PreparedStatement read = selectNamed(connection, "name, holder, token, version, lease_micros", elections)) {
             Map<String, Lease> leases = new HashMap<>();
             try (ResultSet row = read.executeQuery()) {
                 while (row.next()) {
@@ -166,6 +161,22 @@ abstract class LeaseStatements {
     }
 
     /** Binds election, holder, incarnation and token, in that order, from {@code index}. */
+    /** A read of {@code columns} of the rows of {@code elections}, one statement, names bound. */
+    protected final PreparedStatement selectNamed(Connection connection, String columns, List<String> elections) throws SQLException {
+        String names = String.join(", ", Collections.nCopies(elections.size(), "?"));
+        PreparedStatement read = connection.prepareStatement("SELECT " + columns + " FROM " + table + " WHERE name IN (" + names + ")");
+        try {
+            for (int i = 0; i < elections.size(); i++) {
+                read.setString(i + 1, elections.get(i));
+            }
+            return read;
+        }
+        catch (SQLException ex) {
+            read.close();
+            throw ex;
+        }
+    }
+
     protected static int bindClaim(PreparedStatement statement, int index, Claim claim, long token) throws SQLException {
         statement.setString(index, claim.election());
         statement.setString(index + 1, claim.candidateId());
