@@ -83,9 +83,12 @@ public final class HandoffBreakdown {
         Map<String, List<Pause>> pauses = new HashMap<>();
         for (Handoff.Round round : result.graceful()) {
             for (String id : List.of(round.from(), round.to())) {
-                Path log = logs.resolve(backend.type() + "-" + id + ".log");
-                stamps.computeIfAbsent(id, key -> read(log, STEP, matcher -> new Stamp(Long.parseLong(matcher.group(2)), matcher.group(1))));
-                pauses.computeIfAbsent(id, key -> read(log, PAUSE, matcher -> {
+                if (stamps.containsKey(id)) {
+                    continue;
+                }
+                List<String> log = lines(logs.resolve(backend.type() + "-" + id + ".log"));
+                stamps.put(id, matching(log, STEP, matcher -> new Stamp(Long.parseLong(matcher.group(2)), matcher.group(1))));
+                pauses.put(id, matching(log, PAUSE, matcher -> {
                     long end = Long.parseLong(matcher.group(1));
                     return new Pause(end - Long.parseLong(matcher.group(2)), end);
                 }));
@@ -158,18 +161,23 @@ public final class HandoffBreakdown {
         first.forEach((step, offset) -> offsets.computeIfAbsent(role + ": " + step, key -> new ArrayList<>()).add(offset));
     }
 
-    private static <T> List<T> read(Path log, Pattern line, Function<Matcher, T> parse) {
-        List<T> found = new ArrayList<>();
+    private static List<String> lines(Path log) {
         try {
-            for (String text : Files.readAllLines(log)) {
-                Matcher matcher = line.matcher(text);
-                if (matcher.matches()) {
-                    found.add(parse.apply(matcher));
-                }
-            }
+            return Files.readAllLines(log);
         }
         catch (IOException ex) {
             System.err.println("cannot read " + log + ": " + ex);
+            return List.of();
+        }
+    }
+
+    private static <T> List<T> matching(List<String> lines, Pattern line, Function<Matcher, T> parse) {
+        List<T> found = new ArrayList<>();
+        for (String text : lines) {
+            Matcher matcher = line.matcher(text);
+            if (matcher.matches()) {
+                found.add(parse.apply(matcher));
+            }
         }
         return found;
     }
