@@ -1,20 +1,28 @@
 package dev.leader.autoconfigure;
 
-import java.util.Arrays;
-import java.util.stream.Stream;
 import org.springframework.context.annotation.ImportSelector;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * Imports every backend's configuration from {@link BackendType}, as Boot imports its cache
- * providers' (each one guarded by {@link ConditionalOnBackend}), then the configuration that
- * explains a backend that could not be built.
+ * Imports the configuration of the backend {@link BackendSelection} chooses (still guarded by
+ * {@link ConditionalOnBackend}), then the configuration that explains a backend that could not be
+ * built. The other backends' configurations are not even read: parsing a configuration class and
+ * evaluating its conditions costs the main thread about a millisecond each at start-up, and an
+ * application uses one backend.
  */
 final class BackendConfigurations implements ImportSelector {
 
+    private final Environment environment;
+
+    BackendConfigurations(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public String[] selectImports(AnnotationMetadata metadata) {
-        return Stream.concat(Arrays.stream(BackendType.values()).map(BackendType::configuration),
-                Stream.of(MissingBackendConfiguration.class.getName())).toArray(String[]::new);
+        BackendType type = BackendSelection.of(environment).type();
+        return type == null ? new String[] { MissingBackendConfiguration.class.getName() }
+                : new String[] { type.configuration(), MissingBackendConfiguration.class.getName() };
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
@@ -20,6 +21,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -46,6 +48,20 @@ class LeaderAutoConfigurationTests {
             ElectionRegistry registry = context.getBean(ElectionRegistry.class);
             assertThat(registry.defaultElectionName()).isEqualTo("default");
             assertThat(registry.candidateId()).matches(".+:\\d+:[0-9a-z]+");
+        });
+    }
+
+    @Test
+    void runWhenOneBackendChosenShouldNotReadTheOthersConfigurations() {
+        runner().withPropertyValues("leader.backend=local").run(context -> {
+            Set<String> evaluated = ConditionEvaluationReport.get(context.getBeanFactory())
+                    .getConditionAndOutcomesBySource().keySet();
+            assertThat(evaluated).contains(BackendType.LOCAL.configuration());
+            for (BackendType other : BackendType.values()) {
+                if (other != BackendType.LOCAL) {
+                    assertThat(evaluated).as(other.id()).noneMatch(source -> source.startsWith(other.configuration()));
+                }
+            }
         });
     }
 
