@@ -2,6 +2,7 @@ package dev.leader.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,8 +11,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -58,6 +63,43 @@ class GatewayWireTest {
             put(wire, member, "/wire/after", "2");
 
             assertThat(wire.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectionsOpenedForCallsAtOnceAreClosedOnceIdleButOneStaysForTheNext() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start(1); GatewayWire wire = new GatewayWire(null, TIMEOUT)) {
+            URI member = etcd.endpoint(0);
+            put(wire, member, "/wire/before", "1");
+            ExecutorService callers = Executors.newFixedThreadPool(4);
+            try {
+                // A paused member holds four calls at once, each on a connection of its own.
+                etcd.pause(0);
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String key = "/wire/burst-" + i;
+                    calls.add(callers.submit(() -> {
+                        put(wire, member, key, "1");
+                        return null;
+                    }));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> wire.connections() == 4);
+                etcd.resume(0);
+                for (Future<?> call : calls) {
+                    call.get(10, TimeUnit.SECONDS);
+                }
+            }
+            finally {
+                etcd.resume(0);
+                callers.shutdownNow();
+            }
+            assertThat(wire.connections()).isEqualTo(4);
+
+            // Calls one at a time from now on: the connections they do not need are closed once idle.
+            await().atMost(GatewayWire.IDLE_TIMEOUT.multipliedBy(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                put(wire, member, "/wire/after", "2");
+                return wire.connections() == 1;
+            });
         }
     }
 
