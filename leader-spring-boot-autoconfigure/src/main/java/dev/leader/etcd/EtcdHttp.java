@@ -104,6 +104,9 @@ final class EtcdHttp implements AutoCloseable {
     }
 
     private CompletableFuture<Map<String, Object>> postAsync(String path, String body, Duration timeout, int attemptsLeft) {
+        // At rest the keep-alive, sent through here, is the backend's only call: the blocking calls'
+        // connections that a burst of campaigns opened are let go from here.
+        wire.closeIdle();
         int index = endpoint.get();
         URI base = endpointAt(index);
         long start = System.nanoTime();

@@ -157,17 +157,29 @@ final class GatewayWire implements AutoCloseable {
             connection.close();
             return;
         }
-        long now = System.nanoTime();
-        connection.idleSinceNanos = now;
+        connection.idleSinceNanos = System.nanoTime();
         connections.offerFirst(connection);
         if (closed) {
             connection.close();
         }
-        // The deque is most recently used first: the longest idle are at its end.
-        for (Connection last = connections.peekLast(); last != null && last != connection
-                && now - last.idleSinceNanos > IDLE_TIMEOUT.toNanos(); last = connections.peekLast()) {
-            if (connections.removeLastOccurrence(last)) {
-                last.close();
+        closeIdle();
+    }
+
+    /**
+     * Closes the connections idle for longer than {@link #IDLE_TIMEOUT}, all but the one used last
+     * per endpoint (a successor's first call in a hand-off should not wait for a connect). Runs
+     * after every call and, for a backend at rest whose calls have stopped, from its keep-alive.
+     */
+    void closeIdle() {
+        long now = System.nanoTime();
+        for (Deque<Connection> connections : idle.values()) {
+            // Most recently used first: the longest idle are at the end.
+            Connection newest = connections.peekFirst();
+            for (Connection last = connections.peekLast(); last != null && last != newest
+                    && now - last.idleSinceNanos > IDLE_TIMEOUT.toNanos(); last = connections.peekLast()) {
+                if (connections.removeLastOccurrence(last)) {
+                    last.close();
+                }
             }
         }
     }
