@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * One case of the {@link Scale} benchmark: three application JVMs each open the same N
  * elections on one server at the same moment; then how long until every election has exactly
- * one leader among them, what that added to each JVM, and what the server serves at rest.
+ * one leader among them, what the server serves at rest, and what each JVM holds then (at the
+ * end of the rest period: what it keeps, not what its campaigns left behind a moment ago).
  */
 final class ScaleRun {
 
@@ -111,14 +112,15 @@ final class ScaleRun {
                     note = "when spreading ended: " + ledOnce(leaders, elections) + " of " + elections + " led by exactly one";
                 }
             }
-            measure(applications, spread ? new ArrayList<>() : added, threadsNow);
-            if (!spread && settled >= 0 && server.requestsServed() >= 0) {
+            if (!spread && settled >= 0) {
                 rate = restRate();
                 leaders = leaders(applications);
                 if (!leaders.oneEach(elections)) {
                     note = "leadership moved at rest: " + ledOnce(leaders, elections) + " of " + elections + " led by exactly one after it";
                 }
             }
+            // At rest, not in the moment of settling: what a JVM keeps, not what its campaigns left behind.
+            measure(applications, spread ? new ArrayList<>() : added, threadsNow);
         }
         catch (ScaleProcess.Gone ex) {
             note = ex.getMessage();
@@ -226,11 +228,12 @@ final class ScaleRun {
         return once;
     }
 
+    /** Waits the rest period; what the server served per second in it, NaN without a server counter. */
     private double restRate() throws InterruptedException {
         long before = server.requestsServed();
         long start = System.nanoTime();
         Thread.sleep(settings.rest().toMillis());
         long after = server.requestsServed();
-        return (after - before) * 1e9 / (System.nanoTime() - start);
+        return before < 0 ? Double.NaN : (after - before) * 1e9 / (System.nanoTime() - start);
     }
 }
