@@ -58,6 +58,8 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private long sequence;
 
+    private final AtomicLong datagramsSent = new AtomicLong();
+
     /** Incarnations seen with the candidate id of one of our elections, warned about once each. */
     private final Set<Long> duplicatesWarned = new HashSet<>();
 
@@ -173,6 +175,11 @@ public final class LanElectionBackend implements ElectionBackend {
         return replays.size();
     }
 
+    /** Datagrams sent to the group so far. */
+    long datagramsSent() {
+        return datagramsSent.get();
+    }
+
     // Sequence, framing and sending under one lock: datagrams leave in sequence order, so a
     // receiver's replay check never drops a genuine message sent by another thread.
     private synchronized long send(LanElection from, LanMessage.Type type, int flags, long term,
@@ -192,6 +199,7 @@ public final class LanElectionBackend implements ElectionBackend {
         byte[] frame = signer.frame(message);
         try {
             transport.send(frame);
+            datagramsSent.incrementAndGet();
             status.connected();
             return stamp;
         }
