@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The elections a backend has made and not yet closed; what every backend's
@@ -40,6 +41,11 @@ public final class OpenElections<E extends Election> implements Iterable<E> {
         E election = factory.get();
         open.put(name, election);
         return election;
+    }
+
+    /** The open election of that name, if any: a backend that routes by name finds it at once. */
+    public @Nullable E get(String name) {
+        return open.get(name);
     }
 
     /** Forgets an election that closed itself. */

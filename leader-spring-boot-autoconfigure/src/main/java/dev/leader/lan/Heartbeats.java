@@ -1,5 +1,6 @@
 package dev.leader.lan;
 
+import java.util.List;
 import dev.leader.election.Leadership;
 import org.jspecify.annotations.Nullable;
 
@@ -7,12 +8,15 @@ import org.jspecify.annotations.Nullable;
  * What one candidate's heartbeats say, and when they go: each says whether the candidate is
  * eligible and still listening, and names a term and a leader (itself while it claims or leads;
  * with a quorum whom it backs, in the term it backs it: its vote). One goes out each heartbeat
- * interval, and an answer to a newcomer at once, unless one went out less than a hand-off grace
- * ago. What a sent heartbeat confirms of our term is {@link OwnTerm}'s.
+ * interval, and one at the next tick to announce a start or answer a newcomer: a seventh of the
+ * listening period later, together with the other elections' ones, so that thousands of
+ * elections starting together, or a peer joining them, do not send a datagram each. What a sent
+ * heartbeat confirms of our term is {@link OwnTerm}'s.
  *
- * <p>Guarded by the election's monitor, which every caller holds: heartbeats go out on the
- * backend's receive thread (claims and answers only there), on its tick thread, and on an API
- * caller's thread in a hook (start, withdraw, rejoin).
+ * <p>Guarded by the election's monitor, which every caller holds: heartbeats go out alone on the
+ * backend's receive thread (claims, step-downs, votes) and on an API caller's thread in a hook
+ * (withdraw, rejoin); the tick thread gathers the others ({@link #bundle}) to go out with the
+ * other elections' ones.
  */
 final class Heartbeats {
 
@@ -30,11 +34,9 @@ final class Heartbeats {
 
     private final long heartbeatNanos;
 
-    private final long handoffGraceNanos;
-
     private long lastHeartbeatNanos;
 
-    /** A peer we have not heard before wants our answer, which the tick sends if it could not go at once. */
+    /** We started, or a peer we have not heard before wants our answer: the next tick sends it. */
     private boolean answerDue;
 
     Heartbeats(LanBackendSettings settings, LanElection.Outbox outbox, PeerId self, Ballot ballot, Campaign campaign,
@@ -46,16 +48,53 @@ final class Heartbeats {
         this.campaign = campaign;
         this.terms = terms;
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
-        this.handoffGraceNanos = settings.handoffGrace().toNanos();
+    }
+
+    /** What a heartbeat says: its flags, the term and the leader it names. */
+    private record Said(int flags, long term, @Nullable PeerId leader, boolean listening) {
     }
 
     /**
      * Sends a heartbeat of {@code from}, which holds {@code mine} (null: none) and follows
-     * {@code following}.
+     * {@code following}, alone.
      *
      * @return its send time, or -1 if it could not be sent
      */
     long send(LanElection from, long now, @Nullable Leadership mine, @Nullable PeerId following) {
+        Said said = said(now, mine, following);
+        long sent = outbox.send(from, LanMessage.Type.HEARTBEAT, said.flags(), said.term(), said.leader());
+        lastHeartbeatNanos = now;
+        answerDue = false;
+        if (sent >= 0) {
+            campaign.advertised(said.listening());
+        }
+        return sent;
+    }
+
+    /**
+     * The heartbeat {@link #send} would send, to go out with those of the backend's other
+     * elections; see {@link #bundled}.
+     *
+     * @param echoes what it echoes
+     * @param after the election's {@link LanElection#lastDatagram()}
+     */
+    BundledHeartbeat bundle(LanElection from, long now, @Nullable Leadership mine, @Nullable PeerId following,
+            List<LanMessage.Echo> echoes, long after) {
+        Said said = said(now, mine, following);
+        lastHeartbeatNanos = now;
+        answerDue = false;
+        PeerId leader = said.leader();
+        return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, said.flags(), from.name(),
+                said.term(), leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
+                echoes), mine, said.listening(), after);
+    }
+
+    /** A heartbeat of {@link #bundle} went out, and nothing of ours since: it is what the others last heard. */
+    void bundled(BundledHeartbeat heartbeat) {
+        campaign.advertised(heartbeat.listening());
+    }
+
+    private Said said(long now, @Nullable Leadership mine, @Nullable PeerId following) {
         boolean listening = mine == null && !ballot.claiming() && campaign.listening(now);
         long term = terms.highest();
         PeerId leader = following;
@@ -69,14 +108,8 @@ final class Heartbeats {
             term = backing >= 0 ? backing : terms.highest();
             leader = backing >= 0 ? following : null;
         }
-        long sent = outbox.send(from, LanMessage.Type.HEARTBEAT,
-                (campaign.eligible(now) ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0), term, leader);
-        lastHeartbeatNanos = now;
-        answerDue = false;
-        if (sent >= 0) {
-            campaign.advertised(listening);
-        }
-        return sent;
+        return new Said((campaign.eligible(now) ? LanMessage.ELIGIBLE : 0) | (listening ? LanMessage.LISTENING : 0),
+                term, leader, listening);
     }
 
     /**
@@ -94,19 +127,15 @@ final class Heartbeats {
     }
 
     /**
-     * Whether a newcomer is to be answered now; if not, the next tick answers it, since we have
-     * just sent: made-up newcomers (without a secret anyone can send them) cannot make us flood
-     * the group.
+     * The next tick is to send a heartbeat: we started, or a newcomer wants our answer. At most
+     * one a tick, so made-up newcomers (without a secret anyone can send them) cannot make us
+     * flood the group.
      */
-    boolean answerNow(long now) {
-        if (now - lastHeartbeatNanos >= handoffGraceNanos) {
-            return true;
-        }
+    void sendAtNextTick() {
         answerDue = true;
-        return false;
     }
 
-    /** Whether the tick is to send a heartbeat: an answer is due, the interval passed, or we stopped listening. */
+    /** Whether the tick is to send a heartbeat: one is asked for, the interval passed, or we stopped listening. */
     boolean due(long now) {
         // Done listening: say so at once, or the others would pass us over in a hand-off.
         return answerDue || now - lastHeartbeatNanos >= heartbeatNanos || campaign.doneListening(now);

@@ -89,6 +89,13 @@ final class LanElection extends AbstractElection {
     /** {@link #caughtUp} should run again at {@link Campaign#wakeAtNanos()} even if nothing arrives. */
     private boolean wake;
 
+    /**
+     * The sequence of the latest datagram that carried a message of ours; see
+     * {@link BundledHeartbeat#current()}. Written by {@link GroupSender} under its lock, and on
+     * the paths that send alone also under our monitor.
+     */
+    private volatile long lastDatagram = -1;
+
     LanElection(String name, String candidateId, LanBackendSettings settings, long incarnation, Outbox outbox,
             Consumer<LanElection> closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
@@ -129,6 +136,15 @@ final class LanElection extends AbstractElection {
         return peers.echoes(following);
     }
 
+    long lastDatagram() {
+        return lastDatagram;
+    }
+
+    /** A datagram of {@code sequence} carries a message of ours. */
+    void sentIn(long sequence) {
+        lastDatagram = sequence;
+    }
+
     // ---- hooks ----
 
     @Override
@@ -137,7 +153,8 @@ final class LanElection extends AbstractElection {
         campaigning = true;
         campaign.listen(now, 0);
         lastTickNanos = now;
-        heartbeat(now);
+        // With the backend's other elections, at the next tick: well within the listening period.
+        heartbeats.sendAtNextTick();
     }
 
     @Override
@@ -224,8 +241,8 @@ final class LanElection extends AbstractElection {
             }
         }
         else if (peers.heartbeat(message, receivedNanos) == null) {
-            // A newcomer learns of us now, not a heartbeat interval later.
-            answer(now);
+            // A newcomer learns of us at the next tick, not a heartbeat interval later.
+            heartbeats.sendAtNextTick();
         }
         if (settings.quorum() > 0) {
             ownTerm.confirm();
@@ -249,8 +266,13 @@ final class LanElection extends AbstractElection {
         return wake ? Math.max(0, campaign.wakeAtNanos() - now) : -1;
     }
 
-    /** @return whether {@link #caughtUp} should run soon: a claim is due, or a deadline moved */
-    synchronized boolean tick() {
+    /**
+     * Expires what is silent and evaluates; adds our heartbeat to {@code bundle} if it is due.
+     *
+     * @param beat whether every election of the backend heartbeats now
+     * @return whether {@link #caughtUp} should run soon: a claim is due, or a deadline moved
+     */
+    synchronized boolean tick(boolean beat, List<BundledHeartbeat> bundle) {
         if (!campaigning) {
             return false;
         }
@@ -265,10 +287,34 @@ final class LanElection extends AbstractElection {
         peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
         decisionPending = false;
         evaluate(now, false);
-        if (heartbeats.due(now)) {
-            heartbeat(now);
+        if (beat || heartbeats.due(now)) {
+            bundle.add(heartbeats.bundle(this, now, currentTerm(), following, peers.echoes(following), lastDatagram));
         }
         return decisionPending;
+    }
+
+    /**
+     * A heartbeat {@link #tick} gathered was sent at {@link BundledHeartbeat#stamp()}, or not
+     * (-1): recorded as sent only now that it went, as {@link #heartbeat} does. Its stamp was
+     * taken after we said it, and before the datagram went, so that it is never later than the
+     * send: a leader without a quorum believes until that stamp + lease - margin.
+     */
+    synchronized void bundled(BundledHeartbeat heartbeat) {
+        long sent = heartbeat.stamp();
+        if (sent < 0 || !campaigning) {
+            return;
+        }
+        // An echo of the stamp that arrived before this point is not counted: confirmation comes
+        // from the next message of that peer, which echoes the stamp again. Never more.
+        stamps.add(sent);
+        if (lastDatagram == heartbeat.sequence()) {
+            heartbeats.bundled(heartbeat);
+        }
+        Leadership mine = heartbeat.mine();
+        if (mine != null) {
+            // The core ignores a renewal of a term that has ended meanwhile.
+            ownTerm.heartbeatSent(mine, sent);
+        }
     }
 
     // ---- the rules ----
@@ -381,13 +427,6 @@ final class LanElection extends AbstractElection {
                 // Whoever leads now is followed at the next message we read; until then we name nobody.
                 heartbeat(now);
             }
-        }
-    }
-
-    /** Answers a newcomer now, or at the next tick if we have just sent (see {@link Heartbeats#answerNow}). */
-    private void answer(long now) {
-        if (heartbeats.answerNow(now)) {
-            heartbeat(now);
         }
     }
 

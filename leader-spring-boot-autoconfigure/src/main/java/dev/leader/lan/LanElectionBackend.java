@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,6 @@ import dev.leader.election.BackendStatusTracker;
 import dev.leader.election.Election;
 import dev.leader.election.ElectionBackend;
 import dev.leader.election.OpenElections;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +44,15 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private final MessageSigner signer;
 
+    private final String group;
+
     private final ReplayWindow replays;
 
     private final SourceRateLimit rateLimit = new SourceRateLimit();
 
     private final LanTransport transport;
+
+    private final GroupSender sender;
 
     private final long incarnation = new SecureRandom().nextLong();
 
@@ -56,14 +62,32 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private final ScheduledExecutorService ticker;
 
-    private long sequence;
+    /**
+     * Elections that {@link #decide} is to ask: those that received something or whose tick found
+     * a decision due since it last ran, and those waiting for a hand-off deadline. The others have
+     * nothing to decide, so a datagram costs what its entries touch, not every election.
+     */
+    private final Set<LanElection> undecided = ConcurrentHashMap.newKeySet();
 
-    private final AtomicLong datagramsSent = new AtomicLong();
+    /**
+     * Ticks per heartbeat interval: the elections heartbeat in as many cohorts, one a tick, so
+     * that a round of heartbeats reaches the peers spread over the interval, not as one burst
+     * their receive buffers may not hold.
+     */
+    private static final int TICKS_PER_INTERVAL = 7;
+
+    /** Fewer elections than this per cohort are not worth a cohort of their own: a few datagrams' worth. */
+    private static final int MIN_COHORT = 64;
+
+    private final int ticksPerInterval;
+
+    /** Ticks so far, and elections open at the last; the tick thread's alone. */
+    private long ticks;
+
+    private int open;
 
     /** Incarnations seen with the candidate id of one of our elections, warned about once each. */
     private final Set<Long> duplicatesWarned = new HashSet<>();
-
-    private boolean echoesLeftOutLogged;
 
     private final BackendStatusTracker status = new BackendStatusTracker();
 
@@ -76,6 +100,7 @@ public final class LanElectionBackend implements ElectionBackend {
     public LanElectionBackend(LanBackendSettings settings) {
         this.settings = settings;
         this.signer = new MessageSigner(settings.secret());
+        this.group = settings.group() == null ? "" : settings.group();
         this.replays = new ReplayWindow(settings.replayWindow());
         for (MessageSigner.Rejection reason : MessageSigner.Rejection.values()) {
             rejected.put(reason, new AtomicLong());
@@ -98,7 +123,10 @@ public final class LanElectionBackend implements ElectionBackend {
             throw new UncheckedIOException("cannot join " + settings.multicastAddress().getHostAddress() + ":"
                     + settings.port() + " on " + settings.networkInterface() + ": " + ex.getMessage(), ex);
         }
-        long tickNanos = Math.max(Duration.ofMillis(10).toNanos(), settings.lease().toNanos() / 20);
+        this.sender = new GroupSender(settings, incarnation, signer, transport, status);
+        long heartbeatNanos = settings.heartbeatInterval().toNanos();
+        long tickNanos = Math.max(Duration.ofMillis(10).toNanos(), heartbeatNanos / TICKS_PER_INTERVAL);
+        this.ticksPerInterval = (int) Math.max(1, heartbeatNanos / tickNanos);
         this.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "leader-lan-tick");
             t.setDaemon(true);
@@ -140,7 +168,7 @@ public final class LanElectionBackend implements ElectionBackend {
             throw new IllegalArgumentException("candidate id must have 1-255 characters: '" + candidateId + "'");
         }
         return elections.open(name,
-                () -> new LanElection(name, candidateId, settings, incarnation, this::send, elections::remove));
+                () -> new LanElection(name, candidateId, settings, incarnation, sender::send, elections::remove));
     }
 
     /**
@@ -177,66 +205,39 @@ public final class LanElectionBackend implements ElectionBackend {
 
     /** Datagrams sent to the group so far. */
     long datagramsSent() {
-        return datagramsSent.get();
-    }
-
-    // Sequence, framing and sending under one lock: datagrams leave in sequence order, so a
-    // receiver's replay check never drops a genuine message sent by another thread.
-    private synchronized long send(LanElection from, LanMessage.Type type, int flags, long term,
-            @Nullable PeerId leader) {
-        // Stamped before framing: the stamp, which peers echo, is never later than the send.
-        long stamp = System.nanoTime();
-        List<LanMessage.Echo> echoes = from.stamping(stamp);
-        LanMessage message = new LanMessage(type, flags, from.group(), from.name(), from.candidateId(), incarnation,
-                ++sequence, System.currentTimeMillis(), term, leader == null ? null : leader.candidateId(),
-                leader == null ? 0 : leader.incarnation(), from.priority(), stamp, echoes).fitted();
-        if (message.echoes().size() < echoes.size() && !echoesLeftOutLogged) {
-            echoesLeftOutLogged = true;
-            log.warn("{} {} peers are more than one datagram can echo: {} left out; a leader"
-                    + " they do not echo is confirmed by the others only", AbstractElection.logPrefix(from.name(), from.candidateId()), echoes.size(),
-                    echoes.size() - message.echoes().size());
-        }
-        byte[] frame = signer.frame(message);
-        try {
-            transport.send(frame);
-            datagramsSent.incrementAndGet();
-            status.connected();
-            return stamp;
-        }
-        catch (IOException ex) {
-            if (status.isReachable()) {
-                log.warn("{} sending to the group failed: {}", AbstractElection.logPrefix(from.name(), from.candidateId()), ex.toString());
-            }
-            status.failed("send failed: " + ex);
-            return -1;
-        }
+        return sender.datagramsSent();
     }
 
     private void dispatch(LanTransport.ReceivedFrame frame) {
-        LanMessage message;
+        LanDatagram datagram;
         try {
             if (!rateLimit.admit(frame.source(), frame.receivedNanos())) {
                 throw new MessageSigner.RejectedException(MessageSigner.Rejection.RATE_LIMITED,
                         "more than " + SourceRateLimit.PER_SECOND + " datagrams a second from " + frame.source());
             }
-            message = signer.open(frame.data(), frame.length());
-            MessageSigner.Rejection replay = replays.check(message, System.currentTimeMillis(), System.nanoTime());
+            datagram = signer.open(frame.data(), frame.length());
+            MessageSigner.Rejection replay = replays.check(datagram, System.currentTimeMillis(), System.nanoTime());
             if (replay != null) {
-                throw new MessageSigner.RejectedException(replay, "sequence " + message.sequence() + " of "
-                        + message.sender() + " seen before or too old");
+                throw new MessageSigner.RejectedException(replay, "sequence " + datagram.sequence() + " of "
+                        + datagram.sender() + " seen before or too old");
             }
         }
         catch (MessageSigner.RejectedException ex) {
             rejected(ex.reason(), String.valueOf(ex.getMessage()));
             return;
         }
-        for (LanElection election : elections) {
-            if (election.name().equals(message.election()) && election.group().equals(message.group())) {
+        if (!datagram.group().equals(group)) {
+            return;
+        }
+        for (LanMessage message : datagram.messages()) {
+            LanElection election = elections.get(message.election());
+            if (election != null) {
                 warnIfOurId(election, message);
                 MessageSigner.Rejection refused = election.receive(message, frame.receivedNanos());
                 if (refused != null) {
                     rejected(refused, "from " + message.senderId() + " in term " + message.term());
                 }
+                undecided.add(election);
             }
         }
     }
@@ -262,25 +263,47 @@ public final class LanElectionBackend implements ElectionBackend {
     /** On the receive thread, with every queued datagram read: the elections claim here. */
     private long decide(long nowNanos) {
         long wait = -1;
-        for (LanElection election : elections) {
+        List<LanElection> waiting = new ArrayList<>();
+        for (Iterator<LanElection> it = undecided.iterator(); it.hasNext();) {
+            LanElection election = it.next();
+            // Removed before it decides: the tick may add it again meanwhile, and then it stays.
+            it.remove();
             try {
                 long next = election.caughtUp(nowNanos);
-                if (next >= 0 && (wait < 0 || next < wait)) {
-                    wait = next;
+                if (next >= 0) {
+                    waiting.add(election);
+                    wait = wait < 0 ? next : Math.min(wait, next);
                 }
             }
             catch (RuntimeException ex) {
                 log.warn("{} deciding failed", AbstractElection.logPrefix(election.name(), election.candidateId()), ex);
             }
         }
+        undecided.addAll(waiting);
         return wait;
     }
 
+    /**
+     * Each election heartbeats once a heartbeat interval, at the tick of its cohort, together with
+     * the others of its cohort; in between, those whose heartbeat is due early (an answer, the end
+     * of listening). Gathered first, sent together, then told what became of each: see
+     * {@link BundledHeartbeat}. A backend of a few elections has one cohort: one datagram a
+     * heartbeat interval.
+     */
     private void tick() {
+        int cohorts = Math.max(1, Math.min(ticksPerInterval, open / MIN_COHORT));
+        long slot = ticks++ % ticksPerInterval;
+        open = 0;
         boolean decide = false;
+        List<BundledHeartbeat> heartbeats = new ArrayList<>();
         for (LanElection election : elections) {
+            open++;
             try {
-                decide |= election.tick();
+                boolean beat = Math.floorMod(election.name().hashCode(), cohorts) * ticksPerInterval / cohorts == slot;
+                if (election.tick(beat, heartbeats)) {
+                    undecided.add(election);
+                    decide = true;
+                }
             }
             catch (RuntimeException ex) {
                 log.warn("{} tick failed", AbstractElection.logPrefix(election.name(), election.candidateId()), ex);
@@ -289,6 +312,20 @@ public final class LanElectionBackend implements ElectionBackend {
         if (decide) {
             // Not here: the receive thread first reads what is queued, then decides.
             transport.wakeup();
+        }
+        if (heartbeats.isEmpty()) {
+            return;
+        }
+        sender.send(heartbeats);
+        for (BundledHeartbeat heartbeat : heartbeats) {
+            try {
+                heartbeat.election().bundled(heartbeat);
+            }
+            catch (RuntimeException ex) {
+                LanElection election = heartbeat.election();
+                log.warn("{} recording a heartbeat failed", AbstractElection.logPrefix(election.name(),
+                        election.candidateId()), ex);
+            }
         }
     }
 }

@@ -40,6 +40,9 @@ final class LanTransport implements AutoCloseable {
     /** Datagrams read before the receiver is told it caught up, even if more are queued. */
     private static final int MAX_BATCH = 256;
 
+    /** Bytes the socket may queue unread, if the kernel allows. */
+    private static final int RECEIVE_BUFFER = 1 << 20;
+
     private final DatagramChannel channel;
 
     private final InetSocketAddress target;
@@ -79,6 +82,9 @@ final class LanTransport implements AutoCloseable {
             ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface);
             ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, settings.ttl());
             ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+            // A round of heartbeats of many elections from every peer arrives within a tick; the
+            // kernel caps this at net.core.rmem_max (often 208 KiB: then the cohorts keep bursts small).
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
             ch.bind(new InetSocketAddress(settings.multicastAddress(), settings.port()));
             this.membership = ch.join(settings.multicastAddress(), networkInterface);
             ch.configureBlocking(false);
@@ -120,7 +126,7 @@ final class LanTransport implements AutoCloseable {
     }
 
     private void receive(Receiver sink) {
-        ByteBuffer buffer = ByteBuffer.allocate(LanMessage.MAX_SIZE + 64);
+        ByteBuffer buffer = ByteBuffer.allocate(LanDatagram.MAX_SIZE + 64);
         long waitNanos = -1;
         while (!closed) {
             try {

@@ -10,7 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Frames a message as {@code signed flag | body | HMAC-SHA256(body)} and checks frames. Peers
+ * Frames a datagram as {@code signed flag | body | HMAC-SHA256(body)} and checks frames: one
+ * signature for all the messages a datagram carries. Peers
  * without a secret send the flag 0 and no MAC; a peer with a secret accepts only frames
  * signed with its own secret, so a peer with none or another secret cannot take part. The flag
  * comes first so that whether a frame is signed never depends on what its body holds.
@@ -56,8 +57,8 @@ final class MessageSigner {
         return key != null;
     }
 
-    byte[] frame(LanMessage message) {
-        byte[] body = message.body();
+    byte[] frame(LanDatagram datagram) {
+        byte[] body = datagram.body();
         byte[] frame = new byte[1 + body.length + (key == null ? 0 : MAC_LENGTH)];
         System.arraycopy(body, 0, frame, 1, body.length);
         if (key != null) {
@@ -67,8 +68,8 @@ final class MessageSigner {
         return frame;
     }
 
-    /** The message in a frame, if its signature is what this peer requires. */
-    LanMessage open(byte[] frame, int length) throws RejectedException {
+    /** The datagram in a frame, if its signature is what this peer requires. */
+    LanDatagram open(byte[] frame, int length) throws RejectedException {
         if (length < 2 || frame[0] != 0 && frame[0] != 1 || frame[0] == 1 && length <= MAC_LENGTH + 1) {
             throw new RejectedException(Rejection.MALFORMED, "not a frame of this protocol");
         }
@@ -90,7 +91,7 @@ final class MessageSigner {
             throw new RejectedException(Rejection.BAD_SIGNATURE, "signed message while no secret is set");
         }
         try {
-            return LanMessage.parse(frame, 1, bodyLength);
+            return LanDatagram.parse(frame, 1, bodyLength);
         }
         catch (IOException | RuntimeException ex) {
             throw new RejectedException(Rejection.MALFORMED, ex.getMessage() == null ? ex.toString() : ex.getMessage());

@@ -6,9 +6,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Refuses a signed message seen before. Within a sender incarnation we know, the sequence must
- * grow: no clock is involved, so a wall-clock jump on either side (NTP step, a VM resumed, an
- * operator) disturbs nothing. The first message of an incarnation we do not know must carry a
+ * Refuses a signed datagram seen before, with all the messages it carries. Within a sender
+ * incarnation we know, the sequence must grow: no clock is involved, so a wall-clock jump on
+ * either side (NTP step, a VM resumed, an operator) disturbs nothing. The first datagram of an incarnation we do not know must carry a
  * timestamp within the window of this host's wall clock, so an old recording cannot be replayed
  * to a peer that never heard it (or forgot it); that is the only use of the wall clock, and
  * peers whose clocks differ by more than the window cannot meet. Incarnations are forgotten two
@@ -44,16 +44,16 @@ final class ReplayWindow {
     }
 
     /** Null when accepted, else why not. */
-    synchronized MessageSigner.@Nullable Rejection check(LanMessage message, long wallMillis, long nowNanos) {
+    synchronized MessageSigner.@Nullable Rejection check(LanDatagram datagram, long wallMillis, long nowNanos) {
         prune(nowNanos);
-        Seen seen = incarnations.get(message.incarnation());
-        if (seen == null && Math.abs(wallMillis - message.timestampMillis()) > windowMillis) {
+        Seen seen = incarnations.get(datagram.incarnation());
+        if (seen == null && Math.abs(wallMillis - datagram.timestampMillis()) > windowMillis) {
             return MessageSigner.Rejection.STALE;
         }
-        if (seen != null && message.sequence() <= seen.sequence()) {
+        if (seen != null && datagram.sequence() <= seen.sequence()) {
             return MessageSigner.Rejection.REPLAYED;
         }
-        incarnations.put(message.incarnation(), new Seen(message.sequence(), nowNanos));
+        incarnations.put(datagram.incarnation(), new Seen(datagram.sequence(), nowNanos));
         return null;
     }
 

@@ -43,11 +43,11 @@ public final class LanSpoofMain {
             channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, device);
             channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
             if (options.containsKey("term")) {
-                channel.send(ByteBuffer.wrap(unsigned.frame(heartbeat(election, id, 1, Long.parseLong(options.get("term"))))), group);
+                channel.send(ByteBuffer.wrap(unsigned.frame(LanDatagram.of(heartbeat(election, id, 1, Long.parseLong(options.get("term")))))), group);
                 sent++;
             }
             for (int i = 0; i < Integer.parseInt(options.getOrDefault("peers", "0")); i++) {
-                channel.send(ByteBuffer.wrap(unsigned.frame(heartbeat(election, id + "-" + i, 1, 0))), group);
+                channel.send(ByteBuffer.wrap(unsigned.frame(LanDatagram.of(heartbeat(election, id + "-" + i, 1, 0)))), group);
                 sent++;
                 LockSupport.parkNanos(1_000_000_000L / SourceRateLimit.PER_SECOND * 2);
             }
@@ -55,7 +55,7 @@ public final class LanSpoofMain {
             for (int i = 0; i < Integer.parseInt(options.getOrDefault("flood", "0")); i++) {
                 LanMessage message = new LanMessage(LanMessage.Type.HEARTBEAT, 0, "", election, id, incarnation, i + 1,
                         System.currentTimeMillis(), 0, null, 0, 0, System.nanoTime(), List.of());
-                channel.send(ByteBuffer.wrap(unsigned.frame(message)), group);
+                channel.send(ByteBuffer.wrap(unsigned.frame(LanDatagram.of(message))), group);
                 sent++;
             }
         }

@@ -74,8 +74,8 @@ class ReplayWindowTest {
         assertThat(window.check(message(2, 1, wall), wall, SECOND_NANOS)).isNull();
     }
 
-    private static LanMessage message(long incarnation, long sequence, long timestampMillis) {
-        return new LanMessage(LanMessage.Type.HEARTBEAT, 0, "group", "election", "peer", incarnation, sequence, timestampMillis,
-                1, null, 0, 0, 0, List.of());
+    private static LanDatagram message(long incarnation, long sequence, long timestampMillis) {
+        return LanDatagram.of(new LanMessage(LanMessage.Type.HEARTBEAT, 0, "group", "election", "peer", incarnation, sequence, timestampMillis,
+                1, null, 0, 0, 0, List.of()));
     }
 }

@@ -1,0 +1,82 @@
+package dev.leader.lan;
+
+import dev.leader.election.Leadership;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A periodic heartbeat the backend's tick gathered from one election, to go out together with
+ * those of the backend's other elections ({@link GroupSender#send(java.util.List)}), and what
+ * became of it. The election records a heartbeat as sent ({@link LanElection#bundled}) only once
+ * the datagram carrying it went out, and with that datagram's stamp: gathering, sending and
+ * recording are three steps, so no election counts on a heartbeat that failed to go.
+ */
+final class BundledHeartbeat {
+
+    private final LanElection election;
+
+    private final LanDatagram.Entry entry;
+
+    private final @Nullable Leadership mine;
+
+    private final boolean listening;
+
+    private final long after;
+
+    private long stamp = -1;
+
+    private long sequence = -1;
+
+    /**
+     * @param mine the term the election held when it said this, if any
+     * @param listening whether it says the election still listens
+     * @param after {@link LanElection#lastDatagram()} when the election said this
+     */
+    BundledHeartbeat(LanElection election, LanDatagram.Entry entry, @Nullable Leadership mine, boolean listening,
+            long after) {
+        this.election = election;
+        this.entry = entry;
+        this.mine = mine;
+        this.listening = listening;
+        this.after = after;
+    }
+
+    LanElection election() {
+        return election;
+    }
+
+    LanDatagram.Entry entry() {
+        return entry;
+    }
+
+    @Nullable Leadership mine() {
+        return mine;
+    }
+
+    boolean listening() {
+        return listening;
+    }
+
+    /**
+     * Whether the election has sent nothing since it said this. A message it sent since (a claim,
+     * a RESIGN, an answer) says more, and this one, sent after it, would undo it at the peers.
+     */
+    boolean current() {
+        return election.lastDatagram() == after;
+    }
+
+    /** The datagram of {@code sequence} carrying it was sent, stamped {@code stamp}; -1 if it failed. */
+    void sent(long stamp, long sequence) {
+        this.stamp = stamp;
+        this.sequence = sequence;
+    }
+
+    /** Its datagram's stamp, or -1 if it was not sent. */
+    long stamp() {
+        return stamp;
+    }
+
+    /** The sequence of the datagram that carried it, or -1 if none did. */
+    long sequence() {
+        return sequence;
+    }
+}
