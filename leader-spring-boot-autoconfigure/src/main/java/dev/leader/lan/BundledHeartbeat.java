@@ -4,11 +4,12 @@ import dev.leader.election.Leadership;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A periodic heartbeat the backend's tick gathered from one election, to go out together with
- * those of the backend's other elections ({@link GroupSender#send(java.util.List)}), and what
- * became of it. The election records a heartbeat as sent ({@link LanElection#bundled}) only once
- * the datagram carrying it went out, and with that datagram's stamp: gathering, sending and
- * recording are three steps, so no election counts on a heartbeat that failed to go.
+ * A heartbeat (or a claim: a heartbeat naming its sender in a new term) the backend's tick or
+ * receive thread gathered from one election, to go out together with those of the backend's
+ * other elections ({@link GroupSender#send(java.util.List)}), and what became of it. The election
+ * records it as sent ({@link LanElection#bundled}) only once the datagram carrying it went out,
+ * and with that datagram's stamp: gathering, sending and recording are three steps, so no
+ * election counts on a heartbeat that failed to go, nor takes a term whose claim did not go.
  */
 final class BundledHeartbeat {
 
@@ -22,6 +23,8 @@ final class BundledHeartbeat {
 
     private final long after;
 
+    private final long claimTerm;
+
     private long stamp = -1;
 
     private long sequence = -1;
@@ -30,14 +33,16 @@ final class BundledHeartbeat {
      * @param mine the term the election held when it said this, if any
      * @param listening whether it says the election still listens
      * @param after {@link LanElection#lastDatagram()} when the election said this
+     * @param claimTerm the term it claims, or -1 for a heartbeat that claims nothing new
      */
     BundledHeartbeat(LanElection election, LanDatagram.Entry entry, @Nullable Leadership mine, boolean listening,
-            long after) {
+            long after, long claimTerm) {
         this.election = election;
         this.entry = entry;
         this.mine = mine;
         this.listening = listening;
         this.after = after;
+        this.claimTerm = claimTerm;
     }
 
     LanElection election() {
@@ -54,6 +59,11 @@ final class BundledHeartbeat {
 
     boolean listening() {
         return listening;
+    }
+
+    /** The term this claims, or -1 if it is a heartbeat that claims nothing new. */
+    long claimTerm() {
+        return claimTerm;
     }
 
     /**

@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
  * elections starting together, or a peer joining them, do not send a datagram each. What a sent
  * heartbeat confirms of our term is {@link OwnTerm}'s.
  *
- * <p>Guarded by the election's monitor, which every caller holds: heartbeats go out alone on the
- * backend's receive thread (claims, step-downs, votes) and on an API caller's thread in a hook
- * (withdraw, rejoin); the tick thread gathers the others ({@link #bundle}) to go out with the
- * other elections' ones.
+ * <p>Guarded by the election's monitor, which every caller holds. Heartbeats go out alone on an
+ * API caller's thread in a hook (withdraw, rejoin); the backend's tick and receive threads gather
+ * theirs, and claims ({@link #bundle}, {@link #claim}), to go out with the other elections' ones
+ * once the thread is done with them all.
  */
 final class Heartbeats {
 
@@ -86,7 +86,7 @@ final class Heartbeats {
         PeerId leader = said.leader();
         return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, said.flags(), from.name(),
                 said.term(), leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
-                echoes), mine, said.listening(), after);
+                echoes), mine, said.listening(), after, -1);
     }
 
     /** A heartbeat of {@link #bundle} went out, and nothing of ours since: it is what the others last heard. */
@@ -113,12 +113,12 @@ final class Heartbeats {
     }
 
     /**
-     * Sends {@code from}'s claim of {@code term}: a heartbeat that names itself.
-     *
-     * @return its send time, or -1 if it could not be sent
+     * {@code from}'s claim of {@code term}, a heartbeat that names itself, to go out with the
+     * backend's other messages; see {@link LanElection#bundled}.
      */
-    long claim(LanElection from, long term) {
-        return outbox.send(from, LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE, term, self);
+    BundledHeartbeat claim(LanElection from, long term, List<LanMessage.Echo> echoes, long after) {
+        return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE,
+                from.name(), term, self.candidateId(), self.incarnation(), echoes), null, false, after, term);
     }
 
     /** A claim went out at {@code now}: it counts as a heartbeat. */

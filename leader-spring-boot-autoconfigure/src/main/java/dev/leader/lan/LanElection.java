@@ -96,6 +96,19 @@ final class LanElection extends AbstractElection {
      */
     private volatile long lastDatagram = -1;
 
+    /**
+     * Where our messages go while the backend's tick or receive thread holds our monitor: they
+     * leave, with the other elections' ones, once the thread is done with every election. Null on
+     * the other threads, whose messages go alone.
+     */
+    private @Nullable List<BundledHeartbeat> gathering;
+
+    /** A claim of ours is gathered and not yet sent or recorded: no heartbeat may undo it. */
+    private boolean claimInFlight;
+
+    /** While {@link #claimInFlight}, something changed that a heartbeat would have told: the claim is not taken. */
+    private boolean claimOvertaken;
+
     LanElection(String name, String candidateId, LanBackendSettings settings, long incarnation, Outbox outbox,
             Consumer<LanElection> closed) {
         super(name, candidateId, LeaseDeadline.of(settings.lease(), LeaseDeadline.defaultMargin(settings.lease())));
@@ -220,7 +233,18 @@ final class LanElection extends AbstractElection {
      * @return why the message was refused (a term implausibly far above any we know, or no room
      *         to track another peer), or null
      */
-    synchronized MessageSigner.@Nullable Rejection receive(LanMessage message, long receivedNanos) {
+    synchronized MessageSigner.@Nullable Rejection receive(LanMessage message, long receivedNanos,
+            List<BundledHeartbeat> out) {
+        gathering = out;
+        try {
+            return received(message, receivedNanos);
+        }
+        finally {
+            gathering = null;
+        }
+    }
+
+    private MessageSigner.@Nullable Rejection received(LanMessage message, long receivedNanos) {
         PeerId sender = message.senderId();
         if (!campaigning || sender.equals(self)) {
             return null;
@@ -257,13 +281,19 @@ final class LanElection extends AbstractElection {
      * @return nanoseconds until a hand-off deadline, when this should be called again even if
      *         nothing arrives; -1 if none
      */
-    synchronized long caughtUp(long now) {
+    synchronized long caughtUp(long now, List<BundledHeartbeat> out) {
         if (!campaigning) {
             return -1;
         }
-        wake = false;
-        evaluate(now, true);
-        return wake ? Math.max(0, campaign.wakeAtNanos() - now) : -1;
+        gathering = out;
+        try {
+            wake = false;
+            evaluate(now, true);
+            return wake ? Math.max(0, campaign.wakeAtNanos() - now) : -1;
+        }
+        finally {
+            gathering = null;
+        }
     }
 
     /**
@@ -276,6 +306,16 @@ final class LanElection extends AbstractElection {
         if (!campaigning) {
             return false;
         }
+        gathering = bundle;
+        try {
+            return ticked(beat, bundle);
+        }
+        finally {
+            gathering = null;
+        }
+    }
+
+    private boolean ticked(boolean beat, List<BundledHeartbeat> bundle) {
         long now = System.nanoTime();
         if (now - lastTickNanos > leaseNanos / 2) {
             log.warn("{} no tick for {} ms (paused?); listening before campaigning", logPrefix,
@@ -286,20 +326,27 @@ final class LanElection extends AbstractElection {
         campaign.expire(now);
         peers.expire(now, id -> log.info("{} peer {} silent for the lease: gone", logPrefix, id));
         decisionPending = false;
+        int gathered = bundle.size();
         evaluate(now, false);
-        if (beat || heartbeats.due(now)) {
-            bundle.add(heartbeats.bundle(this, now, currentTerm(), following, peers.echoes(following), lastDatagram));
+        // Those the tick gathered before are other elections': one of ours since is this beat's.
+        if ((beat || heartbeats.due(now)) && bundle.size() == gathered) {
+            heartbeat(now);
         }
         return decisionPending;
     }
 
     /**
-     * A heartbeat {@link #tick} gathered was sent at {@link BundledHeartbeat#stamp()}, or not
-     * (-1): recorded as sent only now that it went, as {@link #heartbeat} does. Its stamp was
-     * taken after we said it, and before the datagram went, so that it is never later than the
-     * send: a leader without a quorum believes until that stamp + lease - margin.
+     * A heartbeat or claim of ours that the tick or receive thread gathered was sent at
+     * {@link BundledHeartbeat#stamp()}, or not (-1): recorded as sent only now that it went, as
+     * {@link #heartbeat} does when it sends alone. Its stamp was taken after we said it and before
+     * the datagram went, so it is never later than the send: a leader without a quorum believes
+     * until that stamp + lease - margin.
      */
     synchronized void bundled(BundledHeartbeat heartbeat) {
+        boolean claim = heartbeat.claimTerm() >= 0;
+        if (claim) {
+            claimInFlight = false;
+        }
         long sent = heartbeat.stamp();
         if (sent < 0 || !campaigning) {
             return;
@@ -307,6 +354,10 @@ final class LanElection extends AbstractElection {
         // An echo of the stamp that arrived before this point is not counted: confirmation comes
         // from the next message of that peer, which echoes the stamp again. Never more.
         stamps.add(sent);
+        if (claim) {
+            claimSent(heartbeat.claimTerm(), sent, heartbeat.sequence());
+            return;
+        }
         if (lastDatagram == heartbeat.sequence()) {
             heartbeats.bundled(heartbeat);
         }
@@ -396,11 +447,29 @@ final class LanElection extends AbstractElection {
             log.debug("{} the highest term known is {}, the largest there may be: not claiming", logPrefix, terms.highest());
             return;
         }
-        long sent = heartbeats.claim(this, term);
-        if (sent < 0) {
+        if (gathering == null) {
+            throw new IllegalStateException("claims are made on the receive thread only");
+        }
+        gathering.add(heartbeats.claim(this, term, peers.echoes(following), lastDatagram));
+        claimInFlight = true;
+        claimOvertaken = false;
+    }
+
+    /**
+     * Our claim of {@code term} went out at {@code sent} in the datagram of {@code sequence}. We
+     * take the term only if nothing changed meanwhile: no message of ours went after it, and
+     * nothing happened that a heartbeat would have told; else the peers, which may have heard the
+     * claim, hear at the next tick that we do not hold it. The term counts as seen either way.
+     */
+    private void claimSent(long term, long sent, long sequence) {
+        terms.seen(term);
+        if (claimOvertaken || lastDatagram != sequence || following != null || currentTerm() != null || ownTerm.held()
+                || !isCampaigning()) {
+            log.debug("{} claim of term {} overtaken before it was recorded: not taken", logPrefix, term);
+            heartbeats.sendAtNextTick();
             return;
         }
-        terms.seen(term);
+        long now = System.nanoTime();
         heartbeats.claimSent(now);
         trace("claim: claim sent");
         campaign.claimed();
@@ -432,6 +501,16 @@ final class LanElection extends AbstractElection {
 
     private void heartbeat(long now) {
         Leadership mine = currentTerm();
+        if (claimInFlight) {
+            // Sent after our claim it would undo it: the claim is not taken, and this goes next tick.
+            claimOvertaken = true;
+            heartbeats.sendAtNextTick();
+            return;
+        }
+        if (gathering != null) {
+            gathering.add(heartbeats.bundle(this, now, mine, following, peers.echoes(following), lastDatagram));
+            return;
+        }
         long sent = heartbeats.send(this, now, mine, following);
         if (sent >= 0 && mine != null) {
             ownTerm.heartbeatSent(mine, sent);

@@ -69,6 +69,9 @@ public final class LanElectionBackend implements ElectionBackend {
      */
     private final Set<LanElection> undecided = ConcurrentHashMap.newKeySet();
 
+    /** What the elections said on the receive thread since it last decided: sent when it has. */
+    private final List<BundledHeartbeat> received = new ArrayList<>();
+
     /**
      * Ticks per heartbeat interval: the elections heartbeat in as many cohorts, one a tick, so
      * that a round of heartbeats reaches the peers spread over the interval, not as one burst
@@ -233,7 +236,7 @@ public final class LanElectionBackend implements ElectionBackend {
             LanElection election = elections.get(message.election());
             if (election != null) {
                 warnIfOurId(election, message);
-                MessageSigner.Rejection refused = election.receive(message, frame.receivedNanos());
+                MessageSigner.Rejection refused = election.receive(message, frame.receivedNanos(), received);
                 if (refused != null) {
                     rejected(refused, "from " + message.senderId() + " in term " + message.term());
                 }
@@ -269,7 +272,7 @@ public final class LanElectionBackend implements ElectionBackend {
             // Removed before it decides: the tick may add it again meanwhile, and then it stays.
             it.remove();
             try {
-                long next = election.caughtUp(nowNanos);
+                long next = election.caughtUp(nowNanos, received);
                 if (next >= 0) {
                     waiting.add(election);
                     wait = wait < 0 ? next : Math.min(wait, next);
@@ -280,6 +283,8 @@ public final class LanElectionBackend implements ElectionBackend {
             }
         }
         undecided.addAll(waiting);
+        sendGathered(received);
+        received.clear();
         return wait;
     }
 
@@ -313,18 +318,27 @@ public final class LanElectionBackend implements ElectionBackend {
             // Not here: the receive thread first reads what is queued, then decides.
             transport.wakeup();
         }
+        sendGathered(heartbeats);
+    }
+
+    /** Sends what the elections said, then tells each what became of it, whatever happened. */
+    private void sendGathered(List<BundledHeartbeat> heartbeats) {
         if (heartbeats.isEmpty()) {
             return;
         }
-        sender.send(heartbeats);
-        for (BundledHeartbeat heartbeat : heartbeats) {
-            try {
-                heartbeat.election().bundled(heartbeat);
-            }
-            catch (RuntimeException ex) {
-                LanElection election = heartbeat.election();
-                log.warn("{} recording a heartbeat failed", AbstractElection.logPrefix(election.name(),
-                        election.candidateId()), ex);
+        try {
+            sender.send(heartbeats);
+        }
+        finally {
+            for (BundledHeartbeat heartbeat : heartbeats) {
+                try {
+                    heartbeat.election().bundled(heartbeat);
+                }
+                catch (RuntimeException ex) {
+                    LanElection election = heartbeat.election();
+                    log.warn("{} recording a heartbeat failed", AbstractElection.logPrefix(election.name(),
+                            election.candidateId()), ex);
+                }
             }
         }
     }
