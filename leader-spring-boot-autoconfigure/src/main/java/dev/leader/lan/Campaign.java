@@ -120,7 +120,7 @@ final class Campaign {
 
     /** Whether it is our turn to claim now, given the peers we hear (there is no live leader). */
     Turn turn(long nowNanos, LanPeers peers) {
-        // Listening is how a newcomer learns the leader and the peers (who all answer it at once);
+        // Listening is how a newcomer learns the leader and the peers (who all answer it at their next tick);
         // one that heard the RESIGN of the leader it followed knows them, so it takes its place in
         // the hand-off: after every peer that is ready, by rank.
         if ((!handoff && listening(nowNanos)) || !eligible(nowNanos)) {

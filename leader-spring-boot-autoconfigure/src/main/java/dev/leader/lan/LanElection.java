@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
 final class LanElection extends AbstractElection {
 
     /**
-     * How the election talks to the group; the backend stamps, frames (with our
-     * {@link #stamping(long) echoes}), signs and sends.
+     * How the election sends a message alone, at once: in a hook (yield, withdraw, rejoin, close)
+     * on the caller's thread. The backend stamps, frames (with our {@link #stamping(long)
+     * echoes}), signs and sends. What the tick and receive threads say is gathered instead and
+     * sent with the other elections' messages ({@link BundledHeartbeat}).
      */
     interface Outbox {
 

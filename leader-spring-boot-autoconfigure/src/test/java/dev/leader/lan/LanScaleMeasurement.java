@@ -10,7 +10,7 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * Prints what many elections cost a LAN backend; not a test. Three backends in this JVM on lo
  * (one source address), each running the same N elections with a 3 s lease (1 s heartbeat
- * interval): the time until every election has exactly one leader (at most 60 s), then, over
+ * interval; {@code -Dlease=PT6S} for another): the time until every election has exactly one leader (at most 60 s), then, over
  * three intervals at rest, the datagrams a backend sends per interval and those rate-limited.
  * Run from the repository root, with the N to try as arguments:
  * <pre>
@@ -21,7 +21,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class LanScaleMeasurement {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration LEASE = Duration.parse(System.getProperty("lease", "PT3S"));
 
     private static final Duration INTERVAL = LEASE.dividedBy(3);
 
@@ -68,8 +68,8 @@ public final class LanScaleMeasurement {
             long since = System.nanoTime();
             Awaitility.await().pollDelay(INTERVAL.multipliedBy(3)).until(() -> true);
             double intervals = (System.nanoTime() - since) / (double) INTERVAL.toNanos();
-            System.out.printf("N=%d: settled after %s; at rest per backend and interval: %.0f datagrams sent, %.0f rate-limited%n",
-                    count, settled, (sent(backends) - sent) / intervals / backends.size(),
+            System.out.printf("lease %s, N=%d: settled after %s; at rest per backend and interval: %.0f datagrams sent, %.0f rate-limited%n",
+                    LEASE, count, settled, (sent(backends) - sent) / intervals / backends.size(),
                     (rateLimited(backends) - limited) / intervals / backends.size());
         }
         finally {
