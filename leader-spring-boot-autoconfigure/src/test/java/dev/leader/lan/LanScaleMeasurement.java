@@ -1,9 +1,6 @@
 package dev.leader.lan;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import dev.leader.election.Election;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -37,63 +34,25 @@ public final class LanScaleMeasurement {
     }
 
     private static void measure(int count) {
-        int port = LoopbackMulticast.randomPort();
-        List<LanElectionBackend> backends = new ArrayList<>();
-        List<List<Election>> elections = new ArrayList<>();
-        try {
-            long started = System.nanoTime();
-            for (String id : List.of("a", "b", "c")) {
-                LanElectionBackend backend = new LanElectionBackend(
-                        LoopbackMulticast.settings(port, "scale-measurement-secret-32-bytes").lease(LEASE).build());
-                backends.add(backend);
-                List<Election> mine = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    Election election = backend.election("scale-" + i, id);
-                    election.start();
-                    mine.add(election);
-                }
-                elections.add(mine);
-            }
+        long started = System.nanoTime();
+        try (LanScaleGroup group = new LanScaleGroup(count, LEASE)) {
             String settled;
             try {
                 Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> unsettled(elections, count) == 0);
+                        .until(() -> group.unsettled() == 0);
                 settled = String.format("%.1f s", (System.nanoTime() - started) / 1e9);
             }
             catch (ConditionTimeoutException ex) {
-                settled = "not within 60 s (" + unsettled(elections, count) + " unsettled)";
+                settled = "not within 60 s (" + group.unsettled() + " unsettled)";
             }
-            long sent = sent(backends);
-            long limited = rateLimited(backends);
+            long sent = group.sent();
+            long limited = group.rateLimited();
             long since = System.nanoTime();
             Awaitility.await().pollDelay(INTERVAL.multipliedBy(3)).until(() -> true);
             double intervals = (System.nanoTime() - since) / (double) INTERVAL.toNanos();
             System.out.printf("lease %s, N=%d: settled after %s; at rest per backend and interval: %.0f datagrams sent, %.0f rate-limited%n",
-                    LEASE, count, settled, (sent(backends) - sent) / intervals / backends.size(),
-                    (rateLimited(backends) - limited) / intervals / backends.size());
+                    LEASE, count, settled, (group.sent() - sent) / intervals / group.backends(),
+                    (group.rateLimited() - limited) / intervals / group.backends());
         }
-        finally {
-            backends.forEach(LanElectionBackend::close);
-        }
-    }
-
-    private static long unsettled(List<List<Election>> elections, int count) {
-        long unsettled = 0;
-        for (int i = 0; i < count; i++) {
-            int leaders = 0;
-            for (List<Election> ofBackend : elections) {
-                leaders += ofBackend.get(i).isLeader() ? 1 : 0;
-            }
-            unsettled += leaders == 1 ? 0 : 1;
-        }
-        return unsettled;
-    }
-
-    private static long sent(List<LanElectionBackend> backends) {
-        return backends.stream().mapToLong(LanElectionBackend::datagramsSent).sum();
-    }
-
-    private static long rateLimited(List<LanElectionBackend> backends) {
-        return backends.stream().mapToLong(backend -> backend.rejectedMessages().get("rate_limited")).sum();
     }
 }
