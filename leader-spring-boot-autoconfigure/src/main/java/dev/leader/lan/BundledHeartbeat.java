@@ -21,27 +21,25 @@ final class BundledHeartbeat {
 
     private final boolean listening;
 
-    private final long after;
+    private final long said;
 
     private final long claimTerm;
 
     private long stamp = -1;
 
-    private long sequence = -1;
-
     /**
      * @param mine the term the election held when it said this, if any
      * @param listening whether it says the election still listens
-     * @param after {@link LanElection#lastDatagram()} when the election said this
+     * @param said its number ({@link LanElection#say()})
      * @param claimTerm the term it claims, or -1 for a heartbeat that claims nothing new
      */
     BundledHeartbeat(LanElection election, LanDatagram.Entry entry, @Nullable Leadership mine, boolean listening,
-            long after, long claimTerm) {
+            long said, long claimTerm) {
         this.election = election;
         this.entry = entry;
         this.mine = mine;
         this.listening = listening;
-        this.after = after;
+        this.said = said;
         this.claimTerm = claimTerm;
     }
 
@@ -66,27 +64,31 @@ final class BundledHeartbeat {
         return claimTerm;
     }
 
-    /**
-     * Whether the election has sent nothing since it said this. A message it sent since (a claim,
-     * a RESIGN, an answer) says more, and this one, sent after it, would undo it at the peers.
-     */
-    boolean current() {
-        return election.lastDatagram() == after;
+    long said() {
+        return said;
     }
 
-    /** The datagram of {@code sequence} carrying it was sent, stamped {@code stamp}; -1 if it failed. */
-    void sent(long stamp, long sequence) {
+    /**
+     * Whether the election has sent nothing it said after this. A message it said later (a
+     * claim, a RESIGN, a step-down) says more, and this one, sent after it, would undo it at the
+     * peers. One said earlier and sent since does not make this one stale.
+     */
+    boolean current() {
+        return said > election.lastSent();
+    }
+
+    /** Whether this is the latest message of its election handed to the sender. */
+    boolean latest() {
+        return election.lastSent() == said;
+    }
+
+    /** The datagram carrying it was sent, stamped {@code stamp}; -1 if it failed. */
+    void sent(long stamp) {
         this.stamp = stamp;
-        this.sequence = sequence;
     }
 
     /** Its datagram's stamp, or -1 if it was not sent. */
     long stamp() {
         return stamp;
-    }
-
-    /** The sequence of the datagram that carried it, or -1 if none did. */
-    long sequence() {
-        return sequence;
     }
 }

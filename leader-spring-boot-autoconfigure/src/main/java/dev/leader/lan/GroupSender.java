@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sequence, framing and sending happen under this object's lock: datagrams leave in sequence
  * order, so a receiver's replay check never drops a genuine datagram sent by another thread, and
- * a gathered heartbeat is dropped here, under the lock, if its election has sent anything since
- * it was gathered ({@link BundledHeartbeat#current()}), so no heartbeat ever overtakes a newer
- * message of its election. Callers may hold an election's monitor; this lock is taken after it,
+ * a gathered message is dropped here, under the lock, if its election has sent one it said later
+ * ({@link BundledHeartbeat#current()}), so that no message ever overtakes a newer one of its
+ * election. Callers may hold an election's monitor; this lock is taken after it,
  * never before.
  */
 final class GroupSender {
@@ -69,22 +69,27 @@ final class GroupSender {
      *
      * @return its stamp, or -1 if it could not be sent
      */
-    synchronized long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable PeerId leader) {
-        // Stamped before framing: the stamp, which peers echo, is never later than the send.
-        long stamp = System.nanoTime();
-        LanDatagram.Entry entry = new LanDatagram.Entry(type, flags, from.name(), term,
-                leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
-                from.stamping(stamp));
-        LanDatagram datagram = datagram(from.candidateId(), stamp, List.of(entry));
-        datagram = datagram(from.candidateId(), stamp, List.of(fitted(datagram, entry, from)));
-        from.sentIn(datagram.sequence());
-        return sent(datagram, from) ? stamp : -1;
+    long send(LanElection from, LanMessage.Type type, int flags, long term, @Nullable PeerId leader) {
+        // The caller holds the election's monitor, which is always taken before our lock.
+        long said = from.say();
+        synchronized (this) {
+            // Stamped before framing: the stamp, which peers echo, is never later than the send.
+            long stamp = System.nanoTime();
+            LanDatagram.Entry entry = new LanDatagram.Entry(type, flags, from.name(), term,
+                    leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
+                    from.stamping(stamp));
+            LanDatagram datagram = datagram(from.candidateId(), stamp, List.of(entry));
+            datagram = datagram(from.candidateId(), stamp, List.of(fitted(datagram, entry, from)));
+            from.sent(said);
+            return sent(datagram, from) ? stamp : -1;
+        }
     }
 
     /**
-     * Sends the heartbeats the tick gathered, those of one candidate id in as few datagrams as
-     * hold them, and tells each what became of it ({@link BundledHeartbeat#sent}). The elections
-     * record them afterwards, each from what it is told: one whose datagram failed counts nothing.
+     * Sends what the tick or receive thread gathered, the messages of one candidate id in as few
+     * datagrams as hold them (in the order given), and tells each what became of it
+     * ({@link BundledHeartbeat#sent}). The elections record them afterwards, each from what it is
+     * told: one whose datagram failed counts nothing.
      */
     synchronized void send(List<BundledHeartbeat> heartbeats) {
         Map<String, List<BundledHeartbeat>> byCandidate = new LinkedHashMap<>();
@@ -125,8 +130,8 @@ final class GroupSender {
         LanDatagram datagram = datagram(candidateId, stamp, entries);
         boolean sent = sent(datagram, heartbeats.get(0).election());
         for (BundledHeartbeat heartbeat : heartbeats) {
-            heartbeat.election().sentIn(datagram.sequence());
-            heartbeat.sent(sent ? stamp : -1, datagram.sequence());
+            heartbeat.election().sent(heartbeat.said());
+            heartbeat.sent(sent ? stamp : -1);
         }
         heartbeats.clear();
         entries.clear();

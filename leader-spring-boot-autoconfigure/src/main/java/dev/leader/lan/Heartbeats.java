@@ -76,17 +76,17 @@ final class Heartbeats {
      * elections; see {@link #bundled}.
      *
      * @param echoes what it echoes
-     * @param after the election's {@link LanElection#lastDatagram()}
+     * @param number its number ({@link LanElection#say()})
      */
     BundledHeartbeat bundle(LanElection from, long now, @Nullable Leadership mine, @Nullable PeerId following,
-            List<LanMessage.Echo> echoes, long after) {
+            List<LanMessage.Echo> echoes, long number) {
         Said said = said(now, mine, following);
         lastHeartbeatNanos = now;
         answerDue = false;
         PeerId leader = said.leader();
         return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, said.flags(), from.name(),
                 said.term(), leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
-                echoes), mine, said.listening(), after, -1);
+                echoes), mine, said.listening(), number, -1);
     }
 
     /** A heartbeat of {@link #bundle} went out, and nothing of ours since: it is what the others last heard. */
@@ -116,9 +116,9 @@ final class Heartbeats {
      * {@code from}'s claim of {@code term}, a heartbeat that names itself, to go out with the
      * backend's other messages; see {@link LanElection#bundled}.
      */
-    BundledHeartbeat claim(LanElection from, long term, List<LanMessage.Echo> echoes, long after) {
+    BundledHeartbeat claim(LanElection from, long term, List<LanMessage.Echo> echoes, long number) {
         return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE,
-                from.name(), term, self.candidateId(), self.incarnation(), echoes), null, false, after, term);
+                from.name(), term, self.candidateId(), self.incarnation(), echoes), null, false, number, term);
     }
 
     /** A claim went out at {@code now}: it counts as a heartbeat. */

@@ -91,12 +91,14 @@ final class LanElection extends AbstractElection {
     /** {@link #caughtUp} should run again at {@link Campaign#wakeAtNanos()} even if nothing arrives. */
     private boolean wake;
 
+    /** Numbers what we say, in the order we say it; see {@link BundledHeartbeat#current()}. */
+    private long said;
+
     /**
-     * The sequence of the latest datagram that carried a message of ours; see
-     * {@link BundledHeartbeat#current()}. Written by {@link GroupSender} under its lock, and on
-     * the paths that send alone also under our monitor.
+     * The number of the latest message of ours that went to the sender. Written by
+     * {@link GroupSender} under its lock, and on the paths that send alone also under our monitor.
      */
-    private volatile long lastDatagram = -1;
+    private volatile long lastSent;
 
     /**
      * Where our messages go while the backend's tick or receive thread holds our monitor: they
@@ -151,13 +153,19 @@ final class LanElection extends AbstractElection {
         return peers.echoes(following);
     }
 
-    long lastDatagram() {
-        return lastDatagram;
+    /** Numbers a message we are about to say (to send alone, or to gather). */
+    synchronized long say() {
+        return ++said;
     }
 
-    /** A datagram of {@code sequence} carries a message of ours. */
-    void sentIn(long sequence) {
-        lastDatagram = sequence;
+    /** {@link #say()}'s number of the latest message of ours handed to the sender. */
+    long lastSent() {
+        return lastSent;
+    }
+
+    /** The message of number {@code said} is being sent. */
+    void sent(long said) {
+        lastSent = said;
     }
 
     // ---- hooks ----
@@ -357,10 +365,10 @@ final class LanElection extends AbstractElection {
         // from the next message of that peer, which echoes the stamp again. Never more.
         stamps.add(sent);
         if (claim) {
-            claimSent(heartbeat.claimTerm(), sent, heartbeat.sequence());
+            claimSent(heartbeat.claimTerm(), sent, heartbeat.latest());
             return;
         }
-        if (lastDatagram == heartbeat.sequence()) {
+        if (heartbeat.latest()) {
             heartbeats.bundled(heartbeat);
         }
         Leadership mine = heartbeat.mine();
@@ -452,20 +460,21 @@ final class LanElection extends AbstractElection {
         if (gathering == null) {
             throw new IllegalStateException("claims are made on the receive thread only");
         }
-        gathering.add(heartbeats.claim(this, term, peers.echoes(following), lastDatagram));
+        gathering.add(heartbeats.claim(this, term, peers.echoes(following), say()));
         claimInFlight = true;
         claimOvertaken = false;
     }
 
     /**
-     * Our claim of {@code term} went out at {@code sent} in the datagram of {@code sequence}. We
-     * take the term only if nothing changed meanwhile: no message of ours went after it, and
+     * Our claim of {@code term} went out at {@code sent}, the latest message of ours to go if
+     * {@code latest}. We take the term only if nothing changed meanwhile: no message of ours went
+     * after it, and
      * nothing happened that a heartbeat would have told; else the peers, which may have heard the
      * claim, hear at the next tick that we do not hold it. The term counts as seen either way.
      */
-    private void claimSent(long term, long sent, long sequence) {
+    private void claimSent(long term, long sent, boolean latest) {
         terms.seen(term);
-        if (claimOvertaken || lastDatagram != sequence || following != null || currentTerm() != null || ownTerm.held()
+        if (claimOvertaken || !latest || following != null || currentTerm() != null || ownTerm.held()
                 || !isCampaigning()) {
             log.debug("{} claim of term {} overtaken before it was recorded: not taken", logPrefix, term);
             heartbeats.sendAtNextTick();
@@ -510,7 +519,7 @@ final class LanElection extends AbstractElection {
             return;
         }
         if (gathering != null) {
-            gathering.add(heartbeats.bundle(this, now, mine, following, peers.echoes(following), lastDatagram));
+            gathering.add(heartbeats.bundle(this, now, mine, following, peers.echoes(following), say()));
             return;
         }
         long sent = heartbeats.send(this, now, mine, following);
