@@ -340,7 +340,13 @@ final class LanElection extends AbstractElection {
         evaluate(now, false);
         // Those the tick gathered before are other elections': one of ours since is this beat's.
         if ((beat || heartbeats.due(now)) && bundle.size() == gathered) {
-            heartbeat(now);
+            if (claimInFlight) {
+                // Nothing changed that the claim does not say: it goes at the next tick instead.
+                heartbeats.sendAtNextTick();
+            }
+            else {
+                heartbeat(now);
+            }
         }
         return decisionPending;
     }
@@ -468,9 +474,9 @@ final class LanElection extends AbstractElection {
     /**
      * Our claim of {@code term} went out at {@code sent}, the latest message of ours to go if
      * {@code latest}. We take the term only if nothing changed meanwhile: no message of ours went
-     * after it, and
-     * nothing happened that a heartbeat would have told; else the peers, which may have heard the
-     * claim, hear at the next tick that we do not hold it. The term counts as seen either way.
+     * after it, and nothing happened that a heartbeat would have told; else the peers, which may
+     * have heard the claim, hear at the next tick that we do not hold it. The term counts as seen
+     * either way.
      */
     private void claimSent(long term, long sent, boolean latest) {
         terms.seen(term);

@@ -40,6 +40,16 @@ public final class LanElectionBackend implements ElectionBackend {
 
     private static final Logger log = LoggerFactory.getLogger(LanElectionBackend.class);
 
+    /**
+     * Ticks per heartbeat interval: the elections heartbeat in as many cohorts, one a tick, so
+     * that a round of heartbeats reaches the peers spread over the interval, not as one burst
+     * their receive buffers may not hold.
+     */
+    private static final int TICKS_PER_INTERVAL = 7;
+
+    /** Fewer elections than this per cohort are not worth a cohort of their own: a few datagrams' worth. */
+    private static final int MIN_COHORT = 64;
+
     private final LanBackendSettings settings;
 
     private final MessageSigner signer;
@@ -71,16 +81,6 @@ public final class LanElectionBackend implements ElectionBackend {
 
     /** What the elections said on the receive thread since it last decided: sent when it has. */
     private final List<BundledHeartbeat> received = new ArrayList<>();
-
-    /**
-     * Ticks per heartbeat interval: the elections heartbeat in as many cohorts, one a tick, so
-     * that a round of heartbeats reaches the peers spread over the interval, not as one burst
-     * their receive buffers may not hold.
-     */
-    private static final int TICKS_PER_INTERVAL = 7;
-
-    /** Fewer elections than this per cohort are not worth a cohort of their own: a few datagrams' worth. */
-    private static final int MIN_COHORT = 64;
 
     private final int ticksPerInterval;
 
