@@ -62,7 +62,8 @@
  * segment can take part, as a peer, and with a quorum count toward it. What a host can cost the
  * peers is bounded either way: datagrams per source address ({@link
  * dev.leader.lan.SourceRateLimit}; a peer sends about one per two dozen of its elections a
- * heartbeat interval), peers tracked per election ({@link
+ * heartbeat interval), entries per datagram (what fits in 2 KiB, so at most about 80 elections
+ * touched per datagram), peers tracked per election ({@link
  * dev.leader.lan.LanPeers#MAX_PEERS}), incarnations in the replay window, and terms (a term far
  * above any known is refused, and no term can overflow the next claim). The secret
  * authenticates; it does not encrypt (election names and candidate ids travel in clear).
