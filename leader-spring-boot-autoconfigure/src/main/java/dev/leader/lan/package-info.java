@@ -36,10 +36,10 @@
  * after it. One HMAC and one replay check cover a datagram; its entries reach their elections by
  * name. Figures ({@code LanScaleMeasurement 1000 10000}: three backends on lo, one source
  * address, lease 3 s; per backend and heartbeat interval at rest): before, 1,036 datagrams at
- * 1,000 elections and 9,975 at 10,000, neither settled within 60 s (rate-limited); after, 35
- * and about 380, settled in 1.3 s and in 1.5 to 4.6 s, since 3 × 10,000 elections behind one
- * address exceed the rate limit (60 to 210 refused per interval at rest; with
- * {@code -Dlease=PT6S}: 382 sent, none refused, settled in 4.1 s). Hand-off unchanged ({@code LanHandoffMeasurement}, p50 before and
+ * 1,000 elections and 9,975 at 10,000, neither settled within 60 s (rate-limited); after, 36
+ * and 350 to 400, settled in 1.4 s and in 1.5 to 4.6 s over runs, since 3 × 10,000 elections
+ * behind one address exceed the rate limit (60 to 210 refused per interval at rest; with
+ * {@code -Dlease=PT6S}: 350 to 382 sent, none refused, settled in 3.1 to 4.1 s). Hand-off unchanged ({@code LanHandoffMeasurement}, p50 before and
  * after: yield 1.8 and 1.6 ms, SIGTERM 10.3 and 10.5 ms; with a quorum 4.5 and 2.6 ms, 21.8 and
  * 20.3 ms).
  *
