@@ -216,6 +216,14 @@ final class FaultRun {
             }
             case OLD_SNAPSHOT, EMPTY_RESTART -> {
                 backend.restartForgetting(kind == FaultKind.OLD_SNAPSHOT);
+                // A leader of the forgotten state loses its term at its next renewal, and a server
+                // that cannot vouch for what it forgot grants nobody for a lease: a new term may come
+                // seconds after the restart. It belongs to this fault, not to the next one, which
+                // would otherwise be blamed for it (a clock jump "changed leadership").
+                Pause.until(() -> {
+                    refreshJournal();
+                    return journal.grants().stream().anyMatch(granted -> granted.at() > at);
+                }, lease.multipliedBy(5).dividedBy(2));
                 expectOneLeader(kind.label(), lease.plusSeconds(15));
             }
             case DUPLICATE_ID -> duplicateId(leader);
