@@ -20,10 +20,9 @@ import io.lettuce.core.RedisURI;
  * Measures, with three candidate JVMs on a real redis-server: the handoff after SIGTERM of the
  * leader (graceful close → release → pub/sub → successor's acquire), and the failover after
  * kill -9 of the leader, with and without keyspace expiry notifications. Not a test: run it by
- * hand and read the figures.
+ * hand, from the repository root, and read the figures.
  *
  * <pre>
- * cd /work/wt-redis
  * mvn -q -o test-compile -pl leader-spring-boot-autoconfigure
  * mvn -q -o dependency:build-classpath -pl leader-spring-boot-autoconfigure -Dmdep.outputFile=/tmp/redis-cp.txt -Dmdep.includeScope=test
  * java -cp "$(cat /tmp/redis-cp.txt):leader-spring-boot-autoconfigure/target/classes:leader-spring-boot-autoconfigure/target/test-classes" \
