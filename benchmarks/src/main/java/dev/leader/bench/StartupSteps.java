@@ -90,9 +90,7 @@ public final class StartupSteps {
     }
 
     private static double median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+        return Stats.of(values).p50();
     }
 
     private static Sample start(JvmClasspath classpath, List<String> jvmOptions) throws IOException, InterruptedException {

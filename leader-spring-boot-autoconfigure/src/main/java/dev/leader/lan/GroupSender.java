@@ -75,9 +75,7 @@ final class GroupSender {
         synchronized (this) {
             // Stamped before framing: the stamp, which peers echo, is never later than the send.
             long stamp = System.nanoTime();
-            LanDatagram.Entry entry = new LanDatagram.Entry(type, flags, from.name(), term,
-                    leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
-                    from.stamping(stamp));
+            LanDatagram.Entry entry = LanDatagram.Entry.of(type, flags, from.name(), term, leader, from.stamping(stamp));
             LanDatagram datagram = datagram(from.candidateId(), stamp, List.of(entry));
             datagram = datagram(from.candidateId(), stamp, List.of(fitted(datagram, entry, from)));
             from.sent(said);

@@ -83,10 +83,8 @@ final class Heartbeats {
         Said said = said(now, mine, following);
         lastHeartbeatNanos = now;
         answerDue = false;
-        PeerId leader = said.leader();
-        return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, said.flags(), from.name(),
-                said.term(), leader == null ? null : leader.candidateId(), leader == null ? 0 : leader.incarnation(),
-                echoes), mine, said.listening(), number, -1);
+        return new BundledHeartbeat(from, LanDatagram.Entry.of(LanMessage.Type.HEARTBEAT, said.flags(), from.name(),
+                said.term(), said.leader(), echoes), mine, said.listening(), number, -1);
     }
 
     /** A heartbeat of {@link #bundle} went out, and nothing of ours since: it is what the others last heard. */
@@ -117,8 +115,8 @@ final class Heartbeats {
      * backend's other messages; see {@link LanElection#bundled}.
      */
     BundledHeartbeat claim(LanElection from, long term, List<LanMessage.Echo> echoes, long number) {
-        return new BundledHeartbeat(from, new LanDatagram.Entry(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE,
-                from.name(), term, self.candidateId(), self.incarnation(), echoes), null, false, number, term);
+        return new BundledHeartbeat(from, LanDatagram.Entry.of(LanMessage.Type.HEARTBEAT, LanMessage.ELIGIBLE,
+                from.name(), term, self, echoes), null, false, number, term);
     }
 
     /** A claim went out at {@code now}: it counts as a heartbeat. */

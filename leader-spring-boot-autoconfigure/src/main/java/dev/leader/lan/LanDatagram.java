@@ -48,6 +48,13 @@ record LanDatagram(String group, String sender, long incarnation, long sequence,
             echoes = List.copyOf(echoes);
         }
 
+        /** An entry naming {@code leader} (null: none) by candidate id and incarnation. */
+        static Entry of(LanMessage.Type type, int flags, String election, long term, @Nullable PeerId leader,
+                List<LanMessage.Echo> echoes) {
+            return new Entry(type, flags, election, term, leader == null ? null : leader.candidateId(),
+                    leader == null ? 0 : leader.incarnation(), echoes);
+        }
+
         /** Its size on the wire. */
         int size() {
             return encoded().length;
