@@ -10,8 +10,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.leader.bench.startup.MinimalApplication;
 
@@ -156,23 +159,37 @@ final class StartupCost {
     }
 
     private static Sample start(JvmClasspath classpath, List<String> jvmOptions) throws IOException, InterruptedException {
-        List<String> command = classpath.java(jvmOptions, MinimalApplication.class.getName(), List.of());
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Sample sample = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
+        return startMinimal(classpath, jvmOptions, lines -> {
+            Sample sample = null;
+            for (String line : lines) {
                 if (line.startsWith("@@ STARTED ")) {
                     String[] words = line.split(" ");
                     sample = new Sample(Long.parseLong(words[2]), Long.parseLong(words[3]), Integer.parseInt(words[4]));
                 }
             }
+            return sample;
+        });
+    }
+
+    /**
+     * Starts {@link MinimalApplication} in a fresh JVM, waits for it to exit and reads what it
+     * printed with {@code reading}, whose null means that the application did not start.
+     */
+    static <T> T startMinimal(JvmClasspath classpath, List<String> jvmOptions, Function<List<String>, @Nullable T> reading)
+            throws IOException, InterruptedException {
+        List<String> command = classpath.java(jvmOptions, MinimalApplication.class.getName(), List.of());
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = out.lines().toList();
         }
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        if (sample == null) {
+        T read = reading.apply(lines);
+        if (read == null) {
             throw new IllegalStateException("the minimal app did not start (exit " + process.exitValue() + "): " + command);
         }
-        return sample;
+        return read;
     }
 }

@@ -1,9 +1,6 @@
 package dev.leader.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import dev.leader.bench.startup.MinimalApplication;
 
@@ -94,12 +90,10 @@ public final class StartupSteps {
     }
 
     private static Sample start(JvmClasspath classpath, List<String> jvmOptions) throws IOException, InterruptedException {
-        List<String> command = classpath.java(jvmOptions, MinimalApplication.class.getName(), List.of());
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        long cpu = -1;
-        Map<String, Long> steps = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
+        return StartupCost.startMinimal(classpath, jvmOptions, lines -> {
+            long cpu = -1;
+            Map<String, Long> steps = new HashMap<>();
+            for (String line : lines) {
                 if (line.startsWith("@@ CPU ")) {
                     cpu = Long.parseLong(line.substring("@@ CPU ".length()));
                 }
@@ -108,13 +102,7 @@ public final class StartupSteps {
                     steps.put(words[3], Long.parseLong(words[2]));
                 }
             }
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        if (cpu < 0) {
-            throw new IllegalStateException("the minimal app did not start (exit " + process.exitValue() + "): " + command);
-        }
-        return new Sample(cpu, steps);
+            return cpu < 0 ? null : new Sample(cpu, steps);
+        });
     }
 }

@@ -3,12 +3,14 @@ package dev.leader.bench.startup;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
@@ -96,17 +98,7 @@ final class MainThreadCpu implements ApplicationStartup {
 
         @Override
         public Tags getTags() {
-            return () -> new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return false;
-                }
-
-                @Override
-                public Tag next() {
-                    throw new java.util.NoSuchElementException();
-                }
-            };
+            return Collections::emptyIterator;
         }
 
         @Override
