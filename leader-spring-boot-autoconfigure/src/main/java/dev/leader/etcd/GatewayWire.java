@@ -2,7 +2,6 @@ package dev.leader.etcd;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -303,22 +301,22 @@ final class GatewayWire implements AutoCloseable {
 
         Answer exchange(byte[] request, long deadline) throws IOException {
             this.deadline = deadline;
-            Head head = send(request);
-            ByteArrayOutputStream content = new ByteArrayOutputStream(Math.max(64, (int) Math.min(head.length, 1 << 20)));
+            AnswerHead head = send(request);
+            ByteArrayOutputStream content = new ByteArrayOutputStream(Math.max(64, (int) Math.min(head.length(), 1 << 20)));
             try (InputStream body = head.body(in)) {
                 body.transferTo(content);
             }
-            reusable = head.keepAlive && (head.length >= 0 || head.chunked);
-            return new Answer(head.status, content.toString(StandardCharsets.UTF_8));
+            reusable = head.keepAlive() && (head.length() >= 0 || head.chunked());
+            return new Answer(head.status(), content.toString(StandardCharsets.UTF_8));
         }
 
         Streamed openStream(byte[] request, long deadline) throws IOException {
             this.deadline = deadline;
-            Head head = send(request);
+            AnswerHead head = send(request);
             this.deadline = Long.MAX_VALUE;
             reusable = false;
             InputStream body = head.body(in);
-            return new Streamed(head.status, new FilterInputStream(body) {
+            return new Streamed(head.status(), new FilterInputStream(body) {
 
                 @Override
                 public void close() {
@@ -327,7 +325,7 @@ final class GatewayWire implements AutoCloseable {
             });
         }
 
-        private Head send(byte[] request) throws IOException {
+        private AnswerHead send(byte[] request) throws IOException {
             try {
                 out.write(request);
                 out.flush();
@@ -337,7 +335,7 @@ final class GatewayWire implements AutoCloseable {
             }
             String statusLine;
             try {
-                statusLine = line(in);
+                statusLine = AnswerHead.line(in);
             }
             catch (HttpTimeoutException ex) {
                 throw ex;
@@ -345,7 +343,7 @@ final class GatewayWire implements AutoCloseable {
             catch (IOException ex) {
                 throw new StaleConnectionException("connection closed before an answer came: " + ex, ex);
             }
-            return Head.read(statusLine, in);
+            return AnswerHead.read(statusLine, in);
         }
 
         void close() {
@@ -359,7 +357,7 @@ final class GatewayWire implements AutoCloseable {
         }
 
         /** The socket's stream, each read bounded by what is left until the deadline. */
-        private final class DeadlineInput extends BlockInput {
+        private final class DeadlineInput extends AnswerHead.BlockInput {
 
             private final InputStream socketIn;
 
@@ -386,159 +384,6 @@ final class GatewayWire implements AutoCloseable {
                     throw new HttpTimeoutException("no answer in time");
                 }
             }
-        }
-    }
-
-    /** An answer's status line and the headers that say how its body ends. */
-    private record Head(int status, long length, boolean chunked, boolean keepAlive) {
-
-        static Head read(String statusLine, InputStream in) throws IOException {
-            // HTTP/1.1 200 OK
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                throw new IOException("not an HTTP/1.x answer: " + statusLine);
-            }
-            int status;
-            try {
-                status = Integer.parseInt(parts[1]);
-            }
-            catch (NumberFormatException ex) {
-                throw new IOException("not an HTTP/1.x answer: " + statusLine);
-            }
-            long length = -1;
-            boolean chunked = false;
-            boolean keepAlive = parts[0].equals("HTTP/1.1");
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = header.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> length = Long.parseLong(value);
-                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                    case "connection" -> keepAlive = !value.equalsIgnoreCase("close");
-                    default -> {
-                    }
-                }
-            }
-            return new Head(status, chunked ? -1 : length, chunked, keepAlive);
-        }
-
-        InputStream body(InputStream in) {
-            if (chunked) {
-                return new ChunkedInput(in);
-            }
-            return length >= 0 ? new BoundedInput(in, length) : in;
-        }
-    }
-
-    /** One line of an answer's head, without its CRLF. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            int next = in.read();
-            if (next < 0) {
-                throw new EOFException("connection closed in an answer's head");
-            }
-            if (next == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            if (line.length() > 8192) {
-                throw new IOException("header line longer than 8192 bytes");
-            }
-            line.append((char) next);
-        }
-    }
-
-    /** A stream read in blocks; a single byte is a block of one. */
-    private abstract static class BlockInput extends InputStream {
-
-        @Override
-        public final int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public abstract int read(byte[] buffer, int offset, int length) throws IOException;
-    }
-
-    /** A body of a known length; its end leaves the connection at the next answer. */
-    private static final class BoundedInput extends BlockInput {
-
-        private final InputStream in;
-
-        private long left;
-
-        BoundedInput(InputStream in, long length) {
-            this.in = in;
-            this.left = length;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int read = in.read(buffer, offset, (int) Math.min(length, left));
-            if (read < 0) {
-                throw new EOFException("connection closed " + left + " bytes before the end of an answer");
-            }
-            left -= read;
-            return read;
-        }
-    }
-
-    /** A chunked body: chunks as they come; after the last chunk, its trailers are read. */
-    private static final class ChunkedInput extends BlockInput {
-
-        private final InputStream in;
-
-        private long chunkLeft;
-
-        private boolean ended;
-
-        ChunkedInput(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (ended) {
-                return -1;
-            }
-            if (chunkLeft == 0) {
-                String size = line(in);
-                int extension = size.indexOf(';');
-                try {
-                    chunkLeft = Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).trim(), 16);
-                }
-                catch (NumberFormatException ex) {
-                    throw new IOException("not a chunk size: " + size);
-                }
-                if (chunkLeft == 0) {
-                    for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
-                        // Trailers (gRPC status of a streaming call) carry nothing a caller reads.
-                    }
-                    ended = true;
-                    return -1;
-                }
-            }
-            int read = in.read(buffer, offset, (int) Math.min(length, chunkLeft));
-            if (read < 0) {
-                throw new EOFException("connection closed inside a chunk");
-            }
-            chunkLeft -= read;
-            if (chunkLeft == 0) {
-                String end = line(in);
-                if (!end.isEmpty()) {
-                    throw new IOException("chunk not followed by CRLF");
-                }
-            }
-            return read;
         }
     }
 }
