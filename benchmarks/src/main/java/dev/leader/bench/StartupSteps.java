@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,15 +23,21 @@ import dev.leader.bench.startup.MinimalApplication;
  * {@code run} returning; what it adds on other threads (the JIT, our own threads) shows in wall
  * clock only, which {@code StartupCost} measures.
  *
- * <p>Arguments (optional): {@code --runs 15 --top 25}. Run from {@code benchmarks/target}:
+ * <p>Arguments (optional): {@code --runs 15 --top 25}, and {@code --before-jar PATH}: a third
+ * side, the starter with that autoconfigure jar in place of the current one (a build of an
+ * earlier commit), taking turns with the other two, so that a change is measured against what
+ * it changed in the same minutes. Run from {@code benchmarks/target}:
  * {@code java -cp "classes:$(cat runtime-classpath.txt)" dev.leader.bench.StartupSteps --runs 15}.
  */
 public final class StartupSteps {
 
-    private static final StartupCost.Side[] SIDES = { StartupCost.Side.ACTUATOR, StartupCost.Side.STARTER };
+    private static final String AUTOCONFIGURE = "leader-spring-boot-autoconfigure";
 
-    /** One start-up: the main thread's CPU time and each step's share of it, in nanoseconds. */
-    record Sample(long cpuNanos, Map<String, Long> stepNanos) {
+    /**
+     * One start-up: the main thread's CPU time and each step's share of it, in nanoseconds, and
+     * the wall clock from JVM start to {@code run} returning.
+     */
+    record Sample(long cpuNanos, Map<String, Long> stepNanos, long wallMillis) {
     }
 
     private StartupSteps() {
@@ -46,43 +52,77 @@ public final class StartupSteps {
         List<String> jvmOptions = new ArrayList<>(StartupCost.JVM_OPTIONS);
         jvmOptions.add("-Djava.io.tmpdir=" + temporaryDirectory);
         jvmOptions.add("-Dstartup.steps=true");
-        Map<StartupCost.Side, List<Sample>> samples = new EnumMap<>(StartupCost.Side.class);
+        Map<String, JvmClasspath> sides = new LinkedHashMap<>();
+        sides.put("Actuator alone", StartupCost.classpath(classpath, StartupCost.Side.ACTUATOR));
+        JvmClasspath starter = StartupCost.classpath(classpath, StartupCost.Side.STARTER);
+        String before = options.get("before-jar");
+        if (before != null) {
+            sides.put("the starter, " + Path.of(before).getFileName(), new JvmClasspath(starter.entries().stream()
+                    .map(e -> AUTOCONFIGURE.equals(StartupCost.artifactId(e)) ? before : e).toList()));
+        }
+        sides.put("with the starter", starter);
+        List<String> labels = List.copyOf(sides.keySet());
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        labels.forEach(label -> samples.put(label, new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
-            for (int k = 0; k < SIDES.length; k++) {
-                StartupCost.Side side = SIDES[(i + k) % SIDES.length];
-                samples.computeIfAbsent(side, s -> new ArrayList<>())
-                        .add(start(StartupCost.classpath(classpath, side), jvmOptions));
+            for (int k = 0; k < labels.size(); k++) {
+                String label = labels.get((i + k) % labels.size());
+                samples.get(label).add(start(sides.get(label), jvmOptions));
             }
         }
         System.out.print(markdown(samples, top));
         System.exit(0);
     }
 
-    static String markdown(Map<StartupCost.Side, List<Sample>> samples, int top) {
-        List<Sample> without = samples.get(StartupCost.Side.ACTUATOR);
-        List<Sample> with = samples.get(StartupCost.Side.STARTER);
-        StringBuilder md = new StringBuilder();
-        double cpuWithout = median(without.stream().map(Sample::cpuNanos).toList());
-        double cpuWith = median(with.stream().map(Sample::cpuNanos).toList());
-        md.append(String.format(Locale.ROOT, "Main-thread CPU until `run` returns, median of %d start-ups per side: "
-                + "Actuator alone %.1f ms, with the starter %.1f ms, **%+.1f ms**.%n%n", without.size(), cpuWithout / 1e6,
-                cpuWith / 1e6, (cpuWith - cpuWithout) / 1e6));
+    /** @param samples each side's start-ups, the first side the baseline the others are compared with */
+    static String markdown(Map<String, List<Sample>> samples, int top) {
+        List<String> labels = List.copyOf(samples.keySet());
+        StringBuilder md = new StringBuilder("Main-thread CPU until `run` returns, median of "
+                + samples.get(labels.get(0)).size() + " start-ups per side:");
+        double[] cpu = labels.stream().mapToDouble(label -> median(samples.get(label).stream().map(Sample::cpuNanos).toList())).toArray();
+        for (int i = 0; i < labels.size(); i++) {
+            md.append(String.format(Locale.ROOT, i == 0 ? " %s %.1f ms" : ", %s %.1f ms (**%+.1f ms**)", labels.get(i),
+                    cpu[i] / 1e6, (cpu[i] - cpu[0]) / 1e6));
+        }
+        md.append(".\nWall clock to `run` returning, the same start-ups:");
+        double[] wall = labels.stream().mapToDouble(label -> median(samples.get(label).stream().map(Sample::wallMillis).toList())).toArray();
+        for (int i = 0; i < labels.size(); i++) {
+            md.append(String.format(Locale.ROOT, i == 0 ? " %s %.0f ms" : ", %s %.0f ms (**%+.0f ms**)", labels.get(i),
+                    wall[i], wall[i] - wall[0]));
+        }
+        md.append(".\n\n");
         TreeSet<String> steps = new TreeSet<>();
         samples.values().forEach(list -> list.forEach(sample -> steps.addAll(sample.stepNanos().keySet())));
         Map<String, double[]> medians = new HashMap<>();
         for (String step : steps) {
-            medians.put(step, new double[] { median(without.stream().map(s -> s.stepNanos().getOrDefault(step, 0L)).toList()),
-                    median(with.stream().map(s -> s.stepNanos().getOrDefault(step, 0L)).toList()) });
+            medians.put(step, labels.stream().mapToDouble(label -> median(samples.get(label).stream()
+                    .map(s -> s.stepNanos().getOrDefault(step, 0L)).toList())).toArray());
         }
-        md.append("| start-up step (and the bean or class it names) | Actuator alone (ms) | with the starter (ms) | added (ms) |\n");
-        md.append("|---|---|---|---|\n");
-        steps.stream().sorted(Comparator.comparingDouble((String step) -> -Math.abs(medians.get(step)[1] - medians.get(step)[0])))
+        md.append("| start-up step (and the bean or class it names) |");
+        labels.forEach(label -> md.append(' ').append(label).append(" (ms) |"));
+        labels.subList(1, labels.size()).forEach(label -> md.append(" added, ").append(label).append(" (ms) |"));
+        md.append("\n|---|").append("---|".repeat(2 * labels.size() - 1)).append('\n');
+        steps.stream().sorted(Comparator.comparingDouble((String step) -> -largestDifference(medians.get(step))))
                 .limit(top).forEach(step -> {
                     double[] m = medians.get(step);
-                    md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %+.2f |%n", step, m[0] / 1e6, m[1] / 1e6,
-                            (m[1] - m[0]) / 1e6));
+                    md.append("| ").append(step).append(" |");
+                    for (double median : m) {
+                        md.append(String.format(Locale.ROOT, " %.2f |", median / 1e6));
+                    }
+                    for (int i = 1; i < m.length; i++) {
+                        md.append(String.format(Locale.ROOT, " %+.2f |", (m[i] - m[0]) / 1e6));
+                    }
+                    md.append('\n');
                 });
         return md.toString();
+    }
+
+    private static double largestDifference(double[] medians) {
+        double largest = 0;
+        for (int i = 1; i < medians.length; i++) {
+            largest = Math.max(largest, Math.abs(medians[i] - medians[0]));
+        }
+        return largest;
     }
 
     private static double median(List<Long> values) {
@@ -92,9 +132,13 @@ public final class StartupSteps {
     private static Sample start(JvmClasspath classpath, List<String> jvmOptions) throws IOException, InterruptedException {
         return StartupCost.startMinimal(classpath, jvmOptions, lines -> {
             long cpu = -1;
+            long wall = -1;
             Map<String, Long> steps = new HashMap<>();
             for (String line : lines) {
-                if (line.startsWith("@@ CPU ")) {
+                if (line.startsWith("@@ STARTED ")) {
+                    wall = Long.parseLong(line.split(" ")[2]);
+                }
+                else if (line.startsWith("@@ CPU ")) {
                     cpu = Long.parseLong(line.substring("@@ CPU ".length()));
                 }
                 else if (line.startsWith("@@ STEP ")) {
@@ -102,7 +146,7 @@ public final class StartupSteps {
                     steps.put(words[3], Long.parseLong(words[2]));
                 }
             }
-            return cpu < 0 ? null : new Sample(cpu, steps);
+            return cpu < 0 || wall < 0 ? null : new Sample(cpu, steps, wall);
         });
     }
 }

@@ -30,8 +30,10 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Leader election for the application: the backend {@code leader.backend} selects, the
- * registry of elections, the {@link LeaderOnly} guard and the event bridge. Every bean backs
- * off when the application defines its own.
+ * registry of elections, the {@link LeaderOnly} guard and the event bridge. The beans of a
+ * public type back off when the application defines its own; those of this package's own types
+ * (lifecycle, spreading, event bridge, the guard's post-processor) have no condition to
+ * evaluate at start-up, since no application can define one.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
@@ -53,7 +55,6 @@ public final class LeaderAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
     ElectionLifecycle electionLifecycle(ElectionRegistry registry, LeaderOnlyBeanPostProcessor leaderOnly,
             LeaderProperties properties, ListableBeanFactory beans) {
         // SpringApplication registers its arguments in every context it starts, and only such a
@@ -66,7 +67,6 @@ public final class LeaderAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
     @Conditional(OnSpreadingCondition.class)
     LeadershipSpreading leadershipSpreading(ObjectProvider<ElectionRegistry> registry, LeaderProperties properties) {
         int instances = properties.getSpread().getInstances();
@@ -86,7 +86,6 @@ public final class LeaderAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
     ApplicationEventBridge leaderApplicationEventBridge(ApplicationEventPublisher publisher) {
         return new ApplicationEventBridge(publisher);
     }
@@ -100,7 +99,6 @@ public final class LeaderAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
     static LeaderOnlyBeanPostProcessor leaderOnlyBeanPostProcessor(LeaderOnlyAnnotations annotations) {
         return new LeaderOnlyBeanPostProcessor(annotations);
     }
@@ -111,8 +109,8 @@ public final class LeaderAutoConfiguration {
     static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<ElectionRegistry> registry,
             ObjectProvider<SkippedCallListener> skips, ObjectProvider<ObservationRegistry> observations,
             LeaderOnlyAnnotations annotations) {
-        return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable,
-                observations::getIfUnique, annotations));
+        return new LeaderOnlyAdvisor(() -> new LeaderOnlyInterceptor(registry::getObject, skips::getIfAvailable,
+                observations::getIfUnique, annotations), annotations);
     }
 
     /** leader.shutdown-timeout, else the elections' default drain timeout. */

@@ -35,6 +35,12 @@ public final class LeaderOnlyAnnotations {
         return onType != null ? found(onType, true) : null;
     }
 
+    /** Whether {@link #find} would find an annotation, without building it. */
+    public boolean isPresent(Method method, Class<?> targetClass) {
+        return AnnotatedElementUtils.hasAnnotation(AopUtils.getMostSpecificMethod(method, targetClass), LeaderOnly.class)
+                || AnnotatedElementUtils.hasAnnotation(targetClass, LeaderOnly.class);
+    }
+
     /** The annotation on {@code type} itself (or its supertypes), if any. */
     public @Nullable Found findOnType(Class<?> type) {
         LeaderOnly onType = AnnotatedElementUtils.findMergedAnnotation(type, LeaderOnly.class);

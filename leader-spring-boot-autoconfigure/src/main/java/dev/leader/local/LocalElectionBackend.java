@@ -32,7 +32,9 @@ public final class LocalElectionBackend implements ElectionBackend {
 
     private final ScheduledExecutorService scheduler;
 
-    private final @Nullable LockDirectoryWatch watch;
+    private @Nullable LockDirectoryWatch watch;
+
+    private boolean closed;
 
     /**
      * @param directory where the lock files live ({@code leader.local.directory}); created if missing
@@ -50,7 +52,9 @@ public final class LocalElectionBackend implements ElectionBackend {
             throw unusable("it is not writable");
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-local"));
-        this.watch = startWatch(this.directory);
+        // On the backend's thread: the caller (at start-up, the main thread) does not wait for the
+        // file system's watch and the thread it starts.
+        this.scheduler.execute(this::startWatch);
     }
 
     private InvalidSettingException unusable(String why) {
@@ -58,14 +62,24 @@ public final class LocalElectionBackend implements ElectionBackend {
                 "a directory this process can create and write (" + directory + ": " + why + ")");
     }
 
-    private static @Nullable LockDirectoryWatch startWatch(Path directory) {
+    private void startWatch() {
+        LockDirectoryWatch started;
         try {
-            return new LockDirectoryWatch(directory);
+            started = new LockDirectoryWatch(directory);
         }
         catch (IOException | UnsupportedOperationException ex) {
             // Leadership still works; only followers' view of who leads is not kept current.
-            return null;
+            return;
         }
+        synchronized (this) {
+            if (closed) {
+                started.close();
+                return;
+            }
+            watch = started;
+        }
+        // A lock file an election opened before the watch was on may have changed unseen.
+        LockFile.refreshAll(directory);
     }
 
     public Path directory() {
@@ -103,8 +117,13 @@ public final class LocalElectionBackend implements ElectionBackend {
     @Override
     public void close() {
         elections.closeAll();
-        if (watch != null) {
-            watch.close();
+        LockDirectoryWatch started;
+        synchronized (this) {
+            closed = true;
+            started = watch;
+        }
+        if (started != null) {
+            started.close();
         }
         scheduler.shutdownNow();
     }

@@ -15,7 +15,7 @@ import dev.leader.election.DaemonThreads;
  * writes its release before unlocking, so a graceful hand-off still takes milliseconds) and
  * again shortly after, then once every {@link LockRetry#MAX} (a crashed holder writes nothing).
  * A polled file gets a locker thread as soon as one is free. One daemon thread of the JVM does
- * the polling, whatever the number of elections and backends.
+ * the polling, whatever the number of elections and backends, started when a file is first polled.
  */
 final class LockWaiters {
 
@@ -29,16 +29,20 @@ final class LockWaiters {
 
     private static final Set<LockFile> polled = ConcurrentHashMap.newKeySet();
 
-    private static final ScheduledExecutorService poller = startPoller();
-
     private LockWaiters() {
     }
 
-    private static ScheduledExecutorService startPoller() {
-        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-local-poll"));
-        long period = LockRetry.MAX.toNanos();
-        poller.scheduleWithFixedDelay(() -> polled.forEach(LockFile::pollLock), period, period, TimeUnit.NANOSECONDS);
-        return poller;
+    /** The polling thread, started when the class is first used: when a file is first polled. */
+    private static final class Poller {
+
+        static final ScheduledExecutorService executor = start();
+
+        private static ScheduledExecutorService start() {
+            ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.single("leader-local-poll"));
+            long period = LockRetry.MAX.toNanos();
+            poller.scheduleWithFixedDelay(() -> polled.forEach(LockFile::pollLock), period, period, TimeUnit.NANOSECONDS);
+            return poller;
+        }
     }
 
     /** Takes one of the threads that may block in the kernel; false when all are taken. */
@@ -56,7 +60,7 @@ final class LockWaiters {
      */
     static void poll(LockFile file) {
         if (polled.add(file)) {
-            poller.execute(file::pollLock);
+            Poller.executor.execute(file::pollLock);
         }
     }
 
@@ -68,7 +72,7 @@ final class LockWaiters {
     static void changed(LockFile file) {
         if (polled.contains(file)) {
             for (long millis : AFTER_CHANGE_MILLIS) {
-                poller.schedule(file::pollLock, millis, TimeUnit.MILLISECONDS);
+                Poller.executor.schedule(file::pollLock, millis, TimeUnit.MILLISECONDS);
             }
         }
     }
