@@ -28,13 +28,16 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
      */
     public LeaderOnlyAdvisor(Supplier<LeaderOnlyInterceptor> interceptor, LeaderOnlyAnnotations annotations) {
         this.interceptor = SingletonSupplier.of(interceptor);
-        this.pointcut = new StaticMethodMatcherPointcut() {
+        StaticMethodMatcherPointcut pointcut = new StaticMethodMatcherPointcut() {
 
             @Override
             public boolean matches(Method method, Class<?> targetClass) {
                 return annotations.isPresent(method, targetClass);
             }
         };
+        // Most beans are Spring's own: rejected by name, their methods are not searched one by one.
+        pointcut.setClassFilter(LeaderOnlyAnnotations::mayCarry);
+        this.pointcut = pointcut;
     }
 
     @Override

@@ -20,6 +20,15 @@ public final class LeaderOnlyAnnotations {
         this.placeholders = placeholders;
     }
 
+    /**
+     * Whether {@code type} may carry {@code @LeaderOnly}: not one of Spring's own classes, which
+     * make up most of an application's beans. Neither the guard's pointcut nor the start-up
+     * checks look further at those.
+     */
+    public static boolean mayCarry(Class<?> type) {
+        return !type.getName().startsWith("org.springframework.");
+    }
+
     /** The resolved annotation: its election name (empty for the default) and mode. */
     public record Found(String election, LeaderOnly.OnNotLeader onNotLeader, boolean onType) {
     }

@@ -43,7 +43,7 @@ final class LeaderOnlyBeanPostProcessor implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = AopUtils.getTargetClass(bean);
-        if (type.getName().startsWith("org.springframework.")) {
+        if (!LeaderOnlyAnnotations.mayCarry(type)) {
             return bean;
         }
         LeaderOnlyAnnotations.Found onType = annotations.findOnType(type);
