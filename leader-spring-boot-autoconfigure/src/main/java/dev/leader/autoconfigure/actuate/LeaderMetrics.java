@@ -17,8 +17,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Micrometer meters per election: gauge {@code leader.active}, counters
  * {@code leader.transitions} and {@code leader.only.skipped}, timer {@code leader.acquire}
- * (campaign start, or the end of the last term, to the grant). Tags never carry candidate ids,
- * which would make one time series per process.
+ * (campaign start, or the end of the last term, to the grant). The counters and the timer are
+ * registered when they first count, on the thread that tells the listeners, not at start-up.
+ * Tags never carry candidate ids, which would make one time series per process.
  */
 public class LeaderMetrics implements ElectionCustomizer, SkippedCallListener {
 
@@ -37,13 +38,13 @@ public class LeaderMetrics implements ElectionCustomizer, SkippedCallListener {
         Gauge.builder("leader.active", election, e -> e.isLeader() ? 1 : 0)
                 .description("1 while this application leads the election")
                 .tag("election", name).register(registry);
-        Timer acquire = Timer.builder("leader.acquire").description("Time from campaigning to being granted leadership")
-                .tag("election", name).register(registry);
         long[] campaignStart = { System.nanoTime() };
         election.addListener(new ElectionListener() {
             @Override
             public void granted(Leadership leadership) {
-                acquire.record(System.nanoTime() - campaignStart[0], TimeUnit.NANOSECONDS);
+                Timer.builder("leader.acquire").description("Time from campaigning to being granted leadership")
+                        .tag("election", name).register(registry)
+                        .record(System.nanoTime() - campaignStart[0], TimeUnit.NANOSECONDS);
                 transitions(name, "granted", "none").increment();
             }
 
