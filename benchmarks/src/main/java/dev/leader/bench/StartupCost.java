@@ -183,12 +183,17 @@ final class StartupCost {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             lines = out.lines().toList();
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        String exit;
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            exit = "exit " + process.exitValue();
+        }
+        else {
+            process.destroyForcibly().waitFor();
+            exit = "killed after 60 s";
         }
         T read = reading.apply(lines);
         if (read == null) {
-            throw new IllegalStateException("the minimal app did not start (exit " + process.exitValue() + "): " + command);
+            throw new IllegalStateException("the minimal app did not start (" + exit + "): " + command);
         }
         return read;
     }
