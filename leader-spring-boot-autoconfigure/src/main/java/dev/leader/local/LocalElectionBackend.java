@@ -32,6 +32,7 @@ public final class LocalElectionBackend implements ElectionBackend {
 
     private final ScheduledExecutorService scheduler;
 
+    // Both guarded by this: the watch starts on the backend's thread, a close comes from any.
     private @Nullable LockDirectoryWatch watch;
 
     private boolean closed;

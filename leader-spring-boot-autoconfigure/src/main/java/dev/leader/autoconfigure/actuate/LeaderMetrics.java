@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.Timer;
  * Micrometer meters per election: gauge {@code leader.active}, counters
  * {@code leader.transitions} and {@code leader.only.skipped}, timer {@code leader.acquire}
  * (campaign start, or the end of the last term, to the grant). The counters and the timer are
- * registered when they first count, on the thread that tells the listeners, not at start-up.
+ * registered when they first count, not at start-up.
  * Tags never carry candidate ids, which would make one time series per process.
  */
 public class LeaderMetrics implements ElectionCustomizer, SkippedCallListener {
