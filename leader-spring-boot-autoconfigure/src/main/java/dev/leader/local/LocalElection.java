@@ -58,6 +58,7 @@ final class LocalElection extends AbstractElection {
         file.release(this);
         schedule(() -> {
             if (isCampaigning()) {
+                trace("yield: pause over, joining");
                 file.join(this);
             }
         }, YIELD_PAUSE);
@@ -95,6 +96,11 @@ final class LocalElection extends AbstractElection {
             }, Duration.ZERO);
         }
         return false;
+    }
+
+    /** Whether it campaigns (neither withdrawn nor closed), for the lock file. */
+    boolean campaigning() {
+        return isCampaigning();
     }
 
     /** A step of a hand-off, for the lock file: see {@link #trace(String)}. */

@@ -83,12 +83,19 @@ final class LockFile {
         return lastError;
     }
 
-    /** Queues {@code election} for the lock, behind the candidates of this JVM already waiting. */
+    /**
+     * Queues {@code election} for the lock, behind the candidates of this JVM already waiting,
+     * if it still campaigns. Checked under the monitor, which {@link #release} takes too: a
+     * withdrawal ends the campaign before it releases, so a join that was on its way (a rejoin
+     * after a yield) either comes before the release, which then takes it back out, or sees the
+     * campaign over. Checked before, a withdrawn candidate could queue after its release and keep
+     * the lock from everyone else.
+     */
     void join(LocalElection election) {
         members.add(election);
         LockFileContent content;
         synchronized (monitor) {
-            if (holder == election || waiting.contains(election)) {
+            if (!election.campaigning() || holder == election || waiting.contains(election)) {
                 return;
             }
             waiting.addLast(election);
