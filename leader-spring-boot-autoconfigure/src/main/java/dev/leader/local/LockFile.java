@@ -89,13 +89,16 @@ final class LockFile {
      * withdrawal ends the campaign before it releases, so a join that was on its way (a rejoin
      * after a yield) either comes before the release, which then takes it back out, or sees the
      * campaign over. Checked before, a withdrawn candidate could queue after its release and keep
-     * the lock from everyone else.
+     * the lock from everyone else (and a closed one become a member again).
      */
     void join(LocalElection election) {
-        members.add(election);
         LockFileContent content;
         synchronized (monitor) {
-            if (!election.campaigning() || holder == election || waiting.contains(election)) {
+            if (!election.campaigning()) {
+                return;
+            }
+            members.add(election);
+            if (holder == election || waiting.contains(election)) {
                 return;
             }
             waiting.addLast(election);
