@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import ch.qos.logback.classic.Level;
@@ -14,7 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.leader.election.Election;
-import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A candidate that yields campaigns again after a pause; withdrawn meanwhile, it must not take
  * the lock back. The race is made certain by holding the rejoin at its traced step (the hand-off
- * steps' logger at TRACE, an appender that waits) while the withdrawal runs.
+ * steps' logger at TRACE, an appender that waits) while the withdrawal runs, and letting the next
+ * candidate start only once the rejoin's task is done.
  */
 class LocalYieldThenWithdrawTest {
 
@@ -30,24 +30,6 @@ class LocalYieldThenWithdrawTest {
 
     @TempDir
     Path directory;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private Election candidate(String id) {
-        LocalElectionBackend backend = new LocalElectionBackend(directory);
-        closeables.add(backend);
-        Election election = backend.election(ELECTION, id);
-        closeables.add(election);
-        election.start();
-        return election;
-    }
 
     @Test
     void aCandidateWithdrawnWhileItsRejoinAfterAYieldIsUnderWayLeavesTheLockToTheOthers() throws Exception {
@@ -57,28 +39,37 @@ class LocalYieldThenWithdrawTest {
         steps.setLevel(Level.TRACE);
         steps.addAppender(rejoin);
         rejoin.start();
-        closeables.add(() -> {
+        try (LocalElectionBackend first = new LocalElectionBackend(directory);
+                LocalElectionBackend second = new LocalElectionBackend(directory);
+                Election a = first.election(ELECTION, "a"); Election b = second.election(ELECTION, "b")) {
+            a.start();
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+
+            a.yieldLeadership();
+            assertThat(rejoin.awaitReached(Duration.ofSeconds(5))).as("the rejoin reached its step").isTrue();
+            a.withdraw();
+            rejoin.release();
+            await("the rejoin's task is done").atMost(Duration.ofSeconds(5)).until(rejoin::finished);
+
+            b.start();
+            await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+            assertThat(a.isLeader()).isFalse();
+        }
+        finally {
             rejoin.release();
             steps.detachAppender(rejoin);
             steps.setLevel(level);
-        });
-        Election a = candidate("a");
-        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
-
-        a.yieldLeadership();
-        assertThat(rejoin.awaitReached(Duration.ofSeconds(5))).as("the rejoin reached its step").isTrue();
-        a.withdraw();
-        rejoin.release();
-
-        Election b = candidate("b");
-        await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
-        assertThat(a.isLeader()).isFalse();
+        }
     }
 
     /** Holds the thread that logs a message containing {@code step} until released. */
     private static final class HeldStep extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
         private final String step;
+
+        private volatile @Nullable Thread held;
+
+        private volatile boolean resumed;
 
         private final CountDownLatch reached = new CountDownLatch(1);
 
@@ -91,6 +82,7 @@ class LocalYieldThenWithdrawTest {
         @Override
         protected void append(ILoggingEvent event) {
             if (event.getFormattedMessage().contains(step) && reached.getCount() > 0) {
+                held = Thread.currentThread();
                 reached.countDown();
                 try {
                     released.await(10, TimeUnit.SECONDS);
@@ -98,6 +90,7 @@ class LocalYieldThenWithdrawTest {
                 catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                 }
+                resumed = true;
             }
         }
 
@@ -107,6 +100,13 @@ class LocalYieldThenWithdrawTest {
 
         void release() {
             released.countDown();
+        }
+
+        /** The held thread went on and left the local backend's code: the task that logged is done. */
+        boolean finished() {
+            Thread thread = held;
+            return resumed && thread != null && Arrays.stream(thread.getStackTrace())
+                    .noneMatch(frame -> frame.getClassName().startsWith("dev.leader.local."));
         }
     }
 }
