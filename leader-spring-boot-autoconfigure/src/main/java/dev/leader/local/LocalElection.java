@@ -56,11 +56,10 @@ final class LocalElection extends AbstractElection {
     protected void onYield(Leadership term) {
         stopHoldCheck();
         file.release(this);
+        // The join itself checks that we still campaign, under the monitor a withdrawal's release takes.
         schedule(() -> {
-            if (isCampaigning()) {
-                trace("yield: pause over, joining");
-                file.join(this);
-            }
+            trace("yield: pause over, joining");
+            file.join(this);
         }, YIELD_PAUSE);
     }
 
@@ -133,9 +132,7 @@ final class LocalElection extends AbstractElection {
         if (revokeCurrent(RevokeReason.RELEASED, ElectionState.FOLLOWER)) {
             log.warn("{} lost its lock file; campaigning again", logPrefix);
         }
-        if (isCampaigning()) {
-            file.join(this);
-        }
+        file.join(this); // only if we still campaign
     }
 
     void holderSeen(@Nullable String holder) {
