@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 import dev.leader.bench.startup.MinimalApplication;
 
@@ -79,24 +80,15 @@ public final class StartupSteps {
         List<String> labels = List.copyOf(samples.keySet());
         StringBuilder md = new StringBuilder("Main-thread CPU until `run` returns, median of "
                 + samples.get(labels.get(0)).size() + " start-ups per side:");
-        double[] cpu = labels.stream().mapToDouble(label -> median(samples.get(label).stream().map(Sample::cpuNanos).toList())).toArray();
-        for (int i = 0; i < labels.size(); i++) {
-            md.append(String.format(Locale.ROOT, i == 0 ? " %s %.1f ms" : ", %s %.1f ms (**%+.1f ms**)", labels.get(i),
-                    cpu[i] / 1e6, (cpu[i] - cpu[0]) / 1e6));
-        }
+        appendSides(md, samples, Sample::cpuNanos, 1e6, "%.1f");
         md.append(".\nWall clock to `run` returning, the same start-ups:");
-        double[] wall = labels.stream().mapToDouble(label -> median(samples.get(label).stream().map(Sample::wallMillis).toList())).toArray();
-        for (int i = 0; i < labels.size(); i++) {
-            md.append(String.format(Locale.ROOT, i == 0 ? " %s %.0f ms" : ", %s %.0f ms (**%+.0f ms**)", labels.get(i),
-                    wall[i], wall[i] - wall[0]));
-        }
+        appendSides(md, samples, Sample::wallMillis, 1, "%.0f");
         md.append(".\n\n");
         TreeSet<String> steps = new TreeSet<>();
         samples.values().forEach(list -> list.forEach(sample -> steps.addAll(sample.stepNanos().keySet())));
         Map<String, double[]> medians = new HashMap<>();
         for (String step : steps) {
-            medians.put(step, labels.stream().mapToDouble(label -> median(samples.get(label).stream()
-                    .map(s -> s.stepNanos().getOrDefault(step, 0L)).toList())).toArray());
+            medians.put(step, medians(samples, sample -> sample.stepNanos().getOrDefault(step, 0L)));
         }
         md.append("| start-up step (and the bean or class it names) |");
         labels.forEach(label -> md.append(' ').append(label).append(" (ms) |"));
@@ -115,6 +107,27 @@ public final class StartupSteps {
                     md.append('\n');
                 });
         return md.toString();
+    }
+
+    /**
+     * Appends each side's median of {@code value} in ms ({@code perMilli} units to the ms,
+     * {@code number} its format), and for each side after the first its difference from the first.
+     */
+    private static void appendSides(StringBuilder md, Map<String, List<Sample>> samples, ToLongFunction<Sample> value,
+            double perMilli, String number) {
+        List<String> labels = List.copyOf(samples.keySet());
+        double[] medians = medians(samples, value);
+        for (int i = 0; i < labels.size(); i++) {
+            double millis = medians[i] / perMilli;
+            double added = (medians[i] - medians[0]) / perMilli;
+            md.append(String.format(Locale.ROOT, i == 0 ? " %s " + number + " ms"
+                    : ", %s " + number + " ms (**%+" + number.substring(1) + " ms**)", labels.get(i), millis, added));
+        }
+    }
+
+    /** Each side's median of {@code value}, in the order of the sides. */
+    private static double[] medians(Map<String, List<Sample>> samples, ToLongFunction<Sample> value) {
+        return samples.values().stream().mapToDouble(side -> median(side.stream().map(value::applyAsLong).toList())).toArray();
     }
 
     private static double largestDifference(double[] medians) {
