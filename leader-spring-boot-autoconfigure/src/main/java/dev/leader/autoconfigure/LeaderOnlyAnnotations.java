@@ -25,7 +25,7 @@ public final class LeaderOnlyAnnotations {
      * make up most of an application's beans. Neither the guard's pointcut nor the start-up
      * checks look further at those.
      */
-    public static boolean mayCarry(Class<?> type) {
+    static boolean mayCarry(Class<?> type) {
         return !type.getName().startsWith("org.springframework.");
     }
 
@@ -45,7 +45,7 @@ public final class LeaderOnlyAnnotations {
     }
 
     /** Whether {@link #find} would find an annotation, without building it. */
-    public boolean isPresent(Method method, Class<?> targetClass) {
+    boolean isPresent(Method method, Class<?> targetClass) {
         return AnnotatedElementUtils.hasAnnotation(AopUtils.getMostSpecificMethod(method, targetClass), LeaderOnly.class)
                 || AnnotatedElementUtils.hasAnnotation(targetClass, LeaderOnly.class);
     }
