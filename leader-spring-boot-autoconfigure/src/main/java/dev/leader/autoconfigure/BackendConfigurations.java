@@ -1,5 +1,6 @@
 package dev.leader.autoconfigure;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
@@ -13,15 +14,18 @@ import org.springframework.core.type.AnnotationMetadata;
  */
 final class BackendConfigurations implements ImportSelector {
 
+    private final BeanFactory beans;
+
     private final Environment environment;
 
-    BackendConfigurations(Environment environment) {
+    BackendConfigurations(BeanFactory beans, Environment environment) {
+        this.beans = beans;
         this.environment = environment;
     }
 
     @Override
     public String[] selectImports(AnnotationMetadata metadata) {
-        BackendType type = BackendSelection.of(environment).type();
+        BackendType type = BackendSelection.of(beans, environment).type();
         return type == null ? new String[] { MissingBackendConfiguration.class.getName() }
                 : new String[] { type.configuration(), MissingBackendConfiguration.class.getName() };
     }

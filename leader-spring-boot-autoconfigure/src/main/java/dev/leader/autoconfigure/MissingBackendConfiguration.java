@@ -1,6 +1,7 @@
 package dev.leader.autoconfigure;
 
 import dev.leader.election.ElectionBackend;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,8 @@ class MissingBackendConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LeaderProperties properties, Environment environment, ResourceLoader resources) {
-        BackendSelection selection = BackendSelection.of(environment);
+    ElectionBackend leaderElectionBackend(BeanFactory beans, Environment environment, ResourceLoader resources) {
+        BackendSelection selection = BackendSelection.of(beans, environment);
         if (selection.error() != null) {
             throw selection.error();
         }

@@ -18,7 +18,7 @@ final class OnBackendCondition extends SpringBootCondition {
         if (wanted == null) {
             return ConditionOutcome.noMatch("no @ConditionalOnBackend value");
         }
-        BackendSelection selection = BackendSelection.of(context.getEnvironment());
+        BackendSelection selection = BackendSelection.of(context.getBeanFactory(), context.getEnvironment());
         ConditionMessage.Builder message = ConditionMessage.forCondition(ConditionalOnBackend.class, wanted);
         if (selection.type() != null && selection.type().id().equals(wanted)) {
             return ConditionOutcome.match(message.because(selection.explanation()));

@@ -153,6 +153,14 @@ class BackendConfigurationTests {
     }
 
     @Test
+    void runWhenEtcdEndpointsSetAsIndexedListShouldElectThroughEtcd() throws Exception {
+        // How YAML's "endpoints: [...]" reaches the environment: no property is named leader.etcd.endpoints itself.
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
+            runner.withPropertyValues("leader.etcd.endpoints[0]=" + etcd.endpoints().get(0)).run(context -> awaitLeader(context, "etcd"));
+        }
+    }
+
+    @Test
     void runWhenEtcdConnectionDetailsBeanDefinedShouldUseIt() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(1)) {
             runner.withPropertyValues("leader.backend=etcd").withBean(EtcdConnectionDetails.class, () -> etcd::endpoints)

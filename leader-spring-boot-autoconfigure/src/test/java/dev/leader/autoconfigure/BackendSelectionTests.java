@@ -47,6 +47,14 @@ class BackendSelectionTests {
     }
 
     @Test
+    void selectWhenEtcdEndpointsSetAsListShouldInferEtcd() {
+        // YAML's "endpoints: [a, b]" reaches the environment as indexed names, none of them the marker itself.
+        MockEnvironment environment = new MockEnvironment().withProperty("leader.etcd.endpoints[0]", "http://localhost:2379")
+                .withProperty("leader.etcd.endpoints[1]", "http://localhost:2479");
+        assertThat(BackendSelection.of(environment).type()).isEqualTo(BackendType.ETCD);
+    }
+
+    @Test
     void selectWhenLanSecretSetShouldInferLan() {
         MockEnvironment environment = new MockEnvironment().withProperty("leader.lan.secret", "s3cret");
         assertThat(BackendSelection.of(environment).type()).isEqualTo(BackendType.LAN);

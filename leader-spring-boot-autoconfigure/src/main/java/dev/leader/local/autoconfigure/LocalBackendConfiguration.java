@@ -7,6 +7,7 @@ import dev.leader.election.ElectionBackend;
 import dev.leader.local.LocalElectionBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -23,10 +24,10 @@ public final class LocalBackendConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ElectionBackend leaderElectionBackend(LocalBackendProperties properties, Environment environment) {
+    ElectionBackend leaderElectionBackend(LocalBackendProperties properties, BeanFactory beans, Environment environment) {
         LocalElectionBackend backend = new LocalElectionBackend(properties.getDirectory() != null
                 ? properties.getDirectory() : LocalElectionBackend.DEFAULT_DIRECTORY);
-        if (BackendSelection.of(environment).inferredLocal()) {
+        if (BackendSelection.of(beans, environment).inferredLocal()) {
             log.warn("No leader backend configured: electing through file locks in {}, so only instances on this host "
                     + "take part. Set leader.backend ({}) to choose.", backend.directory(), BackendType.allowedValues());
         }
