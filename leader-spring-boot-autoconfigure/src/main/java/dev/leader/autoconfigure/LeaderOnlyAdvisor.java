@@ -35,8 +35,8 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
                 return annotations.isPresent(method, targetClass);
             }
         };
-        // Most beans are Spring's own: rejected by name, their methods are not searched one by one.
-        pointcut.setClassFilter(LeaderOnlyAnnotations::mayCarry);
+        // Most beans carry no @LeaderOnly: rejected by their class, their methods are not matched one by one.
+        pointcut.setClassFilter(LeaderOnlyAnnotations::carries);
         this.pointcut = pointcut;
     }
 

@@ -1,11 +1,17 @@
 package dev.leader.autoconfigure;
 
 import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import dev.leader.spring.LeaderOnly;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Where a method's {@link LeaderOnly} comes from: the method itself, the method it implements or
@@ -20,13 +26,43 @@ public final class LeaderOnlyAnnotations {
         this.placeholders = placeholders;
     }
 
+    /** Per class, whether {@link #search} found a {@code @LeaderOnly} anywhere in its hierarchy. */
+    private static final ClassValue<Boolean> CARRIERS = new ClassValue<>() {
+
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return search(type);
+        }
+    };
+
     /**
-     * Whether {@code type} may carry {@code @LeaderOnly}: not one of Spring's own classes, which
-     * make up most of an application's beans. Neither the guard's pointcut nor the start-up
-     * checks look further at those.
+     * Whether {@code type} carries {@code @LeaderOnly}: on itself or a supertype, or on a method
+     * of any of them. Neither the guard's pointcut nor the start-up checks look at the methods of
+     * a type that does not, one by one: most of an application's beans carry none. Spring's own
+     * classes are rejected by name; the answer for any other class is worked out once.
      */
-    static boolean mayCarry(Class<?> type) {
-        return !type.getName().startsWith("org.springframework.");
+    static boolean carries(Class<?> type) {
+        return !type.getName().startsWith("org.springframework.") && CARRIERS.get(type);
+    }
+
+    // A superset of what find() can find: an annotation found on a method through the type
+    // hierarchy is declared directly on a method of a superclass or an interface.
+    private static boolean search(Class<?> type) {
+        if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(LeaderOnly.class)) {
+            return true;
+        }
+        Set<Class<?>> types = new LinkedHashSet<>(ClassUtils.getAllInterfacesForClassAsSet(type));
+        for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+            types.add(current);
+        }
+        for (Class<?> current : types) {
+            for (Method method : ReflectionUtils.getDeclaredMethods(current)) {
+                if (method.getDeclaredAnnotations().length > 0 && MergedAnnotations.from(method).isPresent(LeaderOnly.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The resolved annotation: its election name (empty for the default) and mode. */

@@ -43,7 +43,7 @@ final class LeaderOnlyBeanPostProcessor implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = AopUtils.getTargetClass(bean);
-        if (!LeaderOnlyAnnotations.mayCarry(type)) {
+        if (!LeaderOnlyAnnotations.carries(type)) {
             return bean;
         }
         LeaderOnlyAnnotations.Found onType = annotations.findOnType(type);
