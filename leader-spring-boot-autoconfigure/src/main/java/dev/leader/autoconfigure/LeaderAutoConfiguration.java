@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigureOrder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
@@ -34,8 +36,14 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * public type back off when the application defines its own; those of this package's own types
  * (lifecycle, spreading, event bridge, the guard's post-processor) have no condition to
  * evaluate at start-up, since no application can define one.
+ * <p>
+ * This and the library's Actuator configurations come last (lowest order; their
+ * {@code before}/{@code after} still hold): the bean definitions they add are then not scanned
+ * by the by-type conditions of every auto-configuration that would otherwise follow them (ours
+ * sort first by name), which cost the main thread milliseconds at start-up.
  */
 @AutoConfiguration
+@AutoConfigureOrder(Ordered.LOWEST_PRECEDENCE)
 @ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderProperties.class)
 @Import({ LeaderOnlyProxying.class, BackendConfigurations.class })

@@ -5,10 +5,12 @@ import dev.leader.election.ElectionBackend;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigureOrder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 
 /**
  * An observation per term of every election. Runs before the election registry is built, since
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = LeaderAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@AutoConfigureOrder(Ordered.LOWEST_PRECEDENCE)
 @ConditionalOnBooleanProperty(name = "leader.enabled", matchIfMissing = true)
 @ConditionalOnBean(ObservationRegistry.class)
 public final class LeaderObservationAutoConfiguration {
