@@ -20,12 +20,6 @@ import org.springframework.util.ReflectionUtils;
  */
 public final class LeaderOnlyAnnotations {
 
-    private final PropertyResolver placeholders;
-
-    public LeaderOnlyAnnotations(PropertyResolver placeholders) {
-        this.placeholders = placeholders;
-    }
-
     /** Per class, whether {@link #search} found a {@code @LeaderOnly} anywhere in its hierarchy. */
     private static final ClassValue<Boolean> CARRIERS = new ClassValue<>() {
 
@@ -34,6 +28,12 @@ public final class LeaderOnlyAnnotations {
             return search(type);
         }
     };
+
+    private final PropertyResolver placeholders;
+
+    public LeaderOnlyAnnotations(PropertyResolver placeholders) {
+        this.placeholders = placeholders;
+    }
 
     /**
      * Whether {@code type} carries {@code @LeaderOnly}: on itself or a supertype, or on a method
