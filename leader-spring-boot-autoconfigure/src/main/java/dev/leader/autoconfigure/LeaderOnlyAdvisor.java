@@ -7,12 +7,15 @@ import org.aopalliance.aop.Advice;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.core.Ordered;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Applies {@link LeaderOnlyInterceptor} to methods and types annotated {@link LeaderOnly}:
  * where {@link LeaderOnlyAnnotations} finds one, on the method, a method it overrides or
- * implements, the class or a supertype, directly or through a composed annotation.
+ * implements, the class or a supertype, directly or through a composed annotation. Ordered
+ * first among the advisors an auto-proxy creator applies, so that the guard wraps the method's
+ * other advice (its transaction, for one).
  */
 public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
 
@@ -38,6 +41,10 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
         // Most beans carry no @LeaderOnly: rejected by their class, their methods are not matched one by one.
         pointcut.setClassFilter(LeaderOnlyAnnotations::carries);
         this.pointcut = pointcut;
+        // Outermost: a follower's call is skipped before the method's other advice runs (no
+        // transaction begun, no retry, no cache lookup), whatever order the advisors were
+        // registered in; the same order for all would leave it to registration.
+        setOrder(Ordered.HIGHEST_PRECEDENCE);
     }
 
     @Override
