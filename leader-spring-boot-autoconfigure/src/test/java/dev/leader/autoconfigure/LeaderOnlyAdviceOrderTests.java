@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.leader.spring.ElectionRegistry;
+import dev.leader.spring.LeaderContext;
 import dev.leader.spring.LeaderOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +19,9 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.transaction.ConfigurableTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionExecution;
@@ -27,6 +33,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The guard is the outermost advice of a method that has Spring's too: a follower skips the call
  * before a transaction begins (a scheduled {@code @LeaderOnly @Transactional} job would otherwise
  * check out a connection on every instance at every tick), and a leader runs it inside one.
+ * {@code @Async} is the exception: it goes first, and the guard runs on the executor's thread.
  * Boot's own auto-configurations, a real transaction manager on an in-memory H2 database, and
  * the local backend: two contexts sharing one lock directory are two candidates.
  */
@@ -71,6 +78,20 @@ class LeaderOnlyAdviceOrderTests {
         });
     }
 
+    @Test
+    void asyncRunsFirstAndTheGuardWhereTheCallRuns() {
+        // @Async's post-processor puts its advisor in front of those of an existing proxy.
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LeaderAutoConfiguration.class))
+                .withPropertyValues("leader.local.directory=" + locks).withUserConfiguration(AsyncOn.class)
+                .withBean(AsyncExports.class).run(context -> {
+                    await().atMost(Duration.ofSeconds(5))
+                            .until(() -> context.getBean(ElectionRegistry.class).defaultElection().isLeader());
+                    String caller = Thread.currentThread().getName();
+                    String ran = context.getBean(AsyncExports.class).export().get(5, TimeUnit.SECONDS);
+                    assertThat(ran).doesNotStartWith(caller + " ").endsWith("with a term");
+                });
+    }
+
     private static AtomicInteger countBegunTransactions(ApplicationContext context) {
         AtomicInteger begun = new AtomicInteger();
         ((ConfigurableTransactionManager) context.getBean(PlatformTransactionManager.class))
@@ -82,6 +103,21 @@ class LeaderOnlyAdviceOrderTests {
                     }
                 });
         return begun;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync
+    static class AsyncOn {
+    }
+
+    static class AsyncExports {
+
+        @LeaderOnly
+        @Async
+        public CompletableFuture<String> export() {
+            return CompletableFuture.completedFuture(Thread.currentThread().getName() + " "
+                    + (LeaderContext.current().isPresent() ? "with a term" : "without a term"));
+        }
     }
 
     static class Exports {
