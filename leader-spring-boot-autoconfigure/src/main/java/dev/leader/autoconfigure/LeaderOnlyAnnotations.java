@@ -7,8 +7,6 @@ import dev.leader.spring.LeaderOnly;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.MergedAnnotations;
-import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -48,7 +46,7 @@ public final class LeaderOnlyAnnotations {
     // A superset of what find() can find: an annotation found on a method through the type
     // hierarchy is declared directly on a method of a superclass or an interface.
     private static boolean search(Class<?> type) {
-        if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(LeaderOnly.class)) {
+        if (AnnotatedElementUtils.hasAnnotation(type, LeaderOnly.class)) {
             return true;
         }
         Set<Class<?>> types = new LinkedHashSet<>(ClassUtils.getAllInterfacesForClassAsSet(type));
@@ -57,7 +55,7 @@ public final class LeaderOnlyAnnotations {
         }
         for (Class<?> current : types) {
             for (Method method : ReflectionUtils.getDeclaredMethods(current)) {
-                if (method.getDeclaredAnnotations().length > 0 && MergedAnnotations.from(method).isPresent(LeaderOnly.class)) {
+                if (AnnotatedElementUtils.isAnnotated(method, LeaderOnly.class)) {
                     return true;
                 }
             }
