@@ -33,6 +33,16 @@ final class LocalElection extends AbstractElection {
      */
     static final Duration HOLD_CHECK = Duration.ofSeconds(1);
 
+    /**
+     * How long a {@code stat} that found the lock file in place lets its holder believe without
+     * another; a candidate that locks a file its last holder did not release (a new file, a
+     * crashed holder, a file deleted or replaced under its holder) waits this long before it
+     * believes, so that the two never believe at once. See the package documentation.
+     */
+    static final Duration STAT_VALIDITY = Duration.ofMillis(10);
+
+    private static final long STAT_VALIDITY_NANOS = STAT_VALIDITY.toNanos();
+
     private final LockFile file;
 
     private final ScheduledExecutorService scheduler;
@@ -40,6 +50,9 @@ final class LocalElection extends AbstractElection {
     private final AtomicBoolean verifying = new AtomicBoolean();
 
     private volatile @Nullable ScheduledFuture<?> holdCheck;
+
+    /** Until when ({@code System.nanoTime()}) the last {@code stat} that found our file in place lets us believe. */
+    private volatile long statValidUntil = System.nanoTime();
 
     LocalElection(String name, String candidateId, LockFile file, ScheduledExecutorService scheduler) {
         super(name, candidateId, LeaseDeadline.unbounded());
@@ -81,10 +94,20 @@ final class LocalElection extends AbstractElection {
         file.leave(this);
     }
 
-    /** Runs on every guarded call: one {@code stat} of the lock file, see {@link LockFile#isHeldBy}. */
+    /**
+     * Runs on every guarded call: whether we hold the lock, and, at most once per
+     * {@link #STAT_VALIDITY}, one {@code stat} that the path still names our file (see
+     * {@link LockFile#isHeldBy}). The time is read before the {@code stat}: it found the file in
+     * place at some moment after it.
+     */
     @Override
     protected boolean stillHeld() {
+        long now = System.nanoTime();
+        if (now - statValidUntil < 0 && file.holdsLock(this)) {
+            return true;
+        }
         if (file.isHeldBy(this)) {
+            statValidUntil = now + STAT_VALIDITY_NANOS;
             return true;
         }
         // Belief ends here; the revoke, on another thread, tells the listeners and campaigns again.
@@ -107,11 +130,23 @@ final class LocalElection extends AbstractElection {
         trace(step);
     }
 
-    /** Called by the lock file, under its monitor, once the OS lock and the token are ours. */
-    void lockAcquired(long fencingToken) {
+    /**
+     * Called by the lock file, under its monitor, once the OS lock and the token are ours.
+     *
+     * @param unreleased whether the last holder did not write its release: it may believe for
+     *        up to {@link #STAT_VALIDITY} yet, so the grant waits that long
+     */
+    void lockAcquired(long fencingToken, boolean unreleased) {
         trace("lock: token written");
         if (!isCampaigning()) {
             // Withdrawn (or closed) while queued: the withdrawal's release hands the lock on.
+            return;
+        }
+        statValidUntil = System.nanoTime(); // the first guarded call of the term looks
+        if (unreleased) {
+            log.debug("{} the last holder did not release the lock file; believing in {} ms, once it no longer can",
+                    logPrefix, STAT_VALIDITY.toMillis());
+            schedule(() -> file.grantHeld(this, fencingToken), STAT_VALIDITY);
             return;
         }
         if (grant(fencingToken, System.nanoTime())) {
@@ -129,6 +164,7 @@ final class LocalElection extends AbstractElection {
     /** Called by the lock file, under its monitor, when the lock it held for us is gone. */
     void lockLost() {
         stopHoldCheck();
+        statValidUntil = System.nanoTime();
         if (revokeCurrent(RevokeReason.RELEASED, ElectionState.FOLLOWER)) {
             log.warn("{} lost its lock file; campaigning again", logPrefix);
         }

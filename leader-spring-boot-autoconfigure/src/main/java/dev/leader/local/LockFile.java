@@ -146,10 +146,34 @@ final class LockFile {
 
     /**
      * Whether {@code election} holds the OS lock, on the file the path still names: a lock on
-     * a deleted or replaced file guards nothing.
+     * a deleted or replaced file guards nothing. One {@code stat}.
      */
     boolean isHeldBy(LocalElection election) {
         return holder == election && isLockValid();
+    }
+
+    /** Whether {@code election} holds the OS lock, without asking which file the path names. */
+    boolean holdsLock(LocalElection election) {
+        FileLock lock = osLock;
+        return holder == election && lock != null && lock.isValid();
+    }
+
+    /**
+     * Grants the term of {@code token} once its wait for an unreleased last holder is over, if
+     * {@code election} still holds that term's lock; a lock lost meanwhile is verified.
+     */
+    void grantHeld(LocalElection election, long token) {
+        synchronized (monitor) {
+            if (holder != election || heldToken != token) {
+                return;
+            }
+            if (isHeldBy(election)) {
+                election.lockAcquired(token, false);
+            }
+            else {
+                verify(election);
+            }
+        }
     }
 
     private boolean isLockValid() {
@@ -228,9 +252,12 @@ final class LockFile {
         }
         next.handoffStep("lock: ours, writing the next token");
         LockFileContent granted;
+        boolean unreleased;
         try {
             // A token read wrongly could go back: without the stored one there is no next one.
-            granted = LockFileContent.nextTerm(file.read(), highestToken + 1, next.candidateId());
+            LockFileContent stored = file.read();
+            unreleased = stored == null || stored.holder() != null;
+            granted = LockFileContent.nextTerm(stored, highestToken + 1, next.candidateId());
             file.write(granted); // durable before anyone acts on the token
         }
         catch (IOException | ArithmeticException ex) {
@@ -245,7 +272,7 @@ final class LockFile {
         highestToken = granted.fencingToken();
         heldToken = granted.fencingToken();
         holder = next;
-        next.lockAcquired(granted.fencingToken());
+        next.lockAcquired(granted.fencingToken(), unreleased);
     }
 
     private OpenLockFile requireOpen() throws IOException {

@@ -66,7 +66,8 @@ final class OpenLockFile implements Closeable {
     /**
      * Whether {@code path} still names this file. False once it was deleted, replaced, or its
      * directory unmounted: a lock on this file then guards nothing, since the next candidate
-     * opens and locks the file the path names. One {@code stat}, cheap enough for every guarded call.
+     * opens and locks the file the path names. One {@code stat}; a holder makes one per
+     * {@code LocalElection.STAT_VALIDITY} of guarded calls.
      */
     boolean isAt(Path path) {
         try {

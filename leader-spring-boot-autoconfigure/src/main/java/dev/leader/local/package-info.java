@@ -12,9 +12,16 @@
  * <h2>A lock lost under its holder</h2>
  * Deleting the file, or unmounting its directory, leaves the holder locking a file nobody else
  * will open: the next candidate creates a new one and locks it. So a holder believes only while
- * the path still names the file it locked (one {@code stat} per {@code isLeader()}), and the
- * directory watch, a failed {@code isLeader()} and a check every second revoke its term
- * ({@code RELEASED}) and queue it again. File I/O is not interruptible (see
+ * the path still names the file it locked, and the directory watch, a failed {@code isLeader()}
+ * and a check every second revoke its term ({@code RELEASED}) and queue it again. A
+ * {@code stat} that found the file in place lets its holder believe for 10 ms without another,
+ * from the time read before it, so a guarded call costs a clock read, not a system call; a
+ * candidate that locks a file whose last holder did not write its release (a new file, a
+ * crashed holder, a file deleted or replaced under its holder) waits those 10 ms before it
+ * believes. The two never believe at once, whether or not a file event reaches the old holder
+ * (a directory moved away and made again sends none); a graceful hand-off, whose holder wrote
+ * its release, does not wait. A file replaced by an older copy that holds a release would not
+ * make its locker wait: do not put lock files back. File I/O is not interruptible (see
  * {@code OpenLockFile}), so an interrupted caller cannot close the descriptor and drop the lock.
  * One case stays invisible: other code of this JVM opening and closing the lock file drops the
  * process's POSIX locks on it without telling the JDK; do not touch the lock files.

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,8 +59,15 @@ final class LocalCandidateProcess implements AutoCloseable {
         in.flush();
     }
 
-    long pid() {
-        return process.pid();
+    /** Whether it sleeps in a blocking lock request ({@code ->} lines of /proc/locks). */
+    boolean isBlockedInTheKernel() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length > 5 && fields[1].equals("->") && fields[5].equals(Long.toString(process.pid()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first {@code GRANTED <election> <token> <nanoTime>} line of {@code election}, split in words. */

@@ -3,7 +3,6 @@ package dev.leader.local;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,19 +74,8 @@ class LocalCrossedElectionsTest {
         app2.send("start y app2");
         await().atMost(Duration.ofSeconds(10)).until(() -> app2.granted("y").isPresent());
         app2.send("start x app2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> blockedInTheKernel(app2.pid()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app2.isBlockedInTheKernel());
         // app1's wait for y closes the cycle: the kernel answers EDEADLK.
         app1.send("start y app1");
-    }
-
-    /** Whether {@code pid} sleeps in a blocking lock request ({@code ->} lines of /proc/locks). */
-    private static boolean blockedInTheKernel(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length > 5 && fields[1].equals("->") && fields[5].equals(Long.toString(pid))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
