@@ -154,8 +154,7 @@ final class LockFile {
 
     /** Whether {@code election} holds the OS lock, without asking which file the path names. */
     boolean holdsLock(LocalElection election) {
-        FileLock lock = osLock;
-        return holder == election && lock != null && lock.isValid();
+        return holder == election && isOsLockValid();
     }
 
     /**
@@ -177,9 +176,13 @@ final class LockFile {
     }
 
     private boolean isLockValid() {
-        FileLock lock = osLock;
         OpenLockFile file = open;
-        return lock != null && lock.isValid() && file != null && file.isAt(path);
+        return isOsLockValid() && file != null && file.isAt(path);
+    }
+
+    private boolean isOsLockValid() {
+        FileLock lock = osLock;
+        return lock != null && lock.isValid();
     }
 
     /**

@@ -55,7 +55,8 @@ class LocalLockLossTest {
 
         // Another process that starts now makes a new file and locks it: the old lock guards nothing.
         Files.delete(directory.resolve(ELECTION + LocalElectionBackend.SUFFIX));
-        // Belief ends within LocalElection.STAT_VALIDITY of the last stat: see the test below for the other process.
+        // Belief ends within LocalElection.STAT_VALIDITY of the last stat; that no other process believes
+        // meanwhile is aCandidateOfAnotherProcessOnANewFileBelievesOnlyOnceTheHolderOfTheMovedDirectoryCannot.
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !(a.isLeader() && a.leadership().filter(term -> term.fencingToken() == first).isPresent()));
         await().atMost(Duration.ofSeconds(5)).until(() -> events.count("a", EventLog.Kind.REVOKED) == 1);
@@ -107,12 +108,16 @@ class LocalLockLossTest {
                 }
             }, "belief-sampler");
             sampler.start();
-            Files.move(locks, directory.resolve("moved-away-" + round));
-            Files.createDirectory(locks);
-            other.send("start " + name + " b");
-            await().atMost(Duration.ofSeconds(10)).until(() -> other.granted(name).isPresent());
-            sampling.set(false);
-            sampler.join();
+            try {
+                Files.move(locks, directory.resolve("moved-away-" + round));
+                Files.createDirectory(locks);
+                other.send("start " + name + " b");
+                await().atMost(Duration.ofSeconds(10)).until(() -> other.granted(name).isPresent());
+            }
+            finally {
+                sampling.set(false); // a failed wait must not leave it spinning through the rest of the suite
+                sampler.join();
+            }
             assertThat(lastBelief.get()).as("round %d: the last moment a believed, against b's grant (System.nanoTime())", round)
                     .isLessThan(Long.parseLong(other.granted(name).orElseThrow()[3]));
         }
@@ -136,7 +141,8 @@ class LocalLockLossTest {
 
         // Lazily: the descriptor and its lock live on, but the path now names the directory beneath.
         Shell.must(List.of("umount", "-l", mounted.toString()));
-        // Belief ends within LocalElection.STAT_VALIDITY of the last stat: see the test below for the other process.
+        // Belief ends within LocalElection.STAT_VALIDITY of the last stat; that no other process believes
+        // meanwhile is aCandidateOfAnotherProcessOnANewFileBelievesOnlyOnceTheHolderOfTheMovedDirectoryCannot.
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !(a.isLeader() && a.leadership().filter(term -> term.fencingToken() == first).isPresent()));
         await().atMost(Duration.ofSeconds(5)).until(() -> events.count("a", EventLog.Kind.REVOKED) == 1);
