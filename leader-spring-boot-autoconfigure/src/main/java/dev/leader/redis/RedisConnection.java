@@ -409,10 +409,27 @@ final class RedisConnection implements AutoCloseable {
     public void close() {
         closed = true;
         connector.shutdownNow();
+        awaitConnector();
         closeConnections();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         loops.shutdown(0, 2, TimeUnit.SECONDS);
+        // The provider ends the loop only once every reference to it is given back, and a client
+        // that a connect in flight made take one after its shutdown never gives it back: the
+        // loop's thread would outlive the backend. The loop is ours alone, so it ends here.
+        loop.parent().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Lets a connect in flight see the interrupt and close what it opened, for a bounded time. */
+    private void awaitConnector() {
+        try {
+            if (!connector.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.debug("a connect to Redis {} did not end within 2 s of closing", uris);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class StateListener implements RedisConnectionStateListener {
